@@ -1,0 +1,34 @@
+# The two commands a new user types: `make demo` and `make test`.
+# Both create .venv when it is missing and install the project into it, pinned by
+# .ci/constraints.txt (torch: the local CPU wheel).
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test test-slow bench docs clean
+
+$(STAMP): pyproject.toml .ci/constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c .ci/constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m twosample.demo
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+test-slow: $(STAMP)
+	$(PY) -m pytest -m slow
+
+bench: $(STAMP)
+	$(PY) benchmarks/bench_permutation.py
+
+docs: $(STAMP)
+	$(VENV)/bin/mkdocs build --strict -f docs/mkdocs.yml
+
+clean:
+	rm -rf $(VENV) site .pytest_cache

@@ -1,0 +1,268 @@
+"""Classical tests: statistics and nulls cross-checked against SciPy and direct formulas."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+from scipy.spatial.distance import cdist
+
+import twosample as ts
+from twosample import statistics as S
+from twosample.classical import scipy_anderson_midrank
+
+
+@pytest.fixture
+def samples():
+    rng = np.random.default_rng(2024)
+    return rng.normal(0, 1, 37), rng.normal(0.4, 1.5, 29)
+
+
+@pytest.fixture
+def tied_samples():
+    rng = np.random.default_rng(7)
+    return rng.integers(0, 6, 30).astype(float), rng.integers(1, 7, 25).astype(float)
+
+
+# --- statistics equal SciPy's (or the textbook formula) ---------------------------------
+
+def test_ks_statistic_matches_scipy(samples, tied_samples):
+    for x, y in (samples, tied_samples):
+        assert S.KolmogorovSmirnov()(x, y) == pytest.approx(stats.ks_2samp(x, y).statistic, abs=1e-15)
+
+
+def test_cvm_statistic_matches_scipy(samples, tied_samples):
+    for x, y in (samples, tied_samples):
+        assert S.CramerVonMises()(x, y) == pytest.approx(stats.cramervonmises_2samp(x, y).statistic, rel=1e-12)
+
+
+@pytest.mark.filterwarnings("ignore:p-value capped:UserWarning")
+def test_anderson_statistic_matches_scipy(samples, tied_samples):
+    for x, y in (samples, tied_samples):
+        ref = scipy_anderson_midrank(x, y).statistic
+        assert S.AndersonDarling()(x, y) == pytest.approx(ref, rel=1e-10)
+
+
+def test_mannwhitney_statistic_matches_scipy(samples, tied_samples):
+    for x, y in (samples, tied_samples):
+        assert S.MannWhitneyU()(x, y) == pytest.approx(stats.mannwhitneyu(x, y).statistic, rel=1e-12)
+
+
+def test_wasserstein_statistic_matches_scipy(samples, tied_samples):
+    for x, y in (samples, tied_samples):
+        assert S.Wasserstein1()(x, y) == pytest.approx(stats.wasserstein_distance(x, y), rel=1e-12)
+
+
+def test_welch_t_matches_scipy(samples):
+    x, y = samples
+    x = x + 1e6  # a large offset must not cost precision (the pooled mean is removed first)
+    y = y + 1e6
+    ref = stats.ttest_ind(x, y, equal_var=False).statistic
+    assert S.WelchT()(x, y) == pytest.approx(ref, rel=1e-7)
+
+
+def test_energy_statistic_matches_scipy_in_1d(samples):
+    x, y = samples
+    n, m = len(x), len(y)
+    ref = n * m / (n + m) * stats.energy_distance(x, y) ** 2
+    assert S.EnergyDistance()(x, y) == pytest.approx(ref, rel=1e-10)
+
+
+def test_energy_statistic_matches_definition_in_3d():
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(20, 3)), rng.normal(size=(15, 3))
+    n, m = len(x), len(y)
+    direct = 2 * cdist(x, y).mean() - cdist(x, x).mean() - cdist(y, y).mean()
+    assert S.EnergyDistance()(x, y) == pytest.approx(n * m / (n + m) * direct, rel=1e-10)
+
+
+def test_hotelling_matches_pooled_covariance_formula():
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(30, 4)), rng.normal(size=(25, 4)) + 0.3
+    n, m = len(x), len(y)
+    pooled_cov = ((n - 1) * np.cov(x.T) + (m - 1) * np.cov(y.T)) / (n + m - 2)
+    delta = x.mean(0) - y.mean(0)
+    direct = n * m / (n + m) * delta @ np.linalg.solve(pooled_cov, delta)
+    assert S.HotellingT2()(x, y) == pytest.approx(direct, rel=1e-10)
+    res = ts.hotelling_test(x, y, method="analytic")
+    d, big_n = 4, n + m
+    f_stat = (big_n - d - 1) / (d * (big_n - 2)) * direct
+    assert res.pvalue == pytest.approx(stats.f.sf(f_stat, d, big_n - d - 1), rel=1e-10)
+
+
+def test_mean_and_meanvar_and_moments_match_definitions():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(40, 2)), rng.normal(size=(30, 2)) * 1.3
+    assert S.MeanDifference()(x, y) == pytest.approx(np.linalg.norm(x.mean(0) - y.mean(0)), rel=1e-12)
+    z = np.vstack([x, y])
+    s = z.std(0)
+    direct = (((x.mean(0) - y.mean(0)) / s) ** 2).sum() + (
+        ((x.var(0, ddof=1) - y.var(0, ddof=1)) / s**2) ** 2
+    ).sum()
+    assert S.MeanVariance()(x, y) == pytest.approx(direct, rel=1e-10)
+    # Moments of order 1 is the squared, scaled mean difference of the standardised data.
+    zs = (z - z.mean(0)) / s
+    se2 = zs.var(0) * (1 / 40 + 1 / 30)
+    direct1 = ((zs[:40].mean(0) - zs[40:].mean(0)) ** 2 / se2).sum()
+    assert S.Moments(1)(x, y) == pytest.approx(direct1, rel=1e-10)
+
+
+# --- exact nulls equal SciPy's exact nulls ---------------------------------------------
+
+def test_ks_permutation_exact_matches_scipy_exact():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=7), rng.normal(0.8, 1, size=6)
+    res = ts.ks_test(x, y, n_resamples=math.comb(13, 6))
+    assert res.method == "exact"
+    assert res.pvalue == pytest.approx(stats.ks_2samp(x, y, method="exact").pvalue, rel=1e-9)
+
+
+def test_cvm_permutation_exact_matches_scipy_exact():
+    rng = np.random.default_rng(5)
+    x, y = rng.normal(size=7), rng.normal(0.8, 1, size=6)
+    res = ts.cvm_test(x, y, n_resamples=10_000)
+    assert res.method == "exact"
+    assert res.pvalue == pytest.approx(stats.cramervonmises_2samp(x, y, method="exact").pvalue, rel=1e-9)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_mannwhitney_permutation_exact_matches_scipy_exact(alternative):
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=7), rng.normal(0.5, 1, size=6)
+    res = ts.mannwhitney_test(x, y, alternative=alternative, n_resamples=10_000)
+    ref = stats.mannwhitneyu(x, y, alternative=alternative, method="exact")
+    assert res.method == "exact"
+    assert res.pvalue == pytest.approx(ref.pvalue, rel=1e-9)
+
+
+def test_swapping_samples_exact_same_pvalue(samples):
+    x, y = samples[0][:7], samples[1][:6]
+    for test in (ts.ks_test, ts.energy_test, ts.mean_difference_test, ts.anderson_test):
+        assert test(x, y).pvalue == pytest.approx(test(y, x).pvalue, rel=1e-12)
+
+
+# --- analytic nulls are SciPy's --------------------------------------------------------
+
+def test_analytic_methods_are_scipys(samples):
+    x, y = samples
+    assert ts.t_test(x, y, method="analytic").pvalue == pytest.approx(
+        stats.ttest_ind(x, y, equal_var=False).pvalue, rel=1e-12)
+    assert ts.ks_test(x, y, method="exact").pvalue == pytest.approx(
+        stats.ks_2samp(x, y, method="exact").pvalue, rel=1e-12)
+    assert ts.ks_test(x, y, method="asymptotic").pvalue == pytest.approx(
+        stats.ks_2samp(x, y, method="asymp").pvalue, rel=1e-12)
+    assert ts.cvm_test(x, y, method="asymptotic").pvalue == pytest.approx(
+        stats.cramervonmises_2samp(x, y, method="asymptotic").pvalue, rel=1e-12)
+    assert ts.mannwhitney_test(x, y, method="asymptotic").pvalue == pytest.approx(
+        stats.mannwhitneyu(x, y, method="asymptotic").pvalue, rel=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value floor/cap notice
+        ad = ts.anderson_test(x, y, method="asymptotic")
+        ref = scipy_anderson_midrank(x, y)
+    assert ad.pvalue == pytest.approx(ref.pvalue)
+    assert ad.statistic == pytest.approx(ref.statistic)
+
+
+@pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
+def test_analytic_t_threshold_agrees_with_pvalue(alternative):
+    rng = np.random.default_rng(8)
+    for trial in range(30):
+        x, y = rng.normal(rng.uniform(-1, 1), 1, 20), rng.normal(0, 2, 25)
+        res = ts.t_test(x, y, alternative=alternative, method="analytic")
+        if alternative == "two-sided":
+            by_threshold = not (res.threshold[0] <= res.statistic <= res.threshold[1])
+        elif alternative == "greater":
+            by_threshold = res.statistic > res.threshold
+        else:
+            by_threshold = res.statistic < res.threshold
+        assert by_threshold == res.reject
+
+
+def test_asymptotic_ks_and_hotelling_thresholds_agree_with_pvalue():
+    rng = np.random.default_rng(9)
+    for _ in range(30):
+        x, y = rng.normal(rng.uniform(0, 0.8), 1, 60), rng.normal(0, 1, 50)
+        res = ts.ks_test(x, y, method="asymptotic")
+        assert (res.statistic > res.threshold) == res.reject
+        xm, ym = rng.normal(size=(40, 3)) + rng.uniform(0, 0.6), rng.normal(size=(35, 3))
+        res = ts.hotelling_test(xm, ym, method="analytic")
+        assert (res.statistic > res.threshold) == res.reject
+
+
+# --- behaviour -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", list(ts.TESTS))
+def test_every_test_detects_a_clear_difference(name):
+    # Guards against a test that can never reject: a 1.5-sd shift at n = 60.
+    rng = np.random.default_rng(10)
+    x, y = rng.normal(0, 1, 60), rng.normal(1.5, 1, 60)
+    res = ts.TESTS[name](x, y, n_resamples=499, rng=0)
+    smallest = 2 / 500 if res.alternative == "two-sided" else 1 / 500
+    assert res.reject and res.pvalue == pytest.approx(smallest)
+    assert res.test == name
+
+
+@pytest.mark.parametrize("name", list(ts.TESTS))
+def test_constant_samples_warn_and_do_not_reject(name):
+    x = np.full(10, 3.0)
+    with pytest.warns(ts.DegenerateDataWarning, match="pooled sample is constant"):
+        res = ts.TESTS[name](x, x.copy(), n_resamples=99, rng=0)
+    assert res.pvalue == 1.0 and not res.reject
+    assert np.isfinite(res.statistic)
+
+
+@pytest.mark.parametrize("name", [n for n, info in ts.TESTS.items() if len(info.methods) > 1])
+def test_constant_samples_with_analytic_null(name):
+    x = np.full(10, 3.0)
+    method = ts.TESTS[name].methods[1]
+    with pytest.warns(ts.DegenerateDataWarning):
+        res = ts.TESTS[name](x, x.copy(), method=method)
+    assert res.pvalue == 1.0 and res.null_distribution is None and res.n_resamples == 0
+
+
+def test_constant_column_is_ignored_by_multivariate_tests():
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(size=(30, 2)), rng.normal(size=(30, 2)) + [0.9, 0]
+    x[:, 1] = 5.0
+    y[:, 1] = 5.0
+    for test in (ts.mean_variance_test, ts.moments_test, ts.hotelling_test):
+        res = test(x, y, n_resamples=199, rng=0)
+        ref = test(x[:, :1], y[:, :1], n_resamples=199, rng=0)
+        assert res.pvalue == ref.pvalue
+
+
+def test_hotelling_needs_more_rows_than_features():
+    rng = np.random.default_rng(12)
+    with pytest.raises(ValueError, match="needs more observations than features"):
+        ts.hotelling_test(rng.normal(size=(3, 6)), rng.normal(size=(3, 6)))
+    x, y = rng.normal(size=(20, 2)), rng.normal(size=(20, 2))
+    x = np.column_stack([x, x[:, 0] + x[:, 1]])
+    y = np.column_stack([y, y[:, 0] + y[:, 1]])
+    with pytest.raises(ValueError, match="pooled covariance is singular"):
+        ts.hotelling_test(x, y)
+
+
+def test_univariate_tests_reject_multivariate_input():
+    x = np.zeros((10, 2))
+    for name, info in ts.TESTS.items():
+        if not info.multivariate:
+            with pytest.raises(ValueError, match="this test is for 1-D samples"):
+                info(x, x)
+
+
+def test_moments_order_is_validated():
+    with pytest.raises(ValueError, match="`order` must be a positive integer"):
+        ts.moments_test([1.0, 2, 3], [2.0, 3, 4], order=0)
+
+
+def test_unknown_method_is_rejected():
+    with pytest.raises(ValueError, match="`method` must be one of 'permutation', 'exact', 'asymptotic'"):
+        ts.ks_test([1.0, 2, 3], [2.0, 3, 4], method="bootstrap")
+
+
+def test_moments_test_sees_gaussian_vs_laplace_but_mean_test_does_not():
+    rng = np.random.default_rng(13)
+    x, y = rng.normal(size=3000), rng.laplace(scale=1 / np.sqrt(2), size=3000)
+    assert ts.moments_test(x, y, n_resamples=499, rng=0).reject
+    assert ts.energy_test(x[:1000], y[:1000], n_resamples=499, rng=0).reject

@@ -1,0 +1,49 @@
+"""twosample: two-sample tests of H0: p = q, calibrated by one permutation engine.
+
+Every test takes two samples ``x`` (n, d) and ``y`` (m, d) and returns a
+:class:`TestResult` with the statistic, the p-value, the level ``alpha``, the
+threshold ``t_alpha`` and the verdict.
+"""
+
+from ._result import TestResult
+from ._validation import DegenerateDataWarning
+from .classical import (
+    anderson_test,
+    cvm_test,
+    energy_test,
+    hotelling_test,
+    ks_test,
+    mannwhitney_test,
+    mean_difference_test,
+    mean_variance_test,
+    moments_test,
+    t_test,
+    wasserstein_test,
+)
+from .io import load_sample
+from .registry import TESTS, TestInfo, get_test
+from .resampling import PermutationStatistic, permutation_test
+
+__version__ = "0.1.0.dev0"
+
+__all__ = [
+    "TESTS",
+    "DegenerateDataWarning",
+    "PermutationStatistic",
+    "TestInfo",
+    "TestResult",
+    "anderson_test",
+    "cvm_test",
+    "energy_test",
+    "get_test",
+    "hotelling_test",
+    "ks_test",
+    "load_sample",
+    "mannwhitney_test",
+    "mean_difference_test",
+    "mean_variance_test",
+    "moments_test",
+    "permutation_test",
+    "t_test",
+    "wasserstein_test",
+]

@@ -1,0 +1,161 @@
+"""Argument checks shared by every public function.
+
+Each check names the offending argument in backticks and says what is expected,
+so bad input never surfaces as a traceback from deep inside NumPy.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+__all__ = [
+    "DegenerateDataWarning",
+    "check_alpha",
+    "check_alternative",
+    "check_batch",
+    "check_choice",
+    "check_n_resamples",
+    "check_rng",
+    "check_sample",
+    "check_samples",
+    "warn_if_constant",
+]
+
+ALTERNATIVES = ("greater", "less", "two-sided")
+
+
+class DegenerateDataWarning(RuntimeWarning):
+    """Legal but degenerate data, such as a constant pooled sample."""
+
+
+def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
+    """Return `x` as a finite float64 array of shape (n, d).
+
+    Lists, NumPy arrays and pandas objects are accepted; 1-D input is one
+    column.
+    """
+    if x is None:
+        raise TypeError(f"`{name}` is required, got None.")
+    if hasattr(x, "to_numpy"):  # pandas Series / DataFrame
+        x = x.to_numpy()
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"`{name}` could not be read as an array: {exc}") from None
+    if arr.dtype == object or arr.dtype.kind in "USVMm" or np.iscomplexobj(arr):
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"`{name}` must be numeric (real numbers); got an array of dtype {arr.dtype}."
+            ) from None
+    if arr.dtype.kind == "c":
+        raise ValueError(f"`{name}` must be real, got complex values.")
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.ndim == 0:
+        raise ValueError(f"`{name}` must be a 1-D or 2-D array of observations, got a scalar.")
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    elif arr.ndim > 2:
+        raise ValueError(
+            f"`{name}` must be 1-D (n,) or 2-D (n, d), got a {arr.ndim}-D array of shape "
+            f"{arr.shape}; flatten the trailing dimensions first."
+        )
+    if arr.shape[0] == 0 or arr.shape[1] == 0:
+        raise ValueError(f"`{name}` is empty (shape {arr.shape}).")
+    if arr.shape[0] < min_rows:
+        raise ValueError(
+            f"`{name}` needs at least {min_rows} observations (rows), got {arr.shape[0]}."
+        )
+    finite = np.isfinite(arr)
+    if not finite.all():
+        row = int(np.argwhere(~finite)[0, 0])
+        raise ValueError(f"`{name}` contains NaN or infinite values (first at row {row}).")
+    return arr
+
+
+def check_samples(x, y, *, univariate: bool = False, min_rows: int = 2):
+    """Validate a pair of samples; return float arrays of shape (n, d) and (m, d)."""
+    x = check_sample(x, "x", min_rows=min_rows)
+    y = check_sample(y, "y", min_rows=min_rows)
+    if x.shape[1] != y.shape[1]:
+        raise ValueError(
+            f"`x` and `y` must have the same number of columns (features), "
+            f"got {x.shape[1]} and {y.shape[1]}."
+        )
+    if univariate and x.shape[1] != 1:
+        raise ValueError(
+            f"this test is for 1-D samples, but `x` and `y` have {x.shape[1]} columns; "
+            "use a multivariate test (energy_test, hotelling_test, mean_difference_test)."
+        )
+    return x, y
+
+
+def warn_if_constant(z: np.ndarray) -> bool:
+    """Warn and return True when every row of the pooled sample `z` is the same."""
+    if np.all(z == z[0]):
+        warnings.warn(
+            "the pooled sample is constant: every relabelling gives the same statistic, "
+            "so the test cannot reject (p-value 1).",
+            DegenerateDataWarning,
+            stacklevel=3,
+        )
+        return True
+    return False
+
+
+def check_alpha(alpha) -> float:
+    if isinstance(alpha, bool) or not isinstance(alpha, numbers.Real):
+        raise TypeError(f"`alpha` must be a real number in (0, 1), got {alpha!r}.")
+    alpha = float(alpha)
+    if not 0.0 < alpha < 1.0:
+        raise ValueError(f"`alpha` must be in (0, 1), got {alpha!r}.")
+    return alpha
+
+
+def check_n_resamples(n_resamples) -> int:
+    if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral):
+        if isinstance(n_resamples, float) and n_resamples.is_integer():
+            n_resamples = int(n_resamples)
+        else:
+            raise TypeError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
+    if n_resamples < 1:
+        raise ValueError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
+    return int(n_resamples)
+
+
+def check_batch(batch) -> int | None:
+    if batch is None:
+        return None
+    if isinstance(batch, bool) or not isinstance(batch, numbers.Integral) or batch < 1:
+        raise ValueError(f"`batch` must be None or a positive integer, got {batch!r}.")
+    return int(batch)
+
+
+def check_alternative(alternative) -> str:
+    return check_choice(alternative, "alternative", ALTERNATIVES)
+
+
+def check_choice(value, name: str, choices) -> str:
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"`{name}` must be one of {options}; got {value!r}.")
+    return value
+
+
+def check_rng(rng) -> np.random.Generator:
+    """`np.random.default_rng` with an error that names the argument."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
+        if isinstance(rng, bool):
+            raise TypeError("`rng` must be None, an int, a SeedSequence or a Generator, got a bool.")
+        if isinstance(rng, numbers.Integral) and rng < 0:
+            raise ValueError(f"`rng` must be a non-negative integer seed, got {rng}.")
+        return np.random.default_rng(rng)
+    raise TypeError(
+        f"`rng` must be None, an int, a numpy SeedSequence or a numpy Generator, got {type(rng).__name__}."
+    )

@@ -1,0 +1,563 @@
+"""Classical two-sample tests.
+
+Every test has the signature ``test(x, y, *, alpha=0.05, rng=None, ...)`` and
+returns a :class:`~twosample.TestResult`. The default null is the permutation
+engine (:func:`twosample.permutation_test`); where SciPy offers an exact or
+asymptotic null, ``method=`` selects it and SciPy computes the p-value.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+
+import numpy as np
+from scipy import stats
+
+from ._result import TestResult
+from ._validation import check_alpha, check_alternative, check_choice, check_samples, warn_if_constant
+from .resampling import PermutationStatistic, run_permutation_test
+from .statistics import (
+    AndersonDarling,
+    CramerVonMises,
+    EnergyDistance,
+    HotellingT2,
+    KolmogorovSmirnov,
+    MannWhitneyU,
+    MeanDifference,
+    MeanVariance,
+    Moments,
+    Wasserstein1,
+    WelchT,
+)
+
+__all__ = [
+    "anderson_test",
+    "cvm_test",
+    "energy_test",
+    "hotelling_test",
+    "ks_test",
+    "mannwhitney_test",
+    "mean_difference_test",
+    "mean_variance_test",
+    "moments_test",
+    "t_test",
+    "wasserstein_test",
+]
+
+
+def _permutation(
+    statistic: PermutationStatistic, x, y, *, test, alternative="greater", alpha, n_resamples, batch, rng
+) -> TestResult:
+    return run_permutation_test(
+        x,
+        y,
+        statistic,
+        alternative=alternative,
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        test=test,
+    )
+
+
+def _analytic(
+    x, y, compute: Callable[[], tuple], *, test, method, alternative="greater", alpha
+) -> TestResult:
+    """Result of an analytic null; `compute()` returns (statistic, pvalue, threshold)."""
+    alpha = check_alpha(alpha)
+    alternative = check_alternative(alternative)
+    if warn_if_constant(np.vstack([x, y])):
+        statistic, pvalue, threshold = 0.0, 1.0, np.nan
+    else:
+        statistic, pvalue, threshold = compute()
+    if isinstance(threshold, tuple):
+        threshold = tuple(float(t) for t in threshold)
+    else:
+        threshold = float(threshold)
+    return TestResult(
+        statistic=float(statistic),
+        pvalue=float(pvalue),
+        alpha=alpha,
+        threshold=threshold,
+        reject=bool(pvalue <= alpha),
+        null_distribution=None,
+        method=method,
+        alternative=alternative,
+        n_x=len(x),
+        n_y=len(y),
+        n_resamples=0,
+        test=test,
+    )
+
+
+def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+    r"""Difference-of-means test, :math:`\hat t = \|\bar x - \bar y\|_2`, permutation null.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) / (n, d) and (m,) / (m, d)
+        The two samples.
+    alpha : float, default 0.05
+        Level.
+    n_resamples : int, default 9999
+        Random relabellings (all splits are enumerated when there are fewer).
+    batch : int, optional
+        Relabellings evaluated at once; does not change the result.
+    rng : None, int, SeedSequence or Generator
+        Source of randomness.
+
+    Returns
+    -------
+    TestResult
+
+    Notes
+    -----
+    The statistic of the textbook seed. It has power only against a change of
+    mean: on Gaussian vs variance-matched Laplace samples it rejects at rate
+    about ``alpha`` whatever the sample size.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import mean_difference_test
+    >>> rng = np.random.default_rng(0)
+    >>> res = mean_difference_test(rng.normal(0, 1, 100), rng.normal(0.5, 1, 100), rng=0)
+    >>> res.reject, res.method
+    (True, 'permutation')
+    """
+    x, y = check_samples(x, y)
+    return _permutation(
+        MeanDifference(), x, y, test="mean", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+    )
+
+
+def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+    r"""Test on the vector of per-sample (mean, variance), permutation null.
+
+    The statistic is the squared norm of the difference of the two (mean,
+    variance) vectors, each column standardised by the pooled standard
+    deviation :math:`s_j` (means divided by :math:`s_j`, variances by
+    :math:`s_j^2`); see :class:`twosample.statistics.MeanVariance`.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The two samples, shape (n,) or (n, d).
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import mean_variance_test
+    >>> rng = np.random.default_rng(0)
+    >>> mean_variance_test(rng.normal(0, 1, 200), rng.normal(0, 2, 200), rng=0).reject
+    True
+    """
+    x, y = check_samples(x, y)
+    return _permutation(
+        MeanVariance(), x, y, test="meanvar", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+    )
+
+
+def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+    r"""Test on the vector of the first ``order`` standardised moments, permutation null.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The two samples, shape (n,) or (n, d).
+    order : int, default 4
+        Highest moment compared; see :class:`twosample.statistics.Moments`.
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import moments_test
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=1000)
+    >>> y = rng.laplace(scale=1 / np.sqrt(2), size=1000)  # same mean and variance
+    >>> moments_test(x, y, order=4, rng=0).reject
+    True
+    """
+    x, y = check_samples(x, y)
+    return _permutation(
+        Moments(order), x, y, test="moments", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+    )
+
+
+def t_test(
+    x,
+    y,
+    *,
+    alternative="two-sided",
+    method="permutation",
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+) -> TestResult:
+    r"""Welch's t-test (unequal variances) for 1-D samples.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) and (m,)
+        The two samples.
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+        ``"greater"``: the mean of p exceeds the mean of q.
+    method : {"permutation", "analytic"}, default "permutation"
+        ``"analytic"`` uses Student's t with Welch-Satterthwaite degrees of
+        freedom, through :func:`scipy.stats.ttest_ind` (``equal_var=False``).
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test` (the last three are unused by the
+        analytic null).
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import t_test
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(0, 1, 40), rng.normal(1, 3, 60)
+    >>> t_test(x, y, method="analytic").method
+    'analytic'
+    """
+    x, y = check_samples(x, y, univariate=True)
+    check_choice(method, "method", ("permutation", "analytic"))
+    if method == "permutation":
+        return _permutation(
+            WelchT(), x, y, test="t", alternative=alternative, alpha=alpha,
+            n_resamples=n_resamples, batch=batch, rng=rng,
+        )
+
+    def compute():
+        res = stats.ttest_ind(x[:, 0], y[:, 0], equal_var=False, alternative=alternative)
+        df = float(res.df)
+        if alternative == "greater":
+            threshold = stats.t.isf(alpha, df)
+        elif alternative == "less":
+            threshold = stats.t.ppf(alpha, df)
+        else:
+            upper = stats.t.isf(alpha / 2, df)
+            threshold = (-upper, upper)
+        return res.statistic, res.pvalue, threshold
+
+    return _analytic(x, y, compute, test="t", method="analytic", alternative=alternative, alpha=alpha)
+
+
+def ks_test(x, y, *, method="permutation", alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+    r"""Two-sided Kolmogorov-Smirnov test, :math:`\hat t = \sup |F_x - F_y|`.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) and (m,)
+        The two samples.
+    method : {"permutation", "exact", "asymptotic"}, default "permutation"
+        ``"exact"`` and ``"asymptotic"`` are the nulls of
+        :func:`scipy.stats.ks_2samp` (for continuous data; the exact one is
+        conservative with ties). The asymptotic threshold is
+        ``scipy.stats.kstwo.isf(alpha, round(n m / (n + m)))``; the exact null
+        has no quantile function in SciPy, so its threshold is ``nan``.
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import ks_test
+    >>> rng = np.random.default_rng(0)
+    >>> res = ks_test(rng.normal(size=8), rng.normal(size=7), method="exact")
+    >>> res.method
+    'exact'
+    """
+    x, y = check_samples(x, y, univariate=True)
+    check_choice(method, "method", ("permutation", "exact", "asymptotic"))
+    if method == "permutation":
+        return _permutation(
+            KolmogorovSmirnov(), x, y, test="ks", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        )
+
+    def compute():
+        res = stats.ks_2samp(x[:, 0], y[:, 0], method="exact" if method == "exact" else "asymp")
+        n_x, n_y = len(x), len(y)
+        threshold = np.nan
+        if method == "asymptotic":
+            threshold = stats.kstwo.isf(alpha, round(n_x * n_y / (n_x + n_y)))
+        return res.statistic, res.pvalue, threshold
+
+    return _analytic(x, y, compute, test="ks", method=method, alpha=alpha)
+
+
+def cvm_test(x, y, *, method="permutation", alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+    r"""Two-sample Cramér-von Mises test.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) and (m,)
+        The two samples.
+    method : {"permutation", "exact", "asymptotic"}, default "permutation"
+        ``"exact"`` and ``"asymptotic"`` are the nulls of
+        :func:`scipy.stats.cramervonmises_2samp` (threshold ``nan``: SciPy
+        offers no quantile function).
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import cvm_test
+    >>> rng = np.random.default_rng(0)
+    >>> cvm_test(rng.normal(size=60), rng.normal(1, 1, size=60), rng=0).reject
+    True
+    """
+    x, y = check_samples(x, y, univariate=True)
+    check_choice(method, "method", ("permutation", "exact", "asymptotic"))
+    if method == "permutation":
+        return _permutation(
+            CramerVonMises(), x, y, test="cvm", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        )
+
+    def compute():
+        res = stats.cramervonmises_2samp(x[:, 0], y[:, 0], method=method)
+        return res.statistic, res.pvalue, np.nan
+
+    return _analytic(x, y, compute, test="cvm", method=method, alpha=alpha)
+
+
+def scipy_anderson_midrank(x, y):
+    """:func:`scipy.stats.anderson_ksamp`, midrank version, across SciPy's API change.
+
+    SciPy 1.17 replaced ``midrank=True`` by ``variant="midrank"``.
+    """
+    if "variant" in inspect.signature(stats.anderson_ksamp).parameters:
+        return stats.anderson_ksamp([x, y], variant="midrank")
+    return stats.anderson_ksamp([x, y], midrank=True)
+
+
+def anderson_test(
+    x, y, *, method="permutation", alpha=0.05, n_resamples=9999, batch=None, rng=None
+) -> TestResult:
+    r"""Two-sample Anderson-Darling test (Scholz and Stephens, midrank version).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) and (m,)
+        The two samples.
+    method : {"permutation", "asymptotic"}, default "permutation"
+        ``"asymptotic"`` uses the interpolated table of
+        :func:`scipy.stats.anderson_ksamp`, whose p-value is floored at 0.001
+        and capped at 0.25 (SciPy warns when it is). That null is a fitted
+        interpolation with no quantile function, so the threshold is ``nan``.
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+        The statistic is SciPy's standardised :math:`(A^2 - 1)/\sigma`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import anderson_test
+    >>> rng = np.random.default_rng(0)
+    >>> anderson_test(rng.normal(size=60), rng.normal(1, 1, size=60), rng=0).reject
+    True
+    """
+    x, y = check_samples(x, y, univariate=True)
+    check_choice(method, "method", ("permutation", "asymptotic"))
+    if method == "permutation":
+        return _permutation(
+            AndersonDarling(), x, y, test="ad", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        )
+
+    def compute():
+        res = scipy_anderson_midrank(x[:, 0], y[:, 0])
+        return res.statistic, res.pvalue, np.nan
+
+    return _analytic(x, y, compute, test="ad", method="asymptotic", alpha=alpha)
+
+
+def mannwhitney_test(
+    x,
+    y,
+    *,
+    alternative="two-sided",
+    method="permutation",
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+) -> TestResult:
+    r"""Mann-Whitney U (Wilcoxon rank-sum) test; the statistic is :math:`U` of ``x``.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) and (m,)
+        The two samples.
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+        ``"greater"``: p is stochastically larger than q.
+    method : {"permutation", "exact", "asymptotic"}, default "permutation"
+        ``"exact"`` and ``"asymptotic"`` are the nulls of
+        :func:`scipy.stats.mannwhitneyu` (the asymptotic one with tie and
+        continuity corrections). Their threshold is ``nan``.
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> from twosample import mannwhitney_test
+    >>> res = mannwhitney_test([1, 4, 2, 8], [3, 5, 6, 7, 9], method="exact")
+    >>> res.statistic
+    6.0
+    """
+    x, y = check_samples(x, y, univariate=True)
+    check_choice(method, "method", ("permutation", "exact", "asymptotic"))
+    if method == "permutation":
+        return _permutation(
+            MannWhitneyU(), x, y, test="mwu", alternative=alternative, alpha=alpha,
+            n_resamples=n_resamples, batch=batch, rng=rng,
+        )
+
+    def compute():
+        res = stats.mannwhitneyu(x[:, 0], y[:, 0], alternative=alternative, method=method)
+        return res.statistic, res.pvalue, np.nan
+
+    return _analytic(x, y, compute, test="mwu", method=method, alternative=alternative, alpha=alpha)
+
+
+def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+    r"""Energy-distance test (Székely and Rizzo 2004), any dimension, permutation null.
+
+    The statistic is :math:`\frac{nm}{n+m}(2E\|X-Y\| - E\|X-X'\| - E\|Y-Y'\|)`
+    (V-statistics; see :class:`twosample.statistics.EnergyDistance`). Memory
+    and time per relabelling are :math:`O((n+m)^2)`.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The two samples, shape (n,) or (n, d).
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import energy_test
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(size=(80, 3)), rng.normal(size=(80, 3)) * [1, 1, 2]
+    >>> energy_test(x, y, n_resamples=999, rng=0).reject
+    True
+    """
+    x, y = check_samples(x, y)
+    return _permutation(
+        EnergyDistance(), x, y, test="energy", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+    )
+
+
+def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+    r"""1-D Wasserstein-1 test, :math:`\hat t = \int |F_x - F_y|`, permutation null.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n,) and (m,)
+        The two samples.
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import wasserstein_test
+    >>> rng = np.random.default_rng(0)
+    >>> wasserstein_test(rng.normal(size=80), rng.normal(0, 2, size=80), rng=0).reject
+    True
+    """
+    x, y = check_samples(x, y, univariate=True)
+    return _permutation(
+        Wasserstein1(), x, y, test="wasserstein", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+    )
+
+
+def hotelling_test(
+    x, y, *, method="permutation", alpha=0.05, n_resamples=9999, batch=None, rng=None
+) -> TestResult:
+    r"""Hotelling's two-sample :math:`T^2` test (multivariate difference of means).
+
+    Parameters
+    ----------
+    x, y : array_like
+        The two samples, shape (n, d) and (m, d), with ``n + m - 1 > d``.
+    method : {"permutation", "analytic"}, default "permutation"
+        ``"analytic"``: under normality with equal covariances
+        :math:`\frac{N-d-1}{d(N-2)} T^2 \sim F(d, N-d-1)`; the threshold is
+        the F quantile mapped back to the :math:`T^2` scale.
+    alpha, n_resamples, batch, rng
+        As in :func:`mean_difference_test`.
+
+    Returns
+    -------
+    TestResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import hotelling_test
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(size=(50, 4)), rng.normal(size=(60, 4)) + [0.8, 0, 0, 0]
+    >>> hotelling_test(x, y, method="analytic").reject
+    True
+    """
+    x, y = check_samples(x, y)
+    check_choice(method, "method", ("permutation", "analytic"))
+    statistic = HotellingT2()
+    if method == "permutation":
+        return _permutation(
+            statistic, x, y, test="hotelling", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        )
+
+    def compute():
+        t2 = statistic(x, y)
+        n_total = len(x) + len(y)
+        d = int((np.vstack([x, y]).std(axis=0) > 0).sum())
+        scale = (n_total - d - 1) / (d * (n_total - 2))
+        pvalue = stats.f.sf(scale * t2, d, n_total - d - 1)
+        threshold = stats.f.isf(alpha, d, n_total - d - 1) / scale
+        return t2, pvalue, threshold
+
+    return _analytic(x, y, compute, test="hotelling", method="analytic", alpha=alpha)

@@ -1,0 +1,82 @@
+"""Name -> test, with the metadata the CLI and the power engine need."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+
+from . import classical
+
+__all__ = ["TESTS", "TestInfo", "get_test"]
+
+
+@dataclasses.dataclass(frozen=True)
+class TestInfo:
+    """A registered test.
+
+    Attributes
+    ----------
+    name : str
+        Registry name (used by the CLI: ``--test NAME``).
+    function : callable
+        ``function(x, y, *, alpha=0.05, rng=None, ...) -> TestResult``.
+    multivariate : bool
+        Whether samples may have more than one column.
+    methods : tuple of str
+        Values accepted by ``method=``; the first is the default. A test with
+        only ``"permutation"`` takes no ``method`` argument.
+    alternatives : tuple of str
+        Values accepted by ``alternative=`` (``("greater",)``: the test takes
+        no ``alternative`` argument).
+    description : str
+        One line for listings.
+    """
+
+    name: str
+    function: Callable
+    multivariate: bool
+    methods: tuple[str, ...]
+    alternatives: tuple[str, ...]
+    description: str
+
+    def __call__(self, x, y, **kwargs):
+        return self.function(x, y, **kwargs)
+
+
+_TWO_SIDED = ("two-sided", "greater", "less")
+
+TESTS: dict[str, TestInfo] = {
+    info.name: info
+    for info in [
+        TestInfo("mean", classical.mean_difference_test, True, ("permutation",), ("greater",),
+                 "norm of the difference of means"),
+        TestInfo("meanvar", classical.mean_variance_test, True, ("permutation",), ("greater",),
+                 "difference of the (mean, variance) vectors"),
+        TestInfo("moments", classical.moments_test, True, ("permutation",), ("greater",),
+                 "difference of the first k standardised moments"),
+        TestInfo("t", classical.t_test, False, ("permutation", "analytic"), _TWO_SIDED,
+                 "Welch's t"),
+        TestInfo("ks", classical.ks_test, False, ("permutation", "exact", "asymptotic"), ("greater",),
+                 "Kolmogorov-Smirnov"),
+        TestInfo("cvm", classical.cvm_test, False, ("permutation", "exact", "asymptotic"), ("greater",),
+                 "Cramer-von Mises"),
+        TestInfo("ad", classical.anderson_test, False, ("permutation", "asymptotic"), ("greater",),
+                 "Anderson-Darling (k-sample, midrank)"),
+        TestInfo("mwu", classical.mannwhitney_test, False, ("permutation", "exact", "asymptotic"),
+                 _TWO_SIDED, "Mann-Whitney U"),
+        TestInfo("energy", classical.energy_test, True, ("permutation",), ("greater",),
+                 "energy distance"),
+        TestInfo("wasserstein", classical.wasserstein_test, False, ("permutation",), ("greater",),
+                 "1-D Wasserstein-1 distance"),
+        TestInfo("hotelling", classical.hotelling_test, True, ("permutation", "analytic"), ("greater",),
+                 "Hotelling's T^2"),
+    ]
+}
+
+
+def get_test(name: str) -> TestInfo:
+    """The registered test called `name`, with an error listing the valid names."""
+    try:
+        return TESTS[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"`test` must be one of {', '.join(TESTS)}; got {name!r}.") from None

@@ -1,0 +1,350 @@
+r"""The permutation engine shared by every test.
+
+A relabelling of the pooled sample :math:`z = (x_1, \dots, x_n, y_1, \dots, y_m)`
+is a boolean *mask* of length :math:`N = n + m` with exactly :math:`n` entries
+``True`` (the rows that play the role of ``x``). The engine hands statistics
+whole batches of masks, shape ``(B, N)``, so that a statistic written with
+matrix products (``masks @ z``) evaluates thousands of relabellings at once.
+
+* **Exact** when the number of distinct splits :math:`\binom{N}{n}` is at most
+  ``n_resamples``: every split is enumerated (the observed one included) and
+  :math:`p = \#\{T_b \ge \hat t\} / \binom{N}{n}`.
+* **Monte Carlo** otherwise: :math:`B` uniformly random splits and
+  :math:`p = (1 + \#\{T_b \ge \hat t\}) / (1 + B)`, never 0.
+
+Comparisons use a relative tolerance of 100 machine epsilons (as SciPy does), so
+that a relabelling giving the same statistic up to rounding counts as a tie.
+
+Reproducibility: masks are drawn row by row from one ``numpy`` Generator, so the
+p-value does not depend on ``batch``; rows of each sample are put in a canonical
+(lexicographic) order first, so it does not depend on the order of the rows
+either.
+"""
+
+from __future__ import annotations
+
+import abc
+import itertools
+import math
+from collections.abc import Callable, Iterator
+
+import numpy as np
+
+from ._result import TestResult
+from ._validation import (
+    check_alpha,
+    check_alternative,
+    check_batch,
+    check_n_resamples,
+    check_rng,
+    check_samples,
+    warn_if_constant,
+)
+
+__all__ = ["PermutationStatistic", "permutation_test", "run_permutation_test"]
+
+# Relative tie tolerance (SciPy uses the same: 100 machine epsilons).
+_RTOL = 100 * np.finfo(np.float64).eps
+# Masks per batch when `batch` is None: keeps a (B, N) float64 block near 32 MiB.
+_AUTO_BATCH_ELEMENTS = 2**22
+
+
+class PermutationStatistic(abc.ABC):
+    """A statistic that evaluates many relabellings of the pooled sample at once.
+
+    Subclasses implement :meth:`bind`, which receives the pooled sample once
+    (so sorting, centring, kernel or distance matrices are computed once) and
+    returns a function of a boolean mask array of shape ``(B, N)`` giving the
+    ``B`` statistics. Statistics must not depend on the order of the rows
+    within each sample.
+
+    Examples
+    --------
+    The difference of means as a permutation statistic, one matrix product per
+    batch:
+
+    >>> import numpy as np
+    >>> from twosample import PermutationStatistic, permutation_test
+    >>> class MeanShift(PermutationStatistic):
+    ...     def bind(self, pooled, n_x):
+    ...         n_y = len(pooled) - n_x
+    ...         total = pooled[:, 0].sum()
+    ...         def evaluate(masks):
+    ...             sum_x = masks @ pooled[:, 0]
+    ...             return sum_x / n_x - (total - sum_x) / n_y
+    ...         return evaluate
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(0.8, 1, 30), rng.normal(0, 1, 40)
+    >>> res = permutation_test(x, y, MeanShift(), rng=1)
+    >>> res.pvalue < 0.01
+    True
+    """
+
+    @abc.abstractmethod
+    def bind(self, pooled: np.ndarray, n_x: int) -> Callable[[np.ndarray], np.ndarray]:
+        """Prepare for the pooled sample ``pooled`` (N, d) whose first ``n_x`` rows are ``x``.
+
+        Returns a function mapping boolean masks ``(B, N)`` to statistics ``(B,)``.
+        """
+
+    def __call__(self, x, y) -> float:
+        """The statistic of the samples `x` and `y` as given."""
+        x, y = check_samples(x, y)
+        pooled = np.vstack([x, y])
+        mask = np.zeros((1, len(pooled)), dtype=bool)
+        mask[0, : len(x)] = True
+        return float(self.bind(pooled, len(x))(mask)[0])
+
+
+class _CallableStatistic(PermutationStatistic):
+    """Adapter for a plain ``statistic(x, y) -> float``: one call per relabelling."""
+
+    def __init__(self, func: Callable, squeeze: bool):
+        self.func = func
+        self.squeeze = squeeze
+
+    def bind(self, pooled, n_x):
+        data = pooled[:, 0] if self.squeeze else pooled
+
+        def evaluate(masks):
+            out = np.empty(len(masks))
+            for b, mask in enumerate(masks):
+                value = self.func(data[mask], data[~mask])
+                try:
+                    out[b] = float(value)
+                except (TypeError, ValueError):
+                    raise ValueError(
+                        f"`statistic` must return a real scalar, got {type(value).__name__} "
+                        f"{np.shape(value)}."
+                    ) from None
+            return out
+
+        return evaluate
+
+
+def permutation_test(
+    x,
+    y,
+    statistic,
+    *,
+    alternative: str = "greater",
+    alpha: float = 0.05,
+    n_resamples: int = 9999,
+    batch: int | None = None,
+    rng=None,
+) -> TestResult:
+    r"""Permutation test of H0: p = q for any statistic.
+
+    Parameters
+    ----------
+    x : array_like, shape (n,) or (n, d)
+        Sample from p (``D1``).
+    y : array_like, shape (m,) or (m, d)
+        Sample from q (``D2``).
+    statistic : callable or PermutationStatistic
+        Either ``statistic(x, y) -> float`` (called once per relabelling; it
+        receives 1-D arrays when both inputs were 1-D), or a
+        :class:`PermutationStatistic` that evaluates whole batches of
+        relabellings at once (much faster).
+    alternative : {"greater", "less", "two-sided"}, default "greater"
+        Large values of the statistic are evidence against H0 for
+        ``"greater"``; for ``"two-sided"`` the p-value is twice the smaller
+        one-sided p-value (at most 1), as in :func:`scipy.stats.permutation_test`.
+    alpha : float, default 0.05
+        Level of the test.
+    n_resamples : int, default 9999
+        Number of random relabellings. When the number of distinct splits
+        :math:`\binom{n+m}{n}` is at most ``n_resamples``, all of them are
+        enumerated instead and the test is exact.
+    batch : int, optional
+        Relabellings evaluated at once (caps memory). The result does not
+        depend on it. Default: about 32 MiB of masks per batch.
+    rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
+        Source of randomness; the same value gives the same result.
+
+    Returns
+    -------
+    TestResult
+        With ``method="exact"`` or ``"permutation"`` and the null distribution.
+
+    Notes
+    -----
+    Monte Carlo p-value: :math:`p = (1 + \#\{b : T_b \ge \hat t - \epsilon\}) / (1 + B)`
+    with :math:`\epsilon` a relative tolerance of 100 machine epsilons; exact
+    p-value: :math:`\#\{b : T_b \ge \hat t - \epsilon\} / \binom{N}{n}`. The
+    threshold is the order statistic of the null such that
+    ``statistic > threshold`` exactly when ``pvalue <= alpha`` (up to ties).
+
+    References
+    ----------
+    .. [1] Phipson, B. and Smyth, G. K. (2010). Permutation p-values should
+       never be zero. Statistical Applications in Genetics and Molecular
+       Biology 9(1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import permutation_test
+    >>> x, y = [1.2, 3.1, 2.2, 2.9], [0.1, 0.8, 1.1]
+    >>> res = permutation_test(x, y, lambda a, b: a.mean() - b.mean())
+    >>> res.method, res.n_resamples, round(res.pvalue, 4)
+    ('exact', 35, 0.0286)
+    """
+    squeeze = np.ndim(x) == 1 and np.ndim(y) == 1
+    x, y = check_samples(x, y)
+    if isinstance(statistic, PermutationStatistic):
+        stat = statistic
+    elif callable(statistic):
+        stat = _CallableStatistic(statistic, squeeze)
+    else:
+        raise TypeError(
+            "`statistic` must be a callable statistic(x, y) -> float or a "
+            f"PermutationStatistic, got {type(statistic).__name__}."
+        )
+    return run_permutation_test(
+        x,
+        y,
+        stat,
+        alternative=alternative,
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        test="permutation_test",
+    )
+
+
+def run_permutation_test(
+    x: np.ndarray,
+    y: np.ndarray,
+    statistic: PermutationStatistic,
+    *,
+    alternative: str,
+    alpha: float,
+    n_resamples: int,
+    batch: int | None,
+    rng,
+    test: str,
+) -> TestResult:
+    """The engine behind every permutation test; `x`, `y` already validated (n, d)."""
+    alternative = check_alternative(alternative)
+    alpha = check_alpha(alpha)
+    n_resamples = check_n_resamples(n_resamples)
+    batch = check_batch(batch)
+    generator = check_rng(rng)
+
+    x, y = _canonical_order(x), _canonical_order(y)
+    pooled = np.vstack([x, y])
+    n_x, n_total = len(x), len(pooled)
+    warn_if_constant(pooled)
+    if batch is None:
+        batch = max(1, _AUTO_BATCH_ELEMENTS // n_total)
+
+    evaluate = statistic.bind(pooled, n_x)
+    identity = np.zeros((1, n_total), dtype=bool)
+    identity[0, :n_x] = True
+    observed = float(np.asarray(evaluate(identity), dtype=float).reshape(-1)[0])
+    if math.isnan(observed):
+        raise ValueError("the statistic is NaN on the observed samples.")
+
+    n_splits = math.comb(n_total, n_x)
+    exact = n_splits <= n_resamples
+    if exact:
+        masks: Iterator[np.ndarray] = _all_splits(n_total, n_x, batch)
+        n_null = n_splits
+    else:
+        masks = _random_splits(n_total, n_x, n_resamples, batch, generator)
+        n_null = n_resamples
+    null = np.empty(n_null)
+    start = 0
+    for block in masks:
+        values = np.asarray(evaluate(block), dtype=float).reshape(-1)
+        null[start : start + len(values)] = values
+        start += len(values)
+    if np.isnan(null).any():
+        raise ValueError("the statistic is NaN on some relabelled samples.")
+
+    pvalue, threshold = _pvalue_and_threshold(observed, null, alternative, alpha, exact)
+    return TestResult(
+        statistic=observed,
+        pvalue=pvalue,
+        alpha=alpha,
+        threshold=threshold,
+        reject=bool(pvalue <= alpha),
+        null_distribution=null,
+        method="exact" if exact else "permutation",
+        alternative=alternative,
+        n_x=n_x,
+        n_y=n_total - n_x,
+        n_resamples=n_null,
+        test=test,
+    )
+
+
+def _canonical_order(a: np.ndarray) -> np.ndarray:
+    """Rows sorted lexicographically, so results do not depend on row order."""
+    if a.shape[1] == 1:
+        return np.sort(a, axis=0)
+    return a[np.lexsort(a.T[::-1])]
+
+
+def _all_splits(n_total: int, n_x: int, batch: int) -> Iterator[np.ndarray]:
+    """Every subset of size `n_x` as a mask, in lexicographic order, `batch` at a time."""
+    combos = itertools.combinations(range(n_total), n_x)
+    while True:
+        chunk = list(itertools.islice(combos, batch))
+        if not chunk:
+            return
+        idx = np.array(chunk, dtype=np.intp).reshape(len(chunk), n_x)
+        masks = np.zeros((len(chunk), n_total), dtype=bool)
+        np.put_along_axis(masks, idx, True, axis=1)
+        yield masks
+
+
+def _random_splits(
+    n_total: int, n_x: int, n_resamples: int, batch: int, rng: np.random.Generator
+) -> Iterator[np.ndarray]:
+    """Uniformly random subsets of size `n_x`, drawn row by row (batch-independent).
+
+    Each row gets N uniform keys; the `n_x` smallest mark the rows that play x.
+    ``rng.random`` fills rows in order, so the masks are the same whatever the
+    batch size. Ties among doubles have probability ~N^2 / 2^53: negligible.
+    """
+    done = 0
+    while done < n_resamples:
+        size = min(batch, n_resamples - done)
+        keys = rng.random((size, n_total))
+        kth = np.partition(keys, n_x - 1, axis=1)[:, n_x - 1 : n_x]
+        yield keys <= kth
+        done += size
+
+
+def _pvalue_and_threshold(observed, null, alternative, alpha, exact):
+    """p-value and t_alpha, consistent with each other (see permutation_test Notes)."""
+    tol = abs(observed) * _RTOL
+    n_null = len(null)
+    add = 0 if exact else 1
+    p_greater = (np.count_nonzero(null >= observed - tol) + add) / (n_null + add)
+    p_less = (np.count_nonzero(null <= observed + tol) + add) / (n_null + add)
+
+    def order_statistic(level: float, descending: bool) -> float:
+        # Reject when #{T_b beyond t} <= k; i.e. t beyond the (k+1)-th most extreme value.
+        k = math.floor(level * (n_null + add) + 1e-9) - add
+        if k < 0:
+            return math.inf if descending else -math.inf
+        if k >= n_null:
+            return -math.inf if descending else math.inf
+        ordered = np.partition(null, n_null - 1 - k if descending else k)
+        return float(ordered[n_null - 1 - k] if descending else ordered[k])
+
+    if alternative == "greater":
+        return float(p_greater), order_statistic(alpha, descending=True)
+    if alternative == "less":
+        return float(p_less), order_statistic(alpha, descending=False)
+    pvalue = min(1.0, 2.0 * min(p_greater, p_less))
+    threshold = (
+        order_statistic(alpha / 2, descending=False),
+        order_statistic(alpha / 2, descending=True),
+    )
+    return float(pvalue), threshold
+
