@@ -28,7 +28,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/bench_permutation.py
 
 docs: $(STAMP)
-	$(VENV)/bin/mkdocs build --strict -f docs/mkdocs.yml
+	$(VENV)/bin/sphinx-build -W --keep-going -b html docs build/docs
 
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) build .pytest_cache

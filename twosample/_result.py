@@ -63,6 +63,8 @@ class TestResult:
     ['alpha', 'alternative', 'method']
     """
 
+    __test__ = False  # not a pytest test class, despite the name
+
     statistic: float
     pvalue: float
     alpha: float

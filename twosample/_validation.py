@@ -45,15 +45,15 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
         arr = np.asarray(x)
     except Exception as exc:  # ragged lists and the like
         raise ValueError(f"`{name}` could not be read as an array: {exc}") from None
-    if arr.dtype == object or arr.dtype.kind in "USVMm" or np.iscomplexobj(arr):
+    if arr.dtype.kind == "c":
+        raise ValueError(f"`{name}` must be real, got complex values.")
+    if arr.dtype == object or arr.dtype.kind in "USVMm":
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
             raise ValueError(
                 f"`{name}` must be numeric (real numbers); got an array of dtype {arr.dtype}."
             ) from None
-    if arr.dtype.kind == "c":
-        raise ValueError(f"`{name}` must be real, got complex values.")
     arr = np.asarray(arr, dtype=np.float64)
     if arr.ndim == 0:
         raise ValueError(f"`{name}` must be a 1-D or 2-D array of observations, got a scalar.")

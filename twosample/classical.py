@@ -187,10 +187,12 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
     >>> import numpy as np
     >>> from twosample import moments_test
     >>> rng = np.random.default_rng(0)
-    >>> x = rng.normal(size=1000)
-    >>> y = rng.laplace(scale=1 / np.sqrt(2), size=1000)  # same mean and variance
-    >>> moments_test(x, y, order=4, rng=0).reject
-    True
+    >>> x = rng.normal(size=5000)
+    >>> y = rng.laplace(scale=1 / np.sqrt(2), size=5000)  # same mean and variance
+    >>> moments_test(x, y, order=2, n_resamples=999, rng=0).pvalue  # blind to the difference
+    0.816
+    >>> moments_test(x, y, order=4, n_resamples=999, rng=0).pvalue  # the kurtosis differs
+    0.005
     """
     x, y = check_samples(x, y)
     return _permutation(
@@ -435,8 +437,8 @@ def mannwhitney_test(
     --------
     >>> from twosample import mannwhitney_test
     >>> res = mannwhitney_test([1, 4, 2, 8], [3, 5, 6, 7, 9], method="exact")
-    >>> res.statistic
-    6.0
+    >>> res.statistic  # pairs (x_i, y_j) with x_i > y_j: 4 > 3, and 8 > 3, 5, 6, 7
+    5.0
     """
     x, y = check_samples(x, y, univariate=True)
     check_choice(method, "method", ("permutation", "exact", "asymptotic"))
@@ -476,9 +478,10 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> 
     >>> import numpy as np
     >>> from twosample import energy_test
     >>> rng = np.random.default_rng(0)
-    >>> x, y = rng.normal(size=(80, 3)), rng.normal(size=(80, 3)) * [1, 1, 2]
-    >>> energy_test(x, y, n_resamples=999, rng=0).reject
-    True
+    >>> x, y = rng.normal(size=(80, 3)), rng.normal(0.4, 1, size=(80, 3))
+    >>> res = energy_test(x, y, n_resamples=999, rng=0)
+    >>> round(res.statistic, 3), res.pvalue, res.reject
+    (8.989, 0.001, True)
     """
     x, y = check_samples(x, y)
     return _permutation(

@@ -32,6 +32,8 @@ class TestInfo:
         One line for listings.
     """
 
+    __test__ = False  # not a pytest test class, despite the name
+
     name: str
     function: Callable
     multivariate: bool

@@ -1,0 +1,37 @@
+"""The documentation builds in strict mode and its code examples run."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+README = DOCS.parent / "README.md"
+
+
+def test_sphinx_build_strict(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(DOCS), str(tmp_path)],
+        capture_output=True, text=True,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "api.html").exists() and (tmp_path / "getting_started.html").exists()
+    api = (tmp_path / "api.html").read_text()
+    assert "permutation_test" in api and "hotelling_test" in api
+
+
+def _python_blocks():
+    pages = sorted(DOCS.glob("*.md")) + [README]
+    for page in pages:
+        for i, block in enumerate(re.findall(r"```python\n(.*?)```", page.read_text(), flags=re.S)):
+            yield pytest.param(block, id=f"{page.name}-{i}")
+
+
+@pytest.mark.parametrize("code", list(_python_blocks()))
+def test_markdown_python_blocks_run(code):
+    namespace = {}
+    prelude = "import numpy as np\nimport twosample as ts\nrng = np.random.default_rng(0)\n"
+    prelude += "x, y = rng.normal(size=200), rng.laplace(size=200)\n"
+    exec(compile(prelude + code, "<doc>", "exec"), namespace)

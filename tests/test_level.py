@@ -1,0 +1,94 @@
+"""Type-I error of every registered test under H0, within a 99% binomial interval.
+
+The default run is a real but quick calibration (400 repetitions per test and
+null); the ``slow`` run uses 2,000 repetitions on more sizes.
+
+For continuous statistics with a permutation null and alpha (B + 1) an
+integer, the level is exactly alpha, so both ends of the interval are checked
+(a test that is too conservative also fails). Rank and ECDF statistics have
+ties in their null, and analytic nulls of discrete statistics are conservative,
+so for them only the upper end (level control) is checked.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy import stats
+
+import twosample as ts
+
+ALPHA = 0.05
+DISCRETE = {"ks", "cvm", "ad", "mwu"}
+
+
+def rejection_count(test, reps, n, m, d, seed, **kwargs):
+    count = 0
+    for child in np.random.SeedSequence(seed).spawn(reps):
+        rng = np.random.default_rng(child)
+        x, y = rng.normal(size=(n, d)), rng.normal(size=(m, d))
+        count += test(x, y, alpha=ALPHA, rng=rng, **kwargs).reject
+    return count
+
+
+def check_level(count, reps, two_sided):
+    lo, hi = stats.binom.interval(0.99, reps, ALPHA)
+    assert count <= hi, f"level {count / reps:.3f} above the 99% interval [{lo / reps:.3f}, {hi / reps:.3f}]"
+    if two_sided:
+        assert count >= lo, f"level {count / reps:.3f} below the 99% interval [{lo / reps:.3f}, {hi / reps:.3f}]"
+
+
+def _cases(sizes):
+    return list(_iter_cases(sizes))
+
+
+def _iter_cases(sizes):
+    for name, info in ts.TESTS.items():
+        for n, m in sizes:
+            yield pytest.param(name, n, m, id=f"{name}-{n}-{m}")
+
+
+@pytest.mark.parametrize(("name", "n", "m"), _cases([(20, 15)]))
+def test_level_permutation_quick(name, n, m):
+    info = ts.TESTS[name]
+    d = 3 if info.multivariate else 1
+    reps = 400
+    count = rejection_count(info, reps, n, m, d, seed=1000 + sorted(ts.TESTS).index(name),
+                            n_resamples=199)
+    check_level(count, reps, two_sided=name not in DISCRETE)
+
+
+ANALYTIC = [(name, method) for name, info in ts.TESTS.items() for method in info.methods[1:]]
+
+
+@pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=[f"{a}-{b}" for a, b in ANALYTIC])
+def test_level_analytic_quick(name, method):
+    info = ts.TESTS[name]
+    d = 3 if info.multivariate else 1
+    reps = 400
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # SciPy's AD p-value cap notice
+        count = rejection_count(info, reps, 14, 11, d, seed=77, method=method)
+    check_level(count, reps, two_sided=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "n", "m"), _cases([(10, 10), (50, 30), (200, 200)]))
+def test_level_permutation_full(name, n, m):
+    info = ts.TESTS[name]
+    d = 5 if info.multivariate else 1
+    reps = 2000
+    count = rejection_count(info, reps, n, m, d, seed=5000 + n + m, n_resamples=399)
+    check_level(count, reps, two_sided=name not in DISCRETE)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=[f"{a}-{b}" for a, b in ANALYTIC])
+def test_level_analytic_full(name, method):
+    info = ts.TESTS[name]
+    d = 5 if info.multivariate else 1
+    reps = 2000
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        count = rejection_count(info, reps, 20, 16, d, seed=88, method=method)
+    check_level(count, reps, two_sided=False)

@@ -1,0 +1,59 @@
+"""TestResult: frozen, readable, serialisable."""
+
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+
+import twosample as ts
+
+
+@pytest.fixture
+def result():
+    rng = np.random.default_rng(0)
+    return ts.ks_test(rng.normal(size=30), rng.normal(1, 1, 30), n_resamples=199, rng=0)
+
+
+def test_fields(result):
+    names = {f.name for f in dataclasses.fields(ts.TestResult)}
+    assert {"statistic", "pvalue", "alpha", "threshold", "reject", "null_distribution", "method",
+            "alternative", "n_x", "n_y", "n_resamples"} <= names
+    assert result.n_resamples == 199 and len(result.null_distribution) == 199
+    assert result.reject == (result.pvalue <= result.alpha)
+
+
+def test_frozen(result):
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        result.pvalue = 0.5
+
+
+def test_to_dict_is_json(result):
+    d = result.to_dict()
+    assert "null_distribution" not in d
+    text = json.dumps(d)
+    assert json.loads(text)["test"] == "ks"
+    full = result.to_dict(include_null=True)
+    assert len(full["null_distribution"]) == 199
+    json.dumps(full)
+    assert isinstance(d["reject"], bool) and isinstance(d["statistic"], float)
+
+
+def test_two_sided_threshold_is_a_pair_in_json():
+    rng = np.random.default_rng(1)
+    res = ts.t_test(rng.normal(size=20), rng.normal(size=20), n_resamples=99, rng=0)
+    assert isinstance(res.threshold, tuple) and res.threshold[0] < res.threshold[1]
+    assert json.loads(json.dumps(res.to_dict()))["threshold"] == list(res.threshold)
+
+
+def test_text(result):
+    text = str(result)
+    assert "Two-sample test: ks" in text and "reject H0: p = q" in text
+    assert "t_alpha" in text and "199 resamples" in text
+    assert repr(result).startswith("TestResult(test='ks', statistic=")
+
+
+def test_nan_threshold_is_shown_as_not_available():
+    rng = np.random.default_rng(2)
+    res = ts.ks_test(rng.normal(size=10), rng.normal(size=10), method="exact")
+    assert np.isnan(res.threshold) and "n/a" in str(res)
