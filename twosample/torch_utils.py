@@ -1,0 +1,64 @@
+"""Small torch helpers shared by learned statistics (critics, classifiers, deep kernels).
+
+Randomness follows the package rule: a ``numpy`` Generator (from ``rng``) seeds
+a CPU ``torch.Generator``; weights are initialised from it on the CPU and then
+moved to ``device``, so a fit does not depend on the device's own RNG and never
+touches torch's global state.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["mlp", "torch_generator"]
+
+
+def torch_generator(rng: np.random.Generator):
+    """A CPU ``torch.Generator`` seeded from the numpy Generator `rng`."""
+    import torch
+
+    gen = torch.Generator(device="cpu")
+    gen.manual_seed(int(rng.integers(0, 2**63 - 1)))
+    return gen
+
+
+def mlp(in_features: int, out_features: int = 1, *, hidden: int = 64, layers: int = 2,
+        activation: str = "relu", generator=None, device="cpu", dtype=None):
+    """A fully connected network ``in -> hidden x layers -> out``, initialised from `generator`.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Input and output widths.
+    hidden : int, default 64
+        Width of the hidden layers.
+    layers : int, default 2
+        Number of hidden layers (0 gives a linear model).
+    activation : {"relu", "leaky_relu", "elu", "tanh"}, default "relu"
+        Hidden-layer non-linearity.
+    generator : torch.Generator, optional
+        CPU generator for the initial weights (PyTorch's default uniform
+        scheme, bound 1/sqrt(fan_in)); torch's global generator is not used.
+    device, dtype
+        Where the returned module lives.
+    """
+    import torch
+    from torch import nn
+
+    acts = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "elu": nn.ELU, "tanh": nn.Tanh}
+    if activation not in acts:
+        raise ValueError(f"`activation` must be one of {', '.join(acts)}; got {activation!r}.")
+    widths = [in_features] + [hidden] * layers + [out_features]
+    modules = []
+    for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
+        linear = torch.nn.utils.skip_init(nn.Linear, fan_in, fan_out)  # no draw from the global RNG
+        bound = 1.0 / math.sqrt(fan_in)
+        with torch.no_grad():
+            linear.weight.copy_(torch.rand(fan_out, fan_in, generator=generator) * 2 * bound - bound)
+            linear.bias.copy_(torch.rand(fan_out, generator=generator) * 2 * bound - bound)
+        modules.append(linear)
+        if i < len(widths) - 2:
+            modules.append(acts[activation]())
+    return nn.Sequential(*modules).to(device=device, dtype=dtype or torch.float32)
