@@ -15,11 +15,18 @@ from __future__ import annotations
 import abc
 import math
 
+import numpy as np
+
 from ._backend import asarray, clip_into, full_like, log_softplus, namespace, softplus
 
 __all__ = ["FDivergence", "get", "names"]
 
 _LOG2 = math.log(2.0)
+
+
+def _scalar(result):
+    """NumPy convention: a 0-d result is returned as a scalar; tensors are left alone."""
+    return result[()] if isinstance(result, np.ndarray) and result.ndim == 0 else result
 
 
 class FDivergence(abc.ABC):
@@ -85,7 +92,7 @@ class FDivergence(abc.ABC):
         positive = u > 0
         value = self._f(xp.where(positive, u, full_like(u, 1.0, xp)), xp)
         edge = xp.where(u == 0, full_like(u, self.f_at_zero, xp), full_like(u, math.inf, xp))
-        return xp.where(positive, value, edge)
+        return _scalar(xp.where(positive, value, edge))
 
     def f_prime(self, u):
         """The derivative f'(u) for u > 0 (NaN elsewhere); a subgradient at kinks."""
@@ -93,7 +100,7 @@ class FDivergence(abc.ABC):
         u = asarray(u, xp)
         positive = u > 0
         value = self._f_prime(xp.where(positive, u, full_like(u, 1.0, xp)), xp)
-        return xp.where(positive, value, full_like(u, math.nan, xp))
+        return _scalar(xp.where(positive, value, full_like(u, math.nan, xp)))
 
     def conjugate(self, t):
         """The convex conjugate f*(t) on its domain, +inf outside it."""
@@ -101,23 +108,23 @@ class FDivergence(abc.ABC):
         t = asarray(t, xp)
         low, high = self.conjugate_domain
         inside, safe = clip_into(t, low, high, self.domain_closed, xp)
-        return xp.where(inside, self._conjugate(safe, xp), full_like(t, math.inf, xp))
+        return _scalar(xp.where(inside, self._conjugate(safe, xp), full_like(t, math.inf, xp)))
 
     def in_conjugate_domain(self, t):
         """Boolean mask of t inside dom f*."""
         xp = namespace(t)
         low, high = self.conjugate_domain
-        return clip_into(asarray(t, xp), low, high, self.domain_closed, xp)[0]
+        return _scalar(clip_into(asarray(t, xp), low, high, self.domain_closed, xp)[0])
 
     def activation(self, v):
         """The output activation g_f, mapping a raw critic output v into dom f*."""
         xp = namespace(v)
-        return self._activation(asarray(v, xp), xp)
+        return _scalar(self._activation(asarray(v, xp), xp))
 
     def conjugate_activation(self, v):
         """f*(g_f(v)) in a numerically stable closed form."""
         xp = namespace(v)
-        return self._conjugate_activation(asarray(v, xp), xp)
+        return _scalar(self._conjugate_activation(asarray(v, xp), xp))
 
     def optimal_critic(self, ratio):
         """T* = f'(p/q), the critic at which the lower bound is tight."""

@@ -73,6 +73,18 @@ class FittedCritic:
         """The variational bound of this critic on samples `x_p` ~ P and `x_q` ~ Q."""
         return float(self.divergence.lower_bound(self(x_p), self(x_q)))
 
+    def bound_with_error(self, x_p, x_q) -> tuple[float, float]:
+        r"""The bound on `x_p`, `x_q` and its standard error.
+
+        For a critic fitted on other data the two averages are independent
+        means, so the standard error is
+        :math:`\sqrt{\mathrm{Var}_P(T)/n + \mathrm{Var}_Q(f^*(T))/m}`.
+        """
+        t_p = self.divergence.activation(self(x_p))
+        c_q = self.divergence.conjugate_activation(self(x_q))
+        se = math.sqrt(t_p.var(ddof=1) / len(t_p) + c_q.var(ddof=1) / len(c_q))
+        return float(t_p.mean() - c_q.mean()), se
+
 
 def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr=1e-3,
                batch_size=256, weight_decay=0.0, rng=None, device="cpu", **params) -> FittedCritic:
@@ -119,7 +131,7 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
         opt.zero_grad()
         (-bound).backward()
         opt.step()
-        history[step] = float(bound)
+        history[step] = bound.item()
         if not math.isfinite(history[step]):
             raise FloatingPointError(
                 f"the {div.name} bound became {history[step]} at step {step}; lower `lr`."
@@ -136,12 +148,15 @@ class VariationalEstimate:
     ----------
     estimate : float
         The fitted critic's bound on the held-out halves.
+    standard_error : float
+        Its standard error (the critic fixed; see :meth:`FittedCritic.bound_with_error`).
     train_bound : float
         The same on the training halves (optimistic).
     critic : FittedCritic
     """
 
     estimate: float
+    standard_error: float
     train_bound: float
     critic: FittedCritic
 
@@ -180,8 +195,10 @@ def variational_lower_bound(x_p, x_q, divergence="kl", *, test_size=0.5, rng=Non
         parts.append((x[perm[n_test:]], x[perm[:n_test]]))
     (p_train, p_test), (q_train, q_test) = parts
     critic = fit_critic(p_train, q_train, divergence, rng=generator, **fit_kwargs)
+    estimate, standard_error = critic.bound_with_error(p_test, q_test)
     return VariationalEstimate(
-        estimate=critic.bound(p_test, q_test),
+        estimate=estimate,
+        standard_error=standard_error,
         train_bound=critic.bound(p_train, q_train),
         critic=critic,
     )
