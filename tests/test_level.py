@@ -48,47 +48,44 @@ def _iter_cases(sizes):
             yield pytest.param(name, n, m, id=f"{name}-{n}-{m}")
 
 
-@pytest.mark.parametrize(("name", "n", "m"), _cases([(20, 15)]))
-def test_level_permutation_quick(name, n, m):
+def check_permutation_level(name, n, m, *, d_multi, reps, n_resamples, seed):
     info = ts.TESTS[name]
-    d = 3 if info.multivariate else 1
-    reps = 400
-    count = rejection_count(info, reps, n, m, d, seed=1000 + sorted(ts.TESTS).index(name),
-                            n_resamples=199)
+    d = d_multi if info.multivariate else 1
+    count = rejection_count(info, reps, n, m, d, seed=seed, n_resamples=n_resamples)
     check_level(count, reps, two_sided=name not in DISCRETE)
 
 
-ANALYTIC = [(name, method) for name, info in ts.TESTS.items() for method in info.methods[1:]]
-
-
-@pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=[f"{a}-{b}" for a, b in ANALYTIC])
-def test_level_analytic_quick(name, method):
+def check_analytic_level(name, method, n, m, *, d_multi, reps, seed):
     info = ts.TESTS[name]
-    d = 3 if info.multivariate else 1
-    reps = 400
+    d = d_multi if info.multivariate else 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # SciPy's AD p-value cap notice
-        count = rejection_count(info, reps, 14, 11, d, seed=77, method=method)
+        count = rejection_count(info, reps, n, m, d, seed=seed, method=method)
     check_level(count, reps, two_sided=False)
+
+
+ANALYTIC = [(name, method) for name, info in ts.TESTS.items() for method in info.methods[1:]]
+ANALYTIC_IDS = [f"{a}-{b}" for a, b in ANALYTIC]
+
+
+@pytest.mark.parametrize(("name", "n", "m"), _cases([(20, 15)]))
+def test_level_permutation_quick(name, n, m):
+    check_permutation_level(name, n, m, d_multi=3, reps=400, n_resamples=199,
+                            seed=1000 + sorted(ts.TESTS).index(name))
+
+
+@pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=ANALYTIC_IDS)
+def test_level_analytic_quick(name, method):
+    check_analytic_level(name, method, 14, 11, d_multi=3, reps=400, seed=77)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "n", "m"), _cases([(10, 10), (50, 30), (200, 200)]))
 def test_level_permutation_full(name, n, m):
-    info = ts.TESTS[name]
-    d = 5 if info.multivariate else 1
-    reps = 2000
-    count = rejection_count(info, reps, n, m, d, seed=5000 + n + m, n_resamples=399)
-    check_level(count, reps, two_sided=name not in DISCRETE)
+    check_permutation_level(name, n, m, d_multi=5, reps=2000, n_resamples=399, seed=5000 + n + m)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=[f"{a}-{b}" for a, b in ANALYTIC])
+@pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=ANALYTIC_IDS)
 def test_level_analytic_full(name, method):
-    info = ts.TESTS[name]
-    d = 5 if info.multivariate else 1
-    reps = 2000
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)
-        count = rejection_count(info, reps, 20, 16, d, seed=88, method=method)
-    check_level(count, reps, two_sided=False)
+    check_analytic_level(name, method, 20, 16, d_multi=5, reps=2000, seed=88)
