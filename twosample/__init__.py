@@ -21,6 +21,7 @@ from .classical import (
     wasserstein_test,
 )
 from .io import load_sample
+from .mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
 from .registry import TESTS, TestInfo, get_test
 from .resampling import PermutationStatistic, permutation_test
 
@@ -38,12 +39,17 @@ __all__ = [
     "get_test",
     "hotelling_test",
     "ks_test",
+    "linear_mmd_test",
     "load_sample",
     "mannwhitney_test",
     "mean_difference_test",
     "mean_variance_test",
+    "mmd2",
+    "mmd_agg_test",
+    "mmd_test",
     "moments_test",
     "permutation_test",
+    "rff_mmd_test",
     "t_test",
     "wasserstein_test",
 ]

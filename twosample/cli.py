@@ -61,7 +61,7 @@ def _run_test(args) -> str:
         if args.alternative not in info.alternatives or info.alternatives == ("greater",):
             raise _UsageError(f"--alternative is not available for {info.name}")
         kwargs["alternative"] = args.alternative
-    if kwargs.get("method", "permutation") == "permutation":
+    if info.resampling and kwargs.get("method", "permutation") == "permutation":
         kwargs["n_resamples"] = args.n_resamples
     result = info(x, y, **kwargs)
     if args.json:

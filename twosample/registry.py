@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from . import classical
+from . import classical, mmd
 
 __all__ = ["TESTS", "TestInfo", "get_test"]
 
@@ -30,6 +30,9 @@ class TestInfo:
         no ``alternative`` argument).
     description : str
         One line for listings.
+    resampling : bool
+        Whether the test takes ``n_resamples`` and ``batch`` (its default null
+        is a permutation null).
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -40,6 +43,7 @@ class TestInfo:
     methods: tuple[str, ...]
     alternatives: tuple[str, ...]
     description: str
+    resampling: bool = True
 
     def __call__(self, x, y, **kwargs):
         return self.function(x, y, **kwargs)
@@ -72,6 +76,14 @@ TESTS: dict[str, TestInfo] = {
                  "1-D Wasserstein-1 distance"),
         TestInfo("hotelling", classical.hotelling_test, True, ("permutation", "analytic"), ("greater",),
                  "Hotelling's T^2"),
+        TestInfo("mmd", mmd.mmd_test, True, ("permutation",), ("greater",),
+                 "kernel MMD (Gaussian, median bandwidth)"),
+        TestInfo("mmd-agg", mmd.mmd_agg_test, True, ("permutation",), ("greater",),
+                 "MMD aggregated over Gaussian and Laplace bandwidths (MMD-FUSE)"),
+        TestInfo("mmd-linear", mmd.linear_mmd_test, True, ("asymptotic",), ("greater",),
+                 "linear-time MMD, normal null", resampling=False),
+        TestInfo("mmd-rff", mmd.rff_mmd_test, True, ("permutation",), ("greater",),
+                 "random-Fourier-feature MMD, O(n) per permutation"),
     ]
 }
 

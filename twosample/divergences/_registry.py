@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ._backend import asarray, clip_into, full_like, log_softplus, namespace, softplus
+from .._backend import asarray, clip_into, full_like, log_softplus, namespace, softplus
 
 __all__ = ["FDivergence", "get", "names"]
 

@@ -1,4 +1,4 @@
-"""One formula, two array libraries.
+"""One formula, two array libraries (NumPy and torch).
 
 Divergence formulas are written once against a tiny namespace with the
 functions both NumPy and PyTorch provide under the same names (``exp``,

@@ -1,0 +1,459 @@
+r"""Kernel maximum mean discrepancy (MMD) tests.
+
+:math:`\mathrm{MMD}^2(P, Q) = E k(X, X') + E k(Y, Y') - 2 E k(X, Y)`.
+
+The permutation null is computed the fast way (as in the mmdagg / mmdfuse
+reference code): the pooled Gram matrix :math:`K` is formed once, a batch of
+relabellings is a 0/1 matrix :math:`S` (B, N), and one product :math:`SK`
+gives :math:`s^\top K s` and :math:`s^\top K 1` for every relabelling, from
+which both estimators follow (:math:`2N^2B` flops). When :math:`K` would not
+fit the memory budget it is formed block by block of columns, never whole.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import special, stats
+
+from ._result import TestResult
+from ._validation import check_alpha, check_choice, check_rng, check_samples, warn_if_constant
+from .kernels import Gaussian, Kernel, Laplace, make_kernel, pairwise_distances
+from .resampling import PermutationStatistic, run_permutation_test
+from .statistics import MeanDifference
+
+__all__ = ["MMDStatistic", "FuseStatistic", "linear_mmd_test", "mmd2", "mmd_agg_test", "mmd_test",
+           "rff_mmd_test"]
+
+ESTIMATORS = ("unbiased", "biased", "linear")
+# Gram matrices held whole up to this many bytes; beyond, they are formed by column blocks.
+_GRAM_BUDGET = 2**31
+_BLOCK_BYTES = 2**28
+
+
+def _mmd_from_sums(sks, sk1, s_diag, total, diag_total, n_x, n_y, estimator):
+    """MMD^2 per relabelling from s'Ks, s'K1, s'diag(K) and the pooled constants."""
+    s_yy = total - 2 * sk1 + sks
+    s_xy = sk1 - sks
+    if estimator == "biased":
+        return sks / n_x**2 + s_yy / n_y**2 - 2 * s_xy / (n_x * n_y)
+    xx = (sks - s_diag) / (n_x * (n_x - 1))
+    yy = (s_yy - (diag_total - s_diag)) / (n_y * (n_y - 1))
+    return xx + yy - 2 * s_xy / (n_x * n_y)
+
+
+class _GramSums:
+    """s'K s, s'K 1 and s'diag K for batches of masks, for one or several kernels.
+
+    Holds the Gram matrices when they fit `_GRAM_BUDGET`, else recomputes them
+    in column blocks for every batch (memory O(N * block) instead of O(N^2)).
+    Works with NumPy (device "cpu") or torch on any device.
+    """
+
+    def __init__(self, pooled, kernels, *, device="cpu", dtype=np.float64):
+        self.kernels = list(kernels)
+        self.n_total = len(pooled)
+        self.use_torch = str(device) != "cpu"
+        if self.use_torch:
+            import torch
+
+            self.torch_dtype = {np.float64: torch.float64, np.float32: torch.float32}[np.dtype(dtype).type]
+            self.z = torch.as_tensor(pooled, dtype=self.torch_dtype, device=device)
+        else:
+            self.z = np.asarray(pooled, dtype=dtype)
+        self.device = device
+        itemsize = np.dtype(dtype).itemsize
+        self.held = len(self.kernels) * self.n_total**2 * itemsize <= _GRAM_BUDGET
+        self.block = max(1, _BLOCK_BYTES // (self.n_total * itemsize))
+        self.grams = [k.matrix(self.z, self.z) for k in self.kernels] if self.held else None
+        self.diag, self.total, self.sq_total = [], [], []
+        for i in range(len(self.kernels)):
+            diag_parts, total, sq_total = [], 0.0, 0.0
+            for start, gram in self._blocks(i):
+                diag_parts.append(self._np(gram[start:start + gram.shape[1]].diagonal()))
+                total += float(gram.sum())
+                sq_total += float((gram * gram).sum())
+            self.diag.append(np.concatenate(diag_parts))
+            self.total.append(total)
+            self.sq_total.append(sq_total)
+
+    def _np(self, a):
+        return a.detach().cpu().numpy().astype(np.float64) if self.use_torch else np.asarray(a, np.float64)
+
+    def _blocks(self, i):
+        if self.held:
+            yield 0, self.grams[i]
+            return
+        for start in range(0, self.n_total, self.block):
+            yield start, self.kernels[i].matrix(self.z, self.z[start:start + self.block])
+
+    def __call__(self, masks):
+        """Lists (one per kernel) of s'Ks, s'K1 and s'diag(K), each a float64 array (B,)."""
+        if self.use_torch:
+            import torch
+
+            s = torch.as_tensor(masks, dtype=self.torch_dtype, device=self.device)
+        else:
+            s = masks.astype(self.z.dtype)
+        out = []
+        for i in range(len(self.kernels)):
+            sks = 0.0
+            sk1 = 0.0
+            for start, gram in self._blocks(i):
+                prod = s @ gram  # (B, cols): the one product per block
+                sks = sks + (prod * s[:, start:start + gram.shape[1]]).sum(1)
+                sk1 = sk1 + prod.sum(1)
+            out.append((self._np(sks), self._np(sk1), masks @ self.diag[i]))
+        return out
+
+
+class MMDStatistic(PermutationStatistic):
+    r"""MMD² (unbiased or biased) of a kernel, for the permutation engine.
+
+    Parameters
+    ----------
+    kernel : Kernel
+        A kernel with its bandwidth fixed.
+    estimator : {"unbiased", "biased"}, default "unbiased"
+    device : str, default "cpu"
+        ``"cpu"`` computes with NumPy; anything else (``"cuda"``) with torch there.
+    dtype : numpy dtype, default float64
+    """
+
+    def __init__(self, kernel: Kernel, estimator: str = "unbiased", *, device="cpu", dtype=np.float64):
+        self.kernel = kernel
+        self.estimator = check_choice(estimator, "estimator", ("unbiased", "biased"))
+        self.device = device
+        self.dtype = dtype
+
+    def bind(self, pooled, n_x):
+        n_y = len(pooled) - n_x
+        sums = _GramSums(pooled, [self.kernel], device=self.device, dtype=self.dtype)
+        total, diag_total = sums.total[0], float(sums.diag[0].sum())
+
+        def evaluate(masks):
+            sks, sk1, s_diag = sums(masks)[0]
+            return _mmd_from_sums(sks, sk1, s_diag, total, diag_total, n_x, n_y, self.estimator)
+
+        return evaluate
+
+
+class FuseStatistic(PermutationStatistic):
+    r"""The MMD-FUSE statistic (Biggs, Schrab and Gretton 2023) over a collection of kernels.
+
+    .. math:: \mathrm{FUSE} = \frac1\lambda \log\Big(\frac1L\sum_{l=1}^L
+              \exp\big(\lambda\,\widehat{\mathrm{MMD}}^2_{k_l} / \hat N_{k_l}\big)\Big)
+
+    with the unbiased :math:`\widehat{\mathrm{MMD}}^2`, the permutation-invariant
+    normaliser :math:`\hat N_k = (\frac{1}{N(N-1)}\sum_{i\ne j} k(z_i, z_j)^2)^{1/2}`
+    over the pooled sample, and :math:`\lambda = \sqrt{nm}`. A soft maximum over
+    kernels: one statistic, so the permutation test on it has exact level and
+    a p-value, with no data splitting.
+    """
+
+    def __init__(self, kernels, *, device="cpu", dtype=np.float64):
+        self.kernels = list(kernels)
+        self.device = device
+        self.dtype = dtype
+
+    def bind(self, pooled, n_x):
+        n_y = len(pooled) - n_x
+        n_total = len(pooled)
+        sums = _GramSums(pooled, self.kernels, device=self.device, dtype=self.dtype)
+        norms = []
+        for i in range(len(self.kernels)):
+            off_diag = (sums.sq_total[i] - float((sums.diag[i] ** 2).sum())) / (n_total * (n_total - 1))
+            norms.append(math.sqrt(max(off_diag, 1e-300)))
+        lam = math.sqrt(n_x * n_y)
+
+        def evaluate(masks):
+            stats_ = np.stack([
+                _mmd_from_sums(sks, sk1, s_diag, sums.total[i], float(sums.diag[i].sum()), n_x, n_y, "unbiased")
+                / norms[i]
+                for i, (sks, sk1, s_diag) in enumerate(sums(masks))
+            ])
+            return (special.logsumexp(lam * stats_, axis=0) - math.log(len(self.kernels))) / lam
+
+        return evaluate
+
+
+def _direct_estimate(x, y, kernel, estimator):
+    n, m = len(x), len(y)
+    if estimator == "linear":
+        pairs = min(n, m) // 2
+        if pairs < 1:
+            raise ValueError("the linear estimator needs at least 2 rows in each sample.")
+        h = _linear_terms(x, y, kernel, pairs)
+        return float(h.mean())
+    kxx, kyy, kxy = kernel.matrix(x, x), kernel.matrix(y, y), kernel.matrix(x, y)
+    if estimator == "biased":
+        return float(kxx.mean() + kyy.mean() - 2 * kxy.mean())
+    return float((kxx.sum() - np.trace(kxx)) / (n * (n - 1)) + (kyy.sum() - np.trace(kyy)) / (m * (m - 1))
+                 - 2 * kxy.mean())
+
+
+def _linear_terms(x, y, kernel, pairs):
+    """Gretton et al. (2012) linear-time terms h((x1, y1), (x2, y2)) over disjoint pairs."""
+    x1, x2 = x[0:2 * pairs:2], x[1:2 * pairs:2]
+    y1, y2 = y[0:2 * pairs:2], y[1:2 * pairs:2]
+
+    return (_rowwise(kernel, x1, x2) + _rowwise(kernel, y1, y2)
+            - _rowwise(kernel, x1, y2) - _rowwise(kernel, x2, y1))
+
+
+def _rowwise(kernel, a, b):
+    """k(a_i, b_i) for each row, without forming a full Gram matrix."""
+    if isinstance(kernel, Gaussian):
+        return np.exp(-((a - b) ** 2).sum(1) / (2 * kernel.bandwidth**2))
+    if isinstance(kernel, Laplace):
+        return np.exp(-np.abs(a - b).sum(1) / kernel.bandwidth)
+    out = np.empty(len(a))
+    for start in range(0, len(a), 1024):
+        sl = slice(start, start + 1024)
+        out[sl] = np.diagonal(kernel.matrix(a[sl], b[sl]))
+    return out
+
+
+def mmd2(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", rng=None) -> float:
+    r"""The squared MMD between two samples.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n, d) and (m, d)
+        The samples.
+    kernel : str or Kernel, default "gaussian"
+        See :mod:`twosample.kernels`.
+    bandwidth : float or "median", default "median"
+        Length-scale (ignored for a Kernel instance, linear and polynomial).
+    estimator : {"unbiased", "biased", "linear"}, default "unbiased"
+        Unbiased U-statistic, biased V-statistic, or Gretton's linear-time
+        average over disjoint pairs (the first ``2 * (min(n, m) // 2)`` rows).
+    rng : optional
+        Seeds the median heuristic's subsample.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> from twosample import mmd2
+    >>> x, y = [[0.0], [1.0]], [[0.0], [1.0]]
+    >>> mmd2(x, y, kernel="gaussian", bandwidth=1.0, estimator="biased")
+    0.0
+    """
+    x, y = check_samples(x, y)
+    check_choice(estimator, "estimator", ESTIMATORS)
+    k = make_kernel(kernel, bandwidth, np.vstack([x, y]), rng=rng)
+    return _direct_estimate(x, y, k, estimator)
+
+
+def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", alpha=0.05,
+             n_resamples=1999, batch=None, rng=None, device="cpu", dtype=np.float64) -> TestResult:
+    r"""MMD permutation test of H0: p = q.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n, d) and (m, d)
+        The samples.
+    kernel : str or Kernel, default "gaussian"
+        See :mod:`twosample.kernels`.
+    bandwidth : float or "median", default "median"
+        Length-scale; the median heuristic uses the pooled sample, so the level
+        is exact.
+    estimator : {"unbiased", "biased"}, default "unbiased"
+        The linear-time estimator has its own test, :func:`linear_mmd_test`.
+    alpha, n_resamples, batch, rng
+        As in :func:`twosample.permutation_test` (exact enumeration for tiny
+        samples). The default ``batch`` evaluates all relabellings in one pass
+        when the Gram matrix must be formed in blocks (large n).
+    device : str, default "cpu"
+        ``"cpu"`` uses NumPy; ``"cuda"`` (or any torch device) runs the Gram
+        matrix and the products in torch there.
+    dtype : {numpy.float64, numpy.float32}, default float64
+
+    Returns
+    -------
+    TestResult
+
+    Notes
+    -----
+    Cost: :math:`O(N^2 d)` for the Gram matrix and :math:`2N^2 B` flops for
+    the permutations (one matrix product); memory :math:`O(N^2)`, or
+    :math:`O(N \cdot \text{block} + BN)` beyond 2 GiB of Gram matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import mmd_test
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(size=(100, 2)), rng.normal(size=(100, 2)) * [1.0, 1.5]
+    >>> res = mmd_test(x, y, rng=0)
+    >>> res.reject, res.method
+    (True, 'permutation')
+    """
+    x, y = check_samples(x, y)
+    check_choice(estimator, "estimator", ("unbiased", "biased"))
+    generator = check_rng(rng)
+    pooled = np.vstack([x, y])
+    k = make_kernel(kernel, bandwidth, pooled, rng=generator)
+    if batch is None:
+        batch = _default_batch(len(pooled), 1, n_resamples)
+    statistic = MMDStatistic(k, estimator, device=device, dtype=dtype)
+    return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
+                                batch=batch, rng=generator, test="mmd")
+
+
+def _default_batch(n_total, n_kernels, n_resamples):
+    """All relabellings at once when the Gram matrices are formed in blocks (each block once)."""
+    if n_kernels * n_total**2 * 8 <= _GRAM_BUDGET:
+        return None
+    return max(1, min(int(n_resamples) if isinstance(n_resamples, (int, np.integer)) else 1,
+                      2**30 // (n_total * 8)))
+
+
+def fuse_kernels(pooled, *, n_bandwidths=10, rng=None):
+    """Gaussian and Laplace kernels, bandwidths geometric between the 5% and 95% distance quantiles."""
+    generator = check_rng(rng)
+    if len(pooled) > 1000:
+        pooled = pooled[generator.choice(len(pooled), 1000, replace=False)]
+    kernels = []
+    for cls in (Gaussian, Laplace):
+        dist = pairwise_distances(pooled, pooled, cls.metric)[np.triu_indices(len(pooled), k=1)]
+        dist = dist[dist > 0]
+        lo, hi = (np.quantile(dist, [0.05, 0.95]) if dist.size else (1.0, 1.0))
+        lo = max(lo, hi * 1e-3) if hi > 0 else 1.0
+        kernels += [cls(bandwidth=float(b)) for b in np.geomspace(lo, max(hi, lo), n_bandwidths)]
+    return kernels
+
+
+def mmd_agg_test(x, y, *, kernels=None, n_bandwidths=10, alpha=0.05, n_resamples=1999, batch=None, rng=None,
+                 device="cpu", dtype=np.float64) -> TestResult:
+    r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
+
+    For a user who does not know which bandwidth to pick. The statistic is
+    the MMD-FUSE soft maximum of the normalised unbiased MMD² over the kernels
+    (:class:`FuseStatistic`); it is one permutation-invariant statistic, so
+    its permutation test has exact level and a p-value, and no data are spent
+    on choosing the kernel.
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n, d) and (m, d)
+        The samples.
+    kernels : list of Kernel, optional
+        The collection; default :func:`fuse_kernels`: Gaussian and Laplace,
+        `n_bandwidths` length-scales each, geometric between the 5% and 95%
+        quantiles of the pooled pairwise distances (Euclidean and L1).
+    n_bandwidths : int, default 10
+    alpha, n_resamples, batch, rng, device, dtype
+        As in :func:`mmd_test`.
+
+    Returns
+    -------
+    TestResult
+
+    References
+    ----------
+    .. [1] Biggs, F., Schrab, A. and Gretton, A. (2023). MMD-FUSE: Learning and
+       combining kernels for two-sample testing without data splitting. NeurIPS.
+    .. [2] Schrab, A. et al. (2023). MMD aggregated two-sample test. JMLR.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import mmd_agg_test
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(size=300), rng.laplace(scale=1 / np.sqrt(2), size=300)
+    >>> mmd_agg_test(x, y, n_resamples=499, rng=0).test
+    'mmd-agg'
+    """
+    x, y = check_samples(x, y)
+    generator = check_rng(rng)
+    pooled = np.vstack([x, y])
+    kernels = fuse_kernels(pooled, n_bandwidths=n_bandwidths, rng=generator) if kernels is None else list(kernels)
+    if batch is None:
+        batch = _default_batch(len(pooled), len(kernels), n_resamples)
+    statistic = FuseStatistic(kernels, device=device, dtype=dtype)
+    return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
+                                batch=batch, rng=generator, test="mmd-agg")
+
+
+def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, rng=None) -> TestResult:
+    r"""Linear-time MMD test with its asymptotically normal null (Gretton et al. 2012, sec. 6).
+
+    The statistic is the mean of :math:`P = \lfloor\min(n, m)/2\rfloor` i.i.d.
+    terms :math:`h`; under H0 :math:`\sqrt P\,\bar h / s_h \to N(0, 1)`, one-sided.
+    O(n) time and memory, for very large samples; less powerful than the
+    quadratic tests at equal n. Rows are shuffled with `rng` first, so the
+    pairing does not depend on the row order.
+
+    Returns
+    -------
+    TestResult
+        ``method="asymptotic"``; the threshold is :math:`z_{1-\alpha} s_h / \sqrt P`.
+    """
+    x, y = check_samples(x, y)
+    alpha = check_alpha(alpha)
+    generator = check_rng(rng)
+    x, y = x[generator.permutation(len(x))], y[generator.permutation(len(y))]
+    warn_if_constant(np.vstack([x, y]))
+    k = make_kernel(kernel, bandwidth, np.vstack([x, y]), rng=generator)
+    pairs = min(len(x), len(y)) // 2
+    h = _linear_terms(x, y, k, pairs)
+    statistic = float(h.mean())
+    sd = float(h.std(ddof=1)) if pairs > 1 else 0.0
+    if sd == 0:
+        pvalue, threshold = (1.0 if statistic <= 0 else 0.0), 0.0
+    else:
+        pvalue = float(stats.norm.sf(statistic * math.sqrt(pairs) / sd))
+        threshold = float(stats.norm.isf(alpha) * sd / math.sqrt(pairs))
+    return TestResult(statistic=statistic, pvalue=pvalue, alpha=alpha, threshold=threshold,
+                      reject=bool(pvalue <= alpha), null_distribution=None, method="asymptotic",
+                      alternative="greater", n_x=len(x), n_y=len(y), n_resamples=0, test="mmd-linear")
+
+
+def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resamples=999, batch=None,
+                 rng=None) -> TestResult:
+    r"""Gaussian-kernel MMD test with random Fourier features and a permutation null, O(N D B).
+
+    With :math:`\phi(x) = \sqrt{2/D}\cos(Wx + b)`, :math:`W \sim N(0, \sigma^{-2} I)`,
+    :math:`b \sim U[0, 2\pi]`, the biased MMD² is approximated by
+    :math:`\|\bar\phi(x) - \bar\phi(y)\|^2`; the features are drawn once from
+    `rng` (so they are the same under every relabelling) and the permutation
+    test runs on the difference of feature means. n = m = 100,000 in d = 10
+    takes seconds.
+
+    Parameters
+    ----------
+    x, y : array_like
+        The samples.
+    bandwidth : float or "median", default "median"
+        Gaussian length-scale :math:`\sigma`.
+    n_features : int, default 256
+        D, the number of random features.
+    alpha, n_resamples, batch, rng
+        As in :func:`twosample.permutation_test`.
+
+    Returns
+    -------
+    TestResult
+        The statistic is :math:`\|\bar\phi(x) - \bar\phi(y)\|` (the square
+        root of the approximate biased MMD²).
+    """
+    x, y = check_samples(x, y)
+    if isinstance(n_features, bool) or not isinstance(n_features, (int, np.integer)) or n_features < 1:
+        raise ValueError(f"`n_features` must be a positive integer, got {n_features!r}.")
+    generator = check_rng(rng)
+    pooled = np.vstack([x, y])
+    k = make_kernel("gaussian", bandwidth, pooled, rng=generator)
+    w = generator.normal(0.0, 1.0 / k.bandwidth, size=(pooled.shape[1], n_features))
+    b = generator.uniform(0.0, 2 * np.pi, size=n_features)
+
+    def features(a):
+        return np.sqrt(2.0 / n_features) * np.cos(a @ w + b)
+
+    res = run_permutation_test(features(x), features(y), MeanDifference(), alternative="greater", alpha=alpha,
+                               n_resamples=n_resamples, batch=batch, rng=generator, test="mmd-rff")
+    return res
