@@ -52,9 +52,18 @@ def pairwise_distances(x, y, metric: str = "euclidean"):
 
 
 def _sq_euclidean(x, y, xp):
-    """||x - y||^2 through one matrix product (the fast route; clamped at 0 against rounding)."""
-    sq = (x * x).sum(1)[:, None] + (y * y).sum(1)[None, :] - 2 * (x @ y.T)
-    return xp.clip(sq, 0, None) if xp is np else sq.clamp_min(0)
+    """||x - y||^2 through one matrix product (the fast route; clamped at 0 against rounding).
+
+    NumPy works in place on the product (one N x M array instead of four); torch
+    stays out of place so that autograd works for learned kernels.
+    """
+    if xp is np:
+        sq = x @ y.T
+        sq *= -2.0
+        sq += (x * x).sum(1)[:, None]
+        sq += (y * y).sum(1)[None, :]
+        return np.maximum(sq, 0.0, out=sq)
+    return ((x * x).sum(1)[:, None] + (y * y).sum(1)[None, :] - 2 * (x @ y.T)).clamp_min(0)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -78,7 +87,11 @@ class Gaussian(Kernel):
 
     def matrix(self, x, y):
         xp = namespace(x, y)
-        return xp.exp(-_sq_euclidean(x, y, xp) / (2 * self.bandwidth**2))
+        sq = _sq_euclidean(x, y, xp)
+        if xp is np:  # in place: the Gram matrix is the largest array of a test
+            sq *= -1.0 / (2 * self.bandwidth**2)
+            return np.exp(sq, out=sq)
+        return xp.exp(-sq / (2 * self.bandwidth**2))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .kernels import Gaussian, Kernel, Laplace, make_kernel, pairwise_distances
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import MeanDifference
 
-__all__ = ["MMDStatistic", "FuseStatistic", "linear_mmd_test", "mmd2", "mmd_agg_test", "mmd_test",
+__all__ = ["FuseStatistic", "MMDStatistic", "fuse_kernels", "linear_mmd_test", "mmd2", "mmd_agg_test", "mmd_test",
            "rff_mmd_test"]
 
 ESTIMATORS = ("unbiased", "biased", "linear")
@@ -54,7 +54,7 @@ class _GramSums:
     def __init__(self, pooled, kernels, *, device="cpu", dtype=np.float64):
         self.kernels = list(kernels)
         self.n_total = len(pooled)
-        self.use_torch = str(device) != "cpu"
+        self.use_torch = not (isinstance(device, str) and device == "cpu")  # a torch.device means torch
         if self.use_torch:
             import torch
 
@@ -73,13 +73,15 @@ class _GramSums:
             for start, gram in self._blocks(i):
                 diag_parts.append(self._np(gram[start:start + gram.shape[1]].diagonal()))
                 total += float(gram.sum())
-                sq_total += float((gram * gram).sum())
+                # vdot: the sum of squares through BLAS, without a second N x block array
+                sq_total += float(np.vdot(gram, gram)) if not self.use_torch else float((gram * gram).sum())
             self.diag.append(np.concatenate(diag_parts))
             self.total.append(total)
             self.sq_total.append(sq_total)
 
     def _np(self, a):
-        return a.detach().cpu().numpy().astype(np.float64) if self.use_torch else np.asarray(a, np.float64)
+        # Always a copy: a view (e.g. a block's diagonal) would keep the whole block alive.
+        return a.detach().cpu().numpy().astype(np.float64) if self.use_torch else np.array(a, np.float64)
 
     def _blocks(self, i):
         if self.held:
@@ -116,8 +118,8 @@ class MMDStatistic(PermutationStatistic):
     kernel : Kernel
         A kernel with its bandwidth fixed.
     estimator : {"unbiased", "biased"}, default "unbiased"
-    device : str, default "cpu"
-        ``"cpu"`` computes with NumPy; anything else (``"cuda"``) with torch there.
+    device : str or torch.device, default "cpu"
+        The string ``"cpu"`` computes with NumPy; any other device with torch there.
     dtype : numpy dtype, default float64
     """
 
@@ -268,9 +270,12 @@ def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased
         As in :func:`twosample.permutation_test` (exact enumeration for tiny
         samples). The default ``batch`` evaluates all relabellings in one pass
         when the Gram matrix must be formed in blocks (large n).
-    device : str, default "cpu"
-        ``"cpu"`` uses NumPy; ``"cuda"`` (or any torch device) runs the Gram
-        matrix and the products in torch there.
+    device : str or torch.device, default "cpu"
+        The string ``"cpu"`` computes with NumPy; any other device string
+        (``"cuda"``, ``"cuda:1"``) or a ``torch.device`` (even the CPU) runs
+        the Gram matrix and the products in torch there. Relabellings are
+        drawn on the CPU from `rng`, so the result does not depend on the
+        device beyond rounding.
     dtype : {numpy.float64, numpy.float32}, default float64
 
     Returns

@@ -1,0 +1,239 @@
+"""MMD: estimators against direct loops, the fast permutation null against naive loops and hyppo."""
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+import twosample as ts
+from twosample import mmd as M
+from twosample.kernels import IMQ, Gaussian, Laplace, Linear, Polynomial, make_kernel, median_distance
+
+KERNELS = [Gaussian(0.8), Laplace(1.3), IMQ(0.7), Linear(), Polynomial(degree=2, coef0=0.5)]
+
+
+def loop_kernel(kernel, a, b):
+    diff = a - b
+    if isinstance(kernel, Gaussian):
+        return np.exp(-(diff @ diff) / (2 * kernel.bandwidth**2))
+    if isinstance(kernel, Laplace):
+        return np.exp(-np.abs(diff).sum() / kernel.bandwidth)
+    if isinstance(kernel, IMQ):
+        return (1 + diff @ diff / kernel.bandwidth**2) ** -0.5
+    if isinstance(kernel, Linear):
+        return a @ b
+    return (a @ b / len(a) + kernel.coef0) ** kernel.degree
+
+
+def loop_mmd2(x, y, kernel, estimator):
+    n, m = len(x), len(y)
+    k = lambda a, b: loop_kernel(kernel, a, b)  # noqa: E731
+    if estimator == "linear":
+        p = min(n, m) // 2
+        return np.mean([k(x[2 * i], x[2 * i + 1]) + k(y[2 * i], y[2 * i + 1]) - k(x[2 * i], y[2 * i + 1])
+                        - k(x[2 * i + 1], y[2 * i]) for i in range(p)])
+    off = 0 if estimator == "biased" else 1
+    xx = sum(k(x[i], x[j]) for i in range(n) for j in range(n) if i != j or not off)
+    yy = sum(k(y[i], y[j]) for i in range(m) for j in range(m) if i != j or not off)
+    xy = sum(k(x[i], y[j]) for i in range(n) for j in range(m))
+    return xx / (n * (n - off)) + yy / (m * (m - off)) - 2 * xy / (n * m)
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: type(k).__name__)
+@pytest.mark.parametrize("estimator", ["unbiased", "biased", "linear"])
+def test_mmd2_matches_double_loop(kernel, estimator):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(13, 3)), rng.normal(0.3, 1.2, size=(11, 3))
+    assert ts.mmd2(x, y, kernel=kernel, estimator=estimator) == pytest.approx(
+        loop_mmd2(x, y, kernel, estimator), rel=1e-10, abs=1e-12)
+
+
+@pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: type(k).__name__)
+@pytest.mark.parametrize("estimator", ["unbiased", "biased"])
+def test_permutation_statistic_equals_mmd2(kernel, estimator):
+    rng = np.random.default_rng(1)
+    x, y = rng.normal(size=(20, 2)), rng.normal(size=(17, 2))
+    assert M.MMDStatistic(kernel, estimator)(x, y) == pytest.approx(
+        ts.mmd2(x, y, kernel=kernel, estimator=estimator), rel=1e-10, abs=1e-13)
+
+
+def test_unbiased_estimator_averages_zero_under_h0():
+    rng = np.random.default_rng(2)
+    values = [ts.mmd2(rng.normal(size=(15, 2)), rng.normal(size=(12, 2)), bandwidth=1.0) for _ in range(3000)]
+    assert abs(np.mean(values)) < 3 * np.std(values) / np.sqrt(len(values))
+    biased = [ts.mmd2(rng.normal(size=(15, 2)), rng.normal(size=(12, 2)), bandwidth=1.0, estimator="biased")
+              for _ in range(300)]
+    assert np.mean(biased) > 0.05  # the V-statistic is biased upwards: a check the first could fail
+
+
+def test_fast_null_equals_naive_loop_over_permutations():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(30, 2)), rng.normal(0.4, 1, size=(25, 2))
+    kernel = Gaussian(1.1)
+    fast = ts.mmd_test(x, y, kernel=kernel, n_resamples=300, rng=5)
+    naive = ts.permutation_test(x, y, lambda a, b: M._direct_estimate(a, b, kernel, "unbiased"),
+                                n_resamples=300, rng=np.random.default_rng(5))
+    assert fast.pvalue == naive.pvalue
+    np.testing.assert_allclose(fast.null_distribution, naive.null_distribution, rtol=1e-9, atol=1e-14)
+
+
+def test_agrees_with_hyppo_within_monte_carlo_error():
+    hyppo = pytest.importorskip("hyppo.ksample")
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(60, 3)), rng.normal(size=(60, 3)) * [1, 1, 1.35]
+    sigma = median_distance(np.vstack([x, y]))
+    ours = ts.mmd_test(x, y, bandwidth=sigma, n_resamples=4999, rng=0).pvalue
+    theirs = hyppo.MMD(compute_kernel="gaussian", gamma=1 / (2 * sigma**2)).test(
+        x, y, reps=2000, auto=False, random_state=0)[1]
+    se = np.sqrt(ours * (1 - ours) * (1 / 5000 + 1 / 2000))
+    assert 0.005 < ours < 0.5  # a p-value where a disagreement would show
+    assert abs(ours - theirs) < 4 * se + 1e-3
+
+
+@pytest.mark.parametrize("batch", [1, 13, None])
+def test_result_independent_of_batch(batch):
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(25, 2)), rng.normal(size=(20, 2))
+    ref = ts.mmd_test(x, y, n_resamples=200, rng=1, batch=1000)
+    res = ts.mmd_test(x, y, n_resamples=200, rng=1, batch=batch)
+    assert res.pvalue == ref.pvalue
+
+
+def test_blocked_gram_equals_held_gram(monkeypatch):
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(70, 2)), rng.normal(0.3, 1, size=(60, 2))
+    held = ts.mmd_test(x, y, n_resamples=200, rng=2)
+    held_agg = ts.mmd_agg_test(x, y, n_resamples=200, rng=2)
+    monkeypatch.setattr(M, "_GRAM_BUDGET", 1000)  # force column blocks
+    monkeypatch.setattr(M, "_BLOCK_BYTES", 8 * 130 * 17)  # 17 columns a block, last block ragged
+    blocked = ts.mmd_test(x, y, n_resamples=200, rng=2)
+    blocked_agg = ts.mmd_agg_test(x, y, n_resamples=200, rng=2)
+    assert blocked.pvalue == held.pvalue and blocked_agg.pvalue == held_agg.pvalue
+    # Block sums change the summation order: values near 0 agree to rounding (1e-12 absolute).
+    np.testing.assert_allclose(blocked.null_distribution, held.null_distribution, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(blocked_agg.null_distribution, held_agg.null_distribution, rtol=1e-10, atol=1e-12)
+
+
+def test_torch_path_equals_numpy_path():
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(40, 3)), rng.normal(size=(30, 3))
+    ref = ts.mmd_test(x, y, n_resamples=200, rng=3)
+    res = ts.mmd_test(x, y, n_resamples=200, rng=3, device=torch.device("cpu"))
+    assert res.pvalue == ref.pvalue
+    # MMD^2 ~ 1e-6 here is a difference of O(1) sums: agreement to 1e-12 absolute is rounding level.
+    np.testing.assert_allclose(res.null_distribution, ref.null_distribution, rtol=1e-10, atol=1e-12)
+    agg = ts.mmd_agg_test(x, y, n_resamples=100, rng=3, device=torch.device("cpu"))
+    assert agg.pvalue == ts.mmd_agg_test(x, y, n_resamples=100, rng=3).pvalue
+
+
+def test_float32_and_float64_agree_within_monte_carlo_error():
+    rng = np.random.default_rng(9)
+    x, y = rng.normal(size=(150, 4)), rng.normal(size=(150, 4)) * [1, 1, 1, 1.25]
+    p64 = ts.mmd_test(x, y, n_resamples=1999, rng=4).pvalue
+    p32 = ts.mmd_test(x, y, n_resamples=1999, rng=4, dtype=np.float32).pvalue
+    assert abs(p64 - p32) < 4 * np.sqrt(p64 * (1 - p64) / 2000) + 1e-3
+
+
+def check_level(test, sampler, n, m, reps, seed, **kwargs):
+    count = 0
+    for child in np.random.SeedSequence(seed).spawn(reps):
+        rng = np.random.default_rng(child)
+        count += test(sampler(rng, n), sampler(rng, m), rng=rng, **kwargs).reject
+    lo, hi = stats.binom.interval(0.99, reps, 0.05)
+    assert lo <= count <= hi, count / reps
+
+
+NULLS = {
+    "gaussian": lambda rng, n: rng.normal(size=(n, 2)),
+    "student-t2": lambda rng, n: rng.standard_t(2, size=(n, 2)),
+}
+
+
+@pytest.mark.parametrize("null", NULLS)
+@pytest.mark.parametrize(("test", "sizes"), [(ts.mmd_test, (30, 30)), (ts.mmd_test, (40, 15)),
+                                             (ts.mmd_agg_test, (30, 20))], ids=["mmd", "mmd-unequal", "agg"])
+def test_level_heavy_tails_and_unequal_sizes(test, sizes, null):
+    check_level(test, NULLS[null], *sizes, reps=300, seed=11, n_resamples=99)
+
+
+def test_agg_has_power_without_picking_a_bandwidth():
+    # Gaussian vs variance-matched Laplace in 1-D: the median bandwidth is too wide for this
+    # difference in the tails; the aggregate should do at least as well.
+    reps, agg, single = 40, 0, 0
+    for child in np.random.SeedSequence(12).spawn(reps):
+        rng = np.random.default_rng(child)
+        x, y = rng.normal(size=400), rng.laplace(scale=1 / np.sqrt(2), size=400)
+        agg += ts.mmd_agg_test(x, y, n_resamples=199, rng=rng).reject
+        single += ts.mmd_test(x, y, n_resamples=199, rng=rng).reject
+    assert agg >= single and agg / reps > 0.5
+
+
+def test_linear_mmd_level_and_threshold():
+    rng = np.random.default_rng(13)
+    res = ts.linear_mmd_test(rng.normal(size=(4000, 2)), rng.normal(size=(4000, 2)), rng=0)
+    assert res.method == "asymptotic" and (res.statistic > res.threshold) == res.reject
+    check_level(ts.linear_mmd_test, NULLS["gaussian"], 400, 400, reps=300, seed=14)
+
+
+def test_rff_mmd_approximates_gaussian_mmd():
+    rng = np.random.default_rng(15)
+    x, y = rng.normal(size=(500, 3)), rng.normal(0.5, 1, size=(500, 3))
+    res = ts.rff_mmd_test(x, y, bandwidth=1.5, n_features=4096, n_resamples=99, rng=0)
+    exact = ts.mmd2(x, y, bandwidth=1.5, estimator="biased")
+    assert res.statistic**2 == pytest.approx(exact, rel=0.1)
+    assert res.reject
+
+
+@pytest.mark.parametrize(("call", "match"), [
+    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], kernel="rbf"), "`kernel` must be one of gaussian"),
+    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth=-1), "`bandwidth` must be a positive number"),
+    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth="scott"), "`bandwidth` must be a positive number or 'median'"),
+    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], estimator="linear"), "`estimator` must be one of 'unbiased', 'biased'"),
+    (lambda: ts.mmd2([[0.0], [1]], [[0.0], [2]], estimator="u"), "`estimator` must be one of"),
+    (lambda: ts.rff_mmd_test([[0.0], [1]], [[0.0], [2]], n_features=0), "`n_features` must be a positive integer"),
+])
+def test_errors_name_the_argument(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_median_bandwidth_is_the_median_pairwise_distance():
+    rng = np.random.default_rng(16)
+    z = rng.normal(size=(50, 2))
+    d = np.sqrt(((z[:, None] - z[None]) ** 2).sum(-1))[np.triu_indices(50, 1)]
+    assert make_kernel("gaussian", "median", z).bandwidth == pytest.approx(np.median(d))
+    assert make_kernel("laplace", "median", z).bandwidth == pytest.approx(
+        np.median(np.abs(z[:, None] - z[None]).sum(-1)[np.triu_indices(50, 1)]))
+
+
+def test_kernels_work_on_torch_tensors():
+    rng = np.random.default_rng(17)
+    a, b = rng.normal(size=(5, 3)), rng.normal(size=(4, 3))
+    for kernel in KERNELS:
+        np.testing.assert_allclose(kernel.matrix(torch.as_tensor(a), torch.as_tensor(b)).numpy(),
+                                   kernel.matrix(a, b), rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.slow
+def test_n_20000_runs_in_bounded_memory():
+    import tracemalloc
+
+    rng = np.random.default_rng(18)
+    x, y = rng.normal(size=(20_000, 10)), rng.normal(size=(20_000, 10))
+    tracemalloc.start()
+    res = ts.mmd_test(x, y, n_resamples=19, rng=0)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert 0 < res.pvalue <= 1
+    assert peak < 4 * 2**30  # the whole Gram matrix alone would be 12.8 GB
+
+
+@pytest.mark.slow
+def test_rff_n_100000_in_seconds():
+    import time
+
+    rng = np.random.default_rng(19)
+    x, y = rng.normal(size=(100_000, 10)), rng.normal(size=(100_000, 10))
+    start = time.perf_counter()
+    ts.rff_mmd_test(x, y, n_resamples=199, rng=0)
+    assert time.perf_counter() - start < 60
