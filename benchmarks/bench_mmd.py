@@ -19,9 +19,9 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 import twosample as ts
+from _report import show, write_table
 from twosample.kernels import Gaussian, median_distance
 from twosample.mmd import MMDStatistic
 from twosample.resampling import _random_splits
@@ -109,14 +109,9 @@ def main():
             dres, t_d, m_d = timed(lambda: dcor.homogeneity.energy_test(x, y, num_resamples=B, random_state=0))
             row.update(dcor_energy_seconds=t_d, dcor_energy_peak_MiB=m_d, dcor_energy_pvalue=dres.pvalue)
         rows.append(row)
-        print(pd.DataFrame([row]).to_string(index=False, float_format=lambda v: f"{v:.4g}"), flush=True)
-
-    table = pd.DataFrame(rows)
+        print(show([row]), flush=True)
     print()
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out, index=False)
-    print(f"wrote {args.out}")
+    write_table(rows, args.out)
 
 
 if __name__ == "__main__":

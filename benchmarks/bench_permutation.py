@@ -15,11 +15,11 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import scipy
 from scipy import stats
 
 import twosample as ts
+from _report import write_table
 from twosample.statistics import MeanDifference
 
 N = 1000
@@ -85,13 +85,9 @@ def main():
             "statistic": s_ours, "ours_pvalue": p_ours, "scipy_pvalue": p_scipy,
             "pvalues_agree_within_mc_error": bool(abs(p_ours - p_scipy) <= 3 * se),
         })
-    table = pd.DataFrame(rows)
     print(f"numpy {np.__version__}, scipy {scipy.__version__}, python {platform.python_version()}, "
           f"best of {args.repeats}")
-    print(table.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    table.to_csv(args.out, index=False)
-    print(f"wrote {args.out}")
+    write_table(rows, args.out)
 
 
 if __name__ == "__main__":
