@@ -21,8 +21,10 @@ from .classical import (
     wasserstein_test,
 )
 from .io import load_sample
+from . import scenarios
 from .mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
 from .registry import TESTS, TestInfo, get_test
+from .power import PowerResult, level, power
 from .resampling import PermutationStatistic, permutation_test
 
 __version__ = "0.1.0.dev0"
@@ -31,6 +33,7 @@ __all__ = [
     "TESTS",
     "DegenerateDataWarning",
     "PermutationStatistic",
+    "PowerResult",
     "TestInfo",
     "TestResult",
     "anderson_test",
@@ -40,6 +43,7 @@ __all__ = [
     "hotelling_test",
     "ks_test",
     "linear_mmd_test",
+    "level",
     "load_sample",
     "mannwhitney_test",
     "mean_difference_test",
@@ -49,7 +53,9 @@ __all__ = [
     "mmd_test",
     "moments_test",
     "permutation_test",
+    "power",
     "rff_mmd_test",
+    "scenarios",
     "t_test",
     "wasserstein_test",
 ]

@@ -39,7 +39,7 @@ def _table(title: str, x: np.ndarray, y: np.ndarray, names, rng: np.random.Gener
         threshold = res._threshold_text()
         verdict = "reject H0" if res.reject else "keep H0"
         lines.append(
-            f"  {name:<12} {res.statistic:>12.5g} {res.pvalue:>9.4f} {threshold:>28}  {verdict:<10} {elapsed:>7.2f}"
+            f"  {name:<12} {res.statistic:>12.5g} {res.pvalue:>9.3g} {threshold:>28}  {verdict:<10} {elapsed:>7.2f}"
         )
     return "\n".join(lines)
 
@@ -59,7 +59,7 @@ def main() -> None:
     print(_table("2. N(0, 1) vs Laplace(0, 1/sqrt 2): same mean and variance", x, y, univariate, rng))
     print("   Mean and mean+variance statistics cannot see this difference: they reject at rate")
     print("   ~alpha at every n, so any single rejection of theirs above is chance. Distributional")
-    print("   statistics (KS, AD, CvM, energy, Wasserstein) reject at a rate that grows with n.")
+    print("   statistics (KS, AD, CvM, energy, Wasserstein, MMD) reject at a rate that grows with n.")
 
     iris = load_iris()
     x = iris.data[iris.target == 1]

@@ -77,9 +77,6 @@ class Kernel(abc.ABC):
     def matrix(self, x, y):
         """Gram matrix k(x_i, y_j), shape (len(x), len(y)), in the library of `x`."""
 
-    def with_bandwidth(self, bandwidth: float) -> "Kernel":
-        return dataclasses.replace(self, bandwidth=float(bandwidth))
-
 
 @dataclasses.dataclass(frozen=True)
 class Gaussian(Kernel):

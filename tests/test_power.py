@@ -1,0 +1,117 @@
+"""Scenarios and the level/power estimator."""
+
+import numpy as np
+import pytest
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+import twosample as ts
+from twosample import scenarios as S
+from twosample.power import level, power
+
+GL = S.gaussian_vs_laplace()
+
+
+def test_power_is_the_plain_proportion_with_clopper_pearson_interval():
+    res = power("mean", S.mean_shift(0.4), n=40, reps=120, rng=0, n_resamples=199)
+    assert res.power == res.rejections / res.reps == np.mean(res.pvalues <= 0.05)
+    lo, hi = proportion_confint(res.rejections, 120, alpha=0.05, method="beta")
+    assert (res.ci_low, res.ci_high) == pytest.approx((lo, hi))
+    assert len(res.pvalues) == 120
+
+
+def test_identical_for_n_jobs_1_and_2_and_reproducible():
+    a = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99)
+    b = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99, n_jobs=2)
+    c = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99)
+    np.testing.assert_array_equal(a.pvalues, b.pvalues)
+    np.testing.assert_array_equal(a.pvalues, c.pvalues)
+    assert not np.array_equal(a.pvalues, power("ks", GL, n=60, reps=40, rng=8, n_resamples=99).pvalues)
+
+
+def test_seed_study_shape_at_small_scale():
+    # Variance-matched Gaussian vs Laplace: mean-based statistics stay at alpha, KS gains power.
+    mean = power("mean", GL, n=500, reps=200, rng=3, n_resamples=199)
+    meanvar = power("meanvar", GL, n=500, reps=200, rng=3, n_resamples=199)
+    ks = power("ks", GL, n=500, reps=200, rng=3, n_resamples=199)
+    assert mean.ci_low <= 0.05 <= mean.ci_high and meanvar.ci_low <= 0.05 <= meanvar.ci_high
+    assert ks.ci_low <= 0.7 <= ks.ci_high  # "KS reaches about 0.7 at n = 500 per sample" (measured 0.675)
+    assert power("ks", GL, n=50, reps=200, rng=3, n_resamples=199).power < ks.power
+    unmatched = power("meanvar", S.gaussian_vs_laplace(variance_matched=False), n=200, reps=100, rng=3,
+                      n_resamples=199)
+    assert unmatched.power > 0.8
+
+
+def test_level_uses_the_null_and_agrees_with_scipy_power():
+    res = level(ts.t_test, S.mean_shift(1.0), n=25, reps=400, rng=4, method="analytic")
+    lo, hi = stats.binom.interval(0.99, 400, 0.05)
+    assert lo <= res.rejections <= hi
+    # power of the analytic t-test against scipy.stats.power on the same setting.
+    ours = power(ts.t_test, S.mean_shift(0.8), n=25, reps=2000, rng=5, method="analytic")
+    gen = np.random.default_rng(6)
+    ref = stats.power(lambda x, y, axis=-1: stats.ttest_ind(x, y, equal_var=False, axis=axis),
+                      (lambda size: gen.normal(0, 1, size=size), lambda size: gen.normal(0.8, 1, size=size)),
+                      (25, 25), significance=0.05, n_resamples=2000).power
+    assert ours.ci_low - 0.02 <= ref <= ours.ci_high + 0.02
+
+
+@pytest.mark.parametrize("scenario", [GL, S.gaussian_vs_laplace(variance_matched=False), S.mean_shift(0.5, d=3),
+                                      S.variance_shift(2.0), S.student_t(3), S.blob(), S.hdgm(d=10),
+                                      S.gaussian_mixture(2.0)], ids=lambda s: s.name)
+def test_scenarios_sample_the_right_shapes(scenario):
+    x, y = scenario.sample(50, 40, 0)
+    assert x.shape[0] == 50 and y.shape[0] == 40 and x.shape[1] == y.shape[1]
+    nx, ny = scenario.null().sample(30, None, 1)
+    assert nx.shape == ny.shape
+
+
+def test_scenario_moments():
+    rng = np.random.default_rng(0)
+    x, y = GL.sample(200_000, None, rng)
+    assert np.var(y) == pytest.approx(1.0, rel=0.02) and np.var(x) == pytest.approx(1.0, rel=0.02)
+    x, y = S.student_t(5).sample(200_000, None, rng)
+    assert np.var(y) == pytest.approx(1.0, rel=0.05)
+    x, y = S.gaussian_mixture(2.0).sample(200_000, None, rng)
+    assert np.var(x) == pytest.approx(np.var(y), rel=0.02)
+    x, y = S.hdgm(d=4).sample(200_000, None, rng)
+    # P: independent within modes; the mode means (0 and 0.5) alone give corr 0.0625 / 1.0625.
+    assert np.corrcoef(x[:, 0], x[:, 1])[0, 1] == pytest.approx(0.0625 / 1.0625, abs=0.01)
+    # Q: +0.5 within the mode at 0. Selecting on coordinates 3 and 4 keeps ~80% of that mode
+    # (measured corr 0.35 in Q, 0.03 in P at this threshold).
+    first_q, first_p = y[:, 2] + y[:, 3] < -2, x[:, 2] + x[:, 3] < -2
+    assert np.corrcoef(y[first_q, 0], y[first_q, 1])[0, 1] > 0.25
+    assert abs(np.corrcoef(x[first_p, 0], x[first_p, 1])[0, 1]) < 0.1
+
+def test_blob_correlations():
+    rng = np.random.default_rng(1)
+    _, y = S.blob().sample(400_000, None, rng)
+    centre = np.round(y).astype(int)
+    last = (centre[:, 0] == 2) & (centre[:, 1] == 2)  # blob 8: correlation 0.02 + 0.002 * 3 = 0.026
+    assert np.corrcoef(y[last, 0], y[last, 1])[0, 1] == pytest.approx(0.026, abs=0.012)
+
+
+def test_from_callables_and_data():
+    sc = S.from_callables(lambda n, r: r.normal(size=n), lambda n, r: r.normal(1, 1, size=n), name="mine")
+    x, y = sc.sample(20, 30, 0)
+    assert x.shape == (20, 1) and y.shape == (30, 1)
+    data = S.from_data(np.arange(10.0), np.arange(10.0) + 100)
+    x, y = data.sample(15, None, 0)
+    assert set(x[:, 0]) <= set(range(10)) and y.min() >= 100
+
+
+@pytest.mark.parametrize(("call", "error", "match"), [
+    (lambda: power("nope", GL, n=10), ValueError, "`test` must be one of"),
+    (lambda: power(3, GL, n=10), TypeError, "`test` must be a test function or a registry name"),
+    (lambda: power("mean", "gl", n=10), TypeError, "`scenario` must be a twosample.scenarios.Scenario"),
+    (lambda: power("mean", GL, n=0), ValueError, "`n` must be a positive integer"),
+    (lambda: power("mean", GL, n=10, reps=0), ValueError, "`reps` must be a positive integer"),
+    (lambda: power("mean", GL, n=10, alpha=1.5), ValueError, r"`alpha` must be in \(0, 1\)"),
+    (lambda: S.hdgm(d=1), ValueError, "`d` must be at least 2"),
+    (lambda: S.from_callables(1, 2), TypeError, "`sample_p` and `sample_q` must be callables"),
+    (lambda: S.from_data(np.zeros((5, 2)), np.zeros((5, 3))), ValueError, "same number of columns"),
+    (lambda: S.from_callables(lambda n, r: np.full(n, np.nan), lambda n, r: np.zeros(n)).sample(5, 5, 0),
+     ValueError, r"`sample_p\(n, rng\)` contains NaN"),
+])
+def test_errors_name_the_argument(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
