@@ -24,7 +24,7 @@ from .io import load_sample
 from . import scenarios
 from .mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
 from .registry import TESTS, TestInfo, get_test
-from .power import PowerResult, level, power
+from .power import PowerResult, level, power, power_curve
 from .resampling import PermutationStatistic, permutation_test
 
 __version__ = "0.1.0.dev0"
@@ -54,6 +54,7 @@ __all__ = [
     "moments_test",
     "permutation_test",
     "power",
+    "power_curve",
     "rff_mmd_test",
     "scenarios",
     "t_test",

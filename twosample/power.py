@@ -10,8 +10,11 @@ the same for any ``n_jobs``.
 from __future__ import annotations
 
 import dataclasses
+import sys
+import time
 
 import numpy as np
+import pandas as pd
 from joblib import Parallel, delayed
 from statsmodels.stats.proportion import proportion_confint
 
@@ -19,7 +22,7 @@ from ._validation import check_alpha, check_rng
 from .registry import get_test
 from .scenarios import Scenario
 
-__all__ = ["PowerResult", "level", "power"]
+__all__ = ["PowerResult", "level", "power", "power_curve"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,7 +119,8 @@ def power(test, scenario: Scenario, *, n: int, m: int | None = None, alpha: floa
             raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
     if m is not None and (isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1):
         raise ValueError(f"`m` must be a positive integer or None, got {m!r}.")
-    seed_root = np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1)))
+    seed_root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(
+        int(check_rng(rng).integers(0, 2**63 - 1)))
     seeds = seed_root.spawn(reps)
     workers = 1 if n_jobs in (None, 1) else n_jobs
     if workers == 1:
@@ -139,3 +143,73 @@ def level(test, scenario: Scenario, **kwargs) -> PowerResult:
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
     return power(test, scenario.null(), **kwargs)
+
+
+def _progress(total, enabled):
+    """A tqdm bar, shown only on a terminal unless `enabled` says otherwise."""
+    from tqdm.auto import tqdm
+
+    show = sys.stderr.isatty() if enabled is None else bool(enabled)
+    return tqdm(total=total, disable=not show, desc="power study", unit="cell")
+
+
+def power_curve(tests, scenario, *, sizes, effects=None, reps: int = 200, alpha: float = 0.05, rng=None,
+                n_jobs: int = 1, include_level: bool = True, progress=None, **test_kwargs) -> pd.DataFrame:
+    r"""Power (and level) of several tests over sample sizes and effect sizes: a tidy table.
+
+    Parameters
+    ----------
+    tests : dict or list
+        ``{name: test}``, or a list of registry names.
+    scenario : Scenario or callable
+        A scenario, or, with `effects`, a constructor ``effect -> Scenario``
+        (e.g. :func:`twosample.scenarios.mean_shift`).
+    sizes : sequence of int
+        Per-sample sizes n (= m).
+    effects : sequence of float, optional
+        Effect sizes passed to the scenario constructor.
+    reps : int, default 200
+        Repetitions per cell.
+    alpha : float, default 0.05
+    rng : None, int, SeedSequence or Generator
+        Cell i gets a stream spawned from it: the table does not depend on `n_jobs`.
+    n_jobs : int, default 1
+        joblib workers for the repetitions of each cell (works with joblib's
+        Dask backend too: ``with joblib.parallel_config(backend="dask"): ...``).
+    include_level : bool, default True
+        Also estimate each test's level on the scenario's null (rows with
+        ``kind == "level"``).
+    progress : bool, optional
+        Progress bar; default on when stderr is a terminal.
+    **test_kwargs
+        Passed to every test (e.g. ``n_resamples``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: test, kind ("power" or "level"), n, effect, power, ci_low,
+        ci_high, rejections, reps, alpha, seconds.
+    """
+    named = {name: name for name in tests} if isinstance(tests, (list, tuple)) else dict(tests)
+    if not named:
+        raise ValueError("`tests` is empty.")
+    sizes = [int(s) for s in sizes]
+    grid = [None] if effects is None else list(effects)
+    if effects is not None and not callable(scenario):
+        raise TypeError("with `effects`, `scenario` must be a constructor effect -> Scenario.")
+    kinds = ["power", "level"] if include_level else ["power"]
+    cells = [(name, kind, n, effect) for name in named for effect in grid for kind in kinds for n in sizes]
+    root = np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1)))
+    rows = []
+    with _progress(len(cells), progress) as bar:
+        for (name, kind, n, effect), seed in zip(cells, root.spawn(len(cells))):
+            sc = scenario if effect is None else scenario(effect)
+            start = time.perf_counter()
+            estimate = (power if kind == "power" else level)(named[name], sc, n=n, alpha=alpha, reps=reps,
+                                                             rng=seed, n_jobs=n_jobs, **test_kwargs)
+            rows.append({"test": name, "kind": kind, "n": n, "effect": effect, "power": estimate.power,
+                         "ci_low": estimate.ci_low, "ci_high": estimate.ci_high,
+                         "rejections": estimate.rejections, "reps": reps, "alpha": alpha,
+                         "seconds": time.perf_counter() - start})
+            bar.update()
+    return pd.DataFrame(rows)

@@ -27,12 +27,14 @@ import numpy as np
 from ._validation import check_sample
 
 __all__ = [
+    "SCENARIOS",
     "Scenario",
     "blob",
     "from_callables",
     "from_data",
     "gaussian_mixture",
     "gaussian_vs_laplace",
+    "get_scenario",
     "hdgm",
     "mean_shift",
     "student_t",
@@ -191,3 +193,23 @@ def from_data(data_p, data_q, *, name: str = "data") -> Scenario:
     return Scenario(name, lambda n, rng: data_p[rng.integers(0, len(data_p), n)],
                     lambda n, rng: data_q[rng.integers(0, len(data_q), n)], None,
                     f"resampling {len(data_p)} and {len(data_q)} rows")
+
+
+#: Scenarios by the names the CLI uses, each with its default effect.
+SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "gaussian-laplace": lambda: gaussian_vs_laplace(variance_matched=True),
+    "gaussian-laplace-unmatched": lambda: gaussian_vs_laplace(variance_matched=False),
+    "mean-shift": mean_shift,
+    "variance-shift": variance_shift,
+    "student-t": student_t,
+    "blob": blob,
+    "hdgm": hdgm,
+    "gaussian-mixture": gaussian_mixture,
+}
+
+
+def get_scenario(name: str) -> Scenario:
+    """The scenario called `name` (see :data:`SCENARIOS`), with its default effect."""
+    if name not in SCENARIOS:
+        raise ValueError(f"`scenario` must be one of {', '.join(SCENARIOS)}; got {name!r}.")
+    return SCENARIOS[name]()
