@@ -19,7 +19,7 @@ from scipy import stats
 import twosample as ts
 
 ALPHA = 0.05
-DISCRETE = {"ks", "cvm", "ad", "mwu"}
+DISCRETE = {"ks", "cvm", "ad", "mwu", "c2st"}
 
 
 def rejection_count(test, reps, n, m, d, seed, **kwargs):

@@ -22,6 +22,7 @@ from .classical import (
 )
 from .io import load_sample
 from . import scenarios
+from .classifier_tests import C2STResult, c2st
 from .mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
 from .registry import TESTS, TestInfo, get_test
 from .power import PowerResult, level, power, power_curve
@@ -31,12 +32,14 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "TESTS",
+    "C2STResult",
     "DegenerateDataWarning",
     "PermutationStatistic",
     "PowerResult",
     "TestInfo",
     "TestResult",
     "anderson_test",
+    "c2st",
     "cvm_test",
     "energy_test",
     "get_test",

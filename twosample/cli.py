@@ -49,7 +49,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub.add_parser("list", help="list the available tests")
     pw = sub.add_parser("power", help="power and level curves of several tests on a scenario")
     pw.add_argument("--scenario", default="gaussian-laplace", help=f"one of: {', '.join(SCENARIOS)}")
-    pw.add_argument("--tests", default="mean,meanvar,ks,energy,mmd,mmd-agg", help="comma-separated test names")
+    pw.add_argument("--tests", default="mean,meanvar,ks,energy,mmd,mmd-agg,c2st", help="comma-separated test names")
     pw.add_argument("--sizes", default="25,50,100,200,400", help="comma-separated sample sizes per sample")
     pw.add_argument("--reps", type=int, default=200, help="repetitions per cell (default 200)")
     pw.add_argument("--alpha", type=float, default=0.05)

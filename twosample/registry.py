@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from . import classifier_tests
 from . import classical, mmd
 
 __all__ = ["TESTS", "TestInfo", "get_test"]
@@ -84,6 +85,8 @@ TESTS: dict[str, TestInfo] = {
                  "linear-time MMD, normal null", resampling=False),
         TestInfo("mmd-rff", mmd.rff_mmd_test, True, ("permutation",), ("greater",),
                  "random-Fourier-feature MMD, O(n) per permutation"),
+        TestInfo("c2st", classifier_tests.c2st, True, ("exact",), ("greater",),
+                 "classifier two-sample test (MLP, held-out accuracy, exact null)", resampling=False),
     ]
 }
 

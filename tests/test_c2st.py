@@ -1,0 +1,119 @@
+"""Classifier two-sample tests: exact nulls, level for every statistic and null, reproducibility."""
+
+import numpy as np
+import pytest
+from scipy import stats
+from sklearn.linear_model import LogisticRegression
+from sklearn.neighbors import KNeighborsClassifier
+from sklearn.svm import SVC
+
+import twosample as ts
+from twosample.classifier_tests import _HeldOutStatistic, make_classifier
+
+
+def shifted(n=200, m=200, shift=1.0, seed=0, d=2):
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n, d)), rng.normal(size=(m, d)) + np.r_[shift, np.zeros(d - 1)]
+
+
+def test_hypergeometric_null_equals_enumerating_all_label_arrangements():
+    rng = np.random.default_rng(1)
+    for n_x, n_y in [(6, 5), (4, 7)]:
+        scores_x, scores_y = rng.normal(0.5, 1, n_x), rng.normal(0, 1, n_y)
+        exact = ts.permutation_test(scores_x[:, None], scores_y[:, None], _HeldOutStatistic("accuracy"),
+                                    n_resamples=10_000)
+        assert exact.method == "exact"
+        total, tp = n_x + n_y, int((scores_x > 0).sum())
+        predicted_1 = tp + int((scores_y > 0).sum())
+        assert exact.pvalue == pytest.approx(stats.hypergeom(total, n_x, predicted_1).sf(tp - 1), rel=1e-12)
+
+
+def test_reject_threshold_and_witness():
+    x, y = shifted()
+    res = ts.c2st(x, y, classifier="logistic", rng=0)
+    assert res.reject and res.method == "exact" and (res.statistic > res.threshold) == res.reject
+    assert len(res.scores_x) == 100 and len(res.scores_y) == 100 and res.x_test.shape == (100, 2)
+    # The witness: the classifier's log-odds are larger where p has more mass (x is shifted left).
+    assert np.corrcoef(res.x_test[:, 0], res.scores_x)[0, 1] < -0.9
+
+
+@pytest.mark.parametrize("statistic", ["accuracy", "logit", "auc"])
+def test_permutation_null_statistics(statistic):
+    x, y = shifted(shift=0.8)
+    res = ts.c2st(x, y, classifier="logistic", statistic=statistic, null="permutation", n_resamples=499, rng=0)
+    assert res.reject and res.method == "permutation" and res.pvalue == pytest.approx(1 / 500)
+    if statistic == "auc":
+        assert res.statistic == pytest.approx(stats.mannwhitneyu(res.scores_x, res.scores_y).statistic / 100**2)
+
+
+def test_users_classifier_is_cloned_not_fitted():
+    x, y = shifted()
+    model = LogisticRegression(C=0.5)
+    before = model.get_params()
+    res = ts.c2st(x, y, classifier=model, rng=0)
+    assert not hasattr(model, "coef_") and model.get_params() == before
+    assert hasattr(res.classifier, "coef_") and res.classifier is not model
+    svc = SVC()  # decision_function only
+    assert ts.c2st(x, y, classifier=svc, rng=0).reject and not hasattr(svc, "support_")
+
+
+def test_reproducible_and_n_jobs_invariant():
+    x, y = shifted(n=60, m=50, shift=0.4)
+    a = ts.c2st(x, y, classifier="knn", null="crossfit", n_resamples=29, rng=3)
+    b = ts.c2st(x, y, classifier="knn", null="crossfit", n_resamples=29, rng=3, n_jobs=2)
+    np.testing.assert_array_equal(a.null_distribution, b.null_distribution)
+    assert a.pvalue == b.pvalue
+    c, d = ts.c2st(x, y, rng=5), ts.c2st(x, y, rng=5)
+    np.testing.assert_array_equal(c.scores_x, d.scores_x)
+
+
+def test_presets():
+    knn = make_classifier("knn", 400, 0)
+    assert isinstance(knn, KNeighborsClassifier) and knn.n_neighbors == 20
+    mlp = make_classifier("mlp", 400, 0)[-1]
+    assert mlp.hidden_layer_sizes == (20,) and mlp.max_iter == 100 and mlp.activation == "relu"
+
+
+def level_count(reps, seed, n, m, **kwargs):
+    count = 0
+    for child in np.random.SeedSequence(seed).spawn(reps):
+        rng = np.random.default_rng(child)
+        count += ts.c2st(rng.normal(size=(n, 2)), rng.normal(size=(m, 2)), rng=rng, **kwargs).reject
+    return count
+
+
+@pytest.mark.parametrize(("kwargs", "sizes"), [
+    (dict(classifier="logistic"), (40, 40)),
+    (dict(classifier="knn"), (60, 20)),  # unequal: the chance level is not 1/2
+    (dict(classifier="logistic", null="permutation", statistic="logit", n_resamples=99), (40, 25)),
+    (dict(classifier="knn", null="permutation", statistic="auc", n_resamples=99), (30, 30)),
+    (dict(classifier="logistic", null="permutation", statistic="accuracy", n_resamples=99), (50, 20)),
+], ids=["binomial", "binomial-unequal", "logit", "auc", "accuracy-perm-unequal"])
+def test_level(kwargs, sizes):
+    reps = 300
+    count = level_count(reps, 21, *sizes, **kwargs)
+    lo, hi = stats.binom.interval(0.99, reps, 0.05)
+    assert count <= hi, count / reps
+    if kwargs.get("statistic") in ("logit", "auc"):  # continuous statistics: exact level
+        assert count >= lo, count / reps
+
+
+def test_level_crossfit():
+    reps = 100
+    count = level_count(reps, 22, 30, 20, classifier="knn", null="crossfit", folds=3, n_resamples=19)
+    assert count <= stats.binom.interval(0.99, reps, 0.05)[1]
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    (dict(statistic="f1"), ValueError, "`statistic` must be one of 'accuracy', 'logit', 'auc'"),
+    (dict(null="bootstrap"), ValueError, "`null` must be one of 'binomial', 'permutation', 'crossfit'"),
+    (dict(statistic="auc"), ValueError, "`null='binomial'` is for `statistic='accuracy'`"),
+    (dict(classifier="forest"), ValueError, "`classifier` must be one of 'mlp', 'logistic', 'knn'"),
+    (dict(classifier=object()), TypeError, "`classifier` must be a preset name or a scikit-learn estimator"),
+    (dict(test_size=1.5), ValueError, r"`test_size` must be in \(0, 1\)"),
+    (dict(null="crossfit", folds=1), ValueError, "`folds` must be an integer >= 2"),
+])
+def test_errors_name_the_argument(kwargs, error, match):
+    x, y = shifted(n=20, m=20)
+    with pytest.raises(error, match=match):
+        ts.c2st(x, y, **kwargs)
