@@ -115,3 +115,25 @@ def test_from_callables_and_data():
 def test_errors_name_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+NULL_CASES = [(test, null) for test in ("mean", "ks", "mmd", "c2st") for null in S.null_scenarios()
+              if not (null == "gaussian-d20" and not ts.TESTS[test].multivariate)]
+
+
+@pytest.mark.parametrize(("test", "null"), NULL_CASES, ids=[f"{t}-{n}" for t, n in NULL_CASES])
+def test_level_on_null_scenarios(test, null):
+    # Quick subset of benchmarks/bench_calibration.py (every test x every null, 1,000 reps).
+    scenario, m = S.null_scenarios()[null]
+    info = ts.TESTS[test]
+    extra = {"n_resamples": 99} if info.resampling else {}
+    res = power(info, scenario, n=30, m=15 if m == "half" else None, reps=200, rng=31, **extra)
+    lo, hi = stats.binom.interval(0.99, 200, 0.05)
+    assert res.rejections <= hi, res.power
+    if test in ("mean", "mmd") and null != "discrete-ties":  # continuous statistics: exact level
+        assert res.rejections >= lo, res.power
+
+
+def test_heavy_tailed_null_is_heavy_tailed():
+    x, y = S.null_scenarios()["student-t2"][0].sample(50_000, None, 0)
+    assert np.mean(np.abs(x) > 5) > 0.02 and np.mean(np.abs(y) > 5) > 0.02  # Gaussian: ~6e-7

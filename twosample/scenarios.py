@@ -37,6 +37,7 @@ __all__ = [
     "get_scenario",
     "hdgm",
     "mean_shift",
+    "null_scenarios",
     "student_t",
     "variance_shift",
 ]
@@ -213,3 +214,22 @@ def get_scenario(name: str) -> Scenario:
     if name not in SCENARIOS:
         raise ValueError(f"`scenario` must be one of {', '.join(SCENARIOS)}; got {name!r}.")
     return SCENARIOS[name]()
+
+
+def null_scenarios() -> dict[str, tuple[Scenario, int | None]]:
+    """The null scenarios of the calibration study: name -> (scenario with p = q, m or None for m = n).
+
+    Gaussian, heavy-tailed (Student-t with 2 degrees of freedom), discrete with
+    ties (integers 0..4), unequal sizes (m = n / 2), and d = 20 (multivariate tests only).
+    """
+    return {
+        "gaussian": (mean_shift(0.0).null(), None),
+        # Both samples Student-t(2): student_t(2).null() would keep its p, the Gaussian.
+        "student-t2": (from_callables(lambda n, rng: rng.standard_t(2.0, size=(n, 1)),
+                                      lambda n, rng: rng.standard_t(2.0, size=(n, 1)), name="student-t2"), None),
+        "discrete-ties": (from_callables(lambda n, rng: rng.integers(0, 5, size=(n, 1)).astype(float),
+                                         lambda n, rng: rng.integers(0, 5, size=(n, 1)).astype(float),
+                                         name="discrete"), None),
+        "unequal-sizes": (mean_shift(0.0).null(), "half"),
+        "gaussian-d20": (mean_shift(0.0, d=20).null(), None),
+    }
