@@ -117,3 +117,25 @@ def test_errors_name_the_argument(kwargs, error, match):
     x, y = shifted(n=20, m=20)
     with pytest.raises(error, match=match):
         ts.c2st(x, y, **kwargs)
+
+
+def test_torch_mlp_preset_and_estimator():
+    from sklearn.base import clone
+
+    from twosample.torch_classifier import TorchMLPClassifier
+
+    x, y = shifted(n=150, m=150, shift=1.2)
+    a = ts.c2st(x, y, classifier="torch-mlp", rng=0)
+    b = ts.c2st(x, y, classifier="torch-mlp", rng=0)
+    assert a.reject and np.array_equal(a.scores_x, b.scores_x)  # reproducible from rng
+    model = TorchMLPClassifier(epochs=20, random_state=0)
+    assert clone(model).get_params() == model.get_params()
+    res = ts.c2st(x, y, classifier=model, rng=1)
+    assert res.reject and not hasattr(model, "module_")  # the user's object is untouched
+    assert make_classifier("torch-mlp", 100, 0).hidden == 20
+
+
+def test_torch_mlp_level():
+    reps = 100
+    count = level_count(reps, 23, 40, 40, classifier="torch-mlp")
+    assert count <= stats.binom.interval(0.99, reps, 0.05)[1]

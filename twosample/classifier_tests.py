@@ -55,7 +55,7 @@ __all__ = ["C2STResult", "c2st", "make_classifier"]
 
 STATISTICS = ("accuracy", "logit", "auc")
 NULLS = ("binomial", "permutation", "crossfit")
-PRESETS = ("mlp", "logistic", "knn")
+PRESETS = ("mlp", "logistic", "knn", "torch-mlp")
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -81,15 +81,21 @@ class C2STResult(TestResult):
     classifier: object = None
 
 
-def make_classifier(name: str, n_train: int, random_state: int):
-    """The preset classifier `name` ("mlp", "logistic", "knn") for a training set of `n_train` points.
+def make_classifier(name: str, n_train: int, random_state: int, device="cpu"):
+    """The preset classifier `name` ("mlp", "logistic", "knn", "torch-mlp") for `n_train` training points.
 
     * ``"mlp"``: one hidden layer of 20 ReLU units, Adam, 100 epochs, as in
       Lopez-Paz and Oquab (2017) (inputs standardised);
     * ``"logistic"``: logistic regression (inputs standardised);
-    * ``"knn"``: k nearest neighbours with k = floor(sqrt(n_train)).
+    * ``"knn"``: k nearest neighbours with k = floor(sqrt(n_train));
+    * ``"torch-mlp"``: the same network as ``"mlp"`` in torch
+      (:class:`~twosample.torch_classifier.TorchMLPClassifier`), on ``device``.
     """
     check_choice(name, "classifier", PRESETS)
+    if name == "torch-mlp":
+        from .torch_classifier import TorchMLPClassifier
+
+        return TorchMLPClassifier(random_state=random_state, device=device)
     if name == "mlp":
         return make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(20,), solver="adam", max_iter=100,
                                                              random_state=random_state))
@@ -120,9 +126,9 @@ def _check_classifier(classifier):
     return classifier
 
 
-def _fit(classifier, z, labels, seed):
+def _fit(classifier, z, labels, seed, device="cpu"):
     if classifier is None or isinstance(classifier, str):
-        model = make_classifier(classifier or "mlp", len(z), seed)
+        model = make_classifier(classifier or "mlp", len(z), seed, device)
         with warnings.catch_warnings():
             # The "mlp" preset stops at 100 epochs by design (Lopez-Paz and Oquab's setting).
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -160,7 +166,7 @@ class _HeldOutStatistic(PermutationStatistic):
         return evaluate
 
 
-def _crossfit_statistic(classifier, statistic, folds, seeds):
+def _crossfit_statistic(classifier, statistic, folds, seeds, device="cpu"):
     """A fixed function (x, y) -> out-of-fold statistic, for the crossfit null."""
 
     def compute(x, y):
@@ -169,7 +175,7 @@ def _crossfit_statistic(classifier, statistic, folds, seeds):
         scores = np.empty(len(z))
         for k in range(folds.max() + 1):
             test = folds == k
-            model = _fit(classifier, z[~test], labels[~test], seeds[k])
+            model = _fit(classifier, z[~test], labels[~test], seeds[k], device)
             scores[test] = _scores(model, z[test])
         return float(_HeldOutStatistic(statistic)(scores[: len(x)], scores[len(x):]))
 
@@ -177,7 +183,7 @@ def _crossfit_statistic(classifier, statistic, folds, seeds):
 
 
 def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="binomial", folds=5, alpha=0.05,
-         n_resamples=999, rng=None, n_jobs=1) -> C2STResult:
+         n_resamples=999, rng=None, n_jobs=1, device="cpu") -> C2STResult:
     r"""Classifier two-sample test (Lopez-Paz and Oquab 2017).
 
     Parameters
@@ -189,7 +195,8 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
         ``"logistic"``; ``"knn"`` (k = floor(sqrt(n_train))); or any
         scikit-learn-compatible estimator with ``fit`` and ``predict_proba`` or
         ``decision_function``. It is cloned, never fitted in place; its
-        ``random_state``, if any, is set from `rng`.
+        ``random_state``, if any, is set from `rng`. ``"torch-mlp"``: the
+        ``"mlp"`` network in torch, trained on `device`.
     statistic : {"accuracy", "logit", "auc"}, default "accuracy"
         Held-out accuracy (threshold at log-odds 0), mean log-odds difference
         between x and y points (C2ST-L), or the area under the ROC curve.
@@ -207,6 +214,8 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     n_jobs : int, default 1
         joblib workers for the per-fold fits of ``null="crossfit"``; the
         result does not depend on it.
+    device : str, default "cpu"
+        Where the ``"torch-mlp"`` preset trains (e.g. ``"cuda"``).
 
     Returns
     -------
@@ -236,7 +245,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     generator = check_rng(rng)
     warn_if_constant(np.vstack([x, y]))
     if null == "crossfit":
-        return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs)
+        return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device)
     if not 0 < test_size < 1:
         raise ValueError(f"`test_size` must be in (0, 1), got {test_size!r}.")
 
@@ -248,7 +257,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     (x_train, x_test), (y_train, y_test) = parts
     z_train = np.vstack([x_train, y_train])
     labels = np.r_[np.ones(len(x_train)), np.zeros(len(y_train))]
-    model = _fit(classifier, z_train, labels, int(generator.integers(0, 2**31 - 1)))
+    model = _fit(classifier, z_train, labels, int(generator.integers(0, 2**31 - 1)), device)
     scores_x, scores_y = _scores(model, x_test), _scores(model, y_test)
     extra = dict(scores_x=scores_x, scores_y=scores_y, x_test=x_test, y_test=y_test, classifier=model)
 
@@ -275,7 +284,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
                       alternative="greater", n_x=len(x), n_y=len(y), n_resamples=0, test="c2st", **extra)
 
 
-def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs):
+def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device):
     if isinstance(folds, bool) or not isinstance(folds, (int, np.integer)) or folds < 2:
         raise ValueError(f"`folds` must be an integer >= 2, got {folds!r}.")
     n_total = len(x) + len(y)
@@ -283,7 +292,7 @@ def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, gener
         raise ValueError(f"`folds` = {folds} exceeds the smaller sample size {min(len(x), len(y))}.")
     fold_of = generator.permutation(np.arange(n_total) % folds)
     seeds = [int(s) for s in generator.integers(0, 2**31 - 1, size=folds)]
-    compute = _crossfit_statistic(classifier, statistic, fold_of, seeds)
+    compute = _crossfit_statistic(classifier, statistic, fold_of, seeds, device)
 
     if n_jobs in (None, 1):
         statistic_fn = _CallableStatistic(compute, squeeze=False)
