@@ -49,7 +49,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ._result import TestResult
 from ._validation import check_alpha, check_choice, check_rng, check_samples, warn_if_constant
-from .resampling import PermutationStatistic, _CallableStatistic, run_permutation_test
+from .resampling import PermutationStatistic, _CallableStatistic, holdout_split, run_permutation_test
 
 __all__ = ["C2STResult", "c2st", "make_classifier"]
 
@@ -246,15 +246,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     warn_if_constant(np.vstack([x, y]))
     if null == "crossfit":
         return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device)
-    if not 0 < test_size < 1:
-        raise ValueError(f"`test_size` must be in (0, 1), got {test_size!r}.")
-
-    parts = []
-    for sample in (x, y):
-        order = generator.permutation(len(sample))
-        n_test = min(max(1, round(test_size * len(sample))), len(sample) - 1)
-        parts.append((sample[order[n_test:]], sample[order[:n_test]]))
-    (x_train, x_test), (y_train, y_test) = parts
+    (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     z_train = np.vstack([x_train, y_train])
     labels = np.r_[np.ones(len(x_train)), np.zeros(len(y_train))]
     model = _fit(classifier, z_train, labels, int(generator.integers(0, 2**31 - 1)), device)

@@ -41,7 +41,7 @@ from ._validation import (
     warn_if_constant,
 )
 
-__all__ = ["PermutationStatistic", "permutation_test", "run_permutation_test"]
+__all__ = ["PermutationStatistic", "holdout_split", "permutation_test", "run_permutation_test"]
 
 # Relative tie tolerance (SciPy uses the same: 100 machine epsilons).
 _RTOL = 100 * np.finfo(np.float64).eps
@@ -348,3 +348,20 @@ def _pvalue_and_threshold(observed, null, alternative, alpha, exact):
     )
     return float(pvalue), threshold
 
+
+
+def holdout_split(x: np.ndarray, y: np.ndarray, test_size: float, rng: np.random.Generator):
+    """Split each sample into a training and a held-out part: ``((x_train, x_test), (y_train, y_test))``.
+
+    Each held-out part has ``round(test_size * len)`` rows, at least 1 and at
+    most ``len - 1``; rows are assigned by a permutation drawn from `rng`.
+    Shared by the learned statistics (classifier tests, variational bounds).
+    """
+    if not 0 < test_size < 1:
+        raise ValueError(f"`test_size` must be in (0, 1), got {test_size!r}.")
+    parts = []
+    for sample in (x, y):
+        order = rng.permutation(len(sample))
+        n_test = min(max(1, round(test_size * len(sample))), len(sample) - 1)
+        parts.append((sample[order[n_test:]], sample[order[:n_test]]))
+    return parts[0], parts[1]

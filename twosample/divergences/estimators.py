@@ -21,6 +21,7 @@ import numpy as np
 from scipy import special, stats
 
 from .._validation import check_rng, check_samples
+from ..resampling import holdout_split
 from ..torch_utils import mlp, torch_generator
 from ._registry import FDivergence, get
 
@@ -185,15 +186,8 @@ def variational_lower_bound(x_p, x_q, divergence="kl", *, test_size=0.5, rng=Non
     VariationalEstimate
     """
     x_p, x_q = check_samples(x_p, x_q, min_rows=4)
-    if not 0 < test_size < 1:
-        raise ValueError(f"`test_size` must be in (0, 1), got {test_size!r}.")
     generator = check_rng(rng)
-    parts = []
-    for x in (x_p, x_q):
-        perm = generator.permutation(len(x))
-        n_test = min(max(1, round(test_size * len(x))), len(x) - 1)
-        parts.append((x[perm[n_test:]], x[perm[:n_test]]))
-    (p_train, p_test), (q_train, q_test) = parts
+    (p_train, p_test), (q_train, q_test) = holdout_split(x_p, x_q, test_size, generator)
     critic = fit_critic(p_train, q_train, divergence, rng=generator, **fit_kwargs)
     estimate, standard_error = critic.bound_with_error(p_test, q_test)
     return VariationalEstimate(
