@@ -78,6 +78,7 @@ class _GramSums:
             self.diag.append(np.concatenate(diag_parts))
             self.total.append(total)
             self.sq_total.append(sq_total)
+        self.diag_total = [float(d.sum()) for d in self.diag]
 
     def _np(self, a):
         # Always a copy: a view (e.g. a block's diagonal) would keep the whole block alive.
@@ -132,7 +133,7 @@ class MMDStatistic(PermutationStatistic):
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
         sums = _GramSums(pooled, [self.kernel], device=self.device, dtype=self.dtype)
-        total, diag_total = sums.total[0], float(sums.diag[0].sum())
+        total, diag_total = sums.total[0], sums.diag_total[0]
 
         def evaluate(masks):
             sks, sk1, s_diag = sums(masks)[0]
@@ -171,7 +172,7 @@ class FuseStatistic(PermutationStatistic):
 
         def evaluate(masks):
             stats_ = np.stack([
-                _mmd_from_sums(sks, sk1, s_diag, sums.total[i], float(sums.diag[i].sum()), n_x, n_y, "unbiased")
+                _mmd_from_sums(sks, sk1, s_diag, sums.total[i], sums.diag_total[i], n_x, n_y, "unbiased")
                 / norms[i]
                 for i, (sks, sk1, s_diag) in enumerate(sums(masks))
             ])
