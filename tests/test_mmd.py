@@ -237,3 +237,12 @@ def test_rff_n_100000_in_seconds():
     start = time.perf_counter()
     ts.rff_mmd_test(x, y, n_resamples=199, rng=0)
     assert time.perf_counter() - start < 60
+
+
+def test_paired_values_are_the_gram_diagonal():
+    rng = np.random.default_rng(20)
+    a, b = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
+    for kernel in KERNELS:
+        np.testing.assert_allclose(kernel.paired(a, b), np.diagonal(kernel.matrix(a, b)), rtol=1e-12)
+        np.testing.assert_allclose(kernel.paired(torch.as_tensor(a), torch.as_tensor(b)).numpy(),
+                                   np.diagonal(kernel.matrix(a, b)), rtol=1e-12)

@@ -77,6 +77,10 @@ class Kernel(abc.ABC):
     def matrix(self, x, y):
         """Gram matrix k(x_i, y_j), shape (len(x), len(y)), in the library of `x`."""
 
+    @abc.abstractmethod
+    def paired(self, a, b):
+        """Row-wise values k(a_i, b_i), shape (len(a),), without forming a Gram matrix."""
+
 
 @dataclasses.dataclass(frozen=True)
 class Gaussian(Kernel):
@@ -90,6 +94,9 @@ class Gaussian(Kernel):
             return np.exp(sq, out=sq)
         return xp.exp(-sq / (2 * self.bandwidth**2))
 
+    def paired(self, a, b):
+        return namespace(a, b).exp(-((a - b) ** 2).sum(1) / (2 * self.bandwidth**2))
+
 
 @dataclasses.dataclass(frozen=True)
 class Laplace(Kernel):
@@ -101,6 +108,10 @@ class Laplace(Kernel):
         xp = namespace(x, y)
         return xp.exp(-pairwise_distances(x, y, "l1") / self.bandwidth)
 
+    def paired(self, a, b):
+        xp = namespace(a, b)
+        return xp.exp(-xp.abs(a - b).sum(1) / self.bandwidth)
+
 
 @dataclasses.dataclass(frozen=True)
 class IMQ(Kernel):
@@ -109,6 +120,9 @@ class IMQ(Kernel):
     def matrix(self, x, y):
         xp = namespace(x, y)
         return 1.0 / xp.sqrt(1 + _sq_euclidean(x, y, xp) / self.bandwidth**2)
+
+    def paired(self, a, b):
+        return 1.0 / namespace(a, b).sqrt(1 + ((a - b) ** 2).sum(1) / self.bandwidth**2)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,6 +133,9 @@ class Linear(Kernel):
 
     def matrix(self, x, y):
         return x @ y.T
+
+    def paired(self, a, b):
+        return (a * b).sum(1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -131,6 +148,9 @@ class Polynomial(Kernel):
 
     def matrix(self, x, y):
         return (x @ y.T / x.shape[1] + self.coef0) ** self.degree
+
+    def paired(self, a, b):
+        return ((a * b).sum(1) / a.shape[1] + self.coef0) ** self.degree
 
 
 _KERNELS = {"gaussian": Gaussian, "laplace": Laplace, "imq": IMQ, "linear": Linear, "polynomial": Polynomial}
