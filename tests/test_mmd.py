@@ -191,6 +191,7 @@ def test_rff_mmd_approximates_gaussian_mmd():
     (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], estimator="linear"), "`estimator` must be one of 'unbiased', 'biased'"),
     (lambda: ts.mmd2([[0.0], [1]], [[0.0], [2]], estimator="u"), "`estimator` must be one of"),
     (lambda: ts.rff_mmd_test([[0.0], [1]], [[0.0], [2]], n_features=0), "`n_features` must be a positive integer"),
+    (lambda: ts.linear_mmd_test([[0.0], [1], [2]], [[0.0], [2], [3]]), "linear_mmd_test needs at least 4 rows"),
 ])
 def test_errors_name_the_argument(call, match):
     with pytest.raises(ValueError, match=match):

@@ -391,6 +391,11 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
     """
     x, y = check_samples(x, y)
     alpha = check_alpha(alpha)
+    if min(len(x), len(y)) < 4:
+        raise ValueError(
+            f"linear_mmd_test needs at least 4 rows in each sample (2 pairs to estimate the null's "
+            f"spread), got {len(x)} and {len(y)}; use mmd_test for small samples."
+        )
     generator = check_rng(rng)
     x, y = x[generator.permutation(len(x))], y[generator.permutation(len(y))]
     warn_if_constant(np.vstack([x, y]))
@@ -398,8 +403,8 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
     pairs = min(len(x), len(y)) // 2
     h = _linear_terms(x, y, k, pairs)
     statistic = float(h.mean())
-    sd = float(h.std(ddof=1)) if pairs > 1 else 0.0
-    if sd == 0:
+    sd = float(h.std(ddof=1))
+    if sd == 0:  # every term equal: the constant-data case (warned above), or degenerate kernels
         pvalue, threshold = (1.0 if statistic <= 0 else 0.0), 0.0
     else:
         # Studentised mean of P i.i.d. terms: Student-t with P - 1 degrees of freedom (-> N(0, 1)).
