@@ -17,6 +17,7 @@ __all__ = [
     "check_alternative",
     "check_batch",
     "check_choice",
+    "check_int",
     "check_n_resamples",
     "check_rng",
     "check_sample",
@@ -125,6 +126,14 @@ def check_n_resamples(n_resamples) -> int:
     if n_resamples < 1:
         raise ValueError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
     return int(n_resamples)
+
+
+def check_int(value, name: str, *, minimum: int = 1) -> int:
+    """`value` as an int of at least `minimum` (bools refused), or a ValueError naming `name`."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
+        raise ValueError(f"`{name}` must be {expected}, got {value!r}.")
+    return int(value)
 
 
 def check_batch(batch) -> int | None:

@@ -48,7 +48,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._result import TestResult
-from ._validation import check_alpha, check_choice, check_rng, check_samples, warn_if_constant
+from ._validation import check_alpha, check_choice, check_int, check_rng, check_samples, warn_if_constant
 from .resampling import PermutationStatistic, _CallableStatistic, holdout_split, run_permutation_test
 
 __all__ = ["C2STResult", "c2st", "make_classifier"]
@@ -277,8 +277,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
 
 
 def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device):
-    if isinstance(folds, bool) or not isinstance(folds, (int, np.integer)) or folds < 2:
-        raise ValueError(f"`folds` must be an integer >= 2, got {folds!r}.")
+    folds = check_int(folds, "folds", minimum=2)
     n_total = len(x) + len(y)
     if folds > min(len(x), len(y)):
         raise ValueError(f"`folds` = {folds} exceeds the smaller sample size {min(len(x), len(y))}.")

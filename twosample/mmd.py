@@ -18,7 +18,7 @@ import numpy as np
 from scipy import special, stats
 
 from ._result import TestResult
-from ._validation import check_alpha, check_choice, check_rng, check_samples, warn_if_constant
+from ._validation import check_alpha, check_choice, check_int, check_rng, check_samples, warn_if_constant
 from .kernels import Gaussian, Kernel, Laplace, make_kernel, pairwise_distances
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import MeanDifference
@@ -445,8 +445,7 @@ def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resa
         root of the approximate biased MMD²).
     """
     x, y = check_samples(x, y)
-    if isinstance(n_features, bool) or not isinstance(n_features, (int, np.integer)) or n_features < 1:
-        raise ValueError(f"`n_features` must be a positive integer, got {n_features!r}.")
+    n_features = check_int(n_features, "n_features")
     generator = check_rng(rng)
     pooled = np.vstack([x, y])
     k = make_kernel("gaussian", bandwidth, pooled, rng=generator)

@@ -18,7 +18,7 @@ import pandas as pd
 from joblib import Parallel, delayed
 from statsmodels.stats.proportion import proportion_confint
 
-from ._validation import check_alpha, check_rng
+from ._validation import check_alpha, check_int, check_rng
 from .registry import get_test
 from .scenarios import Scenario
 
@@ -114,11 +114,8 @@ def power(test, scenario: Scenario, *, n: int, m: int | None = None, alpha: floa
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
     alpha = check_alpha(alpha)
-    for name, value in (("n", n), ("reps", reps)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
-    if m is not None and (isinstance(m, bool) or not isinstance(m, (int, np.integer)) or m < 1):
-        raise ValueError(f"`m` must be a positive integer or None, got {m!r}.")
+    n, reps = check_int(n, "n"), check_int(reps, "reps")
+    m = None if m is None else check_int(m, "m")
     seed_root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(
         int(check_rng(rng).integers(0, 2**63 - 1)))
     seeds = seed_root.spawn(reps)

@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 from scipy.spatial.distance import cdist
 
+from ._validation import check_int
 from .resampling import PermutationStatistic
 
 __all__ = [
@@ -120,9 +121,7 @@ class Moments(PermutationStatistic):
     """
 
     def __init__(self, order: int = 4):
-        if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
-            raise ValueError(f"`order` must be a positive integer, got {order!r}.")
-        self.order = int(order)
+        self.order = check_int(order, "order")
 
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x

@@ -20,7 +20,7 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from .._validation import check_rng, check_samples
+from .._validation import check_int, check_rng, check_samples
 from ..resampling import holdout_split
 from ..torch_utils import mlp, torch_generator
 from ._registry import FDivergence, get
@@ -115,9 +115,8 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
 
     div = get(divergence, **params)
     x_p, x_q = check_samples(x_p, x_q)
-    for name, value in (("steps", steps), ("batch_size", batch_size), ("hidden", hidden)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"`{name}` must be a positive integer, got {value!r}.")
+    steps, batch_size, hidden = check_int(steps, "steps"), check_int(batch_size, "batch_size"), \
+        check_int(hidden, "hidden")
     generator = check_rng(rng)
     module = mlp(x_p.shape[1], 1, hidden=hidden, layers=layers, generator=torch_generator(generator),
                  device=device)
