@@ -137,3 +137,47 @@ def test_level_on_null_scenarios(test, null):
 def test_heavy_tailed_null_is_heavy_tailed():
     x, y = S.null_scenarios()["student-t2"][0].sample(50_000, None, 0)
     assert np.mean(np.abs(x) > 5) > 0.02 and np.mean(np.abs(y) > 5) > 0.02  # Gaussian: ~6e-7
+
+
+def _one_by_one(test):
+    """The same test without its stacked path: power() then calls it once per repetition."""
+    return lambda x, y, **kw: test(x, y, **kw)
+
+
+@pytest.mark.parametrize("test, kwargs", [
+    (ts.t_test, {"method": "analytic"}),
+    (ts.t_test, {"method": "analytic", "alternative": "less"}),
+    (ts.mannwhitney_test, {"method": "asymptotic"}),
+    (ts.mannwhitney_test, {"method": "exact", "alternative": "greater"}),
+])
+def test_stacked_repetitions_give_the_one_by_one_pvalues(test, kwargs):
+    # reps > the stack size, so several stacks and a partial last one are exercised.
+    sc = S.mean_shift(0.4)
+    batched = power(test, sc, n=20, m=25, reps=600, rng=3, **kwargs)
+    single = power(_one_by_one(test), sc, n=20, m=25, reps=600, rng=3, **kwargs)
+    # SciPy's vectorised t differs from its 1-D call by at most an ulp or two.
+    np.testing.assert_allclose(batched.pvalues, single.pvalues, rtol=1e-12, atol=0)
+    assert batched.rejections == single.rejections
+    parallel = power(test, sc, n=20, m=25, reps=600, rng=3, n_jobs=2, **kwargs)
+    np.testing.assert_array_equal(parallel.pvalues, batched.pvalues)
+
+
+def test_stacked_path_declines_what_it_does_not_vectorise():
+    rngs = [np.random.default_rng(i) for i in range(3)]
+    xs, ys = [r.normal(size=10) for r in rngs], [r.normal(size=10) for r in rngs]
+    assert ts.t_test.stacked(xs, ys, alpha=0.05, rngs=rngs) is None  # permutation is the default
+    assert ts.t_test.stacked(xs, ys, alpha=0.05, rngs=rngs, method="analytic", n_resamples=9) is None
+    with pytest.raises(ValueError, match="alternative"):
+        ts.t_test.stacked(xs, ys, alpha=0.05, rngs=rngs, method="analytic", alternative="bigger")
+    # permutation nulls still go through power() one by one, with the same result
+    sc = S.mean_shift(1.0)
+    a = power(ts.t_test, sc, n=10, reps=20, rng=0, n_resamples=99)
+    b = power(_one_by_one(ts.t_test), sc, n=10, reps=20, rng=0, n_resamples=99)
+    np.testing.assert_array_equal(a.pvalues, b.pvalues)
+
+
+def test_stacked_constant_repetition_warns_and_gives_one():
+    constant = S.from_callables(lambda size, rng: np.ones(size), lambda size, rng: np.ones(size))
+    with pytest.warns(ts.DegenerateDataWarning):
+        res = power(ts.t_test, constant, n=5, reps=3, rng=0, method="analytic")
+    np.testing.assert_array_equal(res.pvalues, 1.0)

@@ -92,6 +92,42 @@ def _analytic(
     )
 
 
+def _stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple):
+    """Attach ``test.stacked``: the test's p-values over a stack of repetitions in one SciPy call.
+
+    ``test.stacked(xs, ys, *, alpha, rngs, **kwargs)`` receives R pairs of
+    samples of equal shapes and returns their R p-values, equal to
+    ``[test(x, y, alpha=alpha, rng=r, **kwargs).pvalue ...]``, or ``None`` when
+    these `kwargs` select a null it does not vectorise (the caller then runs
+    the test once per repetition). Used by :func:`twosample.power`: SciPy's
+    analytic nulls take an ``axis``, so 1,000 repetitions cost one call.
+    Validation is the test's own; constant repetitions take the unbatched path
+    (warning and p = 1 as usual).
+    """
+
+    def stacked(xs, ys, *, alpha, rngs, **kwargs):
+        if not set(kwargs) <= {"method", "alternative"} or kwargs.get("method") not in methods:
+            return None
+        check_alpha(alpha)
+        check_alternative(kwargs.get("alternative", "two-sided"))
+        pairs = [check_samples(x, y, univariate=True) for x, y in zip(xs, ys)]
+        if len({(a.shape, b.shape) for a, b in pairs}) != 1:
+            return None
+        a = np.stack([p[0][:, 0] for p in pairs])
+        b = np.stack([p[1][:, 0] for p in pairs])
+        pooled = np.concatenate([a, b], axis=1)
+        constant = np.all(pooled == pooled[:, :1], axis=1)
+        pvalues = np.empty(len(a))
+        if not constant.all():
+            pvalues[~constant] = scipy_pvalues(a[~constant], b[~constant], **kwargs)
+        for i in np.flatnonzero(constant):  # same warning and p = 1 as the unbatched path
+            pvalues[i] = test(xs[i], ys[i], alpha=alpha, rng=rngs[i], **kwargs).pvalue
+        return pvalues
+
+    test.stacked = stacked
+    return test
+
+
 def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
     r"""Difference-of-means test, :math:`\hat t = \|\bar x - \bar y\|_2`, permutation null.
 
@@ -260,6 +296,14 @@ def t_test(
         return res.statistic, res.pvalue, threshold
 
     return _analytic(x, y, compute, test="t", method="analytic", alternative=alternative, alpha=alpha)
+
+
+_stacked_analytic(
+    t_test,
+    lambda a, b, *, method, alternative="two-sided": stats.ttest_ind(
+        a, b, axis=1, equal_var=False, alternative=alternative).pvalue,
+    ("analytic",),
+)
 
 
 def ks_test(x, y, *, method="permutation", alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
@@ -453,6 +497,14 @@ def mannwhitney_test(
         return res.statistic, res.pvalue, np.nan
 
     return _analytic(x, y, compute, test="mwu", method=method, alternative=alternative, alpha=alpha)
+
+
+_stacked_analytic(
+    mannwhitney_test,
+    lambda a, b, *, method, alternative="two-sided": stats.mannwhitneyu(
+        a, b, axis=1, alternative=alternative, method=method).pvalue,
+    ("exact", "asymptotic"),
+)
 
 
 def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:

@@ -66,12 +66,30 @@ def _resolve(test):
     raise TypeError(f"`test` must be a test function or a registry name, got {type(test).__name__}.")
 
 
+# Repetitions handed to a test's stacked path at once (bounds the memory of the stack).
+_STACK = 256
+
+
 def _run_chunk(test, scenario, n, m, alpha, seeds, kwargs):
+    """p-values of the repetitions `seeds`: rep i samples, then tests, from its own stream.
+
+    A test with a ``stacked`` attribute (SciPy's vectorised analytic nulls, see
+    :func:`twosample.classical._stacked_analytic`) gets the repetitions' samples
+    and streams in stacks and returns all their p-values at once; the streams
+    are in the same state as in the one-by-one loop, so the p-values are the
+    same. It returns None for options it does not vectorise.
+    """
+    stacked = getattr(test, "stacked", None)
     out = np.empty(len(seeds))
-    for i, seed in enumerate(seeds):
-        rng = np.random.default_rng(seed)
-        x, y = scenario.sample(n, m, rng)
-        out[i] = test(x, y, alpha=alpha, rng=rng, **kwargs).pvalue
+    for start in range(0, len(seeds), _STACK):
+        rngs = [np.random.default_rng(seed) for seed in seeds[start:start + _STACK]]
+        samples = [scenario.sample(n, m, rng) for rng in rngs]
+        pvalues = None
+        if stacked is not None:
+            pvalues = stacked([s[0] for s in samples], [s[1] for s in samples], alpha=alpha, rngs=rngs, **kwargs)
+        if pvalues is None:
+            pvalues = [test(x, y, alpha=alpha, rng=rng, **kwargs).pvalue for (x, y), rng in zip(samples, rngs)]
+        out[start:start + len(rngs)] = pvalues
     return out
 
 
