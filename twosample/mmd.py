@@ -23,7 +23,7 @@ from .kernels import Gaussian, Kernel, Laplace, make_kernel, pairwise_distances
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import MeanDifference
 
-__all__ = ["FuseStatistic", "MMDStatistic", "fuse_kernels", "linear_mmd_test", "mmd2", "mmd_agg_test", "mmd_test",
+__all__ = ["FuseStatistic", "MMDStatistic", "fuse_kernels", "linear_mmd_test", "mmd2", "mmd2_from_kernel", "mmd_agg_test", "mmd_test",
            "rff_mmd_test"]
 
 ESTIMATORS = ("unbiased", "biased", "linear")
@@ -181,19 +181,27 @@ class FuseStatistic(PermutationStatistic):
         return evaluate
 
 
-def _direct_estimate(x, y, kernel, estimator):
+def mmd2_from_kernel(x, y, kernel: Kernel, estimator: str = "unbiased"):
+    r"""MMD² of a fixed kernel on NumPy arrays or torch tensors (differentiable in torch).
+
+    The estimate behind :func:`mmd2`, without validation or bandwidth
+    selection, for callers that train through it (the MMD critic of
+    :mod:`gan`). Returns a float for NumPy input and a 0-d tensor for torch.
+    """
     n, m = len(x), len(y)
     if estimator == "linear":
         pairs = min(n, m) // 2
         if pairs < 1:
             raise ValueError("the linear estimator needs at least 2 rows in each sample.")
-        h = _linear_terms(x, y, kernel, pairs)
-        return float(h.mean())
-    kxx, kyy, kxy = kernel.matrix(x, x), kernel.matrix(y, y), kernel.matrix(x, y)
-    if estimator == "biased":
-        return float(kxx.mean() + kyy.mean() - 2 * kxy.mean())
-    return float((kxx.sum() - np.trace(kxx)) / (n * (n - 1)) + (kyy.sum() - np.trace(kyy)) / (m * (m - 1))
-                 - 2 * kxy.mean())
+        value = _linear_terms(x, y, kernel, pairs).mean()
+    else:
+        kxx, kyy, kxy = kernel.matrix(x, x), kernel.matrix(y, y), kernel.matrix(x, y)
+        if estimator == "biased":
+            value = kxx.mean() + kyy.mean() - 2 * kxy.mean()
+        else:
+            value = ((kxx.sum() - kxx.diagonal().sum()) / (n * (n - 1))
+                     + (kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1)) - 2 * kxy.mean())
+    return float(value) if isinstance(value, (np.ndarray, np.generic, float)) else value
 
 
 def _linear_terms(x, y, kernel, pairs):
@@ -235,7 +243,7 @@ def mmd2(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", r
     x, y = check_samples(x, y)
     check_choice(estimator, "estimator", ESTIMATORS)
     k = make_kernel(kernel, bandwidth, np.vstack([x, y]), rng=rng)
-    return _direct_estimate(x, y, k, estimator)
+    return mmd2_from_kernel(x, y, k, estimator)
 
 
 def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", alpha=0.05,
