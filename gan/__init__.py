@@ -6,6 +6,11 @@ during training and as auditors of a frozen generator. It imports
 :mod:`twosample`; :mod:`twosample` never imports it.
 """
 
-import twosample as _twosample  # noqa: F401  (the layering: gan stands on twosample)
+import twosample as _twosample
+
+from . import datasets, metrics, networks, objectives
+from .train import GAN, TrainingDiverged, load, train
 
 __version__ = _twosample.__version__
+
+__all__ = ["GAN", "TrainingDiverged", "datasets", "load", "metrics", "networks", "objectives", "train"]

@@ -1,0 +1,103 @@
+"""The ``gan`` command.
+
+``gan train --data ring --objective js --steps N --out runs/NAME``
+``gan sample CHECKPOINT -n N --out samples.npy``
+``gan objectives``
+
+Bad input ends with one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from . import datasets, objectives
+from .train import TrainingDiverged, load, train
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def _build_parser():
+    parser = _Parser(prog="gan", description="Train GANs and sample from them.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    tr = sub.add_parser("train", help="train a GAN; writes checkpoint.pt, history.csv and figures to --out")
+    tr.add_argument("--data", default="ring",
+                    help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file")
+    tr.add_argument("--objective", default="js", help=f"one of {', '.join(objectives.names())}")
+    tr.add_argument("--steps", type=int, default=2000)
+    tr.add_argument("--batch-size", type=int, default=100)
+    tr.add_argument("--lr", type=float, default=None, help="default: the objective's")
+    tr.add_argument("--critic-steps", type=int, default=None, help="default: the objective's")
+    tr.add_argument("--z-dim", type=int, default=2)
+    tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
+    tr.add_argument("--seed", type=int, default=None)
+    tr.add_argument("--device", default="cpu")
+    tr.add_argument("--resume", default=None, help="checkpoint to continue from")
+    tr.add_argument("--out", required=True, help="run directory")
+    sa = sub.add_parser("sample", help="draw samples from a checkpoint")
+    sa.add_argument("checkpoint")
+    sa.add_argument("-n", type=int, default=1000)
+    sa.add_argument("--seed", type=int, default=None)
+    sa.add_argument("--out", required=True, help="output .npy or .csv")
+    sub.add_parser("objectives", help="list the objectives and their defaults")
+    return parser
+
+
+def _train(args):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import plot_critic_test, plot_losses, plot_samples
+
+    model = train(args.data, objective=args.objective, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
+                  critic_steps=args.critic_steps, z_dim=args.z_dim, generator_loss=args.generator_loss,
+                  rng=args.seed, device=args.device, out=args.out, resume=args.resume)
+    out = Path(args.out)
+    for name, fig in (("losses.png", plot_losses(model.history)),
+                      ("samples.png", plot_samples(model)),
+                      ("critic_test.png", plot_critic_test(model.history, alpha=model.config["alpha"]))):
+        fig.savefig(out / name, dpi=110)
+    last = model.history.dropna(subset=["pvalue"]).iloc[-1]
+    print(f"trained {model.objective.name} on {model.config['data']} for {model.config['steps']} steps; "
+          f"final critic p-value {last.pvalue:.3g}; wrote {out / 'checkpoint.pt'}")
+
+
+def _sample(args):
+    model = load(args.checkpoint)
+    rows = model.sample(args.n, rng=args.seed)
+    out = Path(args.out)
+    if out.suffix == ".csv":
+        np.savetxt(out, rows, delimiter=",")
+    elif out.suffix == ".npy":
+        np.save(out, rows)
+    else:
+        raise ValueError(f"--out must end in .npy or .csv, got {str(out)!r}.")
+    print(f"wrote {len(rows)} samples to {out}")
+
+
+def main(argv=None) -> int:
+    args = _build_parser().parse_args(argv)
+    try:
+        if args.command == "train":
+            _train(args)
+        elif args.command == "sample":
+            _sample(args)
+        else:
+            print(objectives.objective_table().to_string(index=False))
+    except (ValueError, TypeError, FileNotFoundError, TrainingDiverged) as exc:
+        print(f"gan: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,281 @@
+"""gan/: datasets, networks, objectives, the training loop, checkpoints, the CLI."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+import gan
+from gan import datasets, metrics, networks, objectives
+from gan.checkpoint import read_checkpoint, write_checkpoint
+from gan.cli import main as gan_main
+from twosample import divergences
+
+
+# --- datasets -------------------------------------------------------------------------------
+
+def test_ring_and_grid_follow_the_pacgan_protocol():
+    ring = datasets.ring()
+    angles = np.sort(np.mod(np.arctan2(ring.modes[:, 1], ring.modes[:, 0]), 2 * np.pi))
+    np.testing.assert_allclose(np.diff(angles), 2 * np.pi / 8)  # 8 distinct, evenly spaced (no linspace bug)
+    np.testing.assert_allclose(np.linalg.norm(ring.modes, axis=1), 1.0)
+    assert ring.mode_std == 0.01
+    grid = datasets.grid()
+    assert sorted(set(grid.modes[:, 0])) == [-4, -2, 0, 2, 4] and len(grid.modes) == 25 and grid.mode_std == 0.05
+    x = ring.sample(20000, rng=0)
+    d = np.linalg.norm(x[:, None, :] - ring.modes[None], axis=2).min(1)
+    assert abs(np.sqrt((d**2).mean() / 2) - 0.01) < 5e-4  # per-coordinate sd 0.01
+
+
+def test_datasets_are_reproducible_and_shaped():
+    for name in datasets.names():
+        ds = datasets.get_dataset(name)
+        a, b = ds.sample(50, rng=3), ds.sample(50, rng=3)
+        assert a.shape == (50, ds.dim) and np.array_equal(a, b) and np.isfinite(a).all()
+    digits = datasets.digits()
+    assert digits.image_shape == (8, 8) and digits.rows.shape == (1797, 64)
+    assert digits.rows.min() == -1 and digits.rows.max() == 1
+
+
+def test_user_data_from_array_and_files(tmp_path):
+    rows = np.random.default_rng(0).normal(size=(100, 3))
+    np.save(tmp_path / "a.npy", rows)
+    pd.DataFrame(rows, columns=list("abc")).to_csv(tmp_path / "a.csv", index=False)
+    pd.DataFrame(rows, columns=list("abc")).to_parquet(tmp_path / "a.parquet")
+    for source in (rows, tmp_path / "a.npy", str(tmp_path / "a.csv"), tmp_path / "a.parquet"):
+        ds = datasets.get_dataset(source)
+        np.testing.assert_allclose(ds.rows, rows)
+        assert set(map(tuple, ds.sample(10, rng=0))) <= set(map(tuple, rows))
+
+
+@pytest.mark.parametrize("data, match", [("nope", "`data` must be one of"), (np.ones((5, 2, 2)), "data"),
+                                         ([[1.0, np.nan]] * 5, "data")])
+def test_bad_data_names_the_argument(data, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.get_dataset(data)
+
+
+def test_mode_coverage_scores_collapse():
+    ring = datasets.ring()
+    full = metrics.mode_coverage(ring.sample(2500, rng=0), ring.modes, ring.mode_std)
+    assert full.modes_captured == 8 and full.high_quality > 0.98 and full.reverse_kl < 0.01
+    x = ring.sample(2500, rng=1)
+    keep = np.linalg.norm(x - ring.modes[0], axis=1) > 0.5  # drop mode 0
+    dropped = metrics.mode_coverage(x[keep], ring.modes, ring.mode_std)
+    assert dropped.modes_captured == 7
+    np.testing.assert_allclose(dropped.reverse_kl, np.log(8 / 7), atol=0.01)
+    spread = metrics.mode_coverage(np.random.default_rng(0).normal(size=(2500, 2)), ring.modes, ring.mode_std)
+    assert spread.high_quality < 0.01
+
+
+# --- networks and objectives -----------------------------------------------------------------
+
+def test_networks_are_seeded_and_leave_torch_global_state_alone():
+    state = torch.get_rng_state()
+    a = networks.mlp_critic(2, spectral_norm=True, rng=0)
+    b = networks.mlp_critic(2, spectral_norm=True, rng=0)
+    assert torch.equal(torch.get_rng_state(), state)
+    for (ka, va), (kb, vb) in zip(a.state_dict().items(), b.state_dict().items()):
+        assert ka == kb and torch.equal(va, vb)
+    g = networks.conv_generator(8, rng=0)
+    c = networks.conv_critic(spectral_norm=True, rng=0)
+    assert g(torch.randn(5, 8)).shape == (5, 64) and c(torch.randn(5, 64)).shape == (5, 1)
+    rebuilt = networks.build(a.config, rng=0)
+    assert rebuilt.config == a.config
+
+
+def test_spectral_norm_bounds_the_lipschitz_constant():
+    critic = networks.mlp_critic(2, spectral_norm=True, activation="relu", rng=0)
+    critic.train()
+    x = torch.randn(200, 2)
+    for _ in range(30):  # power iterations converge during training-mode forwards
+        critic(x)
+    critic.eval()
+    x.requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x).sum(), x)
+    assert grad.norm(dim=1).max() <= 1.0 + 1e-3
+
+
+@pytest.mark.parametrize("name", [n for n in divergences.names() if n != "alpha"])
+def test_fgan_losses_are_the_variational_bound(name):
+    div = divergences.get(name)
+    v_r, v_f = torch.randn(100, dtype=torch.float64), torch.randn(100, dtype=torch.float64)
+    bound = div.activation(v_r).mean() - div.conjugate_activation(v_f).mean()
+    assert torch.allclose(objectives.fgan_critic_loss(div, v_r, v_f), -bound)
+    assert torch.allclose(objectives.fgan_generator_loss(div, v_f, "saddle"), -div.conjugate_activation(v_f).mean())
+
+
+def test_gan_row_gives_minimax_and_non_saturating_losses():
+    div = divergences.get("gan")
+    v = torch.linspace(-5, 5, 11, dtype=torch.float64)
+    d = torch.sigmoid(v)
+    assert torch.allclose(objectives.fgan_generator_loss(div, v, "saddle"), torch.log1p(-d).mean())
+    assert torch.allclose(objectives.fgan_generator_loss(div, v, "non-saturating"), -torch.log(d).mean())
+
+
+def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
+    lin = torch.nn.Linear(2, 1, bias=False)
+    with torch.no_grad():
+        lin.weight.copy_(torch.tensor([[0.6, 0.8]]))
+    gen = torch.Generator().manual_seed(0)
+    assert float(objectives.gradient_penalty(lin, torch.randn(10, 2), torch.randn(10, 2), gen).detach()) < 1e-10
+    with torch.no_grad():
+        lin.weight.mul_(2)
+    assert abs(float(objectives.gradient_penalty(lin, torch.randn(10, 2), torch.randn(10, 2), gen).detach()) - 1) < 1e-6
+
+
+def test_objective_names_and_errors():
+    assert {"js", "kl", "reverse_kl", "minimax", "nsgan", "wgan", "wgan-gp", "wgan-sn", "mmd",
+            "mmd-critic"} <= set(objectives.names())
+    assert objectives.get_objective("minimax").generator_loss == "saddle"
+    with pytest.raises(ValueError, match="`objective`"):
+        objectives.get_objective("gans")
+    with pytest.raises(ValueError, match="`generator_loss`"):
+        objectives.get_objective("wgan", generator_loss="saddle")
+    table = objectives.objective_table()
+    assert set(table["name"]) == set(objectives.names())
+
+
+# --- training ------------------------------------------------------------------------------
+
+def _weights(model):
+    return [p.detach().clone() for p in model.generator.parameters()]
+
+
+def test_same_rng_same_weights_and_history():
+    a = gan.train("ring", objective="js", steps=30, rng=5)
+    b = gan.train("ring", objective="js", steps=30, rng=5)
+    for p, q in zip(_weights(a), _weights(b)):
+        assert torch.equal(p, q)
+    pd.testing.assert_frame_equal(a.history.drop(columns="seconds"), b.history.drop(columns="seconds"))
+    c = gan.train("ring", objective="js", steps=30, rng=6)
+    assert not all(torch.equal(p, q) for p, q in zip(_weights(a), _weights(c)))
+    assert np.array_equal(a.sample(10, rng=1), a.sample(10, rng=1))
+
+
+@pytest.mark.parametrize("objective", ["js", "wgan-gp", "wgan", "mmd", "mmd-critic", "wgan-sn"])
+def test_resume_reproduces_the_uninterrupted_run(tmp_path, objective):
+    full = gan.train("ring", objective=objective, steps=12, monitor_every=4, rng=1, out=tmp_path / "full")
+    gan.train("ring", objective=objective, steps=8, monitor_every=4, rng=1, out=tmp_path / "part")
+    resumed = gan.train("ring", objective=objective, steps=12, monitor_every=4, rng=1, out=tmp_path / "part",
+                        resume=tmp_path / "part" / "checkpoint.pt")
+    for p, q in zip(_weights(full), _weights(resumed)):
+        assert torch.equal(p, q)
+    if full.critic is not None:
+        for (k, v), (_, w) in zip(full.critic.state_dict().items(), resumed.critic.state_dict().items()):
+            assert torch.equal(v, w), k
+    cols = ["step", "critic_loss", "generator_loss", "pvalue", "bound"]
+    pd.testing.assert_frame_equal(full.history[cols], resumed.history[cols])
+
+
+def test_run_directory_and_safe_load(tmp_path):
+    model = gan.train("ring", objective="js", steps=20, monitor_every=10, rng=0, out=tmp_path)
+    assert {"checkpoint.pt", "history.csv", "config.json"} <= {p.name for p in tmp_path.iterdir()}
+    assert not list(tmp_path.glob("*.tmp"))
+    logged = pd.read_csv(tmp_path / "history.csv")
+    assert list(logged["step"]) == list(model.history["step"])
+    loaded = gan.load(tmp_path / "checkpoint.pt")
+    np.testing.assert_array_equal(loaded.sample(50, rng=2), model.sample(50, rng=2))
+    assert loaded.config["objective"] == "js" and len(loaded.history) == len(model.history)
+    model.save(tmp_path / "final.pt")
+    np.testing.assert_array_equal(gan.load(tmp_path / "final.pt").sample(5, rng=0), model.sample(5, rng=0))
+
+
+def test_load_refuses_pickled_code_and_foreign_files(tmp_path):
+    class Evil:
+        def __reduce__(self):
+            return (print, ("pwned",))
+
+    torch.save({"format": "gan-checkpoint/1", "payload": Evil()}, tmp_path / "evil.pt")
+    with pytest.raises(ValueError, match="not a readable gan checkpoint"):
+        gan.load(tmp_path / "evil.pt")
+    torch.save({"weights": torch.zeros(2)}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="not a gan checkpoint"):
+        gan.load(tmp_path / "other.pt")
+    with pytest.raises(FileNotFoundError):
+        gan.load(tmp_path / "missing.pt")
+
+
+def test_checkpoint_write_is_atomic(tmp_path, monkeypatch):
+    path = write_checkpoint({"step": 1}, tmp_path / "c.pt")
+
+    def broken_save(obj, handle):
+        handle.write(b"partial")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        write_checkpoint({"step": 2}, path)
+    monkeypatch.undo()
+    assert read_checkpoint(path)["step"] == 1  # the previous checkpoint is intact
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_divergence_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(tmp_path):
+    with pytest.raises(gan.TrainingDiverged, match=r"step \d+ \(objective 'kl'\).*last good checkpoint"):
+        gan.train("ring", objective="kl", steps=400, lr=10.0, monitor_every=1, rng=0, out=tmp_path)
+    state = read_checkpoint(tmp_path / "checkpoint.pt")
+    assert all(torch.isfinite(v).all() for v in state["generator"].values())
+
+
+def test_monitor_reports_the_critic_as_a_test():
+    model = gan.train("ring", objective="js", steps=40, monitor_every=20, rng=0)
+    rows = model.history.dropna(subset=["pvalue"])
+    assert list(rows["step"]) == [20, 40]
+    assert rows["pvalue"].between(0, 1).all() and rows["heldout_accuracy"].between(0, 1).all()
+    assert rows["auc"].between(0, 1).all() and rows["bound"].notna().all()
+    assert set(rows["reject"]) <= {0.0, 1.0}
+
+
+def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data():
+    # Level of the monitor's test: a critic scored on held-out real vs rows of the same law.
+    from gan.train import _monitor
+
+    class Identity(torch.nn.Module):  # "generator" that returns data-law rows from the latent
+        config = {}
+
+        def forward(self, z):
+            return z * 0.7071 + 0.0
+
+    critic = networks.mlp_critic(2, rng=0)
+    obj = objectives.get_objective("js")
+    rng = np.random.default_rng(0)
+    pvalues = []
+    for step in range(200):
+        held_out = rng.normal(0, 0.7071, size=(100, 2))
+        pvalues.append(_monitor(Identity(), critic, obj, held_out, 2, 100, 0.05, 0, step, "cpu", None)["pvalue"])
+    rejections = int(np.sum(np.array(pvalues) <= 0.05))
+    assert rejections <= 19  # 99% binomial upper end for 200 reps at 0.05 is 19
+
+
+@pytest.mark.parametrize("bad, match", [({"steps": 0}, "`steps`"), ({"objective": "x"}, "`objective`"),
+                                        ({"batch_size": 1}, "`batch_size`"), ({"lr": -1.0}, "`lr`"),
+                                        ({"z_dim": 0}, "`z_dim`")])
+def test_bad_arguments_name_themselves(bad, match):
+    with pytest.raises(ValueError, match=match):
+        gan.train("ring", **{"steps": 5, **bad})
+
+
+def test_digits_train_with_the_conv_pair():
+    model = gan.train("digits", objective="nsgan", steps=5, z_dim=16, rng=0)
+    assert model.generator.config["kind"] == "conv_generator"
+    x = model.sample(7, rng=0)
+    assert x.shape == (7, 64) and np.abs(x).max() <= 1
+
+
+# --- CLI ---------------------------------------------------------------------------------
+
+def test_cli_train_and_sample(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert gan_main(["train", "--data", "ring", "--objective", "js", "--steps", "20", "--seed", "0",
+                     "--out", str(run)]) == 0
+    assert {"losses.png", "samples.png", "critic_test.png", "checkpoint.pt"} <= {p.name for p in run.iterdir()}
+    assert gan_main(["sample", str(run / "checkpoint.pt"), "-n", "30", "--out", str(tmp_path / "s.npy")]) == 0
+    assert np.load(tmp_path / "s.npy").shape == (30, 2)
+    capsys.readouterr()
+    assert gan_main(["train", "--data", "nope", "--steps", "5", "--out", str(run)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "`data`" in err[0]
+    assert gan_main(["sample", str(tmp_path / "missing.pt"), "--out", str(tmp_path / "s.npy")]) == 2
