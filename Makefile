@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml .ci/constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m twosample.demo
+	$(PY) -m gan.demo
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -128,7 +128,7 @@ class GAN:
 
 # --- configuration -------------------------------------------------------------------------
 
-def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, rng, device, conv):
+def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, rng, device, conv, g_opts, c_opts):
     image = dataset.image_shape == (8, 8) and conv
     g_rng, c_rng = rng.spawn(2)
     if image:
@@ -137,10 +137,11 @@ def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, rng, d
                   if obj.critic else None)
         return gen, critic
     output = "tanh" if dataset.image_shape is not None else "none"
-    gen = networks.mlp_generator(z_dim, dataset.dim, hidden=hidden, depth=depth, output=output, rng=g_rng,
-                                 device=device)
-    critic = (networks.mlp_critic(dataset.dim, out_dim=obj.features, hidden=hidden, depth=depth,
-                                  spectral_norm=obj.spectral_norm, rng=c_rng, device=device)
+    gen = networks.mlp_generator(z_dim, dataset.dim, **{"hidden": hidden, "depth": depth, "output": output, **g_opts},
+                                 rng=g_rng, device=device)
+    critic = (networks.mlp_critic(dataset.dim, **{"out_dim": obj.features, "hidden": hidden, "depth": depth,
+                                                  "spectral_norm": obj.spectral_norm, **c_opts},
+                                  rng=c_rng, device=device)
               if obj.critic else None)
     return gen, critic
 
@@ -274,6 +275,7 @@ def _tensorboard(out):
 def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int | None = None,
           batch_size: int = 100, lr: float | None = None, betas=None, z_dim: int = 2,
           generator_loss: str | None = None, hidden: int = 128, depth: int = 3, conv: bool = True,
+          generator_options: dict | None = None, critic_options: dict | None = None,
           n_train: int = 100_000, monitor_every: int | None = None, n_monitor: int = 500, alpha: float = 0.05,
           log_every: int | None = None, checkpoint_every: int | None = None, out=None, resume=None,
           rng=None, device="cpu", progress=None) -> GAN:
@@ -302,6 +304,10 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
         For f-GANs; default non-saturating (``"minimax"`` is the GAN row with "saddle").
     hidden, depth : int
         Width and depth of the MLP generator and critic.
+    generator_options, critic_options : dict, optional
+        Further arguments of :func:`gan.networks.mlp_generator` /
+        :func:`gan.networks.mlp_critic` for one side (e.g. ``{"depth": 0}``
+        for an affine generator, ``{"activation": "tanh"}``).
     conv : bool, default True
         Use the convolutional pair for 8x8 images.
     n_train : int, default 100,000
@@ -366,7 +372,8 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     config = dict(objective=obj.name, generator_loss=obj.generator_loss, data=dataset.name, dim=dataset.dim,
                   image_shape=None if dataset.image_shape is None else list(dataset.image_shape),
                   steps=steps, critic_steps=critic_steps, batch_size=batch_size, lr=lr, betas=betas, z_dim=z_dim,
-                  hidden=hidden, depth=depth, conv=bool(conv), n_train=n_train, monitor_every=monitor_every,
+                  hidden=hidden, depth=depth, conv=bool(conv), generator_options=dict(generator_options or {}),
+                  critic_options=dict(critic_options or {}), n_train=n_train, monitor_every=monitor_every,
                   n_monitor=n_monitor, alpha=alpha, log_every=log_every,
                   data_seed=int(generator.integers(2**63 - 1)), monitor_seed=int(generator.integers(2**63 - 1)))
     net_rng = np.random.default_rng(generator.integers(2**63 - 1))
@@ -378,9 +385,9 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
         if state.get("opt_g") is None:
             raise ValueError(f"`resume`: {str(resume)!r} holds no optimiser state (saved by GAN.save, not train).")
         old = state["config"]
-        for key in ("objective", "generator_loss", "data", "dim", "critic_steps", "batch_size", "lr", "z_dim",
-                    "hidden", "depth", "n_train"):
-            if key in old and key in config and old[key] != config[key] and key not in ("lr",):
+        for key in ("objective", "generator_loss", "data", "dim", "critic_steps", "batch_size", "z_dim",
+                    "hidden", "depth", "generator_options", "critic_options", "n_train"):
+            if key in old and old[key] != config[key]:
                 raise ValueError(f"`resume`: the checkpoint was trained with {key}={old[key]!r}, "
                                  f"this call has {config[key]!r}.")
         config = {**old, "steps": steps}
@@ -388,7 +395,8 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
 
     train_rows, held_out = _training_rows(dataset, config["n_train"], n_monitor, config["data_seed"])
     train_t = torch.as_tensor(train_rows, dtype=torch.float32)
-    gen_net, critic = _networks_for(dataset, obj, z_dim, hidden, depth, net_rng, device, conv)
+    gen_net, critic = _networks_for(dataset, obj, z_dim, hidden, depth, net_rng, device, conv,
+                                    config["generator_options"], config["critic_options"])
     opt_g = _optimizer(gen_net.parameters(), obj, config["lr"], config["betas"])
     opt_c = _optimizer(critic.parameters(), obj, config["lr"], config["betas"]) if critic is not None else None
     kernels = mmd_kernels(train_rows[:2000], rng=np.random.default_rng(config["data_seed"])) \

@@ -13,3 +13,9 @@ settings.register_profile("ci", derandomize=True, max_examples=100, deadline=Non
 settings.register_profile("dev", max_examples=100, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+# The suite's networks are tiny: one torch thread is as fast, and two threads on this 2-core
+# machine spin-wait against each other (small ops measured 10x slower while anything else ran).
+import torch  # noqa: E402
+
+torch.set_num_threads(1)

@@ -27,15 +27,20 @@ _ALPHA = 0.05
 
 
 def run_study(*, tests=STUDY_TESTS, sizes=STUDY_SIZES, reps=100, n_resamples=199, out="out", rng=20261122,
-              n_jobs=-1, progress=None):
-    """Run the default power study and write its report; returns (table, report path)."""
+              n_jobs=-1, progress=None, extra_figures=()):
+    """Run the default power study and write its report; returns (table, report path).
+
+    `extra_figures` ((caption, Figure) pairs) are embedded after the study's (``make demo`` adds
+    the GAN run's figures there).
+    """
     scenario = gaussian_vs_laplace(variance_matched=True)
     df = power_curve(list(tests), scenario, sizes=sizes, reps=reps, alpha=_ALPHA, rng=rng, n_jobs=n_jobs,
                      progress=progress, n_resamples=n_resamples)
     path = write_power_report(
         df, out, title="Gaussian vs variance-matched Laplace",
         description=(f"{scenario.description}. {reps} repetitions per cell, {n_resamples} permutations per "
-                     f"test, alpha = {_ALPHA}. Power: both samples as stated; level: both samples from N(0, 1)."))
+                     f"test, alpha = {_ALPHA}. Power: both samples as stated; level: both samples from N(0, 1)."),
+        extra_figures=extra_figures)
     return df, path
 
 
@@ -75,7 +80,7 @@ def tour() -> None:
                  iris.data[iris.target == 1], iris.data[iris.target == 2], multi, rng))
 
 
-def main(argv=None) -> None:
+def main(argv=None, *, extra_figures=()) -> None:
     parser = argparse.ArgumentParser(prog="python -m twosample.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--tour", action="store_true", help="one draw of every test instead of the study")
     parser.add_argument("--out", default="out", help="folder for the report (default: out)")
@@ -85,7 +90,7 @@ def main(argv=None) -> None:
         return
     start = time.perf_counter()
     print("Power study: N(0, 1) vs Laplace with the same mean and variance (alpha = 0.05).")
-    df, path = run_study(out=args.out)
+    df, path = run_study(out=args.out, extra_figures=extra_figures)
     table = df.pivot_table(index=["kind", "test"], columns="n", values="power", sort=False)
     print(table.to_string(float_format=lambda v: f"{v:.2f}"))
     print("\nMean-based statistics stay at alpha; KS, energy, MMD and C2ST gain power with n.")

@@ -1,0 +1,61 @@
+"""Each objective decreases its exact divergence on a 1-D problem where it can be computed.
+
+The data are N(2, 0.5^2); the generator is affine, g(z) = w z + b with z ~ N(0, 1), so the
+model is exactly N(b, w^2) and D_f(P || Q_theta) is computed by quadrature
+(twosample.divergences.f_divergence). Wasserstein and MMD objectives are scored by the exact W1
+between the two normals. Neyman's chi^2 is left out: D(P || Q) = int (p - q)^2 / p is infinite
+while the model is wider than sqrt(2) x 0.5, as the initial generator is, and its critic
+correctly chases the unbounded bound.
+"""
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+import gan
+from gan import datasets, objectives
+from twosample import divergences
+
+P = stats.norm(2.0, 0.5)
+DATA = datasets.gaussian_1d(2.0, 0.5)
+
+
+def _model_law(model):
+    linear = model.generator.body[0]
+    return stats.norm(float(linear.bias.detach()), abs(float(linear.weight.detach())))
+
+
+def _w1(p, q):
+    lo, hi = min(p.ppf(1e-9), q.ppf(1e-9)), max(p.isf(1e-9), q.isf(1e-9))
+    return integrate.quad(lambda t: abs(p.cdf(t) - q.cdf(t)), lo, hi, limit=200)[0]
+
+
+def _excess(obj, q):
+    """The exact divergence above its minimum (D_GAN = 2 JSD - log 4 has minimum -log 4)."""
+    if obj.family == "f":
+        div = divergences.get(obj.divergence)
+        return divergences.f_divergence(P, q, div) - div.value_at_equality
+    return _w1(P, q)
+
+
+def _check(name, steps=1000, lr=3e-3):
+    # 1,000 steps at lr 3e-3 (the defaults are tuned for 2-D toys, 1-D moves further per step);
+    # measured excess before -> after: js 1.25 -> 0.29, kl 5.08 -> 0.04, hellinger 1.69 -> 0.03,
+    # wgan 2.64 -> 0.007, mmd 2.64 -> 0.29, total variation 0.95 -> 0.52 (the slowest).
+    obj = objectives.get_objective(name)
+    kwargs = dict(objective=name, z_dim=1, generator_options={"depth": 0}, n_train=20_000, n_monitor=200,
+                  rng=0)
+    before = _excess(obj, _model_law(gan.train(DATA, steps=1, lr=1e-12, **kwargs)))
+    after = _excess(obj, _model_law(gan.train(DATA, steps=steps, lr=lr, **kwargs)))
+    assert np.isfinite(after) and after < 2 / 3 * before, (name, before, after)
+
+
+@pytest.mark.parametrize("name", ["js", "kl", "reverse_kl", "hellinger", "mmd"])
+def test_objective_decreases_its_exact_divergence(name):
+    _check(name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [n for n in objectives.names() if n != "neyman"])
+def test_every_objective_decreases_its_exact_divergence(name):
+    _check(name)
