@@ -59,3 +59,11 @@ def test_objective_decreases_its_exact_divergence(name):
 @pytest.mark.parametrize("name", [n for n in objectives.names() if n != "neyman"])
 def test_every_objective_decreases_its_exact_divergence(name):
     _check(name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", ["ring", "grid", "mixture"])
+@pytest.mark.parametrize("name", objectives.names())
+def test_no_nan_in_2000_steps_at_the_defaults(name, data):
+    model = gan.train(data, objective=name, steps=2000, monitor_every=500, rng=0)  # raises TrainingDiverged
+    assert np.isfinite(model.history[["critic_loss", "generator_loss"]].to_numpy()).all()

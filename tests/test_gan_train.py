@@ -1,7 +1,5 @@
 """gan/: datasets, networks, objectives, the training loop, checkpoints, the CLI."""
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
