@@ -112,7 +112,11 @@ def laplace_1d(mean: float = 0.0, scale: float = 1 / math.sqrt(2)) -> Dataset:
 
 
 class _Mixture1D:
-    """Density of a 1-D Gaussian mixture (pdf, logpdf, cdf, rvs), for plots and exact divergences."""
+    """A 1-D Gaussian mixture with the frozen-distribution methods plots and exact divergences use.
+
+    pdf, logpdf, cdf, sf, ppf, support, rvs: enough for
+    :func:`twosample.divergences.f_divergence`.
+    """
 
     def __init__(self, weights, means, stds):
         self.weights = np.asarray(weights, dtype=float) / np.sum(weights)
@@ -128,6 +132,28 @@ class _Mixture1D:
     def cdf(self, x):
         x = np.asarray(x, dtype=float)[..., None]
         return (self.weights * stats.norm.cdf(x, self.means, self.stds)).sum(-1)
+
+    def sf(self, x):
+        x = np.asarray(x, dtype=float)[..., None]
+        return (self.weights * stats.norm.sf(x, self.means, self.stds)).sum(-1)
+
+    def support(self):
+        return -np.inf, np.inf
+
+    def ppf(self, q):
+        """Quantiles by root finding on the cdf (bracketed by the components' extreme quantiles)."""
+        from scipy.optimize import brentq
+
+        q = np.asarray(q, dtype=float)
+        out = np.full(q.shape, np.nan)
+        for i, level in np.ndenumerate(q):
+            if level <= 0 or level >= 1:
+                out[i] = -np.inf if level == 0 else (np.inf if level == 1 else np.nan)
+                continue
+            lo = float(np.min(stats.norm.ppf(level, self.means, self.stds)))
+            hi = float(np.max(stats.norm.ppf(level, self.means, self.stds)))
+            out[i] = lo if lo == hi else brentq(lambda t: float(self.cdf(t)) - level, lo, hi, xtol=1e-12)
+        return out
 
     def rvs(self, size, random_state):
         which = random_state.choice(len(self.weights), size=size, p=self.weights)

@@ -277,3 +277,15 @@ def test_cli_train_and_sample(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "`data`" in err[0]
     assert gan_main(["sample", str(tmp_path / "missing.pt"), "--out", str(tmp_path / "s.npy")]) == 2
+
+
+def test_mixture_density_is_a_distribution():
+    from scipy import integrate
+
+    mix = datasets.mixture_1d().density
+    assert abs(integrate.quad(mix.pdf, -np.inf, np.inf)[0] - 1) < 1e-8
+    q = np.array([0.001, 0.3, 0.7, 0.999])
+    np.testing.assert_allclose(mix.cdf(mix.ppf(q)), q, atol=1e-10)
+    np.testing.assert_allclose(mix.cdf(0.5) + mix.sf(0.5), 1.0)
+    x = datasets.mixture_1d().sample(20000, rng=0)[:, 0]
+    assert abs((x < 0).mean() - 0.7) < 0.015
