@@ -176,7 +176,7 @@ def f_divergence(p, q, divergence="kl", **params) -> float:
     """
     div = get(divergence, **params)
     if hasattr(p, "logpdf") and hasattr(q, "logpdf"):
-        return _continuous(p, q, div)
+        return max(_continuous(p, q, div), div.value_at_equality)
     if hasattr(p, "logpdf") or hasattr(q, "logpdf"):
         raise TypeError("`p` and `q` must both be probability vectors or both frozen continuous distributions.")
     p, q = _probability_vector(p, "p"), _probability_vector(q, "q")
@@ -189,7 +189,9 @@ def f_divergence(p, q, divergence="kl", **params) -> float:
         total += only_p * div.slope_at_infinity
     if only_q > 0:
         total += only_q * div.f_at_zero
-    return total
+    # Jensen: D_f >= f(1). Rounding in the sum can fall an ulp below it (KL(p, p) = -1e-17, found
+    # by hypothesis); the bound is exact, so clamp to it.
+    return max(total, div.value_at_equality)
 
 
 def jensen_shannon(p, q) -> float:
