@@ -169,7 +169,7 @@ def _training_rows(dataset: Dataset, n_train: int, n_monitor: int, seed: int):
 
 # --- the monitor ---------------------------------------------------------------------------
 
-def _monitor(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, alpha, seed, step, device, kernels):
+def _monitor(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, alpha, seed, step, device):
     """The current critic as a two-sample test on held-out real vs fresh generated rows."""
     import torch
 
@@ -488,7 +488,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
                        "reject": math.nan, "seconds": time.perf_counter() - t_start}
                 if monitored:
                     row.update(_monitor(gen_net, critic, obj, held_out, z_dim, n_monitor, alpha,
-                                        config["monitor_seed"], step, device, kernels))
+                                        config["monitor_seed"], step, device))
                     row["reject"] = float(row["pvalue"] <= alpha)
                 for c in columns:
                     columns[c].append(row[c])

@@ -243,7 +243,7 @@ def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data():
     pvalues = []
     for step in range(200):
         held_out = rng.normal(0, 0.7071, size=(100, 2))
-        pvalues.append(_monitor(Identity(), critic, obj, held_out, 2, 100, 0.05, 0, step, "cpu", None)["pvalue"])
+        pvalues.append(_monitor(Identity(), critic, obj, held_out, 2, 100, 0.05, 0, step, "cpu")["pvalue"])
     rejections = int(np.sum(np.array(pvalues) <= 0.05))
     assert rejections <= 19  # 99% binomial upper end for 200 reps at 0.05 is 19
 
