@@ -31,7 +31,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import sys
 import time
 from pathlib import Path
 
@@ -40,6 +39,7 @@ import pandas as pd
 
 import twosample as ts
 from twosample._validation import check_alpha, check_int, check_rng
+from twosample.power import progress_bar
 from twosample.torch_utils import torch_generator
 
 from . import networks
@@ -255,13 +255,6 @@ def _finite(*tensors) -> bool:
     return all(bool(torch.isfinite(t).all()) for t in tensors)
 
 
-def _progress(total, initial, enabled, desc):
-    from tqdm.auto import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else bool(enabled)
-    return tqdm(total=total, initial=initial, disable=not show, desc=desc, unit="step")
-
-
 def _tensorboard(out):
     if out is None:
         return None
@@ -434,7 +427,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
 
     t_start = time.perf_counter()
     step = start_step
-    with _progress(steps, start_step, progress, f"{obj.name} on {dataset.name}") as bar:
+    with progress_bar(steps, progress, desc=f"{obj.name} on {dataset.name}", unit="step", initial=start_step) as bar:
         for step in range(start_step + 1, steps + 1):
             loss_c = torch.zeros(())
             if critic is not None:

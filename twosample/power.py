@@ -160,12 +160,12 @@ def level(test, scenario: Scenario, **kwargs) -> PowerResult:
     return power(test, scenario.null(), **kwargs)
 
 
-def _progress(total, enabled):
-    """A tqdm bar, shown only on a terminal unless `enabled` says otherwise."""
+def progress_bar(total, enabled, *, desc, unit, initial=0):
+    """A tqdm bar, shown only on a terminal unless `enabled` says otherwise (also used by gan.train)."""
     from tqdm.auto import tqdm
 
     show = sys.stderr.isatty() if enabled is None else bool(enabled)
-    return tqdm(total=total, disable=not show, desc="power study", unit="cell")
+    return tqdm(total=total, initial=initial, disable=not show, desc=desc, unit=unit)
 
 
 def power_curve(tests, scenario, *, sizes, effects=None, reps: int = 200, alpha: float = 0.05, rng=None,
@@ -216,7 +216,7 @@ def power_curve(tests, scenario, *, sizes, effects=None, reps: int = 200, alpha:
     cells = [(name, kind, n, effect) for name in named for effect in grid for kind in kinds for n in sizes]
     root = np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1)))
     rows = []
-    with _progress(len(cells), progress) as bar:
+    with progress_bar(len(cells), progress, desc="power study", unit="cell") as bar:
         for (name, kind, n, effect), seed in zip(cells, root.spawn(len(cells))):
             sc = scenario if effect is None else scenario(effect)
             start = time.perf_counter()
