@@ -5,7 +5,9 @@ For each objective and seed: train on 100,000 points, draw 2,500 samples, score 
 (gan.metrics.mode_coverage), with the CPU time of the run; then one table beside the published
 numbers of Lin et al. 2018 (../shared/REFERENCES.md). Rows are appended to the CSV as they finish.
 
-Run: `OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_gan_modes.py [--steps 6000] [--seeds 2]`
+Defaults: 20,000 steps, batch 500, learning rates decayed linearly to 0 (`lr_decay="linear"`).
+
+Run: `OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_gan_modes.py [--steps 20000] [--seeds 2]`
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ OBJECTIVES = ["js", "minimax", "kl", "reverse_kl", "hellinger", "pearson", "tota
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--steps", type=int, default=6000)
+    parser.add_argument("--steps", type=int, default=20000)
+    parser.add_argument("--lr-decay", default="linear")
     parser.add_argument("--batch-size", type=int, default=500)
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--objectives", default=",".join(OBJECTIVES))
@@ -54,14 +57,17 @@ def main():
                 start = time.process_time()
                 try:
                     model = gan.train(ds, objective=objective, steps=args.steps, batch_size=args.batch_size,
-                                      rng=seed)
+                                      lr_decay=args.lr_decay, rng=seed)
                     score = metrics.mode_coverage(model.sample(2500, rng=10_000 + seed), ds.modes, ds.mode_std)
                     row = {"objective": objective, "data": data, "seed": seed, "modes": score.modes_captured,
                            "high_quality": 100 * score.high_quality, "reverse_kl": score.reverse_kl,
-                           "final_pvalue": model.history["pvalue"].dropna().iloc[-1], "diverged": False}
+                           "final_pvalue": model.history["pvalue"].dropna().iloc[-1], "diverged": False, "error": ""}
                 except gan.TrainingDiverged as exc:
-                    row = {"objective": objective, "data": data, "seed": seed, "diverged": True, "error": str(exc)}
-                row.update(steps=args.steps, batch_size=args.batch_size, cpu_seconds=time.process_time() - start)
+                    row = {"objective": objective, "data": data, "seed": seed, "modes": float("nan"),
+                           "high_quality": float("nan"), "reverse_kl": float("nan"), "final_pvalue": float("nan"),
+                           "diverged": True, "error": str(exc)}
+                row.update(steps=args.steps, batch_size=args.batch_size, lr_decay=args.lr_decay,
+                           cpu_seconds=time.process_time() - start)
                 rows.append(row)
                 pd.DataFrame([row]).to_csv(out, mode="a", header=not out.exists(), index=False)
                 print(row, flush=True)

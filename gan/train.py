@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 import twosample as ts
-from twosample._validation import check_alpha, check_int, check_rng
+from twosample._validation import check_alpha, check_choice, check_int, check_rng
 from twosample.power import progress_bar
 from twosample.torch_utils import torch_generator
 
@@ -271,7 +271,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
           generator_options: dict | None = None, critic_options: dict | None = None,
           n_train: int = 100_000, monitor_every: int | None = None, n_monitor: int = 500, alpha: float = 0.05,
           log_every: int | None = None, checkpoint_every: int | None = None, out=None, resume=None,
-          rng=None, device="cpu", progress=None) -> GAN:
+          lr_decay: str = "none", rng=None, device="cpu", progress=None) -> GAN:
     r"""Train a GAN on `data` under `objective`; watch the critic as a two-sample test.
 
     Parameters
@@ -321,6 +321,11 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     resume : path, optional
         A checkpoint of an earlier call to continue from (with the same `data`);
         the result equals the uninterrupted run on CPU.
+    lr_decay : {"none", "linear"}, default "none"
+        ``"linear"`` scales both learning rates by ``1 - (step - 1) / steps``
+        (to zero at the last step). A function of the step alone, so resuming
+        keeps it; it sharpens the modes at the end of a run (the ring's
+        "high-quality" radius is 3 sd = 0.03).
     rng : None, int, SeedSequence or Generator
     device : str or torch.device, default "cpu"
     progress : bool, optional
@@ -352,6 +357,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     batch_size, z_dim = check_int(batch_size, "batch_size", minimum=2), check_int(z_dim, "z_dim")
     n_train, n_monitor = check_int(n_train, "n_train", minimum=2), check_int(n_monitor, "n_monitor", minimum=10)
     alpha = check_alpha(alpha)
+    lr_decay = check_choice(lr_decay, "lr_decay", ("none", "linear"))
     critic_steps = obj.critic_steps if critic_steps is None else check_int(critic_steps, "critic_steps")
     lr = obj.lr if lr is None else float(lr)
     if not lr > 0 or not math.isfinite(lr):
@@ -367,7 +373,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
                   steps=steps, critic_steps=critic_steps, batch_size=batch_size, lr=lr, betas=betas, z_dim=z_dim,
                   hidden=hidden, depth=depth, conv=bool(conv), generator_options=dict(generator_options or {}),
                   critic_options=dict(critic_options or {}), n_train=n_train, monitor_every=monitor_every,
-                  n_monitor=n_monitor, alpha=alpha, log_every=log_every,
+                  n_monitor=n_monitor, alpha=alpha, log_every=log_every, lr_decay=lr_decay,
                   data_seed=int(generator.integers(2**63 - 1)), monitor_seed=int(generator.integers(2**63 - 1)))
     net_rng = np.random.default_rng(generator.integers(2**63 - 1))
     torch_rng = torch_generator(generator)
@@ -379,7 +385,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
             raise ValueError(f"`resume`: {str(resume)!r} holds no optimiser state (saved by GAN.save, not train).")
         old = state["config"]
         for key in ("objective", "generator_loss", "data", "dim", "critic_steps", "batch_size", "z_dim",
-                    "hidden", "depth", "generator_options", "critic_options", "n_train"):
+                    "hidden", "depth", "generator_options", "critic_options", "n_train", "lr_decay"):
             if key in old and old[key] != config[key]:
                 raise ValueError(f"`resume`: the checkpoint was trained with {key}={old[key]!r}, "
                                  f"this call has {config[key]!r}.")
@@ -429,6 +435,11 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     step = start_step
     with progress_bar(steps, progress, desc=f"{obj.name} on {dataset.name}", unit="step", initial=start_step) as bar:
         for step in range(start_step + 1, steps + 1):
+            if config.get("lr_decay", "none") == "linear":
+                scale = 1.0 - (step - 1) / steps
+                for opt in (opt_g, opt_c):
+                    for group in (opt.param_groups if opt is not None else ()):
+                        group["lr"] = config["lr"] * scale
             loss_c = torch.zeros(())
             if critic is not None:
                 for _ in range(critic_steps):

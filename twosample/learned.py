@@ -1,5 +1,17 @@
 r"""Learned statistics: tests whose statistic is fitted on a training split.
 
+:func:`deep_mmd_test` is the deep-kernel MMD of Liu et al. (2020): a feature
+map :math:`\phi` and the bandwidths of the kernel
+
+.. math::
+
+    k(x, y) = \left[(1 - \epsilon)\, \kappa(\phi(x), \phi(y)) + \epsilon\right] q(x, y),
+
+(:math:`\kappa`, :math:`q` Gaussian, on the features and on the inputs) are
+fitted on a training split by maximising the estimated test power criterion
+:math:`\widehat{\mathrm{MMD}}^2_u / \hat\sigma_{H_1}`; the held-out split is
+then tested with the core MMD permutation engine and the kernel fixed.
+
 :func:`f_divergence_test` fits a critic :math:`T = g_f(v_\phi)` to maximise the
 f-GAN discriminator objective :math:`E_P T - E_Q f^*(T)` on one part of the
 data (:func:`twosample.divergences.fit_critic`), then uses the bound on the
@@ -11,12 +23,30 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._result import TestResult
-from ._validation import check_rng, check_samples
-from .divergences import fit_critic, get
-from .resampling import PermutationStatistic, holdout_split, run_permutation_test
+import dataclasses
+import math
 
-__all__ = ["f_divergence_test"]
+from ._backend import namespace
+from ._result import TestResult
+from ._validation import check_alpha, check_int, check_rng, check_samples, warn_if_constant
+from .divergences import fit_critic, get
+from .kernels import Kernel, _sq_euclidean, median_distance
+from .mmd import MMDStatistic
+from .resampling import PermutationStatistic, holdout_split, run_permutation_test
+from .torch_utils import mlp, torch_generator
+
+__all__ = ["DeepKernel", "DeepMMDResult", "deep_mmd_test", "f_divergence_test"]
+
+
+def _on_unique_rows(func, z):
+    """`func` on the distinct rows of `z`, expanded back: equal rows get bit-equal outputs.
+
+    A float32 network can give equal rows slightly different outputs depending
+    on where they fall in a batch; the permutation null must see ties as ties
+    (constant data gives p = 1).
+    """
+    rows, inverse = np.unique(z, axis=0, return_inverse=True)
+    return func(rows)[inverse.reshape(-1)]
 
 
 class _HeldOutBound(PermutationStatistic):
@@ -30,10 +60,14 @@ class _HeldOutBound(PermutationStatistic):
         n_y = len(v) - n_x
         t = np.asarray(self.divergence.activation(v), dtype=float)
         c = np.asarray(self.divergence.conjugate_activation(v), dtype=float)
+        # Offsets taken out so that equal scores sum exactly: BLAS adds the masked
+        # terms in a mask-dependent order, and constant data must give p = 1.
+        t0, c0 = t[0], c[0]
+        t, c = t - t0, c - c0
 
         def evaluate(masks):
             m = masks.astype(float)
-            return (m @ t) / n_x - ((1 - m) @ c) / n_y
+            return (m @ t) / n_x - ((1 - m) @ c) / n_y + (t0 - c0)
 
         return evaluate
 
@@ -78,6 +112,199 @@ def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_res
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     critic = fit_critic(x_train, y_train, div, steps=steps, hidden=hidden, layers=layers, lr=lr,
                         rng=generator, device=device)
-    v_x, v_y = critic(x_test), critic(y_test)
+    v = _on_unique_rows(critic, np.vstack([x_test, y_test]))
+    v_x, v_y = v[:len(x_test)], v[len(x_test):]
     return run_permutation_test(v_x[:, None], v_y[:, None], _HeldOutBound(div), alternative="greater", alpha=alpha,
                                 n_resamples=n_resamples, batch=None, rng=generator, test="f-divergence")
+
+
+@dataclasses.dataclass(frozen=True)
+class DeepKernel(Kernel):
+    r"""The deep kernel on rows ``[phi(x), x]`` (features first, then the inputs).
+
+    :math:`k = [(1-\epsilon)\exp(-\|\phi(x)-\phi(y)\|^2/2\sigma_\phi^2) + \epsilon]
+    \exp(-\|x-y\|^2/2\sigma_q^2)`, with ``bandwidth`` = :math:`\sigma_\phi`.
+    A :class:`~twosample.kernels.Kernel`, so the core MMD engine (NumPy or
+    torch, whole or blocked Gram matrices) runs it unchanged on the stacked
+    rows; :func:`deep_mmd_test` builds them with :meth:`DeepMMDResult.embed`.
+    """
+
+    n_features: int = 1
+    input_bandwidth: float = 1.0
+    epsilon: float = 0.1
+
+    def _parts(self, a):
+        return a[:, :self.n_features], a[:, self.n_features:]
+
+    def matrix(self, x, y):
+        xp = namespace(x, y)
+        (fx, rx), (fy, ry) = self._parts(x), self._parts(y)
+        feat = xp.exp(-_sq_euclidean(fx, fy, xp) / (2 * self.bandwidth**2))
+        # 1 - (1-eps)(1-feat) == (1-eps) feat + eps, exactly 1 where feat == 1
+        return (1 - (1 - self.epsilon) * (1 - feat)) * xp.exp(-_sq_euclidean(rx, ry, xp)
+                                                                  / (2 * self.input_bandwidth**2))
+
+    def paired(self, a, b):
+        xp = namespace(a, b)
+        (fa, ra), (fb, rb) = self._parts(a), self._parts(b)
+        feat = xp.exp(-((fa - fb) ** 2).sum(1) / (2 * self.bandwidth**2))
+        return (1 - (1 - self.epsilon) * (1 - feat)) * xp.exp(-((ra - rb) ** 2).sum(1)
+                                                                  / (2 * self.input_bandwidth**2))
+
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class DeepMMDResult(TestResult):
+    """A :class:`TestResult` with the fitted deep kernel.
+
+    Attributes
+    ----------
+    kernel : DeepKernel
+        The fitted bandwidths and epsilon.
+    feature_map : torch.nn.Module
+        The fitted :math:`\\phi` (in eval mode, on `device`).
+    history : numpy.ndarray
+        The training criterion :math:`\\widehat{\\mathrm{MMD}}^2_u / \\hat\\sigma_{H_1}` per step.
+    """
+
+    kernel: DeepKernel = None
+    feature_map: object = None
+    history: np.ndarray = None
+    device: str = "cpu"
+
+    def embed(self, z):
+        """Rows ``[phi(z), z]`` (float64) on which :attr:`kernel` is defined."""
+        import torch
+
+        z = np.asarray(z, dtype=float)
+        with torch.no_grad():
+            f = self.feature_map(torch.as_tensor(z, dtype=torch.float32, device=self.device))
+        return np.hstack([f.double().cpu().numpy(), z])
+
+
+def _power_criterion(k_xx, k_yy, k_xy, reg=1e-8):
+    r"""Liu et al.'s :math:`\hat J = \widehat{\mathrm{MMD}}^2_u / \sqrt{\hat\sigma^2_{H_1} + reg}` (equal sizes).
+
+    With :math:`H_{ij} = k(x_i,x_j) + k(y_i,y_j) - k(x_i,y_j) - k(x_j,y_i)`,
+    :math:`\hat\sigma^2_{H_1} = 4\,(\frac1n\sum_i (\frac1n\sum_j H_{ij})^2 - (\frac1{n^2}\sum_{ij} H_{ij})^2)`.
+    """
+    n = k_xx.shape[0]
+    h = k_xx + k_yy - k_xy - k_xy.T
+    mmd2 = (h.sum() - h.diagonal().sum()) / (n * (n - 1))
+    row = h.sum(1) / n
+    var = 4 * ((row * row).mean() - (h.sum() / n**2) ** 2)
+    return mmd2 / (var.clamp_min(0) + reg).sqrt()
+
+
+def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None, device="cpu", steps=300,
+                  hidden=50, layers=2, n_features=20, lr=2e-3, batch_size=512) -> DeepMMDResult:
+    r"""MMD test with a deep kernel fitted on a training split (Liu et al. 2020, MMD-D).
+
+    Parameters
+    ----------
+    x, y : array_like, shape (n, d) and (m, d)
+        The two samples (sizes may differ).
+    test_size : float, default 0.5
+        Held-out fraction of each sample; the kernel never sees it.
+    alpha, n_resamples, rng
+        As in :func:`twosample.mmd_test`; `rng` also seeds the weights and the
+        minibatches (same rng, same kernel and p-value on CPU).
+    device : str or torch.device, default "cpu"
+        Where the kernel is trained and the held-out Gram matrix computed.
+    steps : int, default 300
+        Adam steps on the power criterion.
+    hidden, layers, n_features : int
+        The feature map: an MLP ``d -> hidden x layers -> n_features`` (softplus).
+    lr : float, default 2e-3
+        Adam's learning rate. Liu et al. use 5e-4 for thousands of epochs; at
+        the default 300 steps, 2e-3 measured better on their Blob problem
+        (n = 450 per side, 10 repetitions: power 0.4 vs 0.0 at 5e-4; the median-
+        bandwidth MMD 0.0, MMD-agg 0.1).
+    batch_size : int, default 512
+        Rows drawn from each side per step, at most the smaller training sample
+        (the criterion's variance estimate needs equal sizes).
+
+    Returns
+    -------
+    DeepMMDResult
+        The held-out unbiased MMD² under the fitted kernel, its permutation null
+        (relabelling the held-out rows, the kernel fixed: valid conditionally on
+        the training split, for any kernel the training produced), and the kernel.
+
+    Notes
+    -----
+    The bandwidths start at the median distances of the training features and
+    inputs, :math:`\epsilon` at 0.1; :math:`\sigma_\phi`, :math:`\sigma_q`
+    and :math:`\epsilon` are trained through log and logit parameters. Splitting
+    costs power at small n; it buys a kernel chosen for this alternative.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample.learned import deep_mmd_test
+    >>> rng = np.random.default_rng(0)
+    >>> x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) * [1.0, 2.0]
+    >>> deep_mmd_test(x, y, steps=100, n_resamples=199, rng=0).reject
+    True
+    """
+    import torch
+
+    x, y = check_samples(x, y, min_rows=4)
+    alpha = check_alpha(alpha)
+    steps, hidden, n_features = check_int(steps, "steps", minimum=0), check_int(hidden, "hidden"), \
+        check_int(n_features, "n_features")
+    layers, batch_size = check_int(layers, "layers", minimum=0), check_int(batch_size, "batch_size", minimum=2)
+    lr = float(lr)
+    if not (lr > 0 and math.isfinite(lr)):
+        raise ValueError(f"`lr` must be a positive number, got {lr!r}.")
+    generator = check_rng(rng)
+    constant = warn_if_constant(np.vstack([x, y]))
+    (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
+    tgen = torch_generator(generator)
+    body = mlp(x.shape[1], n_features, hidden=hidden, layers=layers, activation="elu", generator=tgen,
+               device=device)
+    phi = torch.nn.Sequential(body, torch.nn.Softplus()).to(device)
+    tx = torch.as_tensor(x_train, dtype=torch.float32, device=device)
+    ty = torch.as_tensor(y_train, dtype=torch.float32, device=device)
+    with torch.no_grad():
+        f0 = phi(torch.cat([tx, ty])).double().cpu().numpy()
+    sigma_phi0 = median_distance(f0, rng=generator) or 1.0
+    sigma_q0 = median_distance(np.vstack([x_train, y_train]), rng=generator) or 1.0
+    log_sphi = torch.tensor(math.log(sigma_phi0), device=device, requires_grad=True)
+    log_sq = torch.tensor(math.log(sigma_q0), device=device, requires_grad=True)
+    logit_eps = torch.tensor(math.log(0.1 / 0.9), device=device, requires_grad=True)
+    opt = torch.optim.Adam([*phi.parameters(), log_sphi, log_sq, logit_eps], lr=lr)
+    size = min(batch_size, len(x_train), len(y_train))
+    history = np.empty(steps)
+
+    def gram(a, b, fa, fb):
+        eps = torch.sigmoid(logit_eps)
+        feat = torch.exp(-_sq_euclidean(fa, fb, torch) / (2 * torch.exp(2 * log_sphi)))
+        return (1 - (1 - eps) * (1 - feat)) * torch.exp(-_sq_euclidean(a, b, torch) / (2 * torch.exp(2 * log_sq)))
+
+    for step in range(steps if not constant else 0):
+        ix = torch.as_tensor(generator.choice(len(x_train), size, replace=False), device=device)
+        iy = torch.as_tensor(generator.choice(len(y_train), size, replace=False), device=device)
+        bx, by = tx[ix], ty[iy]
+        fx, fy = phi(bx), phi(by)
+        crit = _power_criterion(gram(bx, bx, fx, fx), gram(by, by, fy, fy), gram(bx, by, fx, fy))
+        opt.zero_grad()
+        (-crit).backward()
+        opt.step()
+        history[step] = crit.item()
+        if not math.isfinite(history[step]):
+            raise FloatingPointError(f"the power criterion became {history[step]} at step {step}; lower `lr`.")
+    phi.eval()
+    with torch.no_grad():
+        kernel = DeepKernel(bandwidth=float(torch.exp(log_sphi)), n_features=n_features,
+                            input_bandwidth=float(torch.exp(log_sq)), epsilon=float(torch.sigmoid(logit_eps)))
+    fitted = DeepMMDResult(statistic=np.nan, pvalue=np.nan, alpha=alpha, threshold=np.nan, reject=False,
+                           null_distribution=None, method="permutation", alternative="greater", n_x=len(x),
+                           n_y=len(y), n_resamples=0, test="mmd-deep", kernel=kernel, feature_map=phi,
+                           history=history[:step + 1] if steps and not constant else history[:0],
+                           device=str(device))
+    pooled = _on_unique_rows(fitted.embed, np.vstack([x_test, y_test]))
+    res = run_permutation_test(pooled[:len(x_test)], pooled[len(x_test):], MMDStatistic(kernel, device=device),
+                               alternative="greater", alpha=alpha, n_resamples=n_resamples, batch=None,
+                               rng=generator, test="mmd-deep")
+    fields = {f.name: getattr(res, f.name) for f in dataclasses.fields(TestResult)}
+    return dataclasses.replace(fitted, **{**fields, "n_x": len(x), "n_y": len(y)})

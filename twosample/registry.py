@@ -5,8 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from . import classifier_tests
-from . import classical, mmd
+from . import classical, classifier_tests, learned, mmd
 
 __all__ = ["TESTS", "TestInfo", "get_test"]
 
@@ -32,8 +31,11 @@ class TestInfo:
     description : str
         One line for listings.
     resampling : bool
-        Whether the test takes ``n_resamples`` and ``batch`` (its default null
-        is a permutation null).
+        Whether the test takes ``n_resamples`` (its default null is a
+        permutation null).
+    learned : bool
+        Whether the test fits its statistic (a torch network) on a training
+        split; it takes ``steps`` (training length) and ``device``.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -45,6 +47,7 @@ class TestInfo:
     alternatives: tuple[str, ...]
     description: str
     resampling: bool = True
+    learned: bool = False
 
     def __call__(self, x, y, **kwargs):
         return self.function(x, y, **kwargs)
@@ -87,6 +90,10 @@ TESTS: dict[str, TestInfo] = {
                  "random-Fourier-feature MMD, O(n) per permutation"),
         TestInfo("c2st", classifier_tests.c2st, True, ("exact",), ("greater",),
                  "classifier two-sample test (MLP, held-out accuracy, exact null)", resampling=False),
+        TestInfo("mmd-deep", learned.deep_mmd_test, True, ("permutation",), ("greater",),
+                 "MMD with a deep kernel fitted on half the data (Liu et al. 2020)", learned=True),
+        TestInfo("f-divergence", learned.f_divergence_test, True, ("permutation",), ("greater",),
+                 "held-out variational f-divergence bound of a fitted critic (JS)", learned=True),
     ]
 }
 

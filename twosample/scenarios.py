@@ -128,14 +128,17 @@ def student_t(df: float = 3.0, *, d: int = 1) -> Scenario:
 def blob(*, rows: int = 3, sigma2: float = 0.03) -> Scenario:
     """Liu et al. (2020) Blob: a 3 x 3 grid of Gaussian blobs; Q's blobs have small correlations.
 
-    P's blob covariance is ``sigma2 * I``; Q's blob i (of 9) has correlation
-    -0.02 - 0.002 i (i < 4), 0 (i = 4), 0.02 + 0.002 (i - 5) (i > 4). `n` is the
-    total sample size (points are spread uniformly over the blobs).
+    P's blob covariance is ``sigma2 * I``; Q's blob i (of 9) has the off-diagonal
+    covariance -0.02 - 0.002 i (i < 4), 0 (i = 4), 0.02 + 0.002 (i - 5) (i > 4),
+    as in Liu et al.'s code (covariance entries beside the variance 0.03, i.e.
+    correlations -0.67 ... 0.93; kept as correlations when `sigma2` changes). `n` is the total sample size (points are spread
+    uniformly over the blobs).
     """
     centres = np.array([(i, j) for i in range(rows) for j in range(rows)], dtype=float)
     k = len(centres)
-    corrs = np.array([-0.02 - 0.002 * i if i < 4 else (0.0 if i == 4 else 0.02 + 0.002 * (i - 5))
-                      for i in range(k)])
+    covs = np.array([-0.02 - 0.002 * i if i < 4 else (0.0 if i == 4 else 0.02 + 0.002 * (i - 5))
+                     for i in range(k)])
+    corrs = covs / 0.03  # Liu et al.'s covariances are relative to their variance 0.03
 
     def sample_p(n, rng):
         idx = rng.integers(0, k, n)
