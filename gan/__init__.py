@@ -9,8 +9,9 @@ during training and as auditors of a frozen generator. It imports
 import twosample as _twosample
 
 from . import datasets, metrics, networks, objectives
+from .auditing import AuditReport, audit
 from .train import GAN, TrainingDiverged, load, train
 
 __version__ = _twosample.__version__
 
-__all__ = ["GAN", "TrainingDiverged", "datasets", "load", "metrics", "networks", "objectives", "train"]
+__all__ = ["AuditReport", "GAN", "TrainingDiverged", "audit", "datasets", "load", "metrics", "networks", "objectives", "train"]

@@ -7,10 +7,11 @@ import html
 import io
 from pathlib import Path
 
-__all__ = ["write_power_report"]
+__all__ = ["png_base64", "write_power_report"]
 
 
-def _png(fig) -> str:
+def png_base64(fig) -> str:
+    """A matplotlib figure as base64 PNG text, for an <img src="data:..."> in a self-contained page."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     return base64.b64encode(buf.getvalue()).decode("ascii")
@@ -44,10 +45,10 @@ def write_power_report(df, out, *, title: str, description: str = "", extra_figu
     df.to_csv(out / "power.csv", index=False)
     fig = plot_power_curve(df, title=title)
     fig.savefig(out / "power.png", dpi=110)
-    figures = [("Power under H1 and level under H0, with 95% Clopper-Pearson bands", _png(fig))]
+    figures = [("Power under H1 and level under H0, with 95% Clopper-Pearson bands", png_base64(fig))]
     plt.close(fig)
     for caption, extra in extra_figures:
-        figures.append((caption, _png(extra)))
+        figures.append((caption, png_base64(extra)))
         plt.close(extra)
     table = df.pivot_table(index=["kind", "test"], columns="n", values="power", sort=False)
     body = [f"<h1>{html.escape(title)}</h1>", f"<p>{html.escape(description)}</p>"]

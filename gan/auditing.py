@@ -1,0 +1,627 @@
+r"""Auditing a frozen generator: a verdict with a p-value, not just a score.
+
+:func:`audit` draws fresh samples from a generator that is no longer trained,
+and decides H0: generator = data at level alpha with a battery of two-sample
+tests from :mod:`twosample` (a fresh classifier two-sample test, the aggregated
+MMD test, per-feature KS tests) and the data-copying test of Meehan et al.
+(2020), corrected together for multiplicity (Holm, statsmodels). Beside the
+verdict it reports the usual scores, each with an interval where one exists:
+fresh-critic lower bounds of JS and KL, the Fréchet distance and KID (on raw
+features or a feature map), precision / recall / density / coverage, mode
+scores for known mixtures, and the sample size at which the fresh C2ST would
+detect this generator with power 0.8.
+
+Which data goes where
+---------------------
+* ``real_test`` against fresh generated rows: every two-sample test and score.
+* ``real_train``: the data-copying test (distances to the training set, cells
+  from k-means on it), and, with a second batch of generated rows, the
+  training of the divergence critics (which are then evaluated on the test pair).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import linalg, stats
+
+import twosample as ts
+from twosample._validation import check_alpha, check_choice, check_int, check_rng
+from twosample.io import load_sample
+
+from . import metrics
+from .datasets import get_dataset
+
+__all__ = ["AuditReport", "CHECKS", "audit", "copying_test", "digits_features", "frechet_distance",
+           "frechet_distance_gaussians", "kid", "precision_recall_density_coverage"]
+
+CHECKS = ("c2st", "mmd", "features", "copying", "divergence", "frechet", "kid", "prdc", "modes", "sample_size")
+OPTIONAL = ("inception", "parzen")
+_VERDICT_CHECKS = ("c2st", "mmd", "features", "copying")  # the ones with a p-value, corrected together
+_MIN_ROWS = 20
+
+
+# --- scores usable on their own ------------------------------------------------------------
+
+def frechet_distance_gaussians(mu1, cov1, mu2, cov2) -> float:
+    r"""Fréchet distance between :math:`N(\mu_1, \Sigma_1)` and :math:`N(\mu_2, \Sigma_2)`.
+
+    :math:`\|\mu_1-\mu_2\|^2 + \mathrm{tr}(\Sigma_1 + \Sigma_2 - 2(\Sigma_1\Sigma_2)^{1/2})`,
+    in float64 with :func:`scipy.linalg.sqrtm`. When the product is singular
+    (SciPy warns, or the root is not finite), 1e-6 I is added to both covariances (as
+    pytorch-fid does); a tiny imaginary part from rounding is dropped.
+    """
+    mu1, mu2 = np.atleast_1d(np.asarray(mu1, float)), np.atleast_1d(np.asarray(mu2, float))
+    cov1, cov2 = np.atleast_2d(np.asarray(cov1, float)), np.atleast_2d(np.asarray(cov2, float))
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", linalg.LinAlgWarning)
+        covmean = linalg.sqrtm(cov1 @ cov2)
+    if caught or not np.isfinite(covmean).all():  # singular product: sqrtm is unreliable there
+        offset = np.eye(len(cov1)) * 1e-6
+        covmean = linalg.sqrtm((cov1 + offset) @ (cov2 + offset))
+    covmean = np.real(covmean)
+    diff = mu1 - mu2
+    return float(max(diff @ diff + np.trace(cov1) + np.trace(cov2) - 2 * np.trace(covmean), 0.0))
+
+
+def frechet_distance(x, y) -> float:
+    """Fréchet distance between the Gaussians fitted to the rows of `x` and `y` (float64)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    return frechet_distance_gaussians(x.mean(0), np.cov(x, rowvar=False), y.mean(0), np.cov(y, rowvar=False))
+
+
+def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, float]:
+    """Kernel Inception Distance: mean and sd over subsets of the unbiased MMD² with the
+    polynomial kernel (x·y/d + 1)^3 (Bińkowski et al. 2018; torch-fidelity's defaults)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    generator = check_rng(rng)
+    size = min(subset_size, len(x), len(y))
+    kernel = ts.kernels.Polynomial()
+    values = [ts.mmd.mmd2_from_kernel(x[generator.choice(len(x), size, replace=False)],
+                                      y[generator.choice(len(y), size, replace=False)], kernel)
+              for _ in range(check_int(n_subsets, "n_subsets"))]
+    return float(np.mean(values)), float(np.std(values))
+
+
+def precision_recall_density_coverage(real, fake, *, k=5) -> dict:
+    """Precision and recall (Kynkäänniemi et al. 2019), density and coverage (Naeem et al. 2020).
+
+    The manifold of a sample is the union of balls around its rows of radius
+    the distance to the k-th nearest other row (scikit-learn's NearestNeighbors).
+    """
+    from sklearn.neighbors import NearestNeighbors
+
+    real, fake = np.asarray(real, float), np.asarray(fake, float)
+    k = check_int(k, "k")
+    r_real = NearestNeighbors(n_neighbors=k + 1).fit(real).kneighbors(real)[0][:, -1]
+    r_fake = NearestNeighbors(n_neighbors=k + 1).fit(fake).kneighbors(fake)[0][:, -1]
+    d_fr = np.sqrt(np.maximum(_sq_dist(fake, real), 0.0))  # (m, n)
+    inside = d_fr <= r_real[None, :]
+    precision = float(inside.any(1).mean())
+    density = float(inside.sum() / (k * len(fake)))
+    recall = float((d_fr <= r_fake[:, None]).any(0).mean())
+    coverage = float((d_fr.min(0) <= r_real).mean())
+    return {"precision": precision, "recall": recall, "density": density, "coverage": coverage}
+
+
+def _sq_dist(a, b):
+    return (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2 * a @ b.T
+
+
+@dataclasses.dataclass(frozen=True)
+class CopyingResult:
+    """Meehan et al.'s C_T with a p-value (one-sided: generated rows too close to the training set)."""
+
+    statistic: float   # C_T: test-weighted mean of the per-cell Mann-Whitney z-scores
+    pvalue: float      # Phi(sum w Z / sqrt(sum w^2)): the standardised combination is N(0, 1) under H0
+    cells_used: int
+    distance_ratio: float  # median NN distance to train: generated / held-out real
+
+
+def copying_test(train, test, generated, *, cells=None, min_per_cell=None, rng=None) -> CopyingResult:
+    r"""The data-copying test of Meehan, Chaudhuri and Dasgupta (2020).
+
+    Distances to the nearest training row are compared, within each k-means
+    cell of the training set, between held-out real rows and generated rows
+    (a Mann-Whitney z-score :math:`Z_U(\pi)`; negative when generated rows sit
+    closer to the training set than fresh real data). :math:`C_T` is the
+    average of :math:`Z_U` weighted by the cells' share of held-out rows, over
+    cells with enough generated rows. Under H0 (generated rows independent of
+    the training set) each :math:`Z_U` is approximately N(0, 1), so the
+    standardised sum :math:`\sum w Z / \sqrt{\sum w^2}` gives the p-value
+    (Meehan et al. threshold :math:`C_T` itself, whose null variance is below 1).
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.neighbors import NearestNeighbors
+
+    train, test, generated = (np.asarray(a, float) for a in (train, test, generated))
+    generator = check_rng(rng)
+    cells = cells or int(np.clip(min(len(test), len(generated)) // 50, 1, 20))
+    min_per_cell = min_per_cell or 10
+    km = KMeans(n_clusters=cells, n_init=3, random_state=int(generator.integers(2**31 - 1))).fit(train)
+    nn = NearestNeighbors(n_neighbors=1).fit(train)
+    d_test, d_gen = nn.kneighbors(test)[0][:, 0], nn.kneighbors(generated)[0][:, 0]
+    c_test, c_gen = km.predict(test), km.predict(generated)
+    zs, weights = [], []
+    for c in range(cells):
+        a, b = d_gen[c_gen == c], d_test[c_test == c]
+        if len(a) < min_per_cell or len(b) < min_per_cell:
+            continue
+        u = stats.mannwhitneyu(a, b, alternative="two-sided").statistic  # pairs with generated farther
+        m, n = len(a), len(b)
+        zs.append((u - m * n / 2) / math.sqrt(m * n * (m + n + 1) / 12))
+        weights.append(n / len(test))
+    if not zs:
+        raise ValueError("`generated`: no k-means cell of the training set holds enough generated and held-out "
+                         f"rows (at least {min_per_cell} each); draw more samples.")
+    zs, weights = np.array(zs), np.array(weights)
+    c_t = float(weights @ zs / weights.sum())
+    pvalue = float(stats.norm.cdf(weights @ zs / math.sqrt(weights @ weights)))
+    ratio = float(np.median(d_gen) / np.median(d_test)) if np.median(d_test) > 0 else math.inf
+    return CopyingResult(c_t, pvalue, len(zs), ratio)
+
+
+_DIGITS_MODEL = None
+
+
+def digits_features():
+    """A feature map for 8x8 digits in [-1, 1]: the hidden layer (64 ReLU) of a small
+    scikit-learn MLP trained on the bundled digits (random_state 0). Returns ``f(rows) -> features``
+    with ``f.predict_proba`` for the Inception score."""
+    global _DIGITS_MODEL
+    if _DIGITS_MODEL is None:
+        import warnings
+
+        from sklearn.datasets import load_digits
+        from sklearn.exceptions import ConvergenceWarning
+        from sklearn.neural_network import MLPClassifier
+
+        data = load_digits()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            _DIGITS_MODEL = MLPClassifier(hidden_layer_sizes=(64,), max_iter=300, random_state=0).fit(
+                data.data / 8.0 - 1.0, data.target)
+    model = _DIGITS_MODEL
+
+    def features(rows):
+        rows = np.asarray(rows, float)
+        if rows.shape[1] != 64:
+            raise ValueError(f"`features='digits'` needs 64 columns (8x8 images), got {rows.shape[1]}.")
+        return np.maximum(rows @ model.coefs_[0] + model.intercepts_[0], 0.0)
+
+    features.predict_proba = model.predict_proba
+    return features
+
+
+# --- the report ----------------------------------------------------------------------------
+
+@dataclasses.dataclass(repr=False)
+class AuditReport:
+    """The outcome of :func:`audit`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per check: ``check``, ``statistic``, ``pvalue`` (NaN for scores),
+        ``pvalue_holm`` (the battery's Holm-adjusted p-value), ``reject``,
+        ``low`` / ``high`` (an interval where one exists), ``in_verdict``, ``note``.
+    reject : bool
+        H0: generator = data is rejected at `alpha` by the corrected battery.
+    verdict : str
+        One sentence naming the checks that rejected.
+    alpha : float
+    details : dict
+        Per-check extras (e.g. the MMD null distribution, the power curve).
+    """
+
+    table: pd.DataFrame
+    reject: bool
+    verdict: str
+    alpha: float
+    details: dict
+    samples: dict
+
+    def __repr__(self):
+        return str(self)
+
+    def __str__(self):
+        cols = ["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "note"]
+        return (self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
+                + f"\n\nverdict: {self.verdict}")
+
+    def to_dict(self) -> dict:
+        rows = json.loads(self.table.to_json(orient="records"))  # NaN -> null
+        return {"alpha": self.alpha, "reject": self.reject, "verdict": self.verdict, "checks": rows,
+                "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80")}
+
+    def to_json(self, path=None) -> str:
+        text = json.dumps(self.to_dict(), indent=2)
+        if path is not None:
+            Path(path).write_text(text + "\n")
+        return text
+
+    def to_html(self, out) -> Path:
+        """Write ``report.html`` (figures embedded), ``audit.json`` and ``checks.csv`` into the folder `out`."""
+        import matplotlib.pyplot as plt
+
+        from twosample.report import png_base64
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        self.table.to_csv(out / "checks.csv", index=False)
+        self.to_json(out / "audit.json")
+        body = [f"<h1>Generator audit</h1><p><b>{html.escape(self.verdict)}</b> (alpha = {self.alpha})</p>",
+                self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")]
+        for caption, fig in self.figures():
+            body.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{png_base64(fig)}">'
+                        f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+            plt.close(fig)
+        page = ("<!doctype html><html><head><meta charset='utf-8'><title>Generator audit</title>"
+                "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+                "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"
+                "img{max-width:100%}</style></head><body>" + "\n".join(body) + "</body></html>")
+        path = out / "report.html"
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    def figures(self):
+        """(caption, matplotlib Figure) pairs: samples vs data, MMD null, precision/recall, power curve."""
+        import matplotlib.pyplot as plt
+
+        figs = []
+        real, fake = self.samples["real"], self.samples["generated"]
+        shape = self.samples.get("image_shape")
+        if shape is not None:
+            fig, axes = plt.subplots(2, 8, figsize=(8, 2.3))
+            for row, data, label in ((0, real, "data"), (1, fake, "generated")):
+                for j in range(8):
+                    axes[row, j].imshow(data[j].reshape(shape), cmap="gray_r")
+                    axes[row, j].axis("off")
+                axes[row, 0].set_title(label, fontsize=8, loc="left")
+        else:
+            fig, ax = plt.subplots(figsize=(4.5, 4))
+            if real.shape[1] == 1:
+                ax.hist([real[:, 0], fake[:, 0]], bins=50, density=True, label=["data", "generated"])
+            else:
+                ax.scatter(real[:, 0], real[:, 1], s=3, alpha=0.4, label="held-out data")
+                ax.scatter(fake[:, 0], fake[:, 1], s=3, alpha=0.4, label="generated")
+            ax.legend(fontsize=8)
+        figs.append(("Generated samples beside held-out data (first two coordinates)", fig))
+        mmd = self.details.get("mmd")
+        if mmd is not None and mmd.null_distribution is not None:
+            fig, ax = plt.subplots(figsize=(5, 3))
+            ax.hist(mmd.null_distribution, bins=40, color="grey", label="permutation null")
+            ax.axvline(mmd.statistic, color="C3", label=f"observed (p = {mmd.pvalue:.3g})")
+            ax.set_xlabel("MMD-agg statistic")
+            ax.legend(fontsize=8)
+            fig.tight_layout()
+            figs.append(("Aggregated MMD: the permutation null and the observed statistic", fig))
+        prdc = self.details.get("prdc")
+        if prdc is not None:
+            fig, ax = plt.subplots(figsize=(4.5, 3))
+            ax.bar(list(prdc), list(prdc.values()), color=["C0", "C1", "C2", "C3"])
+            ax.axhline(1.0, color="grey", lw=0.8, ls=":")
+            fig.tight_layout()
+            figs.append(("Precision, recall, density and coverage (k-NN balls)", fig))
+        curve = self.details.get("sample_size")
+        if curve is not None:
+            fig, ax = plt.subplots(figsize=(5, 3))
+            c = curve["curve"]
+            ax.errorbar(c["n"], c["power"], yerr=[c["power"] - c["ci_low"], c["ci_high"] - c["power"]],
+                        marker="o", capsize=3)
+            ax.axhline(0.8, color="grey", ls=":")
+            ax.set_xscale("log")
+            ax.set_xlabel("n = m")
+            ax.set_ylabel("fresh C2ST power")
+            fig.tight_layout()
+            figs.append(("How many samples until a fresh C2ST can tell (power 0.8)", fig))
+        return figs
+
+
+# --- the audit -----------------------------------------------------------------------------
+
+def _as_rows(value, name, d=None):
+    if isinstance(value, (str, Path)):
+        value = load_sample(value)
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"`{name}` must be 2-D (rows x features), got shape {arr.shape}.")
+    if not np.isfinite(arr).all():
+        raise ValueError(f"`{name}` contains NaN or infinite values"
+                         + (" (a broken generator?)." if name == "generated" else "."))
+    if d is not None and arr.shape[1] != d:
+        raise ValueError(f"`{name}` has {arr.shape[1]} columns, the real data has {d}.")
+    return arr
+
+
+def _sampler(generated):
+    """(draw(n, rng) or None, fixed array or None) for an array, a callable, a GAN or a path."""
+    if isinstance(generated, (str, Path)):
+        path = Path(generated)
+        if path.suffix == ".pt":
+            from .train import load
+
+            generated = load(path)
+        else:
+            return None, load_sample(path)
+    if hasattr(generated, "sample") and callable(generated.sample):
+        return generated.sample, None
+    if callable(generated):
+        return generated, None
+    return None, generated
+
+
+def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, features=None, dataset=None,
+          feature_test="ks", feature_correction="holm", critic_steps=300, power_reps=20, rng=None,
+          device="cpu") -> AuditReport:
+    r"""Audit a frozen generator: decide H0: generator = data at level `alpha`.
+
+    Parameters
+    ----------
+    generated : array_like, callable, GAN or path
+        Generated rows ``(m, d)``; or ``sample(n, rng) -> rows`` (any generator,
+        not only ones trained here); a :class:`gan.GAN`; a checkpoint ``.pt``
+        (safe loading) or a ``.npy`` / ``.csv`` / ``.parquet`` file of rows.
+    real_train, real_test : array_like or path
+        Real rows the generator was trained on, and held-out real rows it never saw.
+    alpha : float, default 0.05
+        Level of the corrected battery.
+    n : int, optional
+        Generated rows drawn from a sampler for the tests (default: as many as
+        `real_test`); an array is used as given.
+    checks : sequence of str, optional
+        A subset of :data:`CHECKS` (default all), plus ``"inception"`` /
+        ``"parzen"`` (never part of the verdict).
+    features : None, callable or "digits"
+        Feature map for the Fréchet distance, KID and precision/recall
+        (default: raw rows); ``"digits"``: :func:`digits_features`.
+    dataset : str or gan.datasets.Dataset, optional
+        A known mixture (``"ring"``, ``"grid"``) for the mode scores.
+    feature_test : {"ks", "ad"}, default "ks"
+        Per-feature test (SciPy; AD's p-values are capped to [0.001, 0.25]).
+    feature_correction : {"holm", "fdr_bh"}, default "holm"
+        Correction across features (statsmodels); the family's p-value is the
+        smallest adjusted one.
+    critic_steps : int, default 300
+        Training steps of the fresh JS / KL critics.
+    power_reps : int, default 20
+        Repetitions per size of the C2ST power curve (``"sample_size"``).
+    rng : None, int, SeedSequence or Generator
+    device : str, default "cpu"
+        For the critics.
+
+    Returns
+    -------
+    AuditReport
+
+    Notes
+    -----
+    The verdict corrects the four checks with a p-value (fresh C2ST, MMD-agg,
+    the per-feature family and data copying) with Holm's method, so the
+    probability of rejecting a generator that samples from the data
+    distribution independently of the training set is at most `alpha` (checked
+    by simulation in the suite). Data copying tests a different way of failing
+    (memorising the training set) and is reported by name in the verdict.
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    alpha = check_alpha(alpha)
+    generator = check_rng(rng)
+    real_test = _as_rows(real_test, "real_test")
+    d = real_test.shape[1]
+    real_train = _as_rows(real_train, "real_train", d)
+    wanted = list(CHECKS) if checks is None else list(checks)
+    for c in wanted:
+        check_choice(c, "checks", CHECKS + OPTIONAL)
+    feature_test = check_choice(feature_test, "feature_test", ("ks", "ad"))
+    feature_correction = check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh"))
+    draw, fixed = _sampler(generated)
+    n = len(real_test) if n is None else check_int(n, "n", minimum=_MIN_ROWS)
+    if draw is not None:
+        gen = _as_rows(draw(n, generator), "generated", d)
+        gen_fit = _as_rows(draw(n, generator), "generated", d) if "divergence" in wanted else None
+    else:
+        gen = _as_rows(fixed, "generated", d)
+        gen_fit = None
+    for name, arr in (("real_test", real_test), ("real_train", real_train), ("generated", gen)):
+        if len(arr) < _MIN_ROWS:
+            raise ValueError(f"`{name}` has {len(arr)} rows; the audit needs at least {_MIN_ROWS}.")
+    if "divergence" in wanted and gen_fit is None:  # an array: critics fit on half, tested on the other half
+        order = generator.permutation(len(gen))
+        gen_fit, gen_eval = gen[order[: len(gen) // 2]], gen[order[len(gen) // 2:]]
+    else:
+        gen_eval = gen
+    if features == "digits":
+        features = digits_features()
+    feat = features if callable(features) else (lambda a: a)
+    if dataset is not None:
+        dataset = get_dataset(dataset)
+
+    rows, details = [], {}
+
+    def add(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
+        rows.append({"check": check, "statistic": float(statistic), "pvalue": float(pvalue), "low": float(low),
+                     "high": float(high), "in_verdict": check in _VERDICT_CHECKS, "note": note})
+
+    if "c2st" in wanted:
+        res = ts.c2st(real_test, gen, rng=generator)
+        details["c2st"] = res
+        add("c2st", res.statistic, res.pvalue,
+            note=f"fresh MLP's held-out accuracy (chance {max(len(real_test), len(gen)) / (len(real_test) + len(gen)):.2f})")
+    if "mmd" in wanted:
+        res = ts.mmd_agg_test(real_test, gen, rng=generator)
+        details["mmd"] = res
+        add("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)")
+    if "features" in wanted:
+        pvals, stat = [], []
+        for j in range(d):
+            a, b = real_test[:, j], gen[:, j]
+            if np.all(a == a[0]) and np.all(b == a[0]):
+                pvals.append(1.0)  # the same constant on both sides
+                stat.append(0.0)
+            elif feature_test == "ks":
+                r = stats.ks_2samp(a, b)
+                pvals.append(r.pvalue)
+                stat.append(r.statistic)
+            else:
+                import warnings
+
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value cap notice
+                    r = stats.anderson_ksamp([a, b])
+                pvals.append(r.pvalue)
+                stat.append(r.statistic)
+        reject_j, adjusted, _, _ = multipletests(pvals, alpha=alpha, method=feature_correction)
+        details["features"] = pd.DataFrame({"feature": range(d), "statistic": stat, "pvalue": pvals,
+                                            "adjusted": adjusted, "reject": reject_j})
+        worst = int(np.argmin(adjusted))
+        add("features", max(stat), float(np.min(adjusted)),
+            note=f"{feature_test.upper()} per feature, {feature_correction}: {int(reject_j.sum())} of {d} reject; "
+                 f"worst feature {worst}")
+    if "copying" in wanted:
+        res = copying_test(real_train, real_test, gen, rng=generator)
+        details["copying"] = res
+        add("copying", res.statistic, res.pvalue,
+            note=f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
+                 f"fresh data); NN distance ratio generated / held-out = {res.distance_ratio:.3f}")
+    if "divergence" in wanted:
+        for name in ("js", "kl"):
+            est, lo, hi = _critic_bound(real_train, gen_fit, real_test, gen_eval, name, critic_steps, generator,
+                                        device)
+            add(f"{name} lower bound", est, low=lo, high=hi,
+                note=f"fresh {name.upper()} critic on fresh data; 95% bootstrap interval (the critic fixed)")
+    if {"frechet", "kid", "prdc", "inception"} & set(wanted):
+        f_real, f_gen = feat(real_test), feat(gen)
+    if "frechet" in wanted:
+        fd = frechet_distance(f_real, f_gen)
+        boot = [frechet_distance(f_real[generator.integers(0, len(f_real), len(f_real))],
+                                 f_gen[generator.integers(0, len(f_gen), len(f_gen))]) for _ in range(50)]
+        add("frechet", fd, low=np.quantile(boot, 0.025), high=np.quantile(boot, 0.975),
+            note="float64; 95% bootstrap interval (50 resamples); biased upward at small n")
+    if "kid" in wanted:
+        mean, sd = kid(f_real, f_gen, rng=generator)
+        add("kid", mean, low=mean - sd, high=mean + sd, note="unbiased polynomial-kernel MMD², mean ± sd over 100 subsets")
+    if "prdc" in wanted:
+        prdc = precision_recall_density_coverage(f_real, f_gen)
+        details["prdc"] = prdc
+        for key, value in prdc.items():
+            add(key, value, note="k-NN balls, k = 5")
+    if "modes" in wanted and dataset is not None and dataset.modes is not None:
+        score = metrics.mode_coverage(gen, dataset.modes, dataset.mode_std)
+        add("modes captured", score.modes_captured, note=f"of {score.n_modes}")
+        add("high quality", score.high_quality, note="share within 3 sd of a mode")
+        add("reverse KL (modes)", score.reverse_kl, note="mode histogram vs uniform")
+    if "sample_size" in wanted:
+        curve = _c2st_power_curve(real_test, gen, draw, power_reps, alpha, generator)
+        details["sample_size"] = curve
+        add("n for power 0.8", curve["n80"], note=curve["note"])
+    if "inception" in wanted:
+        proba = getattr(features, "predict_proba", None)
+        if proba is None:
+            raise ValueError("`checks`: 'inception' needs a feature map with predict_proba (features='digits').")
+        p = np.clip(proba(gen), 1e-12, 1)
+        marginal = p.mean(0)
+        score = float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), 1))))
+        add("inception score", score, note="not in the verdict: ignores the data and rewards confident classes")
+    if "parzen" in wanted:
+        add("parzen log-likelihood", _parzen(real_train, real_test, gen, generator),
+            note="not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
+                 "unreliable in more than a few dimensions")
+
+    table = pd.DataFrame(rows)
+    table["pvalue_holm"] = np.nan
+    table["reject"] = False
+    tested = table["in_verdict"] & table["pvalue"].notna()
+    if tested.any():
+        rej, adj, _, _ = multipletests(table.loc[tested, "pvalue"], alpha=alpha, method="holm")
+        table.loc[tested, "pvalue_holm"] = adj
+        table.loc[tested, "reject"] = rej
+    table = table[["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "in_verdict", "note"]]
+    rejected = list(table.loc[table["reject"], "check"])
+    reject = bool(rejected)
+    if not tested.any():
+        verdict = "no check with a p-value was run: scores only, no verdict"
+    elif reject:
+        why = " and ".join(rejected)
+        verdict = f"reject H0 (generator = data) at alpha = {alpha}: {why}"
+        if "copying" in rejected:
+            verdict += " (generated rows are closer to the training set than fresh data: memorisation)"
+    else:
+        verdict = f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
+    samples = {"real": real_test[:2000], "generated": gen[:2000],
+               "image_shape": None if dataset is None else dataset.image_shape}
+    if samples["image_shape"] is None and d == 64 and features is not None and getattr(features, "predict_proba", None):
+        samples["image_shape"] = (8, 8)
+    return AuditReport(table, reject, verdict, alpha, details, samples)
+
+
+def _critic_bound(real_train, gen_fit, real_test, gen_eval, name, steps, generator, device):
+    """Held-out bound E_P T - E_Q f*(T) of a fresh critic and its 95% bootstrap interval."""
+    from twosample import divergences
+
+    div = divergences.get(name)
+    critic = divergences.fit_critic(real_train, gen_fit, div, steps=steps, rng=generator, device=device)
+    t = np.asarray(div.activation(critic(real_test)), float)
+    c = np.asarray(div.conjugate_activation(critic(gen_eval)), float)
+    est = t.mean() - c.mean()
+    idx_t = generator.integers(0, len(t), (1000, len(t)))
+    idx_c = generator.integers(0, len(c), (1000, len(c)))
+    boot = t[idx_t].mean(1) - c[idx_c].mean(1)
+    return est, np.quantile(boot, 0.025), np.quantile(boot, 0.975)
+
+
+def _c2st_power_curve(real, gen, draw, reps, alpha, generator):
+    """Power of a fresh C2ST at sizes up to the available rows; where it crosses 0.8."""
+    top = min(len(real), len(gen)) // 2  # subsamples without replacement, so repetitions differ
+    if draw is not None:
+        top = len(real) // 2
+    sizes = sorted({int(s) for s in np.geomspace(max(_MIN_ROWS, top // 16), top, 5)})
+    reps = check_int(reps, "power_reps")
+    out = []
+    for s in sizes:
+        rejections = 0
+        for _ in range(reps):
+            xr = real[generator.choice(len(real), s, replace=False)]
+            xg = draw(s, generator) if draw is not None else gen[generator.choice(len(gen), s, replace=False)]
+            rejections += ts.c2st(xr, np.asarray(xg, float), rng=generator).reject
+        lo, hi = _clopper_pearson(rejections, reps)
+        out.append({"n": s, "power": rejections / reps, "ci_low": lo, "ci_high": hi})
+    curve = pd.DataFrame(out)
+    above = curve[curve["power"] >= 0.8]
+    if above.empty:
+        n80, note = math.inf, f"power below 0.8 up to n = {sizes[-1]} ({reps} repetitions per size)"
+    elif above.index[0] == 0:
+        n80, note = float(sizes[0]), f"power >= 0.8 already at the smallest size tried ({sizes[0]})"
+    else:
+        i = above.index[0]
+        (n0, p0), (n1, p1) = curve.loc[i - 1, ["n", "power"]], curve.loc[i, ["n", "power"]]
+        frac = (0.8 - p0) / (p1 - p0)
+        n80 = float(np.exp(np.log(n0) + frac * (np.log(n1) - np.log(n0))))
+        note = f"interpolated on a log scale between n = {int(n0)} and {int(n1)} ({reps} repetitions per size)"
+    return {"curve": curve, "n80": n80, "note": note}
+
+
+def _clopper_pearson(k, n):
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="beta")
+    return float(lo), float(hi)
+
+
+def _parzen(real_train, real_test, gen, generator):
+    from sklearn.neighbors import KernelDensity
+
+    val = real_train[generator.choice(len(real_train), min(500, len(real_train)), replace=False)]
+    best = max(np.geomspace(0.01, 2.0, 12) * np.std(gen),
+               key=lambda h: KernelDensity(bandwidth=h).fit(gen).score(val))
+    return float(KernelDensity(bandwidth=best).fit(gen).score_samples(real_test).mean())

@@ -1,0 +1,229 @@
+"""gan.audit: level, power, memorisation, Fréchet distance, inputs, report and CLI."""
+
+import json
+
+import numpy as np
+import pytest
+from scipy import linalg, stats
+
+import gan
+from gan import auditing as A
+from gan import datasets
+
+VERDICT = ["c2st", "mmd", "features", "copying"]
+RING = datasets.get_dataset("ring")
+
+
+def _ring_split(seed, n_train=3000, n_test=2500):
+    rng = np.random.default_rng(seed)
+    return RING.sampler(n_train, rng), RING.sampler(n_test, rng)
+
+
+# --- Fréchet distance ------------------------------------------------------------------------
+
+def test_frechet_distance_is_zero_for_identical_sets_and_symmetric():
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(500, 6)), rng.normal(size=(400, 6)) * 1.3 + 0.2
+    assert A.frechet_distance(x, x) == pytest.approx(0.0, abs=1e-9)
+    assert A.frechet_distance(x, y) == pytest.approx(A.frechet_distance(y, x), rel=1e-9)
+    assert A.frechet_distance(x, y) > 0.5
+
+
+def test_frechet_distance_matches_the_closed_form_between_gaussians():
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(4, 4)), rng.normal(size=(4, 4))
+    s1, s2 = a @ a.T + np.eye(4), b @ b.T + 0.5 * np.eye(4)
+    m1, m2 = rng.normal(size=4), rng.normal(size=4)
+    root1 = linalg.sqrtm(s1).real  # the symmetric form tr(S1 + S2 - 2 (S1^1/2 S2 S1^1/2)^1/2)
+    expected = np.sum((m1 - m2) ** 2) + np.trace(s1 + s2 - 2 * linalg.sqrtm(root1 @ s2 @ root1).real)
+    assert A.frechet_distance_gaussians(m1, s1, m2, s2) == pytest.approx(expected, rel=1e-9)
+    # diagonal covariances: sum (sqrt a - sqrt b)^2
+    assert A.frechet_distance_gaussians([0, 0], np.diag([1.0, 4.0]), [1, 0], np.diag([4.0, 9.0])) == \
+        pytest.approx(1 + 1 + 1)
+    # and from large samples
+    x = rng.multivariate_normal(m1, s1, 200_000)
+    y = rng.multivariate_normal(m2, s2, 200_000)
+    assert A.frechet_distance(x, y) == pytest.approx(expected, rel=0.02)
+
+
+def test_frechet_distance_survives_a_singular_covariance():
+    x = np.zeros((50, 3))
+    x[:, 0] = np.arange(50.0)
+    assert np.isfinite(A.frechet_distance(x, x + 1.0))
+    assert A.frechet_distance(x, x + 1.0) == pytest.approx(3.0, abs=1e-3)
+
+
+# --- scores ------------------------------------------------------------------------------------
+
+def test_precision_recall_density_coverage_extremes():
+    rng = np.random.default_rng(2)
+    real = rng.normal(size=(300, 2))
+    same = A.precision_recall_density_coverage(real, real.copy())
+    assert same["precision"] == 1 and same["recall"] == 1 and same["coverage"] == 1
+    fresh = A.precision_recall_density_coverage(real, rng.normal(size=(300, 2)))
+    assert fresh["density"] == pytest.approx(1.0, abs=0.15)  # E[density] = 1 for equal distributions
+    far = A.precision_recall_density_coverage(real, real + 100)
+    assert far == {"precision": 0.0, "recall": 0.0, "density": 0.0, "coverage": 0.0}
+    collapsed = A.precision_recall_density_coverage(real, np.tile(real[:1], (300, 1)) + 1e-3 * real)
+    assert collapsed["precision"] > 0.9 and collapsed["recall"] < 0.2  # quality without diversity
+
+
+def test_kid_is_near_zero_under_h0_and_positive_under_h1():
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(1000, 4)), rng.normal(size=(1000, 4))
+    mean, sd = A.kid(x, y, n_subsets=20, subset_size=500, rng=0)
+    assert abs(mean) < 3 * sd + 1e-3
+    mean, sd = A.kid(x, y + 0.5, n_subsets=20, subset_size=500, rng=0)
+    assert mean > 10 * sd
+
+
+# --- the verdict -------------------------------------------------------------------------------
+
+def test_level_of_the_corrected_battery():
+    # A "generator" that samples from the data distribution, independently of the training
+    # set, is rejected at most alpha of the time (99% binomial interval).
+    reps, count = 60, 0
+    for child in np.random.SeedSequence(10).spawn(reps):
+        rng = np.random.default_rng(child)
+        train, test = rng.normal(size=(300, 2)), rng.normal(size=(150, 2))
+        report = gan.audit(lambda n, r: r.normal(size=(n, 2)), train, test, checks=VERDICT, rng=rng)
+        count += report.reject
+    assert count <= stats.binom.interval(0.99, reps, 0.05)[1], count
+
+
+@pytest.mark.slow
+def test_level_of_the_corrected_battery_long():
+    reps, count = 300, 0
+    for child in np.random.SeedSequence(11).spawn(reps):
+        rng = np.random.default_rng(child)
+        train, test = rng.normal(size=(300, 3)), rng.normal(size=(200, 3))
+        count += gan.audit(lambda n, r: r.normal(size=(n, 3)), train, test, checks=VERDICT, rng=rng).reject
+    assert count <= stats.binom.interval(0.99, reps, 0.05)[1], count
+
+
+def _drop_first_mode(n, rng):
+    x = RING.sampler(2 * n, rng)
+    keep = np.abs(np.arctan2(x[:, 1], x[:, 0])) > 0.3  # the mode at angle 0 is gone
+    return x[keep][:n]
+
+
+def test_a_ring_generator_missing_one_mode_is_rejected_at_n_2500():
+    train, test = _ring_split(4)
+    report = gan.audit(_drop_first_mode, train, test, checks=VERDICT + ["modes"], dataset="ring", rng=0)
+    assert report.reject
+    table = report.table.set_index("check")
+    assert table.loc["c2st", "reject"] and table.loc["features", "reject"]
+    assert table.loc["modes captured", "statistic"] == 7
+    assert "c2st" in report.verdict
+
+
+def test_a_slightly_too_wide_generator_is_detected_and_named():
+    train, test = _ring_split(5, n_test=1500)
+    wide = datasets.get_dataset("ring")
+
+    def sample(n, rng):  # the ring with sd 0.02 instead of 0.01
+        x = wide.sampler(n, rng)
+        centre = wide.modes[np.argmin(((x[:, None] - wide.modes[None]) ** 2).sum(-1), 1)]
+        return centre + 2.0 * (x - centre)
+
+    report = gan.audit(sample, train, test, checks=VERDICT, rng=1)
+    assert report.reject
+    named = [c for c in VERDICT if report.table.set_index("check").loc[c, "reject"]]
+    assert named and all(c in report.verdict for c in named)
+
+
+def test_a_memorising_generator_passes_the_two_sample_tests_but_is_flagged_for_copying():
+    train, test = _ring_split(6, n_train=3000, n_test=1500)
+
+    def memorise(n, rng):  # training rows (each at most once) plus tiny noise
+        return train[rng.choice(len(train), n, replace=False)] + rng.normal(scale=1e-4, size=(n, 2))
+
+    report = gan.audit(memorise, train, test, checks=VERDICT, rng=2)
+    table = report.table.set_index("check")
+    assert not table.loc["c2st", "reject"] and not table.loc["mmd", "reject"]
+    assert table.loc["copying", "reject"] and table.loc["copying", "statistic"] < -3
+    assert report.reject and "memorisation" in report.verdict
+
+
+# --- inputs, report, CLI -----------------------------------------------------------------------
+
+def test_array_npy_callable_model_and_checkpoint_inputs(tmp_path):
+    train, test = _ring_split(7, n_train=400, n_test=200)
+    rows = RING.sampler(200, np.random.default_rng(8))
+    np.save(tmp_path / "g.npy", rows)
+    a = gan.audit(rows, train, test, checks=["c2st", "features"], rng=3)
+    b = gan.audit(tmp_path / "g.npy", train, test, checks=["c2st", "features"], rng=3)
+    np.testing.assert_array_equal(a.table["pvalue"], b.table["pvalue"])
+    model = gan.train("ring", steps=5, rng=0)
+    model.save(tmp_path / "m.pt")
+    c = gan.audit(model, train, test, checks=["c2st"], rng=4)
+    d = gan.audit(tmp_path / "m.pt", train, test, checks=["c2st"], rng=4)
+    e = gan.audit(model.sample, train, test, checks=["c2st"], rng=4)
+    assert c.table["pvalue"][0] == d.table["pvalue"][0] == e.table["pvalue"][0]
+    assert c.reject  # 5 steps of training: far from the ring
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    (dict(generated=np.zeros((100, 3))), "`generated` has 3 columns, the real data has 2"),
+    (dict(real_train=np.zeros((100, 1))), "`real_train` has 1 columns"),
+    (dict(generated=np.full((100, 2), np.nan)), r"`generated` contains NaN or infinite values \(a broken generator"),
+    (dict(real_test=np.zeros((10, 2))), "`real_test` has 10 rows; the audit needs at least 20"),
+    (dict(generated=np.zeros((5, 2))), "`generated` has 5 rows"),
+    (dict(checks=["c2st", "fid"]), "`checks` must be one of"),
+    (dict(checks=["inception"]), "'inception' needs a feature map with predict_proba"),
+    (dict(alpha=1.5), "`alpha`"),
+    (dict(generated=np.zeros((100, 2, 2))), "`generated` must be 2-D"),
+])
+def test_bad_inputs_name_the_argument(kwargs, match):
+    rng = np.random.default_rng(9)
+    args = dict(generated=rng.normal(size=(100, 2)), real_train=rng.normal(size=(100, 2)),
+                real_test=rng.normal(size=(100, 2)))
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=match):
+        gan.audit(args.pop("generated"), args.pop("real_train"), args.pop("real_test"), rng=0, **args)
+
+
+def test_a_generator_that_returns_nan_is_named():
+    rng = np.random.default_rng(10)
+    with pytest.raises(ValueError, match="a broken generator"):
+        gan.audit(lambda n, r: np.full((n, 2), np.nan), rng.normal(size=(50, 2)), rng.normal(size=(50, 2)))
+
+
+def test_full_report_on_digits_with_the_feature_map(tmp_path):
+    digits = datasets.get_dataset("digits")
+    rows = digits.rows
+    rng = np.random.default_rng(11)
+    order = rng.permutation(len(rows))
+    train, test = rows[order[:1000]], rows[order[1000:1400]]
+    blurred = np.clip(rows[order[1400:]] + rng.normal(scale=0.5, size=(len(order) - 1400, 64)), -1, 1)
+    report = gan.audit(blurred, train, test, features="digits", dataset="digits", power_reps=4,
+                       critic_steps=50, checks=list(A.CHECKS) + ["inception", "parzen"], rng=5)
+    assert report.reject
+    checks = set(report.table["check"])
+    assert {"frechet", "kid", "precision", "inception score", "parzen log-likelihood", "js lower bound",
+            "n for power 0.8"} <= checks
+    assert not report.table.set_index("check").loc["inception score", "in_verdict"]
+    path = report.to_html(tmp_path / "rep")
+    page = path.read_text()
+    assert page.count("data:image/png;base64,") >= 3 and "reject H0" in page
+    data = json.loads((tmp_path / "rep" / "audit.json").read_text())
+    assert data["reject"] is True and any(row["pvalue"] is None for row in data["checks"])
+    assert (tmp_path / "rep" / "checks.csv").exists()
+
+
+def test_cli_audit(tmp_path, capsys):
+    from gan.cli import main
+
+    train, test = _ring_split(12, n_train=400, n_test=300)
+    np.save(tmp_path / "train.npy", train)
+    np.save(tmp_path / "test.npy", test)
+    np.save(tmp_path / "gen.npy", _drop_first_mode(300, np.random.default_rng(13)))
+    code = main(["audit", str(tmp_path / "gen.npy"), "--real-train", str(tmp_path / "train.npy"),
+                 "--real-test", str(tmp_path / "test.npy"), "--checks", "c2st,features,copying",
+                 "--out", str(tmp_path / "out"), "--seed", "0"])
+    out = capsys.readouterr().out
+    assert code == 0 and "verdict:" in out and (tmp_path / "out" / "report.html").exists()
+    code = main(["audit", str(tmp_path / "gen.npy"), "--real-train", str(tmp_path / "nope.npy"),
+                 "--real-test", str(tmp_path / "test.npy")])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "nope.npy" in err
