@@ -289,3 +289,31 @@ def test_mixture_density_is_a_distribution():
     np.testing.assert_allclose(mix.cdf(0.5) + mix.sf(0.5), 1.0)
     x = datasets.mixture_1d().sample(20000, rng=0)[:, 0]
     assert abs((x < 0).mean() - 0.7) < 0.015
+
+
+def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_path, monkeypatch):
+    import sys
+
+    train_module = sys.modules["gan.train"]  # gan.train is also the function
+
+    plain = gan.train("ring", steps=12, monitor_every=4, rng=1)
+    full = gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1)
+    assert full.config["lr_decay"] == "linear"
+    assert any(not torch.equal(p, q) for p, q in zip(_weights(plain), _weights(full)))
+    real_monitor = train_module._monitor
+
+    def crash_at_12(*args):
+        if args[8] == 12:  # the step argument: the last checkpoint is step 8's
+            raise KeyboardInterrupt
+        return real_monitor(*args)
+
+    monkeypatch.setattr(train_module, "_monitor", crash_at_12)
+    with pytest.raises(KeyboardInterrupt):
+        gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1, out=tmp_path)
+    monkeypatch.undo()
+    resumed = gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1, out=tmp_path,
+                        resume=tmp_path / "checkpoint.pt")
+    for p, q in zip(_weights(full), _weights(resumed)):
+        assert torch.equal(p, q)
+    with pytest.raises(ValueError, match="`lr_decay` must be one of"):
+        gan.train("ring", steps=2, lr_decay="cosine")
