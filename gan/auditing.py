@@ -250,9 +250,7 @@ class AuditReport:
 
     def to_html(self, out) -> Path:
         """Write ``report.html`` (figures embedded), ``audit.json`` and ``checks.csv`` into the folder `out`."""
-        import matplotlib.pyplot as plt
-
-        from twosample.report import png_base64
+        from twosample.report import figure_html, html_page
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
@@ -260,14 +258,8 @@ class AuditReport:
         self.to_json(out / "audit.json")
         body = [f"<h1>Generator audit</h1><p><b>{html.escape(self.verdict)}</b> (alpha = {self.alpha})</p>",
                 self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")]
-        for caption, fig in self.figures():
-            body.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{png_base64(fig)}">'
-                        f"<figcaption>{html.escape(caption)}</figcaption></figure>")
-            plt.close(fig)
-        page = ("<!doctype html><html><head><meta charset='utf-8'><title>Generator audit</title>"
-                "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
-                "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"
-                "img{max-width:100%}</style></head><body>" + "\n".join(body) + "</body></html>")
+        body += [figure_html(caption, fig) for caption, fig in self.figures()]
+        page = html_page("Generator audit", body)
         path = out / "report.html"
         path.write_text(page, encoding="utf-8")
         return path
