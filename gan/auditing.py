@@ -435,6 +435,8 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
         gen_eval = gen
     if features == "digits":
         features = digits_features()
+    elif features is not None and not callable(features):
+        raise ValueError(f"`features` must be None, 'digits' or a callable mapping rows to features; got {features!r}.")
     feat = features if callable(features) else (lambda a: a)
     if dataset is not None:
         dataset = get_dataset(dataset)

@@ -172,6 +172,7 @@ def test_array_npy_callable_model_and_checkpoint_inputs(tmp_path):
     (dict(checks=["c2st", "fid"]), "`checks` must be one of"),
     (dict(checks=["inception"]), "'inception' needs a feature map with predict_proba"),
     (dict(alpha=1.5), "`alpha`"),
+    (dict(features="inception-v3"), "`features` must be None, 'digits' or a callable"),
     (dict(generated=np.zeros((100, 2, 2))), "`generated` must be 2-D"),
 ])
 def test_bad_inputs_name_the_argument(kwargs, match):
