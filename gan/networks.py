@@ -121,10 +121,15 @@ def conv_generator(z_dim: int, *, channels: int = 64, rng=None, device="cpu"):
     return build(config, rng=rng, device=device)
 
 
-def conv_critic(*, out_dim: int = 1, channels: int = 64, spectral_norm: bool = False, rng=None, device="cpu"):
-    """Convolutional critic for 8x8 images (rows of 64 pixels): 8x8 -> 4x4 x C -> 2x2 x 2C -> out_dim."""
+def conv_critic(*, out_dim: int = 1, channels: int = 64, in_channels: int = 1, spectral_norm: bool = False,
+                rng=None, device="cpu"):
+    """Convolutional critic for 8x8 images (rows of 64 pixels): 8x8 -> 4x4 x C -> 2x2 x 2C -> out_dim.
+
+    ``in_channels > 1`` reads rows of ``64 * in_channels`` pixels as that many stacked images
+    (a packed critic, see :func:`gan.train`'s ``pack``).
+    """
     config = dict(kind="conv_critic", out_dim=check_int(out_dim, "out_dim"), channels=check_int(channels, "channels"),
-                  spectral_norm=bool(spectral_norm))
+                  in_channels=check_int(in_channels, "in_channels"), spectral_norm=bool(spectral_norm))
     return build(config, rng=rng, device=device)
 
 
@@ -150,13 +155,13 @@ def build(config: dict, *, rng=None, device="cpu"):
             )
             net = Network(config, body)
         elif kind == "conv_critic":
-            c, sn = config["channels"], config["spectral_norm"]
+            c, sn, k = config["channels"], config["spectral_norm"], config.get("in_channels", 1)
             body = nn.Sequential(
-                _maybe_sn(nn.Conv2d(1, c, 3, stride=2, padding=1), sn), nn.LeakyReLU(0.2),
+                _maybe_sn(nn.Conv2d(k, c, 3, stride=2, padding=1), sn), nn.LeakyReLU(0.2),
                 _maybe_sn(nn.Conv2d(c, 2 * c, 3, stride=2, padding=1), sn), nn.LeakyReLU(0.2),
                 nn.Flatten(), _maybe_sn(nn.Linear(2 * c * 4, config.get("out_dim", 1)), sn),
             )
-            net = Network(config, body, in_shape=(1, 8, 8))
+            net = Network(config, body, in_shape=(k, 8, 8))
         else:
             raise ValueError(f"unknown network kind {kind!r} in the config.")
     return net.to(device)

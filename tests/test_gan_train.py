@@ -227,8 +227,10 @@ def test_monitor_reports_the_critic_as_a_test():
     assert set(rows["reject"]) <= {0.0, 1.0}
 
 
-def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data():
-    # Level of the monitor's test: a critic scored on held-out real vs rows of the same law.
+@pytest.mark.parametrize("pack", [1, 2])
+def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data(pack):
+    # Level of the monitor's test: a critic scored on held-out real vs rows of the same law
+    # (pack = 2: a packed critic on pairs of rows).
     from gan.train import _monitor
 
     class Identity(torch.nn.Module):  # "generator" that returns data-law rows from the latent
@@ -237,13 +239,13 @@ def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data():
         def forward(self, z):
             return z * 0.7071 + 0.0
 
-    critic = networks.mlp_critic(2, rng=0)
+    critic = networks.mlp_critic(2 * pack, rng=0)
     obj = objectives.get_objective("js")
     rng = np.random.default_rng(0)
     pvalues = []
     for step in range(200):
         held_out = rng.normal(0, 0.7071, size=(100, 2))
-        pvalues.append(_monitor(Identity(), critic, obj, held_out, 2, 100, 0.05, 0, step, "cpu")["pvalue"])
+        pvalues.append(_monitor(Identity(), critic, obj, held_out, 2, 100, pack, 0.05, 0, step, "cpu")["pvalue"])
     rejections = int(np.sum(np.array(pvalues) <= 0.05))
     assert rejections <= 19  # 99% binomial upper end for 200 reps at 0.05 is 19
 
@@ -276,6 +278,9 @@ def test_cli_train_and_sample(tmp_path, capsys):
     assert gan_main(["train", "--data", "nope", "--steps", "5", "--out", str(run)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "`data`" in err[0]
+    assert gan_main(["train", "--objective", "mmd", "--pack", "2", "--steps", "5", "--out", str(run)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "`pack`" in err[0]
     assert gan_main(["sample", str(tmp_path / "missing.pt"), "--out", str(tmp_path / "s.npy")]) == 2
 
 
@@ -303,7 +308,7 @@ def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_p
     real_monitor = train_module._monitor
 
     def crash_at_12(*args):
-        if args[8] == 12:  # the step argument: the last checkpoint is step 8's
+        if args[9] == 12:  # the step argument: the last checkpoint is step 8's
             raise KeyboardInterrupt
         return real_monitor(*args)
 
@@ -317,3 +322,31 @@ def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_p
         assert torch.equal(p, q)
     with pytest.raises(ValueError, match="`lr_decay` must be one of"):
         gan.train("ring", steps=2, lr_decay="cosine")
+
+
+def test_packing_feeds_the_critic_packs_and_resumes_exactly(tmp_path):
+    model = gan.train("ring", objective="js", steps=12, pack=4, monitor_every=4, rng=1, out=tmp_path / "full")
+    assert model.critic.config["in_dim"] == 8 and model.config["pack"] == 4
+    assert model.sample(7, rng=0).shape == (7, 2)  # the generator still makes single rows
+    rows = model.history.dropna(subset=["pvalue"])
+    assert rows["pvalue"].between(0, 1).all() and rows["heldout_accuracy"].between(0, 1).all()
+    plain = gan.train("ring", objective="js", steps=12, monitor_every=4, rng=1)
+    assert any(not torch.equal(p, q) for p, q in zip(_weights(plain), _weights(model)))
+    gan.train("ring", objective="js", steps=8, pack=4, monitor_every=4, rng=1, out=tmp_path / "part")
+    resumed = gan.train("ring", objective="js", steps=12, pack=4, monitor_every=4, rng=1, out=tmp_path / "part",
+                        resume=tmp_path / "part" / "checkpoint.pt")
+    for p, q in zip(_weights(model), _weights(resumed)):
+        assert torch.equal(p, q)
+    assert gan.load(tmp_path / "full" / "checkpoint.pt").critic.config["in_dim"] == 8
+    with pytest.raises(ValueError, match="trained with pack=4"):
+        gan.train("ring", objective="js", steps=12, pack=2, rng=1, resume=tmp_path / "part" / "checkpoint.pt")
+    digits = gan.train("digits", objective="js", steps=2, pack=2, z_dim=8, rng=0)
+    assert digits.critic.config["in_channels"] == 2
+
+
+@pytest.mark.parametrize("bad, match", [({"objective": "mmd", "pack": 2}, "`pack` applies to objectives with a critic"),
+                                        ({"pack": 0}, "`pack`"),
+                                        ({"pack": 20, "n_monitor": 100}, "`n_monitor`")])
+def test_bad_packing_names_the_argument(bad, match):
+    with pytest.raises(ValueError, match=match):
+        gan.train("ring", **{"steps": 2, **bad})
