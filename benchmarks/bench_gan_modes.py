@@ -44,6 +44,7 @@ def main():
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--pack", type=int, default=1, help="PacGAN packing of the critic's input (gan.train's pack)")
+    parser.add_argument("--standardize", action="store_true", help="networks on standardised rows (gan.train's)")
     parser.add_argument("--objectives", default=",".join(OBJECTIVES))
     parser.add_argument("--data", default="ring,grid")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "gan_modes.csv"))
@@ -59,7 +60,8 @@ def main():
                 start = time.process_time()
                 try:
                     model = gan.train(ds, objective=objective, steps=args.steps, batch_size=args.batch_size,
-                                      lr_decay=args.lr_decay, pack=args.pack, rng=seed)
+                                      lr_decay=args.lr_decay, pack=args.pack,
+                                      standardize=args.standardize, rng=seed)
                     score = metrics.mode_coverage(model.sample(2500, rng=10_000 + seed), ds.modes, ds.mode_std)
                     row = {"objective": objective, "data": data, "seed": seed, "modes": score.modes_captured,
                            "high_quality": 100 * score.high_quality, "reverse_kl": score.reverse_kl,
@@ -69,12 +71,12 @@ def main():
                            "high_quality": float("nan"), "reverse_kl": float("nan"), "final_pvalue": float("nan"),
                            "diverged": True, "error": str(exc)}
                 row.update(steps=args.steps, batch_size=args.batch_size, lr_decay=args.lr_decay, pack=args.pack,
-                           cpu_seconds=time.process_time() - start)
+                           standardize=args.standardize, cpu_seconds=time.process_time() - start)
                 rows.append(row)
                 pd.DataFrame([row]).to_csv(out, mode="a", header=not out.exists(), index=False)
                 print(row, flush=True)
     df = pd.DataFrame(rows)
-    summary = df.groupby(["data", "objective", "pack"], sort=False).agg(
+    summary = df.groupby(["data", "objective", "pack", "standardize"], sort=False).agg(
         runs=("seed", "size"), modes=("modes", "mean"), high_quality=("high_quality", "mean"),
         reverse_kl=("reverse_kl", "mean"), cpu_seconds=("cpu_seconds", "mean")).reset_index()
     print(show(pd.concat([summary, pd.DataFrame(PUBLISHED)], ignore_index=True)))

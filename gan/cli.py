@@ -42,6 +42,7 @@ def _build_parser():
     tr.add_argument("--z-dim", type=int, default=2)
     tr.add_argument("--lr-decay", default="none", help="none or linear (to 0 at the last step)")
     tr.add_argument("--pack", type=int, default=1, help="PacGAN packing: rows per critic input (default 1)")
+    tr.add_argument("--standardize", action="store_true", help="MLP networks on standardised rows")
     tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
     tr.add_argument("--seed", type=int, default=None)
     tr.add_argument("--device", default="cpu")
@@ -75,7 +76,8 @@ def _train(args):
 
     model = train(args.data, objective=args.objective, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
                   critic_steps=args.critic_steps, z_dim=args.z_dim, generator_loss=args.generator_loss,
-                  lr_decay=args.lr_decay, pack=args.pack, rng=args.seed, device=args.device, out=args.out, resume=args.resume)
+                  lr_decay=args.lr_decay, pack=args.pack, standardize=args.standardize,
+                  rng=args.seed, device=args.device, out=args.out, resume=args.resume)
     out = Path(args.out)
     for name, fig in (("losses.png", plot_losses(model.history)),
                       ("samples.png", plot_samples(model)),

@@ -61,6 +61,40 @@ def _mlp_layers(widths, activation, spectral_norm, output):
     return nn.Sequential(*layers)
 
 
+def _affine(shift, scale, *, inverse: bool):
+    """Fixed (non-trainable) per-feature map ``x * scale + shift``, or ``(x - shift) / scale`` if `inverse`.
+
+    The constants are buffers, so they follow the module to its device and into its state dict.
+    """
+    import torch
+    from torch import nn
+
+    class Affine(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("shift", torch.tensor(shift, dtype=torch.float32))
+            self.register_buffer("scale", torch.tensor(scale, dtype=torch.float32))
+
+        def forward(self, x):
+            return (x - self.shift) / self.scale if inverse else x * self.scale + self.shift
+
+        def extra_repr(self):
+            return "inverse" if inverse else ""
+
+    return Affine()
+
+
+def _check_affine(shift, scale, size, name):
+    """Validated (shift, scale) lists of length `size`, or (None, None)."""
+    if shift is None and scale is None:
+        return None, None
+    shift = np.broadcast_to(np.asarray(0.0 if shift is None else shift, float), (size,))
+    scale = np.broadcast_to(np.asarray(1.0 if scale is None else scale, float), (size,))
+    if not (np.isfinite(shift).all() and np.isfinite(scale).all() and (scale > 0).all()):
+        raise ValueError(f"`{name}`: shift must be finite and scale positive, one value or {size} values.")
+    return shift.tolist(), scale.tolist()
+
+
 def _net_class():
     from torch import nn
 
@@ -92,26 +126,34 @@ def _check_common(hidden, depth, activation):
 
 
 def mlp_generator(z_dim: int, out_dim: int, *, hidden: int = 128, depth: int = 3, activation: str = "relu",
-                  output: str = "none", rng=None, device="cpu"):
-    """MLP ``z -> hidden x depth -> out_dim`` with an optional tanh output (for data in [-1, 1])."""
+                  output: str = "none", shift=None, scale=None, rng=None, device="cpu"):
+    """MLP ``z -> hidden x depth -> out_dim`` with an optional tanh output (for data in [-1, 1]).
+
+    `shift` and `scale` (one value or `out_dim` values) map the network's output to
+    ``out * scale + shift``: the network works on standardised rows and returns rows on the
+    data's scale.
+    """
     z_dim, out_dim = check_int(z_dim, "z_dim"), check_int(out_dim, "out_dim")
     hidden, depth, activation = _check_common(hidden, depth, activation)
     output = check_choice(output, "output", _OUTPUTS)
+    shift, scale = _check_affine(shift, scale, out_dim, "shift/scale")
     config = dict(kind="mlp_generator", z_dim=z_dim, out_dim=out_dim, hidden=hidden, depth=depth,
-                  activation=activation, output=output)
+                  activation=activation, output=output, shift=shift, scale=scale)
     return build(config, rng=rng, device=device)
 
 
 def mlp_critic(in_dim: int, *, out_dim: int = 1, hidden: int = 128, depth: int = 3, activation: str = "leaky_relu",
-               spectral_norm: bool = False, rng=None, device="cpu"):
+               spectral_norm: bool = False, shift=None, scale=None, rng=None, device="cpu"):
     """MLP ``x -> hidden x depth -> out_dim``: the raw critic output v (no output activation).
 
-    ``out_dim > 1`` makes a feature map (the MMD critic).
+    ``out_dim > 1`` makes a feature map (the MMD critic). `shift` and `scale` (one value or
+    `in_dim` values) standardise the input first: the network reads ``(x - shift) / scale``.
     """
     in_dim, out_dim = check_int(in_dim, "in_dim"), check_int(out_dim, "out_dim")
     hidden, depth, activation = _check_common(hidden, depth, activation)
+    shift, scale = _check_affine(shift, scale, in_dim, "shift/scale")
     config = dict(kind="mlp_critic", in_dim=in_dim, out_dim=out_dim, hidden=hidden, depth=depth,
-                  activation=activation, spectral_norm=bool(spectral_norm))
+                  activation=activation, spectral_norm=bool(spectral_norm), shift=shift, scale=scale)
     return build(config, rng=rng, device=device)
 
 
@@ -142,10 +184,16 @@ def build(config: dict, *, rng=None, device="cpu"):
     with seeded(rng if rng is not None else np.random.default_rng(0)):
         if kind == "mlp_generator":
             widths = [config["z_dim"]] + [config["hidden"]] * config["depth"] + [config["out_dim"]]
-            net = Network(config, _mlp_layers(widths, config["activation"], False, config["output"]))
+            body = _mlp_layers(widths, config["activation"], False, config["output"])
+            if config.get("scale") is not None:
+                body.append(_affine(config["shift"], config["scale"], inverse=False))
+            net = Network(config, body)
         elif kind == "mlp_critic":
             widths = [config["in_dim"]] + [config["hidden"]] * config["depth"] + [config.get("out_dim", 1)]
-            net = Network(config, _mlp_layers(widths, config["activation"], config["spectral_norm"], "none"))
+            body = _mlp_layers(widths, config["activation"], config["spectral_norm"], "none")
+            if config.get("scale") is not None:
+                body.insert(0, _affine(config["shift"], config["scale"], inverse=True))
+            net = Network(config, body)
         elif kind == "conv_generator":
             c = config["channels"]
             body = nn.Sequential(

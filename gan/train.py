@@ -128,7 +128,8 @@ class GAN:
 
 # --- configuration -------------------------------------------------------------------------
 
-def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, pack, rng, device, conv, g_opts, c_opts):
+def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, pack, moments, rng, device, conv,
+                  g_opts, c_opts):
     image = dataset.image_shape == (8, 8) and conv
     g_rng, c_rng = rng.spawn(2)
     if image:
@@ -138,10 +139,14 @@ def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, pack, 
                   if obj.critic else None)
         return gen, critic
     output = "tanh" if dataset.image_shape is not None else "none"
-    gen = networks.mlp_generator(z_dim, dataset.dim, **{"hidden": hidden, "depth": depth, "output": output, **g_opts},
+    mean, sd = moments if moments is not None else (None, None)
+    gen = networks.mlp_generator(z_dim, dataset.dim, **{"hidden": hidden, "depth": depth, "output": output,
+                                                        "shift": mean, "scale": sd, **g_opts},
                                  rng=g_rng, device=device)
+    packed = (None, None) if moments is None else (np.tile(mean, pack), np.tile(sd, pack))
     critic = (networks.mlp_critic(dataset.dim * pack, **{"out_dim": obj.features, "hidden": hidden, "depth": depth,
-                                                  "spectral_norm": obj.spectral_norm, **c_opts},
+                                                         "spectral_norm": obj.spectral_norm, "shift": packed[0],
+                                                         "scale": packed[1], **c_opts},
                                   rng=c_rng, device=device)
               if obj.critic else None)
     return gen, critic
@@ -278,7 +283,8 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
           generator_options: dict | None = None, critic_options: dict | None = None,
           n_train: int = 100_000, monitor_every: int | None = None, n_monitor: int = 500, alpha: float = 0.05,
           log_every: int | None = None, checkpoint_every: int | None = None, out=None, resume=None,
-          lr_decay: str = "none", pack: int = 1, rng=None, device="cpu", progress=None) -> GAN:
+          lr_decay: str = "none", pack: int = 1, standardize: bool = False, rng=None, device="cpu",
+          progress=None) -> GAN:
     r"""Train a GAN on `data` under `objective`; watch the critic as a two-sample test.
 
     Parameters
@@ -340,6 +346,12 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
         laws :math:`p^{m}` and :math:`q^{m}`, whose divergence grows with
         :math:`m` where the generator misses mass (mode collapse). Objectives
         with a critic only; the monitor packs the held-out rows the same way.
+    standardize : bool, default False
+        Let the MLP networks work on standardised rows: the critic reads
+        ``(x - mean) / sd`` and the generator's output is mapped back by
+        ``out * sd + mean`` (per feature, from the training rows; fixed
+        buffers saved with the weights). Default initialisations suit data of
+        unit scale; the grid's modes span [-4, 4] (sd 2.8).
     rng : None, int, SeedSequence or Generator
     device : str or torch.device, default "cpu"
     progress : bool, optional
@@ -375,6 +387,8 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     pack = check_int(pack, "pack")
     if pack > 1 and not obj.critic:
         raise ValueError(f"`pack` applies to objectives with a critic; {obj.name!r} has none (use pack=1).")
+    if standardize and dataset.image_shape == (8, 8) and conv:
+        raise ValueError("`standardize` is for the MLP networks; the 8x8 conv pair works on pixels in [-1, 1].")
     if n_monitor < 10 * pack:
         raise ValueError(f"`n_monitor` ({n_monitor}) must be at least 10 * `pack` ({10 * pack}).")
     critic_steps = obj.critic_steps if critic_steps is None else check_int(critic_steps, "critic_steps")
@@ -393,6 +407,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
                   hidden=hidden, depth=depth, conv=bool(conv), generator_options=dict(generator_options or {}),
                   critic_options=dict(critic_options or {}), n_train=n_train, monitor_every=monitor_every,
                   n_monitor=n_monitor, alpha=alpha, log_every=log_every, lr_decay=lr_decay, pack=pack,
+                  standardize=bool(standardize),
                   data_seed=int(generator.integers(2**63 - 1)), monitor_seed=int(generator.integers(2**63 - 1)))
     net_rng = np.random.default_rng(generator.integers(2**63 - 1))
     torch_rng = torch_generator(generator)
@@ -404,7 +419,8 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
             raise ValueError(f"`resume`: {str(resume)!r} holds no optimiser state (saved by GAN.save, not train).")
         old = state["config"]
         for key in ("objective", "generator_loss", "data", "dim", "critic_steps", "batch_size", "z_dim",
-                    "hidden", "depth", "generator_options", "critic_options", "n_train", "lr_decay", "pack"):
+                    "hidden", "depth", "generator_options", "critic_options", "n_train", "lr_decay", "pack",
+                    "standardize"):
             if key in old and old[key] != config[key]:
                 raise ValueError(f"`resume`: the checkpoint was trained with {key}={old[key]!r}, "
                                  f"this call has {config[key]!r}.")
@@ -413,7 +429,11 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
 
     train_rows, held_out = _training_rows(dataset, config["n_train"], n_monitor, config["data_seed"])
     train_t = torch.as_tensor(train_rows, dtype=torch.float32)
-    gen_net, critic = _networks_for(dataset, obj, z_dim, hidden, depth, pack, net_rng, device, conv,
+    moments = None
+    if config.get("standardize"):
+        sd = train_rows.std(axis=0)
+        moments = (train_rows.mean(axis=0), np.where(sd > 0, sd, 1.0))
+    gen_net, critic = _networks_for(dataset, obj, z_dim, hidden, depth, pack, moments, net_rng, device, conv,
                                     config["generator_options"], config["critic_options"])
     opt_g = _optimizer(gen_net.parameters(), obj, config["lr"], config["betas"])
     opt_c = _optimizer(critic.parameters(), obj, config["lr"], config["betas"]) if critic is not None else None

@@ -350,3 +350,32 @@ def test_packing_feeds_the_critic_packs_and_resumes_exactly(tmp_path):
 def test_bad_packing_names_the_argument(bad, match):
     with pytest.raises(ValueError, match=match):
         gan.train("ring", **{"steps": 2, **bad})
+
+
+def test_standardize_puts_the_networks_on_unit_scale_and_round_trips(tmp_path):
+    grid = datasets.get_dataset("grid")
+    model = gan.train(grid, objective="js", steps=6, standardize=True, monitor_every=3, rng=2, out=tmp_path)
+    rows = grid.sample(100_000, np.random.default_rng(model.config["data_seed"]))
+    gen, critic = model.generator.config, model.critic.config
+    np.testing.assert_allclose(gen["scale"], rows.std(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(critic["shift"], rows.mean(axis=0), rtol=1e-12)
+    assert 2.7 < min(gen["scale"]) < 2.95  # the grid's sd per coordinate is about sqrt(8)
+    # The generator's output is the body's output mapped back to the data's scale ...
+    z = torch.randn(5, 2, generator=torch.Generator().manual_seed(0))
+    body = torch.nn.Sequential(*list(model.generator.body)[:-1])
+    with torch.no_grad():
+        expected = body(z) * torch.tensor(gen["scale"], dtype=torch.float32) + torch.tensor(gen["shift"], dtype=torch.float32)
+        torch.testing.assert_close(model.generator(z), expected)
+        # ... and the critic reads standardised rows.
+        x = torch.as_tensor(rows[:5], dtype=torch.float32)
+        inner = torch.nn.Sequential(*list(model.critic.body)[1:])
+        std = (x - torch.tensor(critic["shift"], dtype=torch.float32)) / torch.tensor(critic["scale"], dtype=torch.float32)
+        torch.testing.assert_close(model.critic(x), inner(std))
+    loaded = gan.load(tmp_path / "checkpoint.pt")
+    np.testing.assert_array_equal(loaded.sample(20, rng=1), model.sample(20, rng=1))
+    with pytest.raises(ValueError, match="trained with standardize=True"):
+        gan.train(grid, objective="js", steps=8, rng=2, resume=tmp_path / "checkpoint.pt")
+    with pytest.raises(ValueError, match="`standardize` is for the MLP networks"):
+        gan.train("digits", steps=2, standardize=True)
+    with pytest.raises(ValueError, match="`shift/scale`"):
+        networks.mlp_generator(2, 2, scale=[1.0, 0.0])
