@@ -84,6 +84,30 @@ def _affine(shift, scale, *, inverse: bool):
     return Affine()
 
 
+def _soft_cap(cap):
+    """``v -> cap - softplus(cap - v)``: the identity well below `cap`, never above it."""
+    from torch import nn
+    from torch.nn import functional as F
+
+    class SoftCap(nn.Module):
+        def forward(self, v):
+            return cap - F.softplus(cap - v)
+
+        def extra_repr(self):
+            return f"cap={cap}"
+
+    return SoftCap()
+
+
+def _check_cap(cap):
+    if cap is None:
+        return None
+    cap = float(cap)
+    if not np.isfinite(cap):
+        raise ValueError(f"`cap` must be a finite number or None, got {cap!r}.")
+    return cap
+
+
 def _check_affine(shift, scale, size, name):
     """Validated (shift, scale) lists of length `size`, or (None, None)."""
     if shift is None and scale is None:
@@ -143,17 +167,19 @@ def mlp_generator(z_dim: int, out_dim: int, *, hidden: int = 128, depth: int = 3
 
 
 def mlp_critic(in_dim: int, *, out_dim: int = 1, hidden: int = 128, depth: int = 3, activation: str = "leaky_relu",
-               spectral_norm: bool = False, shift=None, scale=None, rng=None, device="cpu"):
+               spectral_norm: bool = False, shift=None, scale=None, cap=None, rng=None, device="cpu"):
     """MLP ``x -> hidden x depth -> out_dim``: the raw critic output v (no output activation).
 
     ``out_dim > 1`` makes a feature map (the MMD critic). `shift` and `scale` (one value or
     `in_dim` values) standardise the input first: the network reads ``(x - shift) / scale``.
+    `cap` bounds the output smoothly from above (``cap - softplus(cap - v)``).
     """
     in_dim, out_dim = check_int(in_dim, "in_dim"), check_int(out_dim, "out_dim")
     hidden, depth, activation = _check_common(hidden, depth, activation)
     shift, scale = _check_affine(shift, scale, in_dim, "shift/scale")
     config = dict(kind="mlp_critic", in_dim=in_dim, out_dim=out_dim, hidden=hidden, depth=depth,
-                  activation=activation, spectral_norm=bool(spectral_norm), shift=shift, scale=scale)
+                  activation=activation, spectral_norm=bool(spectral_norm), shift=shift, scale=scale,
+                  cap=_check_cap(cap))
     return build(config, rng=rng, device=device)
 
 
@@ -164,14 +190,15 @@ def conv_generator(z_dim: int, *, channels: int = 64, rng=None, device="cpu"):
 
 
 def conv_critic(*, out_dim: int = 1, channels: int = 64, in_channels: int = 1, spectral_norm: bool = False,
-                rng=None, device="cpu"):
+                cap=None, rng=None, device="cpu"):
     """Convolutional critic for 8x8 images (rows of 64 pixels): 8x8 -> 4x4 x C -> 2x2 x 2C -> out_dim.
 
     ``in_channels > 1`` reads rows of ``64 * in_channels`` pixels as that many stacked images
-    (a packed critic, see :func:`gan.train`'s ``pack``).
+    (a packed critic, see :func:`gan.train`'s ``pack``). `cap` as in :func:`mlp_critic`.
     """
     config = dict(kind="conv_critic", out_dim=check_int(out_dim, "out_dim"), channels=check_int(channels, "channels"),
-                  in_channels=check_int(in_channels, "in_channels"), spectral_norm=bool(spectral_norm))
+                  in_channels=check_int(in_channels, "in_channels"), spectral_norm=bool(spectral_norm),
+                  cap=_check_cap(cap))
     return build(config, rng=rng, device=device)
 
 
@@ -193,6 +220,8 @@ def build(config: dict, *, rng=None, device="cpu"):
             body = _mlp_layers(widths, config["activation"], config["spectral_norm"], "none")
             if config.get("scale") is not None:
                 body.insert(0, _affine(config["shift"], config["scale"], inverse=True))
+            if config.get("cap") is not None:
+                body.append(_soft_cap(config["cap"]))
             net = Network(config, body)
         elif kind == "conv_generator":
             c = config["channels"]
@@ -209,6 +238,8 @@ def build(config: dict, *, rng=None, device="cpu"):
                 _maybe_sn(nn.Conv2d(c, 2 * c, 3, stride=2, padding=1), sn), nn.LeakyReLU(0.2),
                 nn.Flatten(), _maybe_sn(nn.Linear(2 * c * 4, config.get("out_dim", 1)), sn),
             )
+            if config.get("cap") is not None:
+                body.append(_soft_cap(config["cap"]))
             net = Network(config, body, in_shape=(k, 8, 8))
         else:
             raise ValueError(f"unknown network kind {kind!r} in the config.")

@@ -135,7 +135,7 @@ def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, pack, 
     if image:
         gen = networks.conv_generator(z_dim, rng=g_rng, device=device)
         critic = (networks.conv_critic(out_dim=obj.features, in_channels=pack, spectral_norm=obj.spectral_norm,
-                                       rng=c_rng, device=device)
+                                       cap=obj.critic_cap, rng=c_rng, device=device)
                   if obj.critic else None)
         return gen, critic
     output = "tanh" if dataset.image_shape is not None else "none"
@@ -146,7 +146,7 @@ def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, pack, 
     packed = (None, None) if moments is None else (np.tile(mean, pack), np.tile(sd, pack))
     critic = (networks.mlp_critic(dataset.dim * pack, **{"out_dim": obj.features, "hidden": hidden, "depth": depth,
                                                          "spectral_norm": obj.spectral_norm, "shift": packed[0],
-                                                         "scale": packed[1], **c_opts},
+                                                         "scale": packed[1], "cap": obj.critic_cap, **c_opts},
                                   rng=c_rng, device=device)
               if obj.critic else None)
     return gen, critic
