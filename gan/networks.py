@@ -112,8 +112,11 @@ def _check_affine(shift, scale, size, name):
     """Validated (shift, scale) lists of length `size`, or (None, None)."""
     if shift is None and scale is None:
         return None, None
-    shift = np.broadcast_to(np.asarray(0.0 if shift is None else shift, float), (size,))
-    scale = np.broadcast_to(np.asarray(1.0 if scale is None else scale, float), (size,))
+    try:
+        shift = np.broadcast_to(np.asarray(0.0 if shift is None else shift, float), (size,))
+        scale = np.broadcast_to(np.asarray(1.0 if scale is None else scale, float), (size,))
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}`: give one number or {size} numbers each.") from None
     if not (np.isfinite(shift).all() and np.isfinite(scale).all() and (scale > 0).all()):
         raise ValueError(f"`{name}`: shift must be finite and scale positive, one value or {size} values.")
     return shift.tolist(), scale.tolist()

@@ -377,5 +377,7 @@ def test_standardize_puts_the_networks_on_unit_scale_and_round_trips(tmp_path):
         gan.train(grid, objective="js", steps=8, rng=2, resume=tmp_path / "checkpoint.pt")
     with pytest.raises(ValueError, match="`standardize` is for the MLP networks"):
         gan.train("digits", steps=2, standardize=True)
-    with pytest.raises(ValueError, match="`shift/scale`"):
+    with pytest.raises(ValueError, match="`shift/scale`: shift must be finite and scale positive"):
         networks.mlp_generator(2, 2, scale=[1.0, 0.0])
+    with pytest.raises(ValueError, match="`shift/scale`: give one number or 2 numbers"):
+        networks.mlp_critic(2, shift=[0.0, 1.0, 2.0])
