@@ -32,6 +32,7 @@ import dataclasses
 import json
 import math
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -180,8 +181,20 @@ def _pack(rows, pack: int):
     return rows.reshape(len(rows) // pack, -1)
 
 
-def _monitor(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, pack, alpha, seed, step, device):
-    """The current critic as a two-sample test on held-out real vs fresh generated rows (packed as trained)."""
+def _monitor(*args):
+    """The current critic as a two-sample test on held-out real vs fresh generated rows (packed as trained).
+
+    A saturated critic (the same score everywhere, e.g. at a capped output) makes the
+    test's pooled sample constant: the row then says p = 1 (AUC 1/2), which is the
+    report; the core's DegenerateDataWarning about constant samples is not repeated
+    every monitored step.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ts.DegenerateDataWarning)
+        return _monitor_row(*args)
+
+
+def _monitor_row(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, pack, alpha, seed, step, device):
     import torch
 
     rng = np.random.default_rng([seed, step])
