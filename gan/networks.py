@@ -223,8 +223,6 @@ def build(config: dict, *, rng=None, device="cpu"):
             body = _mlp_layers(widths, config["activation"], config["spectral_norm"], "none")
             if config.get("scale") is not None:
                 body.insert(0, _affine(config["shift"], config["scale"], inverse=True))
-            if config.get("cap") is not None:
-                body.append(_soft_cap(config["cap"]))
             net = Network(config, body)
         elif kind == "conv_generator":
             c = config["channels"]
@@ -241,9 +239,9 @@ def build(config: dict, *, rng=None, device="cpu"):
                 _maybe_sn(nn.Conv2d(c, 2 * c, 3, stride=2, padding=1), sn), nn.LeakyReLU(0.2),
                 nn.Flatten(), _maybe_sn(nn.Linear(2 * c * 4, config.get("out_dim", 1)), sn),
             )
-            if config.get("cap") is not None:
-                body.append(_soft_cap(config["cap"]))
             net = Network(config, body, in_shape=(k, 8, 8))
         else:
             raise ValueError(f"unknown network kind {kind!r} in the config.")
+        if config.get("cap") is not None:  # critics only: a smooth upper bound on the output
+            net.body.append(_soft_cap(config["cap"]))
     return net.to(device)
