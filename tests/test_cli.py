@@ -78,7 +78,7 @@ def test_list(capsys):
     (["test", "{d}/x.npy", "{d}/y.npy", "--n-resamples", "0"], "`n_resamples` must be a positive integer"),
     (["test", "{d}/x.npy", "{d}/y.npy", "--method", "exact"], "--method for energy must be one of"),
     (["test", "{d}/x.npy", "{d}/y.npy", "--alternative", "less"], "--alternative is not available"),
-    (["test", "{d}/x.txt", "{d}/y.npy"], "unsupported file type"),
+    (["test", "{d}/x.xlsx", "{d}/y.npy"], "unsupported file type"),
     (["test", "{d}/x.npy"], "the following arguments are required: y"),
     (["test", "{d}/x.npy", "{d}/y.npy", "--alpha", "high"], "invalid float value"),
 ])

@@ -12,7 +12,7 @@ import twosample as ts
 @pytest.fixture
 def result():
     rng = np.random.default_rng(0)
-    return ts.ks_test(rng.normal(size=30), rng.normal(1, 1, 30), n_resamples=199, rng=0)
+    return ts.ks_test(rng.normal(size=30), rng.normal(1, 1, 30), method="permutation", n_resamples=199, rng=0)
 
 
 def test_fields(result):

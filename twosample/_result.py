@@ -4,11 +4,42 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from typing import Any
 
 import numpy as np
 
-__all__ = ["TestResult"]
+__all__ = ["TestResult", "jsonable"]
+
+
+def jsonable(value, *, arrays: bool = True):
+    """`value` as strict-JSON Python data: NaN and infinities become None, arrays lists, objects their name.
+
+    Dicts, lists and tuples are converted item by item; NumPy scalars become
+    Python numbers; a dataclass becomes ``{"type": name, field: value...}``;
+    any other object (a fitted classifier, a torch module) its type's name.
+    With ``arrays=False`` NumPy arrays are left out (None). The output passes
+    ``json.dumps(..., allow_nan=False)``.
+    """
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (numbers.Integral, np.integer)):
+        return int(value)
+    if isinstance(value, (numbers.Real, np.floating)):
+        value = float(value)
+        return value if math.isfinite(value) else None
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist()) if arrays else None
+    if isinstance(value, dict):
+        return {str(k): jsonable(v, arrays=arrays) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v, arrays=arrays) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        return {"type": type(value).__name__, **jsonable(fields, arrays=arrays)}
+    return type(value).__name__
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -50,6 +81,12 @@ class TestResult:
         Number of null statistics computed (0 for analytic nulls).
     test : str
         Name of the test that produced the result.
+    seed : int or None
+        The integer seed that repeats this run: the ``rng`` passed, or, when
+        ``rng`` was None, the seed drawn from fresh entropy. None when a
+        Generator or SeedSequence was passed (its state is the caller's).
+
+    Unpacks like SciPy's results: ``statistic, pvalue = res``.
 
     Examples
     --------
@@ -61,6 +98,7 @@ class TestResult:
     True
     >>> sorted(res.to_dict())[:3]
     ['alpha', 'alternative', 'method']
+    >>> statistic, pvalue = res
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -77,31 +115,43 @@ class TestResult:
     n_y: int
     n_resamples: int
     test: str = ""
+    seed: int | None = None
 
-    def to_dict(self, *, include_null: bool = False) -> dict[str, Any]:
-        """Plain-Python dictionary (JSON serialisable).
+    def __iter__(self):
+        """``statistic, pvalue = res``, as with SciPy's results."""
+        return iter((self.statistic, self.pvalue))
+
+    def __len__(self) -> int:
+        return 2
+
+    def __getitem__(self, index):
+        return (self.statistic, self.pvalue)[index]
+
+    def to_dict(self, *, include_null: bool = False, include_arrays: bool = False) -> dict[str, Any]:
+        """Strict-JSON dictionary: ``json.dumps(res.to_dict(), allow_nan=False)`` always works.
+
+        NaN and infinite numbers become None; a two-sided threshold a list;
+        fitted objects (a classifier, a network) their type's name; kernels
+        their parameters. Subclasses' extra fields are included.
 
         Parameters
         ----------
         include_null : bool, default False
             Include the null distribution as a list (it can be long).
+        include_arrays : bool, default False
+            Include the other arrays of a subclass (held-out scores and rows,
+            training history) as lists; by default they are left out.
         """
         out: dict[str, Any] = {}
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             if field.name == "null_distribution":
-                if not include_null:
-                    continue
-                value = None if value is None else value.tolist()
-            elif field.name == "threshold" and isinstance(value, tuple):
-                value = [float(v) for v in value]
-            elif isinstance(value, (np.floating, float)):
-                value = float(value)
-            elif isinstance(value, (np.integer,)):
-                value = int(value)
-            elif isinstance(value, np.bool_):
-                value = bool(value)
-            out[field.name] = value
+                if include_null:
+                    out[field.name] = jsonable(value)
+            elif isinstance(value, np.ndarray) and not include_arrays:
+                continue
+            else:
+                out[field.name] = jsonable(value)
         return out
 
     def _threshold_text(self) -> str:

@@ -6,6 +6,7 @@ so bad input never surfaces as a traceback from deep inside NumPy.
 
 from __future__ import annotations
 
+import math
 import numbers
 import warnings
 
@@ -18,10 +19,15 @@ __all__ = [
     "check_batch",
     "check_choice",
     "check_int",
+    "check_n_jobs",
     "check_n_resamples",
     "check_rng",
     "check_sample",
+    "canonical_order",
     "check_samples",
+    "match_columns",
+    "seeded_rng",
+    "scale_exponent",
     "warn_if_constant",
 ]
 
@@ -40,7 +46,9 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
     """
     if x is None:
         raise TypeError(f"`{name}` is required, got None.")
-    if hasattr(x, "to_numpy"):  # pandas Series / DataFrame
+    if type(x).__module__.startswith("torch"):  # a tensor, perhaps on a GPU or requiring grad
+        x = x.detach().cpu().numpy()
+    elif hasattr(x, "to_numpy"):  # pandas Series / DataFrame: the values, never the index
         x = x.to_numpy()
     try:
         arr = np.asarray(x)
@@ -78,8 +86,36 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
     return arr
 
 
+def match_columns(x, y):
+    """`y` with its DataFrame columns in `x`'s order (columns are matched by name, not position).
+
+    Two DataFrames with different column sets are an error naming both lists;
+    anything else is returned unchanged (arrays are matched by position).
+    """
+    if not (_is_dataframe(x) and _is_dataframe(y)):
+        return y
+    cols_x, cols_y = list(x.columns), list(y.columns)
+    if cols_x == cols_y:
+        return y
+    if len(set(cols_x)) != len(cols_x) or len(set(cols_y)) != len(cols_y):
+        raise ValueError("`x` and `y` are DataFrames with duplicated column names; columns are matched by "
+                         "name, so rename them first.")
+    if set(cols_x) != set(cols_y):
+        raise ValueError(f"`x` and `y` are DataFrames with different columns: `x` has {cols_x}, `y` has "
+                         f"{cols_y}; columns are matched by name.")
+    return y[cols_x]
+
+
+def _is_dataframe(obj) -> bool:
+    return hasattr(obj, "columns") and hasattr(obj, "to_numpy") and getattr(obj, "ndim", 0) == 2
+
+
 def check_samples(x, y, *, univariate: bool = False, min_rows: int = 2):
-    """Validate a pair of samples; return float arrays of shape (n, d) and (m, d)."""
+    """Validate a pair of samples; return float arrays of shape (n, d) and (m, d).
+
+    DataFrames are matched by column name (``y`` is reordered to ``x``'s columns).
+    """
+    y = match_columns(x, y)
     x = check_sample(x, "x", min_rows=min_rows)
     y = check_sample(y, "y", min_rows=min_rows)
     if x.shape[1] != y.shape[1]:
@@ -93,6 +129,29 @@ def check_samples(x, y, *, univariate: bool = False, min_rows: int = 2):
             "use a multivariate test (energy_test, hotelling_test, mean_difference_test)."
         )
     return x, y
+
+
+def canonical_order(a: np.ndarray) -> np.ndarray:
+    """Rows sorted lexicographically: subsamples, splits and pairings taken from this order do not
+    depend on the order in which the user's rows came."""
+    if a.shape[1] == 1:
+        return np.sort(a, axis=0)
+    return a[np.lexsort(a.T[::-1])]
+
+
+def scale_exponent(*arrays) -> int:
+    """The power of two ``e`` with ``max |z| / 2**e`` in [0.5, 1) over the arrays (0 for all-zero data).
+
+    Multiplying by a power of two is exact in floating point, so ``np.ldexp(z, -e)``
+    changes no statistic of normal-range data by a single bit, while data near
+    1e300 or 1e-300 is brought where squares and sums neither overflow nor
+    underflow. Statistics that are scale-free (or scale as a known power) give
+    the same p-value at any representable magnitude this way.
+    """
+    top = max((float(np.max(np.abs(a))) for a in arrays if np.size(a)), default=0.0)
+    if top == 0.0 or not math.isfinite(top):
+        return 0
+    return math.frexp(top)[1]
 
 
 def warn_if_constant(z: np.ndarray) -> bool:
@@ -117,6 +176,10 @@ def check_alpha(alpha) -> float:
     return alpha
 
 
+# Monte Carlo null statistics kept in memory at most (800 MB of float64).
+MAX_RESAMPLES = 10**8
+
+
 def check_n_resamples(n_resamples) -> int:
     if isinstance(n_resamples, bool) or not isinstance(n_resamples, numbers.Integral):
         if isinstance(n_resamples, float) and n_resamples.is_integer():
@@ -125,6 +188,9 @@ def check_n_resamples(n_resamples) -> int:
             raise TypeError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
     if n_resamples < 1:
         raise ValueError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
+    if n_resamples > MAX_RESAMPLES:
+        raise ValueError(f"`n_resamples` = {n_resamples} would keep {8 * n_resamples / 1e9:.3g} GB of null "
+                         f"statistics; at most {MAX_RESAMPLES:,} are allowed.")
     return int(n_resamples)
 
 
@@ -134,6 +200,15 @@ def check_int(value, name: str, *, minimum: int = 1) -> int:
         expected = "a positive integer" if minimum == 1 else f"an integer >= {minimum}"
         raise ValueError(f"`{name}` must be {expected}, got {value!r}.")
     return int(value)
+
+
+def check_n_jobs(n_jobs) -> int | None:
+    """joblib's `n_jobs`: None, or a non-zero integer (-1: all cores)."""
+    if n_jobs is None:
+        return None
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
+        raise ValueError(f"`n_jobs` must be None or a non-zero integer (-1 for all cores), got {n_jobs!r}.")
+    return int(n_jobs)
 
 
 def check_batch(batch) -> int | None:
@@ -168,3 +243,18 @@ def check_rng(rng) -> np.random.Generator:
     raise TypeError(
         f"`rng` must be None, an int, a numpy SeedSequence or a numpy Generator, got {type(rng).__name__}."
     )
+
+
+def seeded_rng(rng) -> tuple[np.random.Generator, int | None]:
+    """``(generator, seed)``: the Generator to use and the integer seed that repeats the run.
+
+    With ``rng=None`` a seed is drawn from fresh entropy and the generator is
+    made from it, so a result can report the seed that reproduces it. An int
+    is its own seed; for a Generator or SeedSequence the seed is None (the
+    caller holds its state).
+    """
+    if rng is None:
+        rng = int(np.random.SeedSequence().generate_state(1, np.uint64)[0] >> np.uint64(1))
+    generator = check_rng(rng)
+    seed = int(rng) if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) else None
+    return generator, seed

@@ -48,7 +48,18 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._result import TestResult
-from ._validation import check_alpha, check_choice, check_int, check_rng, check_samples, warn_if_constant
+from ._backend import check_device
+from ._validation import (
+    check_alpha,
+    check_choice,
+    check_int,
+    check_n_jobs,
+    check_n_resamples,
+    check_samples,
+    scale_exponent,
+    seeded_rng,
+    warn_if_constant,
+)
 from .resampling import PermutationStatistic, _CallableStatistic, holdout_split, run_permutation_test
 
 __all__ = ["C2STResult", "c2st", "make_classifier"]
@@ -104,14 +115,29 @@ def make_classifier(name: str, n_train: int, random_state: int, device="cpu"):
     return KNeighborsClassifier(n_neighbors=max(1, math.isqrt(max(n_train, 1))))
 
 
+def _call_model(model, method, *args):
+    """``model.method(*args)``; a failure inside the user's classifier is an error naming `classifier`."""
+    try:
+        return getattr(model, method)(*args)
+    except Exception as exc:
+        raise ValueError(f"`classifier` failed in {method}: {type(exc).__name__}: {' '.join(str(exc).split())}") \
+            from exc
+
+
 def _scores(model, z):
     """Log-odds of class 1 from decision_function or predict_proba (clipped away from 0 and 1)."""
     if hasattr(model, "decision_function"):
-        out = np.asarray(model.decision_function(z), dtype=float)
+        out = np.asarray(_call_model(model, "decision_function", z), dtype=float)
         if out.ndim == 1:
+            if out.shape != (len(z),) or not np.isfinite(out).all():
+                raise ValueError(f"`classifier`'s decision_function must give {len(z)} finite scores.")
             return out
-    proba = np.asarray(model.predict_proba(z), dtype=float)
+    proba = np.asarray(_call_model(model, "predict_proba", z), dtype=float)
     classes = list(getattr(model, "classes_", [0, 1]))
+    if proba.ndim != 2 or proba.shape != (len(z), 2) or 1 not in classes or not np.isfinite(proba).all():
+        raise ValueError(f"`classifier`'s predict_proba must give finite probabilities of shape ({len(z)}, 2) "
+                         f"for the classes 0 and 1; got shape {proba.shape}"
+                         + ("" if np.isfinite(proba).all() else " with NaN or infinite values") + ".")
     p1 = np.clip(proba[:, classes.index(1)], 1e-12, 1 - 1e-12)
     return np.log(p1) - np.log1p(-p1)
 
@@ -119,6 +145,9 @@ def _scores(model, z):
 def _check_classifier(classifier):
     if classifier is None or isinstance(classifier, str):
         return None if classifier is None else check_choice(classifier, "classifier", PRESETS)
+    if isinstance(classifier, type):
+        raise TypeError(f"`classifier` must be an estimator instance, e.g. {classifier.__name__}(), "
+                        f"not the class {classifier.__name__}.")
     if not hasattr(classifier, "fit") or not (hasattr(classifier, "predict_proba")
                                               or hasattr(classifier, "decision_function")):
         raise TypeError("`classifier` must be a preset name or a scikit-learn estimator with fit and "
@@ -133,11 +162,12 @@ def _fit(classifier, z, labels, seed, device="cpu"):
             # The "mlp" preset stops at 100 epochs by design (Lopez-Paz and Oquab's setting).
             warnings.simplefilter("ignore", ConvergenceWarning)
             return model.fit(z, labels)
-    else:
-        model = clone(classifier)  # never fit the user's object
-        if "random_state" in model.get_params():
-            model.set_params(random_state=seed)
-    return model.fit(z, labels)
+    # Never fit the user's object: a clone (a deep copy when it has no get_params).
+    model = clone(classifier, safe=False)
+    if hasattr(model, "get_params") and "random_state" in model.get_params():
+        model.set_params(random_state=seed)
+    _call_model(model, "fit", z, labels)
+    return model
 
 
 class _HeldOutStatistic(PermutationStatistic):
@@ -238,14 +268,22 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     check_choice(statistic, "statistic", STATISTICS)
     check_choice(null, "null", NULLS)
     alpha = check_alpha(alpha)
+    n_resamples, n_jobs = check_n_resamples(n_resamples), check_n_jobs(n_jobs)
+    device = check_device(device)
     classifier = _check_classifier(classifier)
+    if classifier is None or isinstance(classifier, str):
+        # The presets are scale-equivariant (standardised inputs, or distances): rescaling by a power
+        # of two changes nothing at scale 1 and keeps data near 1e300 or 1e-300 in range.
+        shift = scale_exponent(x, y)
+        x, y = np.ldexp(x, -shift), np.ldexp(y, -shift)
     if null == "binomial" and statistic != "accuracy":
         raise ValueError("`null='binomial'` is for `statistic='accuracy'`; use null='permutation' for "
                          f"{statistic!r}.")
-    generator = check_rng(rng)
+    generator, seed = seeded_rng(rng)
     warn_if_constant(np.vstack([x, y]))
     if null == "crossfit":
-        return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device)
+        return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device,
+                              seed)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     z_train = np.vstack([x_train, y_train])
     labels = np.r_[np.ones(len(x_train)), np.zeros(len(y_train))]
@@ -257,7 +295,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
         res = run_permutation_test(scores_x[:, None], scores_y[:, None], _HeldOutStatistic(statistic),
                                    alternative="greater",
                                    alpha=alpha, n_resamples=n_resamples, batch=None, rng=generator,
-                                   test="c2st")
+                                   test="c2st", seed=seed)
         return C2STResult(**{f.name: getattr(res, f.name) for f in dataclasses.fields(TestResult)}, **extra)
 
     # Exact conditional null of the accuracy (hypergeometric).
@@ -273,10 +311,11 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     threshold = (2 * tp_crit + total - predicted_1 - n_x) / total
     return C2STResult(statistic=correct / total, pvalue=pvalue, alpha=alpha, threshold=float(threshold),
                       reject=bool(pvalue <= alpha), null_distribution=None, method="exact",
-                      alternative="greater", n_x=len(x), n_y=len(y), n_resamples=0, test="c2st", **extra)
+                      alternative="greater", n_x=len(x), n_y=len(y), n_resamples=0, test="c2st", seed=seed,
+                      **extra)
 
 
-def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device):
+def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device, seed):
     folds = check_int(folds, "folds", minimum=2)
     n_total = len(x) + len(y)
     if folds > min(len(x), len(y)):
@@ -290,7 +329,7 @@ def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, gener
     else:  # the same function, its relabellings spread over workers in order
         statistic_fn = _ParallelStatistic(compute, n_jobs)
     res = run_permutation_test(x, y, statistic_fn, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                               batch=None, rng=generator, test="c2st")
+                               batch=None, rng=generator, test="c2st", seed=seed)
     return C2STResult(**{f.name: getattr(res, f.name) for f in dataclasses.fields(TestResult)})
 
 

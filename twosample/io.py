@@ -1,67 +1,209 @@
-"""Reading samples from .npy, .csv and .parquet files."""
+"""Reading samples from files: .npy, delimited text (CSV, TSV, whitespace; compressed too), .parquet.
+
+Text files are read as people write them: ``DataFrame.to_csv`` (a header and an
+unnamed index column, which is dropped with a warning), ``numpy.savetxt`` (no
+header, any delimiter: the file is read whole), ``.tsv``, and any of these
+compressed (``.gz``, ``.bz2``, ``.xz``, ``.zip``).
+"""
 
 from __future__ import annotations
 
+import bz2
+import csv
+import gzip
+import lzma
+import warnings
+import zipfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["load_sample"]
+__all__ = ["DataFileWarning", "load_sample"]
 
-_SUFFIXES = (".npy", ".csv", ".parquet")
+_TEXT = (".csv", ".tsv", ".txt")
+_COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
+_SUFFIXES = (".npy", ".parquet", *_TEXT)
 
 
-def load_sample(path, *, columns=None) -> np.ndarray:
+class DataFileWarning(UserWarning):
+    """A file was read with an adjustment the user should know of (an index column dropped)."""
+
+
+def _kind(path: Path) -> tuple[str, str | None]:
+    """(base suffix, compression suffix or None): ``x.csv.gz`` -> (".csv", ".gz")."""
+    suffixes = [s.lower() for s in path.suffixes]
+    compression = suffixes[-1] if suffixes and suffixes[-1] in (*_COMPRESSED, ".zip") else None
+    base = suffixes[-2] if compression and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
+    if base not in _SUFFIXES or (compression and base not in _TEXT):
+        known = ", ".join(_SUFFIXES)
+        raise ValueError(f"`{path}`: unsupported file type {''.join(path.suffixes) or '(none)'!r}; use one of "
+                         f"{known} (text files may end in .gz, .bz2, .xz or .zip).")
+    return base, compression
+
+
+def _first_lines(path: Path, compression: str | None, count: int = 5) -> list[str]:
+    """The first non-empty lines of a (possibly compressed) text file."""
+    if compression == ".zip":
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if not n.endswith("/")]
+            if len(names) != 1:
+                raise ValueError(f"`{path}`: a .zip must hold exactly one file, found {len(names)}.")
+            with archive.open(names[0]) as raw:
+                text = raw.read(1 << 16).decode("utf-8", errors="replace")
+    else:
+        opener = _COMPRESSED.get(compression, open)
+        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+            text = handle.read(1 << 16)
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise ValueError(f"`{path}`: the file is empty.")
+    return lines[:count]
+
+
+def _delimiter(base: str, lines: list[str]) -> str:
+    """The field separator: tab for .tsv, else sniffed among comma, tab, semicolon and spaces."""
+    if base == ".tsv":
+        return "\t"
+    try:
+        found = csv.Sniffer().sniff("\n".join(lines), delimiters=",\t; ").delimiter
+    except csv.Error:
+        found = ","
+    return r"\s+" if found == " " else found
+
+
+def _is_number(field: str) -> bool:
+    try:
+        float(field.strip().strip("\"'"))
+    except ValueError:
+        return False
+    return True
+
+
+def _has_header(line: str, sep: str) -> bool:
+    """A first line whose fields are all numbers is data (``numpy.savetxt`` writes no header)."""
+    fields = line.split() if sep == r"\s+" else line.split(sep)
+    return not all(_is_number(f) for f in fields if f.strip())
+
+
+def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Drop a first column with an empty header: the index that ``DataFrame.to_csv`` writes."""
+    first = str(table.columns[0]) if len(table.columns) else ""
+    if len(table.columns) > 1 and (first == "" or first.startswith("Unnamed: 0")):
+        warnings.warn(f"`{path}`: the first column has no header (an index written by DataFrame.to_csv); "
+                      "it was dropped. Write with index=False, or name it to keep it.", DataFileWarning,
+                      stacklevel=5)  # the caller of load_sample
+        return table.iloc[:, 1:]
+    return table
+
+
+def _read_text(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
+    lines = _first_lines(path, compression)
+    sep = _delimiter(base, lines)
+    if header is None:
+        header = _has_header(lines[0], sep)
+    table = pd.read_csv(path, sep=sep, header=0 if header else None, engine="python" if len(sep) > 1 else "c",
+                        compression="infer")
+    if header:
+        table = _drop_unnamed_index(table, path)
+    return table
+
+
+def _read_table(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
+    try:
+        if base == ".parquet":
+            return pd.read_parquet(path)
+        return _read_text(path, base, compression, header)
+    except ValueError as exc:
+        if str(exc).startswith(f"`{path}`"):
+            raise
+        raise ValueError(f"`{path}`: could not be read ({' '.join(str(exc).split())}).") from None
+    except Exception as exc:  # parser errors come in many types; one line each
+        raise ValueError(f"`{path}`: could not be read ({type(exc).__name__}: {' '.join(str(exc).split())}).") \
+            from None
+
+
+def _select(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
+    if columns:
+        named = [str(c) for c in table.columns]
+        missing = [c for c in columns if str(c) not in named]
+        if missing:
+            raise ValueError(f"`{path}`: no column(s) {', '.join(map(repr, missing))}; "
+                             f"available: {', '.join(named)}.")
+        table = table.iloc[:, [named.index(str(c)) for c in columns]]
+    if table.shape[0] == 0:
+        raise ValueError(f"`{path}`: the table has a header ({', '.join(map(str, table.columns))}) and no rows.")
+    bad = [str(c) for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    if bad:
+        raise ValueError(f"`{path}`: non-numeric column(s) {', '.join(map(repr, bad))}; choose numeric ones with "
+                         "`columns` (--columns on the command line).")
+    return table.astype(np.float64)
+
+
+def _read_npy(path: Path, columns) -> pd.DataFrame:
+    if columns:
+        raise ValueError(f"`columns` applies to tables (CSV, TSV, Parquet), not to `{path}`.")
+    try:
+        arr = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ValueError(f"`{path}`: not a numeric .npy array ({' '.join(str(exc).split())}).") from None
+    if arr.ndim not in (1, 2) or arr.dtype.kind not in "biuf":
+        raise ValueError(f"`{path}`: expected a 1-D or 2-D numeric array, got shape {arr.shape} and dtype "
+                         f"{arr.dtype}.")
+    return pd.DataFrame(arr[:, None] if arr.ndim == 1 else arr)
+
+
+def load_sample(path, *, columns=None, header: bool | None = None, frame: bool = False):
     """Read one sample as a float array of shape (n, d).
 
     Parameters
     ----------
     path : str or pathlib.Path
-        A ``.npy`` file (loaded without pickle), or a ``.csv`` / ``.parquet``
-        table read by pandas (CSV with a header row).
+        A ``.npy`` file (loaded without pickle), a ``.parquet`` table, or a
+        delimited text file ``.csv`` / ``.tsv`` / ``.txt``, optionally
+        compressed (``.gz``, ``.bz2``, ``.xz``, ``.zip``).
     columns : sequence of str, optional
-        Table columns to use (default: all). Not allowed for ``.npy``.
+        Table columns to use, in this order (default: all). Not for ``.npy``.
+    header : bool, optional
+        Whether a text file's first line names the columns. Default: detected
+        (a first line made only of numbers is data, as ``numpy.savetxt``
+        writes it).
+    frame : bool, default False
+        Return a ``pandas.DataFrame`` (column names kept, so that two tables
+        can be matched by name; integer names for files without a header).
 
     Returns
     -------
-    numpy.ndarray
-        The sample, 2-D (a 1-D ``.npy`` array becomes one column).
+    numpy.ndarray or pandas.DataFrame
+        The sample, 2-D (a 1-D ``.npy`` array becomes one column), float64.
 
     Raises
     ------
     ValueError
-        For a missing file, an unknown suffix, unknown or non-numeric columns.
+        For a missing or empty file, an unknown suffix, a table with a header
+        and no rows, unknown or non-numeric columns, a file pandas cannot
+        parse (one line, naming the file).
+
+    Warns
+    -----
+    DataFileWarning
+        When an unnamed first column (an index written by
+        ``DataFrame.to_csv``) is dropped.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd, tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> np.savetxt(folder / "x.txt", np.arange(6.0).reshape(3, 2))  # no header: read whole
+    >>> load_sample(folder / "x.txt").shape
+    (3, 2)
     """
     path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in _SUFFIXES:
-        raise ValueError(f"`{path}`: unsupported file type {suffix or '(none)'!r}; use .npy, .csv or .parquet.")
+    base, compression = _kind(path)
     if not path.is_file():
         raise ValueError(f"`{path}`: no such file.")
-    if suffix == ".npy":
-        if columns:
-            raise ValueError(f"`columns` applies to CSV and Parquet tables, not to `{path}`.")
-        try:
-            arr = np.load(path, allow_pickle=False)
-        except ValueError as exc:
-            raise ValueError(f"`{path}`: not a numeric .npy array ({exc}).") from None
-        return arr[:, None] if arr.ndim == 1 else arr
-    try:
-        table = pd.read_csv(path) if suffix == ".csv" else pd.read_parquet(path)
-    except Exception as exc:  # parser errors come in many types
-        raise ValueError(f"`{path}`: could not be read ({type(exc).__name__}: {exc}).") from None
-    if columns:
-        missing = [c for c in columns if c not in table.columns]
-        if missing:
-            raise ValueError(
-                f"`{path}`: no column(s) {', '.join(map(repr, missing))}; "
-                f"available: {', '.join(map(str, table.columns))}."
-            )
-        table = table[list(columns)]
-    bad = [str(c) for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
-    if bad:
-        raise ValueError(
-            f"`{path}`: non-numeric column(s) {', '.join(map(repr, bad))}; choose numeric ones with --columns."
-        )
-    return table.to_numpy(dtype=np.float64)
+    if base == ".npy":
+        table = _read_npy(path, columns)
+    else:
+        table = _select(_read_table(path, base, compression, header), columns, path)
+    return table if frame else table.to_numpy(dtype=np.float64)

@@ -18,9 +18,15 @@ kernel                    :math:`k(x, y)`                                 distan
 
 ``bandwidth="median"`` sets :math:`\sigma` to the median of the pairwise
 distances (Euclidean, or L1 for the Laplace kernel) of the pooled sample,
-computed on a random subsample of at most 1,000 rows. The pooled sample is the
-same under every relabelling, so a permutation test with a median bandwidth
-keeps its level.
+computed on a random subsample of at most 1,000 rows (drawn from the sorted
+rows, so it does not depend on their order). The pooled sample is the same
+under every relabelling, so a permutation test with a median bandwidth keeps
+its level.
+
+Kernels as users bring them are accepted too: any callable ``k(a, b)``
+returning the Gram matrix, such as a scikit-learn kernel object
+(``sklearn.gaussian_process.kernels.RBF(2.0)``) or
+``sklearn.metrics.pairwise.laplacian_kernel`` (see :class:`CallableKernel`).
 """
 
 from __future__ import annotations
@@ -28,13 +34,17 @@ from __future__ import annotations
 import abc
 import dataclasses
 import math
+import numbers
+from collections.abc import Callable
 
 import numpy as np
 
 from ._backend import namespace
+from ._validation import canonical_order, check_rng, scale_exponent
 
-__all__ = ["Gaussian", "IMQ", "Kernel", "Laplace", "Linear", "Polynomial", "make_kernel", "median_distance",
-           "pairwise_distances"]
+__all__ = ["CallableKernel", "Gaussian", "IMQ", "Kernel", "Laplace", "Linear", "Polynomial", "check_bandwidth",
+           "make_kernel", "median_distance", "pairwise_distances", "positive_distances", "scale_free_inputs",
+           "subsample_rows"]
 
 _MEDIAN_SUBSAMPLE = 1000
 
@@ -66,12 +76,29 @@ def _sq_euclidean(x, y, xp):
     return ((x * x).sum(1)[:, None] + (y * y).sum(1)[None, :] - 2 * (x @ y.T)).clamp_min(0)
 
 
+def check_bandwidth(bandwidth, *, allow_median: bool = True):
+    """`bandwidth` as a float whose square is a positive finite float64, or "median"; else a ValueError."""
+    if allow_median and isinstance(bandwidth, str) and bandwidth == "median":
+        return bandwidth
+    ok = (not isinstance(bandwidth, bool) and isinstance(bandwidth, numbers.Real)
+          and math.isfinite(bandwidth) and bandwidth > 0)
+    if ok and not 0.0 < float(bandwidth) ** 2 < math.inf:
+        raise ValueError(f"`bandwidth` = {bandwidth!r} cannot be squared in float64; rescale the data instead.")
+    if not ok:
+        expected = "a positive number or 'median'" if allow_median else "a positive number"
+        raise ValueError(f"`bandwidth` must be {expected}, got {bandwidth!r}.")
+    return float(bandwidth)
+
+
 @dataclasses.dataclass(frozen=True)
 class Kernel(abc.ABC):
     """Base class: a positive-definite kernel with an optional length-scale."""
 
     bandwidth: float = 1.0
     metric = "euclidean"
+
+    def __post_init__(self):
+        object.__setattr__(self, "bandwidth", check_bandwidth(self.bandwidth, allow_median=False))
 
     @abc.abstractmethod
     def matrix(self, x, y):
@@ -146,6 +173,14 @@ class Polynomial(Kernel):
     coef0: float = 1.0
     metric = None
 
+    def __post_init__(self):
+        super().__post_init__()
+        if isinstance(self.degree, bool) or not isinstance(self.degree, numbers.Integral) or self.degree < 1:
+            raise ValueError(f"`degree` must be a positive integer, got {self.degree!r}.")
+        if isinstance(self.coef0, bool) or not isinstance(self.coef0, numbers.Real) or not (
+                math.isfinite(self.coef0) and self.coef0 >= 0):
+            raise ValueError(f"`coef0` must be a finite number >= 0, got {self.coef0!r}.")
+
     def matrix(self, x, y):
         return (x @ y.T / x.shape[1] + self.coef0) ** self.degree
 
@@ -153,7 +188,69 @@ class Polynomial(Kernel):
         return ((a * b).sum(1) / a.shape[1] + self.coef0) ** self.degree
 
 
+@dataclasses.dataclass(frozen=True)
+class CallableKernel(Kernel):
+    """A user's kernel: any callable ``function(a, b)`` returning the Gram matrix ``(len(a), len(b))``.
+
+    scikit-learn kernel objects (``sklearn.gaussian_process.kernels.RBF``)
+    and functions (``sklearn.metrics.pairwise.rbf_kernel``) are such
+    callables. NumPy only (tensors are moved to the CPU); the test's own
+    bandwidth rules do not apply, the callable carries its own.
+    """
+
+    function: Callable = None
+    metric = None
+
+    def __post_init__(self):
+        if not callable(self.function):
+            raise TypeError(f"`kernel` must be a name, a Kernel or a callable k(a, b); got {self.function!r}.")
+
+    def _call(self, a, b):
+        xp = namespace(a, b)
+        if xp is not np:
+            a, b = a.detach().cpu().numpy(), b.detach().cpu().numpy()
+        try:
+            gram = np.asarray(self.function(a, b), dtype=np.float64)
+        except Exception as exc:
+            raise ValueError(f"`kernel` raised {type(exc).__name__}: {' '.join(str(exc).split())}") from None
+        if gram.shape != (len(a), len(b)):
+            raise ValueError(f"`kernel` must return the Gram matrix of shape {(len(a), len(b))}, got {gram.shape}.")
+        if not np.isfinite(gram).all():
+            raise ValueError("`kernel` returned NaN or infinite values.")
+        return gram if xp is np else xp.as_tensor(gram)
+
+    def matrix(self, x, y):
+        return self._call(x, y)
+
+    def paired(self, a, b):
+        out = np.empty(len(a))
+        for start in range(0, len(a), 512):  # the diagonals of small blocks
+            out[start:start + 512] = self._call(a[start:start + 512], b[start:start + 512]).diagonal()
+        return out
+
+
 _KERNELS = {"gaussian": Gaussian, "laplace": Laplace, "imq": IMQ, "linear": Linear, "polynomial": Polynomial}
+# Kernels of the distance divided by a length-scale: k(cx, cy; c sigma) = k(x, y; sigma).
+_LENGTH_SCALE = (Gaussian, Laplace, IMQ)
+
+
+def subsample_rows(z, *, rng=None) -> np.ndarray:
+    """At most 1,000 rows of `z`, drawn from its canonical (sorted) row order with `rng`.
+
+    Drawn from the sorted rows, so the subsample does not depend on the order
+    of the rows; shared by the median heuristic and the aggregated test's
+    bandwidth grid.
+    """
+    z = canonical_order(np.asarray(z, dtype=np.float64))
+    if len(z) > _MEDIAN_SUBSAMPLE:
+        z = z[np.sort(check_rng(rng).choice(len(z), _MEDIAN_SUBSAMPLE, replace=False))]
+    return z
+
+
+def positive_distances(z, metric: str = "euclidean") -> np.ndarray:
+    """The non-zero pairwise distances among the rows of `z` (each pair once)."""
+    dist = pairwise_distances(z, z, metric)[np.triu_indices(len(z), k=1)]
+    return dist[dist > 0]
 
 
 def median_distance(z, metric: str = "euclidean", *, rng=None) -> float:
@@ -161,13 +258,34 @@ def median_distance(z, metric: str = "euclidean", *, rng=None) -> float:
 
     Zero distances (ties) are excluded; returns 1.0 when every row is the same.
     """
-    z = np.asarray(z, dtype=np.float64)
-    if len(z) > _MEDIAN_SUBSAMPLE:
-        generator = np.random.default_rng(rng)
-        z = z[generator.choice(len(z), _MEDIAN_SUBSAMPLE, replace=False)]
-    dist = pairwise_distances(z, z, metric)[np.triu_indices(len(z), k=1)]
-    dist = dist[dist > 0]
+    dist = positive_distances(subsample_rows(z, rng=rng), metric)
     return float(np.median(dist)) if dist.size else 1.0
+
+
+def _is_length_scale(kernel) -> bool:
+    return kernel in ("gaussian", "laplace", "imq") or type(kernel) in _LENGTH_SCALE
+
+
+def scale_free_inputs(arrays, kernels, bandwidth="median"):
+    """Rescale data, kernels and bandwidth by one power of two when every kernel is a length-scale kernel.
+
+    ``k(c x, c y; c sigma) = k(x, y; sigma)`` for the Gaussian, Laplace and IMQ
+    kernels, so the MMD is unchanged (bit for bit: the factor is a power of
+    two) while data near 1e300 or 1e-300 no longer overflows or underflows.
+    Other kernels (linear, polynomial, a user's callable) are left as given.
+    Returns ``(arrays, kernels, bandwidth)``.
+    """
+    if not all(_is_length_scale(k) for k in kernels):
+        return arrays, kernels, bandwidth
+    shift = scale_exponent(*arrays)
+    if shift == 0:
+        return arrays, kernels, bandwidth
+    arrays = [np.ldexp(a, -shift) for a in arrays]
+    kernels = [k if isinstance(k, str) else dataclasses.replace(k, bandwidth=math.ldexp(k.bandwidth, -shift))
+               for k in kernels]
+    if not isinstance(bandwidth, str):
+        bandwidth = math.ldexp(bandwidth, -shift)
+    return arrays, kernels, bandwidth
 
 
 def make_kernel(kernel="gaussian", bandwidth="median", pooled=None, *, rng=None, **params) -> Kernel:
@@ -175,10 +293,12 @@ def make_kernel(kernel="gaussian", bandwidth="median", pooled=None, *, rng=None,
 
     Parameters
     ----------
-    kernel : str or Kernel
-        ``"gaussian"``, ``"laplace"``, ``"imq"``, ``"linear"``, ``"polynomial"``, or an instance.
+    kernel : str, Kernel or callable
+        ``"gaussian"``, ``"laplace"``, ``"imq"``, ``"linear"``, ``"polynomial"``, an instance,
+        or a callable ``k(a, b)`` returning the Gram matrix (wrapped in :class:`CallableKernel`).
     bandwidth : float or "median"
-        Length-scale; ``"median"`` needs the pooled sample `pooled`.
+        Length-scale; ``"median"`` needs the pooled sample `pooled`. Checked
+        even where the kernel has no length-scale.
     pooled : array, optional
         The pooled sample, for the median heuristic.
     rng : optional
@@ -186,18 +306,17 @@ def make_kernel(kernel="gaussian", bandwidth="median", pooled=None, *, rng=None,
     **params
         ``degree``, ``coef0`` for the polynomial kernel.
     """
+    bandwidth = check_bandwidth(bandwidth)
     if isinstance(kernel, Kernel):
         return kernel
-    if kernel not in _KERNELS:
-        raise ValueError(f"`kernel` must be one of {', '.join(_KERNELS)} or a Kernel; got {kernel!r}.")
+    if not isinstance(kernel, str) and callable(kernel):
+        return CallableKernel(function=kernel)
+    if not isinstance(kernel, str) or kernel not in _KERNELS:
+        raise ValueError(f"`kernel` must be one of {', '.join(_KERNELS)}, a Kernel or a callable k(a, b) "
+                         f"returning the Gram matrix; got {kernel!r}.")
     cls = _KERNELS[kernel]
     if cls.metric is None:
         return cls(**params)
-    if isinstance(bandwidth, str):
-        if bandwidth != "median":
-            raise ValueError(f"`bandwidth` must be a positive number or 'median', got {bandwidth!r}.")
+    if bandwidth == "median":
         bandwidth = median_distance(pooled, cls.metric, rng=rng)
-    if isinstance(bandwidth, bool) or not isinstance(bandwidth, (int, float, np.floating, np.integer)) \
-            or not (math.isfinite(bandwidth) and bandwidth > 0):
-        raise ValueError(f"`bandwidth` must be a positive number or 'median', got {bandwidth!r}.")
-    return cls(bandwidth=float(bandwidth), **params)
+    return cls(bandwidth=check_bandwidth(bandwidth, allow_median=False), **params)

@@ -28,7 +28,16 @@ import math
 
 from ._backend import namespace
 from ._result import TestResult
-from ._validation import check_alpha, check_int, check_rng, check_samples, warn_if_constant
+from ._backend import check_device
+from ._validation import (
+    check_alpha,
+    check_int,
+    check_n_resamples,
+    check_samples,
+    scale_exponent,
+    seeded_rng,
+    warn_if_constant,
+)
 from .divergences import fit_critic, get
 from .kernels import Kernel, _sq_euclidean, median_distance
 from .mmd import MMDStatistic
@@ -36,6 +45,21 @@ from .resampling import PermutationStatistic, holdout_split, run_permutation_tes
 from .torch_utils import mlp, torch_generator
 
 __all__ = ["DeepKernel", "DeepMMDResult", "deep_mmd_test", "f_divergence_test"]
+
+
+def _standardise_pooled(x, y):
+    """x and y centred and scaled by the pooled mean and sd of each column (constant columns by 1).
+
+    The networks train in float32 and PyTorch's initialisations suit unit
+    scale; the pooled moments are the same under every relabelling, so the
+    level is untouched. Returns ``(x, y, shift, scale)``.
+    """
+    e = scale_exponent(x, y)  # moments of the data brought near 1 (exactly), so none overflows
+    x, y = np.ldexp(x, -e), np.ldexp(y, -e)
+    pooled = np.vstack([x, y])
+    mean, sd = pooled.mean(axis=0), pooled.std(axis=0)
+    sd = np.where(sd > 0, sd, 1.0)
+    return (x - mean) / sd, (y - mean) / sd, np.ldexp(mean, e), np.ldexp(sd, e)
 
 
 def _on_unique_rows(func, z):
@@ -97,6 +121,13 @@ def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_res
         The statistic is the held-out lower bound :math:`E_P T - E_Q f^*(T)`
         (an estimate of a lower bound on :math:`D_f(P\|Q)`).
 
+    Notes
+    -----
+    The pooled sample is standardised (each column by its pooled mean and sd)
+    before the split: the critic trains in float32, at unit scale, whatever
+    the data's units; the pooled moments are the same under every
+    relabelling, so the level is unchanged.
+
     Examples
     --------
     >>> import numpy as np
@@ -108,14 +139,16 @@ def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_res
     """
     x, y = check_samples(x, y, min_rows=4)
     div = get(divergence, **params)
-    generator = check_rng(rng)
+    alpha, n_resamples, device = check_alpha(alpha), check_n_resamples(n_resamples), check_device(device)
+    generator, seed = seeded_rng(rng)
+    x, y, _, _ = _standardise_pooled(x, y)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     critic = fit_critic(x_train, y_train, div, steps=steps, hidden=hidden, layers=layers, lr=lr,
                         rng=generator, device=device)
     v = _on_unique_rows(critic, np.vstack([x_test, y_test]))
     v_x, v_y = v[:len(x_test)], v[len(x_test):]
     return run_permutation_test(v_x[:, None], v_y[:, None], _HeldOutBound(div), alternative="greater", alpha=alpha,
-                                n_resamples=n_resamples, batch=None, rng=generator, test="f-divergence")
+                                n_resamples=n_resamples, batch=None, rng=generator, test="f-divergence", seed=seed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -170,12 +203,21 @@ class DeepMMDResult(TestResult):
     feature_map: object = None
     history: np.ndarray = None
     device: str = "cpu"
+    shift: np.ndarray = None
+    scale: np.ndarray = None
 
     def embed(self, z):
-        """Rows ``[phi(z), z]`` (float64) on which :attr:`kernel` is defined."""
+        """Rows ``[phi(s), s]`` (float64) on which :attr:`kernel` is defined, ``s`` the standardised `z`.
+
+        The test standardises the pooled sample (mean :attr:`shift`, sd
+        :attr:`scale` per column) before anything else; `z` is in the data's
+        own units.
+        """
         import torch
 
         z = np.asarray(z, dtype=float)
+        if self.shift is not None:
+            z = (z - self.shift) / self.scale
         with torch.no_grad():
             f = self.feature_map(torch.as_tensor(z, dtype=torch.float32, device=self.device))
         return np.hstack([f.double().cpu().numpy(), z])
@@ -232,7 +274,10 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
 
     Notes
     -----
-    The bandwidths start at the median distances of the training features and
+    The pooled sample is standardised first (each column by its pooled mean
+    and sd, which every relabelling shares): the network trains in float32 at
+    unit scale whatever the data's units; :meth:`DeepMMDResult.embed` applies
+    the same map. The bandwidths start at the median distances of the training features and
     inputs, :math:`\epsilon` at 0.1; :math:`\sigma_\phi`, :math:`\sigma_q`
     and :math:`\epsilon` are trained through log and logit parameters. Splitting
     costs power at small n; it buys a kernel chosen for this alternative.
@@ -249,14 +294,15 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     import torch
 
     x, y = check_samples(x, y, min_rows=4)
-    alpha = check_alpha(alpha)
+    alpha, n_resamples, device = check_alpha(alpha), check_n_resamples(n_resamples), check_device(device)
+    x, y, shift, scale = _standardise_pooled(x, y)
     steps, hidden, n_features = check_int(steps, "steps", minimum=0), check_int(hidden, "hidden"), \
         check_int(n_features, "n_features")
     layers, batch_size = check_int(layers, "layers", minimum=0), check_int(batch_size, "batch_size", minimum=2)
     lr = float(lr)
     if not (lr > 0 and math.isfinite(lr)):
         raise ValueError(f"`lr` must be a positive number, got {lr!r}.")
-    generator = check_rng(rng)
+    generator, seed = seeded_rng(rng)
     constant = warn_if_constant(np.vstack([x, y]))
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     tgen = torch_generator(generator)
@@ -302,9 +348,10 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
                            n_y=len(y), n_resamples=0, test="mmd-deep", kernel=kernel, feature_map=phi,
                            history=history[:step + 1] if steps and not constant else history[:0],
                            device=str(device))
-    pooled = _on_unique_rows(fitted.embed, np.vstack([x_test, y_test]))
+    pooled = _on_unique_rows(fitted.embed, np.vstack([x_test, y_test]))  # already standardised
+    fitted = dataclasses.replace(fitted, shift=shift, scale=scale)
     res = run_permutation_test(pooled[:len(x_test)], pooled[len(x_test):], MMDStatistic(kernel, device=device),
                                alternative="greater", alpha=alpha, n_resamples=n_resamples, batch=None,
-                               rng=generator, test="mmd-deep")
+                               rng=generator, test="mmd-deep", seed=seed)
     fields = {f.name: getattr(res, f.name) for f in dataclasses.fields(TestResult)}
     return dataclasses.replace(fitted, **{**fields, "n_x": len(x), "n_y": len(y)})

@@ -17,9 +17,28 @@ import math
 import numpy as np
 from scipy import special, stats
 
+from ._backend import check_device, check_dtype
 from ._result import TestResult
-from ._validation import check_alpha, check_choice, check_int, check_rng, check_samples, warn_if_constant
-from .kernels import Gaussian, Kernel, Laplace, make_kernel, pairwise_distances
+from ._validation import (
+    canonical_order,
+    check_alpha,
+    check_choice,
+    check_int,
+    check_rng,
+    check_samples,
+    seeded_rng,
+    warn_if_constant,
+)
+from .kernels import (
+    Gaussian,
+    Kernel,
+    Laplace,
+    check_bandwidth,
+    make_kernel,
+    positive_distances,
+    scale_free_inputs,
+    subsample_rows,
+)
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import MeanDifference
 
@@ -242,6 +261,7 @@ def mmd2(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", r
     """
     x, y = check_samples(x, y)
     check_choice(estimator, "estimator", ESTIMATORS)
+    (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     k = make_kernel(kernel, bandwidth, np.vstack([x, y]), rng=rng)
     return mmd2_from_kernel(x, y, k, estimator)
 
@@ -295,14 +315,16 @@ def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased
     """
     x, y = check_samples(x, y)
     check_choice(estimator, "estimator", ("unbiased", "biased"))
-    generator = check_rng(rng)
+    device, dtype = check_device(device), check_dtype(dtype)
+    generator, seed = seeded_rng(rng)
+    (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     pooled = np.vstack([x, y])
     k = make_kernel(kernel, bandwidth, pooled, rng=generator)
     if batch is None:
         batch = _default_batch(len(pooled), 1, n_resamples)
     statistic = MMDStatistic(k, estimator, device=device, dtype=dtype)
     return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                                batch=batch, rng=generator, test="mmd")
+                                batch=batch, rng=generator, test="mmd", seed=seed)
 
 
 def _default_batch(n_total, n_kernels, n_resamples):
@@ -315,16 +337,25 @@ def _default_batch(n_total, n_kernels, n_resamples):
 
 def fuse_kernels(pooled, *, n_bandwidths=10, rng=None):
     """Gaussian and Laplace kernels, bandwidths geometric between the 5% and 95% distance quantiles."""
+    n_bandwidths = check_int(n_bandwidths, "n_bandwidths")
     generator = check_rng(rng)
-    if len(pooled) > 1000:
-        pooled = pooled[generator.choice(len(pooled), 1000, replace=False)]
+    sub = subsample_rows(pooled, rng=generator)
     kernels = []
     for cls in (Gaussian, Laplace):
-        dist = pairwise_distances(pooled, pooled, cls.metric)[np.triu_indices(len(pooled), k=1)]
-        dist = dist[dist > 0]
+        dist = positive_distances(sub, cls.metric)
         lo, hi = (np.quantile(dist, [0.05, 0.95]) if dist.size else (1.0, 1.0))
         lo = max(lo, hi * 1e-3) if hi > 0 else 1.0
         kernels += [cls(bandwidth=float(b)) for b in np.geomspace(lo, max(hi, lo), n_bandwidths)]
+    return kernels
+
+
+def _check_kernel_list(kernels) -> list:
+    """A non-empty list of Kernel objects or callables, or a ValueError naming `kernels`."""
+    if isinstance(kernels, (str, Kernel)) or not hasattr(kernels, "__iter__"):
+        raise ValueError(f"`kernels` must be a list of Kernel objects or callables, got {kernels!r}.")
+    kernels = list(kernels)
+    if not kernels or not all(isinstance(k, Kernel) or callable(k) for k in kernels):
+        raise ValueError(f"`kernels` must be a non-empty list of Kernel objects or callables, got {kernels!r}.")
     return kernels
 
 
@@ -370,14 +401,21 @@ def mmd_agg_test(x, y, *, kernels=None, n_bandwidths=10, alpha=0.05, n_resamples
     'mmd-agg'
     """
     x, y = check_samples(x, y)
-    generator = check_rng(rng)
+    device, dtype = check_device(device), check_dtype(dtype)
+    generator, seed = seeded_rng(rng)
+    n_bandwidths = check_int(n_bandwidths, "n_bandwidths")
+    if kernels is None:
+        (x, y), _, _ = scale_free_inputs((x, y), ("gaussian", "laplace"))
+        kernels = fuse_kernels(np.vstack([x, y]), n_bandwidths=n_bandwidths, rng=generator)
+    else:
+        (x, y), kernels, _ = scale_free_inputs((x, y), _check_kernel_list(kernels))
+        kernels = [make_kernel(k, 1.0) for k in kernels]
     pooled = np.vstack([x, y])
-    kernels = fuse_kernels(pooled, n_bandwidths=n_bandwidths, rng=generator) if kernels is None else list(kernels)
     if batch is None:
         batch = _default_batch(len(pooled), len(kernels), n_resamples)
     statistic = FuseStatistic(kernels, device=device, dtype=dtype)
     return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                                batch=batch, rng=generator, test="mmd-agg")
+                                batch=batch, rng=generator, test="mmd-agg", seed=seed)
 
 
 def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, rng=None) -> TestResult:
@@ -404,7 +442,10 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
             f"linear_mmd_test needs at least 4 rows in each sample (2 pairs to estimate the null's "
             f"spread), got {len(x)} and {len(y)}; use mmd_test for small samples."
         )
-    generator = check_rng(rng)
+    generator, seed = seeded_rng(rng)
+    (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
+    # Pairs from a shuffle of the sorted rows: the pairing does not depend on the input row order.
+    x, y = canonical_order(x), canonical_order(y)
     x, y = x[generator.permutation(len(x))], y[generator.permutation(len(y))]
     warn_if_constant(np.vstack([x, y]))
     k = make_kernel(kernel, bandwidth, np.vstack([x, y]), rng=generator)
@@ -421,7 +462,8 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
         threshold = float(stats.t.isf(alpha, pairs - 1) * sd / math.sqrt(pairs))
     return TestResult(statistic=statistic, pvalue=pvalue, alpha=alpha, threshold=threshold,
                       reject=bool(pvalue <= alpha), null_distribution=None, method="asymptotic",
-                      alternative="greater", n_x=len(x), n_y=len(y), n_resamples=0, test="mmd-linear")
+                      alternative="greater", n_x=len(x), n_y=len(y), n_resamples=0, test="mmd-linear",
+                      seed=seed)
 
 
 def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resamples=999, batch=None,
@@ -454,7 +496,8 @@ def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resa
     """
     x, y = check_samples(x, y)
     n_features = check_int(n_features, "n_features")
-    generator = check_rng(rng)
+    generator, seed = seeded_rng(rng)
+    (x, y), _, bandwidth = scale_free_inputs((x, y), ("gaussian",), check_bandwidth(bandwidth))
     pooled = np.vstack([x, y])
     k = make_kernel("gaussian", bandwidth, pooled, rng=generator)
     w = generator.normal(0.0, 1.0 / k.bandwidth, size=(pooled.shape[1], n_features))
@@ -464,5 +507,5 @@ def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resa
         return np.sqrt(2.0 / n_features) * np.cos(a @ w + b)
 
     res = run_permutation_test(features(x), features(y), MeanDifference(), alternative="greater", alpha=alpha,
-                               n_resamples=n_resamples, batch=batch, rng=generator, test="mmd-rff")
+                               n_resamples=n_resamples, batch=batch, rng=generator, test="mmd-rff", seed=seed)
     return res

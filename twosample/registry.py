@@ -54,6 +54,8 @@ class TestInfo:
 
 
 _TWO_SIDED = ("two-sided", "greater", "less")
+# SciPy's exact null where it is exact for the data, else the permutation null (see ks_test).
+_AUTO = ("auto", "permutation", "exact", "asymptotic")
 
 TESTS: dict[str, TestInfo] = {
     info.name: info
@@ -66,14 +68,11 @@ TESTS: dict[str, TestInfo] = {
                  "difference of the first k standardised moments"),
         TestInfo("t", classical.t_test, False, ("permutation", "analytic"), _TWO_SIDED,
                  "Welch's t"),
-        TestInfo("ks", classical.ks_test, False, ("permutation", "exact", "asymptotic"), ("greater",),
-                 "Kolmogorov-Smirnov"),
-        TestInfo("cvm", classical.cvm_test, False, ("permutation", "exact", "asymptotic"), ("greater",),
-                 "Cramer-von Mises"),
+        TestInfo("ks", classical.ks_test, False, _AUTO, _TWO_SIDED, "Kolmogorov-Smirnov"),
+        TestInfo("cvm", classical.cvm_test, False, _AUTO, ("greater",), "Cramer-von Mises"),
         TestInfo("ad", classical.anderson_test, False, ("permutation", "asymptotic"), ("greater",),
                  "Anderson-Darling (k-sample, midrank)"),
-        TestInfo("mwu", classical.mannwhitney_test, False, ("permutation", "exact", "asymptotic"),
-                 _TWO_SIDED, "Mann-Whitney U"),
+        TestInfo("mwu", classical.mannwhitney_test, False, _AUTO, _TWO_SIDED, "Mann-Whitney U"),
         TestInfo("energy", classical.energy_test, True, ("permutation",), ("greater",),
                  "energy distance"),
         TestInfo("wasserstein", classical.wasserstein_test, False, ("permutation",), ("greater",),

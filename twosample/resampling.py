@@ -26,18 +26,22 @@ from __future__ import annotations
 import abc
 import itertools
 import math
+import numbers
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
 from ._result import TestResult
 from ._validation import (
+    canonical_order,
     check_alpha,
     check_alternative,
     check_batch,
     check_n_resamples,
     check_rng,
     check_samples,
+    scale_exponent,
+    seeded_rng,
     warn_if_constant,
 )
 
@@ -57,6 +61,13 @@ class PermutationStatistic(abc.ABC):
     returns a function of a boolean mask array of shape ``(B, N)`` giving the
     ``B`` statistics. Statistics must not depend on the order of the rows
     within each sample.
+
+    A statistic that scales as a power of the data, ``T(c z) = c**k T(z)``
+    for ``c > 0``, declares ``scale_degree = k``: the engine then computes it
+    on the pooled sample rescaled by a power of two (exact; see
+    :func:`~twosample._validation.scale_exponent`) and scales the values
+    back, so data near 1e300 or 1e-300 neither overflows nor underflows. The
+    default ``None`` leaves the data as given.
 
     Examples
     --------
@@ -79,6 +90,8 @@ class PermutationStatistic(abc.ABC):
     >>> res.method, res.n_resamples, res.pvalue
     ('permutation', 9999, 0.003)
     """
+
+    scale_degree: int | None = None
 
     @abc.abstractmethod
     def bind(self, pooled: np.ndarray, n_x: int) -> Callable[[np.ndarray], np.ndarray]:
@@ -109,7 +122,11 @@ class _CallableStatistic(PermutationStatistic):
         def evaluate(masks):
             out = np.empty(len(masks))
             for b, mask in enumerate(masks):
-                value = self.func(data[mask], data[~mask])
+                try:
+                    value = self.func(data[mask], data[~mask])
+                except Exception as exc:
+                    raise ValueError(f"`statistic` raised {type(exc).__name__}: {' '.join(str(exc).split())}") \
+                        from exc
                 try:
                     out[b] = float(value)
                 except (TypeError, ValueError):
@@ -225,27 +242,42 @@ def run_permutation_test(
     batch: int | None,
     rng,
     test: str,
+    seed: int | None = None,
 ) -> TestResult:
-    """The engine behind every permutation test; `x`, `y` already validated (n, d)."""
+    """The engine behind every permutation test; `x`, `y` already validated (n, d).
+
+    `seed` is recorded in the result; by default the seed of `rng` (drawn
+    from fresh entropy when `rng` is None, see :func:`seeded_rng`).
+    """
     alternative = check_alternative(alternative)
     alpha = check_alpha(alpha)
     n_resamples = check_n_resamples(n_resamples)
     batch = check_batch(batch)
-    generator = check_rng(rng)
+    generator, own_seed = seeded_rng(rng)
+    seed = own_seed if seed is None else seed
 
-    x, y = _canonical_order(x), _canonical_order(y)
+    x, y = canonical_order(x), canonical_order(y)
     pooled = np.vstack([x, y])
     n_x, n_total = len(x), len(pooled)
     warn_if_constant(pooled)
     if batch is None:
         batch = max(1, _AUTO_BATCH_ELEMENTS // n_total)
 
-    evaluate = statistic.bind(pooled, n_x)
+    degree = statistic.scale_degree
+    shift = scale_exponent(pooled) if degree is not None else 0
+    bound = statistic.bind(np.ldexp(pooled, -shift) if shift else pooled, n_x)
+
+    def evaluate(masks):  # the statistic on the data's own scale
+        values = np.asarray(bound(masks), dtype=float).reshape(-1)
+        return np.ldexp(values, degree * shift) if shift and degree else values
+
     identity = np.zeros((1, n_total), dtype=bool)
     identity[0, :n_x] = True
-    observed = float(np.asarray(evaluate(identity), dtype=float).reshape(-1)[0])
+    observed = float(evaluate(identity)[0])
     if math.isnan(observed):
-        raise ValueError("the statistic is NaN on the observed samples.")
+        top = float(np.max(np.abs(pooled)))
+        raise ValueError(f"the statistic is NaN on the observed samples `x` and `y` (largest |value| {top:.3g}): "
+                         "it cannot be computed for this data in float64.")
 
     n_splits = math.comb(n_total, n_x)
     exact = n_splits <= n_resamples
@@ -258,7 +290,7 @@ def run_permutation_test(
     null = np.empty(n_null)
     start = 0
     for block in masks:
-        values = np.asarray(evaluate(block), dtype=float).reshape(-1)
+        values = evaluate(block)
         null[start : start + len(values)] = values
         start += len(values)
     if np.isnan(null).any():
@@ -278,14 +310,8 @@ def run_permutation_test(
         n_y=n_total - n_x,
         n_resamples=n_null,
         test=test,
+        seed=seed,
     )
-
-
-def _canonical_order(a: np.ndarray) -> np.ndarray:
-    """Rows sorted lexicographically, so results do not depend on row order."""
-    if a.shape[1] == 1:
-        return np.sort(a, axis=0)
-    return a[np.lexsort(a.T[::-1])]
 
 
 def _all_splits(n_total: int, n_x: int, batch: int) -> Iterator[np.ndarray]:
@@ -321,7 +347,8 @@ def _random_splits(
 
 def _pvalue_and_threshold(observed, null, alternative, alpha, exact):
     """p-value and t_alpha, consistent with each other (see permutation_test Notes)."""
-    tol = abs(observed) * _RTOL
+    # An infinite statistic ties only with itself (inf - inf would make every comparison False).
+    tol = abs(observed) * _RTOL if math.isfinite(observed) else 0.0
     n_null = len(null)
     add = 0 if exact else 1
     p_greater = (np.count_nonzero(null >= observed - tol) + add) / (n_null + add)
@@ -354,13 +381,15 @@ def holdout_split(x: np.ndarray, y: np.ndarray, test_size: float, rng: np.random
     """Split each sample into a training and a held-out part: ``((x_train, x_test), (y_train, y_test))``.
 
     Each held-out part has ``round(test_size * len)`` rows, at least 1 and at
-    most ``len - 1``; rows are assigned by a permutation drawn from `rng`.
-    Shared by the learned statistics (classifier tests, variational bounds).
+    most ``len - 1``; rows are assigned by a permutation drawn from `rng` over
+    the canonical (sorted) row order, so the split does not depend on the
+    order of the rows. Shared by the learned statistics (classifier tests,
+    variational bounds).
     """
-    if not 0 < test_size < 1:
-        raise ValueError(f"`test_size` must be in (0, 1), got {test_size!r}.")
+    if isinstance(test_size, bool) or not isinstance(test_size, numbers.Real) or not 0 < test_size < 1:
+        raise ValueError(f"`test_size` must be a number in (0, 1), got {test_size!r}.")
     parts = []
-    for sample in (x, y):
+    for sample in (canonical_order(x), canonical_order(y)):
         order = rng.permutation(len(sample))
         n_test = min(max(1, round(test_size * len(sample))), len(sample) - 1)
         parts.append((sample[order[n_test:]], sample[order[:n_test]]))

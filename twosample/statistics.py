@@ -64,6 +64,8 @@ class MeanDifference(PermutationStatistic):
     in any dimension.
     """
 
+    scale_degree = 1
+
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
         centred = pooled - pooled.mean(axis=0)  # exact zero total, less rounding
@@ -86,6 +88,8 @@ class MeanVariance(PermutationStatistic):
 
     with unbiased sample variances :math:`v`. Constant columns are ignored.
     """
+
+    scale_degree = 0
 
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
@@ -120,6 +124,8 @@ class Moments(PermutationStatistic):
         Highest moment used (1 compares means only, 2 adds second moments...).
     """
 
+    scale_degree = 0
+
     def __init__(self, order: int = 4):
         self.order = check_int(order, "order")
 
@@ -139,6 +145,8 @@ class Moments(PermutationStatistic):
 
 class WelchT(PermutationStatistic):
     r"""Welch's t statistic :math:`(\bar x - \bar y) / \sqrt{v_x/n + v_y/m}` (1-D)."""
+
+    scale_degree = 0
 
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
@@ -174,6 +182,8 @@ class HotellingT2(PermutationStatistic):
     Whitening the pooled data once therefore makes each relabelling cost
     :math:`O(Nd)`, not a :math:`d \times d` solve.
     """
+
+    scale_degree = 0
 
     def bind(self, pooled, n_x):
         n_total = len(pooled)
@@ -220,6 +230,8 @@ class EnergyDistance(PermutationStatistic):
     pooled distance matrix :math:`D` (memory :math:`O(N^2)`).
     """
 
+    scale_degree = 1
+
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
         dist = cdist(pooled, pooled)
@@ -239,6 +251,8 @@ class _SortedUnivariate(PermutationStatistic):
     multiplicities and the average ranks; each relabelling then needs only a
     cumulative count of x along the sorted order.
     """
+
+    scale_degree = 0
 
     def bind(self, pooled, n_x):
         if pooled.shape[1] != 1:
@@ -270,16 +284,32 @@ class _SortedUnivariate(PermutationStatistic):
 
 
 class KolmogorovSmirnov(_SortedUnivariate):
-    r"""Two-sided Kolmogorov-Smirnov statistic :math:`\sup_t |F_x(t) - F_y(t)|`.
+    r"""Kolmogorov-Smirnov statistic: :math:`\sup_t |F_x(t) - F_y(t)|` (two-sided).
 
-    Computed in integers (:math:`|m\,c_x - n\,c_y| / nm`) so ties in the null
+    Computed in integers (:math:`(m\,c_x - n\,c_y) / nm`) so ties in the null
     distribution are exact.
+
+    Parameters
+    ----------
+    alternative : {"two-sided", "greater", "less"}, default "two-sided"
+        ``"greater"``: :math:`D^+ = \max_t (F_x - F_y)`, large when some of
+        q's mass lies below p's (SciPy's convention); ``"less"``:
+        :math:`\min_t (F_x - F_y) = -D^-`, negative (SciPy reports
+        :math:`D^-`), so that small values are the evidence.
     """
+
+    def __init__(self, alternative: str = "two-sided"):
+        self.alternative = alternative
 
     def _from_counts(self, in_x, cum_x, cx, ctx):
         n_x, n_y = ctx["n_x"], ctx["n_y"]
         cy = ctx["at_or_below"] - cx
-        return np.abs(cx * n_y - cy * n_x).max(axis=1) / (n_x * n_y)
+        gap = cx * n_y - cy * n_x
+        if self.alternative == "greater":
+            return np.maximum(gap.max(axis=1), 0) / (n_x * n_y)
+        if self.alternative == "less":
+            return np.minimum(gap.min(axis=1), 0) / (n_x * n_y)
+        return np.abs(gap).max(axis=1) / (n_x * n_y)
 
 
 class CramerVonMises(_SortedUnivariate):
@@ -359,6 +389,8 @@ class MannWhitneyU(_SortedUnivariate):
 
 class Wasserstein1(_SortedUnivariate):
     r"""1-D Wasserstein-1 distance :math:`\int |F_x - F_y|`, as :func:`scipy.stats.wasserstein_distance`."""
+
+    scale_degree = 1
 
     def _from_counts(self, in_x, cum_x, cx, ctx):
         n_x, n_y = ctx["n_x"], ctx["n_y"]
