@@ -33,6 +33,7 @@ from scipy import linalg, stats
 
 import twosample as ts
 from twosample._validation import check_alpha, check_choice, check_int, check_rng
+from twosample._result import jsonable
 from twosample.io import load_sample
 
 from . import metrics
@@ -238,12 +239,13 @@ class AuditReport:
                 + f"\n\nverdict: {self.verdict}")
 
     def to_dict(self) -> dict:
-        rows = json.loads(self.table.to_json(orient="records"))  # NaN -> null
-        return {"alpha": self.alpha, "reject": self.reject, "verdict": self.verdict, "checks": rows,
-                "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80")}
+        """Strict JSON data: NaN and infinities (an unreachable sample size, say) become null."""
+        rows = self.table.to_dict(orient="records")
+        return jsonable({"alpha": self.alpha, "reject": self.reject, "verdict": self.verdict, "checks": rows,
+                         "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80")})
 
     def to_json(self, path=None) -> str:
-        text = json.dumps(self.to_dict(), indent=2)
+        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
         if path is not None:
             Path(path).write_text(text + "\n")
         return text
@@ -336,6 +338,19 @@ def _as_rows(value, name, d=None):
     return arr
 
 
+def _draw(draw, n, rng, d):
+    """`n` rows from a generator's ``draw(n, rng)``; its failures and short answers name `generated`."""
+    try:
+        rows = draw(n, rng)
+    except Exception as exc:
+        raise ValueError(f"`generated` raised {type(exc).__name__} when asked for {n} rows: "
+                         f"{' '.join(str(exc).split())}") from exc
+    rows = _as_rows(rows, "generated", d)
+    if len(rows) != n:
+        raise ValueError(f"`generated` returned {len(rows)} rows when asked for {n}.")
+    return rows
+
+
 def _sampler(generated):
     """(draw(n, rng) or None, fixed array or None) for an array, a callable, a GAN or a path."""
     if isinstance(generated, (str, Path)):
@@ -412,7 +427,11 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
     real_test = _as_rows(real_test, "real_test")
     d = real_test.shape[1]
     real_train = _as_rows(real_train, "real_train", d)
+    if isinstance(checks, str):
+        checks = [checks]
     wanted = list(CHECKS) if checks is None else list(checks)
+    if not wanted:
+        raise ValueError(f"`checks` is empty; choose some of {', '.join(CHECKS + OPTIONAL)} (None: all).")
     for c in wanted:
         check_choice(c, "checks", CHECKS + OPTIONAL)
     feature_test = check_choice(feature_test, "feature_test", ("ks", "ad"))
@@ -420,8 +439,8 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
     draw, fixed = _sampler(generated)
     n = len(real_test) if n is None else check_int(n, "n", minimum=_MIN_ROWS)
     if draw is not None:
-        gen = _as_rows(draw(n, generator), "generated", d)
-        gen_fit = _as_rows(draw(n, generator), "generated", d) if "divergence" in wanted else None
+        gen = _draw(draw, n, generator, d)
+        gen_fit = _draw(draw, n, generator, d) if "divergence" in wanted else None
     else:
         gen = _as_rows(fixed, "generated", d)
         gen_fit = None

@@ -10,12 +10,14 @@ Bad input ends with one line on stderr and exit status 2.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from twosample.cli import Parser, run_command
+from twosample.progress import show_progress
 
 from . import datasets, objectives
 from .train import TrainingDiverged, load, train
@@ -23,35 +25,33 @@ from .train import TrainingDiverged, load, train
 __all__ = ["main"]
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
-
-
 def _build_parser():
-    parser = _Parser(prog="gan", description="Train GANs and sample from them.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = Parser(prog="gan", description="Train GANs and sample from them.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     tr = sub.add_parser("train", help="train a GAN; writes checkpoint.pt, history.csv and figures to --out")
     tr.add_argument("--data", default="ring",
                     help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file")
     tr.add_argument("--objective", default="js", help=f"one of {', '.join(objectives.names())}")
-    tr.add_argument("--steps", type=int, default=2000)
-    tr.add_argument("--batch-size", type=int, default=100)
+    tr.add_argument("--steps", type=int, default=2000, help="training steps (generator updates)")
+    tr.add_argument("--batch-size", type=int, default=100, help="rows per minibatch")
     tr.add_argument("--lr", type=float, default=None, help="default: the objective's")
     tr.add_argument("--critic-steps", type=int, default=None, help="default: the objective's")
-    tr.add_argument("--z-dim", type=int, default=2)
+    tr.add_argument("--z-dim", type=int, default=2, help="latent dimension")
     tr.add_argument("--lr-decay", default="none", help="none or linear (to 0 at the last step)")
     tr.add_argument("--pack", type=int, default=1, help="PacGAN packing: rows per critic input (default 1)")
     tr.add_argument("--standardize", action="store_true", help="MLP networks on standardised rows")
     tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
-    tr.add_argument("--seed", type=int, default=None)
-    tr.add_argument("--device", default="cpu")
+    tr.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
+    tr.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 or mps")
+    tr.add_argument("--threads", type=int, default=None,
+                    help="torch CPU threads while training (default: 1 for the small MLP networks, "
+                         "torch's own otherwise)")
     tr.add_argument("--resume", default=None, help="checkpoint to continue from")
     tr.add_argument("--out", required=True, help="run directory")
     sa = sub.add_parser("sample", help="draw samples from a checkpoint")
     sa.add_argument("checkpoint")
-    sa.add_argument("-n", type=int, default=1000)
-    sa.add_argument("--seed", type=int, default=None)
+    sa.add_argument("-n", type=int, default=1000, help="rows to draw")
+    sa.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     sa.add_argument("--out", required=True, help="output .npy or .csv")
     sub.add_parser("objectives", help="list the objectives and their defaults")
     au = sub.add_parser("audit", help="audit a frozen generator: a verdict with p-values; writes report.html")
@@ -60,11 +60,11 @@ def _build_parser():
     au.add_argument("--real-test", required=True, help="held-out real rows (.npy/.csv/.parquet)")
     au.add_argument("--out", default=None, help="folder for report.html, audit.json and checks.csv")
     au.add_argument("-n", type=int, default=None, help="rows drawn from a checkpoint (default: as many as --real-test)")
-    au.add_argument("--alpha", type=float, default=0.05)
+    au.add_argument("--alpha", type=float, default=0.05, help="level of the corrected battery")
     au.add_argument("--checks", default=None, help="comma-separated subset of the checks (default: all)")
     au.add_argument("--features", default=None, help="'digits' for the digits feature map (default: raw rows)")
     au.add_argument("--dataset", default=None, help="ring or grid: add the mode scores")
-    au.add_argument("--seed", type=int, default=None)
+    au.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     return parser
 
 
@@ -77,7 +77,7 @@ def _train(args):
     model = train(args.data, objective=args.objective, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
                   critic_steps=args.critic_steps, z_dim=args.z_dim, generator_loss=args.generator_loss,
                   lr_decay=args.lr_decay, pack=args.pack, standardize=args.standardize,
-                  rng=args.seed, device=args.device, out=args.out, resume=args.resume)
+                  rng=args.seed, device=args.device, out=args.out, resume=args.resume, threads=args.threads)
     out = Path(args.out)
     for name, fig in (("losses.png", plot_losses(model.history)),
                       ("samples.png", plot_samples(model)),
@@ -113,24 +113,19 @@ def _audit(args):
     print(report)
     if args.out is not None:
         print(f"wrote {report.to_html(args.out)}")
-    return 0  # a verdict either way is a successful run (as the twosample command)
+    # a verdict either way is a successful run (exit 0, as the twosample command)
+
+
+def _objectives(_args):
+    return objectives.objective_table().to_string(index=False)
 
 
 def main(argv=None) -> int:
+    """Entry point; returns the exit status (0, or 2 with one line on stderr)."""
     args = _build_parser().parse_args(argv)
-    try:
-        if args.command == "train":
-            _train(args)
-        elif args.command == "sample":
-            _sample(args)
-        elif args.command == "audit":
-            return _audit(args)
-        else:
-            print(objectives.objective_table().to_string(index=False))
-    except (ValueError, TypeError, FileNotFoundError, TrainingDiverged) as exc:
-        print(f"gan: error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    commands = {"train": _train, "sample": _sample, "audit": _audit, "objectives": _objectives}
+    with show_progress(None):  # bars on a terminal, for training and for the audit's long checks
+        return run_command("gan", commands[args.command], args, errors=(FileNotFoundError, TrainingDiverged))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from twosample._validation import check_int, check_rng, check_sample
+from twosample._validation import check_int, check_real, check_rng, check_sample
 from twosample.io import load_sample
 
 __all__ = ["Dataset", "digits", "gaussian_1d", "get_dataset", "grid", "laplace_1d", "mixture_1d", "names",
@@ -83,6 +83,7 @@ def _mixture_sampler(centres: np.ndarray, std: float):
 def ring(n_modes: int = 8, radius: float = 1.0, std: float = 0.01) -> Dataset:
     """PacGAN's ring: `n_modes` Gaussians evenly spaced on a circle (angles 2 pi k / K, k < K)."""
     n_modes = check_int(n_modes, "n_modes")
+    radius, std = check_real(radius, "radius", low=0, low_open=True), check_real(std, "std", low=0, low_open=True)
     # endpoint excluded: linspace(0, 2 pi, K) would put the first and last modes at the same angle
     angles = 2 * np.pi * np.arange(n_modes) / n_modes
     centres = radius * np.column_stack([np.cos(angles), np.sin(angles)])
@@ -92,6 +93,8 @@ def ring(n_modes: int = 8, radius: float = 1.0, std: float = 0.01) -> Dataset:
 def grid(side: int = 5, spacing: float = 2.0, std: float = 0.05) -> Dataset:
     """PacGAN's grid: side x side Gaussians at {-4, -2, 0, 2, 4}^2 (for the defaults)."""
     side = check_int(side, "side")
+    spacing = check_real(spacing, "spacing", low=0, low_open=True)
+    std = check_real(std, "std", low=0, low_open=True)
     axis = spacing * (np.arange(side) - (side - 1) / 2)
     centres = np.array([(a, b) for a in axis for b in axis], dtype=float)
     return Dataset("grid", _mixture_sampler(centres, std), 2, modes=centres, mode_std=std)
@@ -103,11 +106,13 @@ def _scipy_1d(name: str, dist) -> Dataset:
 
 def gaussian_1d(mean: float = 0.0, std: float = 1.0) -> Dataset:
     """N(mean, std^2)."""
+    mean, std = check_real(mean, "mean"), check_real(std, "std", low=0, low_open=True)
     return _scipy_1d("gaussian", stats.norm(mean, std))
 
 
 def laplace_1d(mean: float = 0.0, scale: float = 1 / math.sqrt(2)) -> Dataset:
     """Laplace(mean, scale); the default has variance 1."""
+    mean, scale = check_real(mean, "mean"), check_real(scale, "scale", low=0, low_open=True)
     return _scipy_1d("laplace", stats.laplace(mean, scale))
 
 
@@ -173,6 +178,8 @@ def mixture_1d(weights=(0.7, 0.3), means=(-2.0, 2.0), stds=(0.5, 0.5)) -> Datase
 def swiss_roll(noise: float = 0.25) -> Dataset:
     """scikit-learn's swiss roll, its (x, z) plane, scaled by 1/5 (about [-2, 2.5]^2)."""
     from sklearn.datasets import make_swiss_roll
+
+    noise = check_real(noise, "noise", low=0)
 
     def sample(n, rng):
         points, _ = make_swiss_roll(n, noise=noise, random_state=np.random.RandomState(rng.integers(2**31)))

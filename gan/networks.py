@@ -205,12 +205,50 @@ def conv_critic(*, out_dim: int = 1, channels: int = 64, in_channels: int = 1, s
     return build(config, rng=rng, device=device)
 
 
+# A network config may ask for at most this many parameters (4 GB of float32): a corrupt or hostile
+# checkpoint cannot make build() allocate terabytes before anything is checked.
+MAX_PARAMETERS = 10**9
+_REQUIRED = {
+    "mlp_generator": ("z_dim", "hidden", "depth", "out_dim", "activation", "output"),
+    "mlp_critic": ("in_dim", "hidden", "depth", "activation", "spectral_norm"),
+    "conv_generator": ("z_dim", "channels"),
+    "conv_critic": ("channels", "spectral_norm"),
+}
+
+
+def _check_config(config: dict) -> None:
+    """Keys present and sizes sane (positive ints, at most MAX_PARAMETERS weights) before allocating."""
+    if not isinstance(config, dict) or config.get("kind") not in _REQUIRED:
+        kind = config.get("kind") if isinstance(config, dict) else None
+        raise ValueError(f"unknown network kind {kind!r} in the config.")
+    missing = [k for k in _REQUIRED[config["kind"]] if k not in config]
+    if missing:
+        raise ValueError(f"the network config ({config['kind']}) lacks {', '.join(missing)}.")
+    sizes = {k: config[k] for k in ("z_dim", "hidden", "out_dim", "in_dim", "channels", "in_channels")
+             if config.get(k) is not None}
+    sizes["depth"] = config.get("depth", 1)
+    for key, value in sizes.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < (0 if key == "depth" else 1):
+            raise ValueError(f"the network config has {key}={value!r}; expected a positive integer.")
+    if config["kind"].startswith("mlp"):
+        widths = [sizes.get("z_dim", sizes.get("in_dim"))] + [sizes["hidden"]] * sizes["depth"] + \
+                 [sizes.get("out_dim", 1)]
+        count = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
+    else:
+        c, k = sizes["channels"], sizes.get("in_channels", 1)
+        count = 8 * c * (c + sizes.get("z_dim", 0) + k + 16)
+    if count > MAX_PARAMETERS:
+        raise ValueError(f"the network config asks for about {count:.3g} parameters (at most "
+                         f"{MAX_PARAMETERS:.0e}); the checkpoint is corrupt or not a model of this package.")
+
+
 def build(config: dict, *, rng=None, device="cpu"):
     """The network described by `config` (as stored in ``module.config`` and in checkpoints)."""
     from torch import nn
 
     Network = _net_class()
     kind = config.get("kind")
+    _check_config(config)
     with seeded(rng if rng is not None else np.random.default_rng(0)):
         if kind == "mlp_generator":
             widths = [config["z_dim"]] + [config["hidden"]] * config["depth"] + [config["out_dim"]]

@@ -39,9 +39,10 @@ import numpy as np
 import pandas as pd
 
 import twosample as ts
-from twosample._validation import check_alpha, check_choice, check_int, check_rng
-from twosample.power import progress_bar
-from twosample.torch_utils import torch_generator
+from twosample._backend import check_device
+from twosample._validation import check_alpha, check_choice, check_int, check_real, check_rng
+from twosample.progress import progress_bar
+from twosample.torch_utils import SMALL_NETWORK_THREADS, torch_generator, torch_threads
 
 from . import networks
 from .checkpoint import read_checkpoint, write_checkpoint
@@ -263,6 +264,11 @@ def _history_frame(columns: dict) -> pd.DataFrame:
 def load(path, *, device="cpu") -> GAN:
     """A :class:`GAN` from a checkpoint written by :func:`train` or :meth:`GAN.save` (safe loading)."""
     state = read_checkpoint(path)
+    missing = [k for k in ("generator_config", "generator", "config", "history") if k not in state]
+    if missing:
+        raise ValueError(f"checkpoint {str(path)!r} lacks {', '.join(missing)}: it was not written by gan.train "
+                         "or GAN.save.")
+    device = check_device(device)
     gen = networks.build(state["generator_config"], device=device)
     gen.load_state_dict(state["generator"])
     critic = None
@@ -272,6 +278,13 @@ def load(path, *, device="cpu") -> GAN:
     config = dict(state["config"])
     obj = get_objective(config["objective"], generator_loss=config.get("generator_loss"))
     return GAN(gen, critic, obj, config, _history_frame(state["history"]))
+
+
+def _check_betas(betas) -> list[float]:
+    """Adam's (beta1, beta2), each in [0, 1)."""
+    if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+        raise ValueError(f"`betas` must be a pair (beta1, beta2) of numbers in [0, 1), got {betas!r}.")
+    return [check_real(b, "betas", low=0, high=1, high_open=True) for b in betas]
 
 
 def _finite(*tensors) -> bool:
@@ -297,7 +310,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
           n_train: int = 100_000, monitor_every: int | None = None, n_monitor: int = 500, alpha: float = 0.05,
           log_every: int | None = None, checkpoint_every: int | None = None, out=None, resume=None,
           lr_decay: str = "none", pack: int = 1, standardize: bool = False, rng=None, device="cpu",
-          progress=None) -> GAN:
+          progress=None, threads: int | None = None) -> GAN:
     r"""Train a GAN on `data` under `objective`; watch the critic as a two-sample test.
 
     Parameters
@@ -369,6 +382,11 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     device : str or torch.device, default "cpu"
     progress : bool, optional
         Progress bar (default: when stderr is a terminal).
+    threads : int, optional
+        torch CPU threads during training. Default: 1 for the MLP networks
+        (small: one thread is as fast, and several spin-wait on busy cores;
+        ``benchmarks/bench_threads.py``), torch's own setting for the conv
+        networks. torch's global setting is restored afterwards.
 
     Returns
     -------
@@ -405,10 +423,15 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     if n_monitor < 10 * pack:
         raise ValueError(f"`n_monitor` ({n_monitor}) must be at least 10 * `pack` ({10 * pack}).")
     critic_steps = obj.critic_steps if critic_steps is None else check_int(critic_steps, "critic_steps")
-    lr = obj.lr if lr is None else float(lr)
-    if not lr > 0 or not math.isfinite(lr):
-        raise ValueError(f"`lr` must be a positive number, got {lr!r}.")
-    betas = list(obj.betas if betas is None else betas)
+    lr = obj.lr if lr is None else check_real(lr, "lr", low=0, low_open=True)
+    betas = _check_betas(obj.betas if betas is None else betas)
+    hidden, depth = check_int(hidden, "hidden"), check_int(depth, "depth")
+    if threads is None and (dataset.image_shape is None or not conv):
+        threads = SMALL_NETWORK_THREADS
+    threads = None if threads is None else check_int(threads, "threads")
+    device = check_device(device)
+    if out is not None and Path(out).exists() and not Path(out).is_dir():
+        raise ValueError(f"`out` = {str(out)!r} is an existing file; give a folder for the run.")
     monitor_every = max(1, steps // 20) if monitor_every is None else check_int(monitor_every, "monitor_every")
     log_every = max(1, steps // 200) if log_every is None else check_int(log_every, "log_every")
     checkpoint_every = monitor_every if checkpoint_every is None else check_int(checkpoint_every, "checkpoint_every")
@@ -437,6 +460,9 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
             if key in old and old[key] != config[key]:
                 raise ValueError(f"`resume`: the checkpoint was trained with {key}={old[key]!r}, "
                                  f"this call has {config[key]!r}.")
+        if int(state.get("step", 0)) > steps:
+            raise ValueError(f"`resume`: the checkpoint is at step {int(state['step'])}, past `steps` = {steps}; "
+                             f"pass steps >= {int(state['step'])} (the total, not the steps to add).")
         config = {**old, "steps": steps}
         torch_rng.set_state(state["torch_rng"])
 
@@ -485,7 +511,8 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
 
     t_start = time.perf_counter()
     step = start_step
-    with progress_bar(steps, progress, desc=f"{obj.name} on {dataset.name}", unit="step", initial=start_step) as bar:
+    bar = progress_bar(steps, progress, desc=f"{obj.name} on {dataset.name}", unit="step", initial=start_step)
+    with bar, torch_threads(threads):
         for step in range(start_step + 1, steps + 1):
             if config.get("lr_decay", "none") == "linear":
                 scale = 1.0 - (step - 1) / steps

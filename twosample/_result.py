@@ -183,4 +183,6 @@ class TestResult:
             f"  samples     n_x = {self.n_x}, n_y = {self.n_y}",
             f"  verdict     {verdict}",
         ]
+        if self.seed is not None:
+            lines.append(f"  seed        {self.seed}   (rng={self.seed} repeats this run)")
         return "\n".join(lines)

@@ -21,6 +21,8 @@ __all__ = [
     "check_int",
     "check_n_jobs",
     "check_n_resamples",
+    "check_real",
+    "check_sizes",
     "check_rng",
     "check_sample",
     "canonical_order",
@@ -209,6 +211,30 @@ def check_n_jobs(n_jobs) -> int | None:
     if isinstance(n_jobs, bool) or not isinstance(n_jobs, numbers.Integral) or n_jobs == 0:
         raise ValueError(f"`n_jobs` must be None or a non-zero integer (-1 for all cores), got {n_jobs!r}.")
     return int(n_jobs)
+
+
+def check_real(value, name: str, *, low: float = -math.inf, high: float = math.inf, low_open: bool = False,
+               high_open: bool = False) -> float:
+    """`value` as a finite float in the interval given; a ValueError naming `name` otherwise (bools refused)."""
+    lo = "(" if low_open or low == -math.inf else "["
+    hi = ")" if high_open or high == math.inf else "]"
+    interval = f"{lo}{low:g}, {high:g}{hi}"
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"`{name}` must be a finite real number in {interval}, got {value!r}.")
+    value = float(value)
+    if value < low or value > high or (low_open and value == low) or (high_open and value == high):
+        raise ValueError(f"`{name}` must be in {interval}, got {value!r}.")
+    return value
+
+
+def check_sizes(sizes, name: str = "sizes", *, minimum: int = 2) -> list[int]:
+    """A non-empty sequence of integers >= `minimum` (not a string, no 2.7), as a list of ints."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+        raise ValueError(f"`{name}` must be a non-empty sequence of integers, got {sizes!r}.")
+    sizes = list(sizes)
+    if not sizes:
+        raise ValueError(f"`{name}` is empty; give at least one sample size.")
+    return [check_int(s, name, minimum=minimum) for s in sizes]
 
 
 def check_batch(batch) -> int | None:

@@ -3,14 +3,18 @@
 ``twosample test X Y --test NAME [--alpha A] [--n-resamples B] [--seed S] [--json]``
 ``twosample power --scenario NAME --tests a,b --sizes 25,50 --reps R --out DIR``
 
-Bad input ends with one line on stderr and exit status 2.
+Bad input ends with one line on stderr and exit status 2; warnings (an index
+column dropped, constant data) are one line each on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
+import os
 import sys
+import warnings
 
 from .io import load_sample
 from .power import power_curve
@@ -18,43 +22,82 @@ from .registry import TESTS, get_test
 from .report import write_power_report
 from .scenarios import SCENARIOS, get_scenario
 
-__all__ = ["main"]
+__all__ = ["Parser", "main", "run_command"]
+
+# Options of some tests only: --flag -> (keyword, type). Given to a test that lacks the keyword,
+# they are a usage error naming the test.
+_TEST_OPTIONS = {
+    "kernel": (str, "kernel of the MMD tests: gaussian, laplace, imq, linear, polynomial"),
+    "bandwidth": (str, "kernel length-scale: a number or 'median'"),
+    "estimator": (str, "MMD estimator: unbiased or biased"),
+    "classifier": (str, "c2st classifier: mlp, logistic, knn or torch-mlp"),
+    "statistic": (str, "c2st statistic: accuracy, logit or auc"),
+    "null": (str, "c2st null: binomial, permutation or crossfit"),
+    "steps": (int, "training steps of the learned tests (mmd-deep, f-divergence)"),
+    "device": (str, "where torch computes: cpu, cuda, cuda:1, mps"),
+}
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error in one line, exit status 2."""
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every default in --help, except where there is none to show (None, False)."""
+
+    def _get_help_string(self, action):
+        if action.default in (None, False) or action.default is argparse.SUPPRESS:
+            return action.help
+        return super()._get_help_string(action)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line, exit status 2, and shows every default.
+
+    Shared by the ``twosample`` and ``gan`` commands.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {' '.join(message.split())}\n")
 
 
 class _UsageError(Exception):
     pass
 
 
-def _build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="twosample", description="Two-sample tests of H0: p = q.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+def _add_test_parser(sub) -> None:
     test = sub.add_parser("test", help="run one two-sample test on two files")
-    test.add_argument("x", help="sample from p: .npy, .csv or .parquet")
-    test.add_argument("y", help="sample from q: .npy, .csv or .parquet")
-    test.add_argument("--test", default="energy", help=f"one of: {', '.join(TESTS)} (default: energy)")
-    test.add_argument("--alpha", type=float, default=0.05, help="level (default 0.05)")
-    test.add_argument("--n-resamples", type=int, default=9999, help="permutations (default 9999)")
-    test.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
-    test.add_argument("--method", default=None, help="null: permutation (default) or the test's analytic null")
+    test.add_argument("x", help="sample from p: .npy, .csv/.tsv/.txt (optionally .gz/.bz2/.xz/.zip) or .parquet")
+    test.add_argument("y", help="sample from q, same formats; tables are matched to x by column name")
+    test.add_argument("--test", default="energy", help=f"one of: {', '.join(TESTS)}")
+    test.add_argument("--alpha", type=float, default=0.05, help="level")
+    test.add_argument("--n-resamples", type=int, default=None,
+                      help="relabellings of a permutation null (default: the test's own, 9999 for the "
+                           "classical tests)")
+    test.add_argument("--seed", type=int, default=None, help="random seed (default: drawn, and printed)")
+    test.add_argument("--method", default=None, help="null: the test's methods (see `twosample list`)")
     test.add_argument("--alternative", default=None, help="two-sided, greater or less, where the test has it")
-    test.add_argument("--columns", default=None, help="comma-separated table columns to use")
+    test.add_argument("--columns", default=None, help="comma-separated table columns to use (default: all)")
+    for flag, (kind, text) in _TEST_OPTIONS.items():
+        test.add_argument(f"--{flag}", type=kind, default=None, help=f"{text} (default: the test's own)")
     test.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="twosample", description="Two-sample tests of H0: p = q.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    _add_test_parser(sub)
     sub.add_parser("list", help="list the available tests")
     pw = sub.add_parser("power", help="power and level curves of several tests on a scenario")
     pw.add_argument("--scenario", default="gaussian-laplace", help=f"one of: {', '.join(SCENARIOS)}")
     pw.add_argument("--tests", default="mean,meanvar,ks,energy,mmd,mmd-agg,c2st", help="comma-separated test names")
     pw.add_argument("--sizes", default="25,50,100,200,400", help="comma-separated sample sizes per sample")
-    pw.add_argument("--reps", type=int, default=200, help="repetitions per cell (default 200)")
-    pw.add_argument("--alpha", type=float, default=0.05)
-    pw.add_argument("--n-resamples", type=int, default=199, help="permutations per test (default 199)")
-    pw.add_argument("--seed", type=int, default=None)
+    pw.add_argument("--reps", type=int, default=200, help="repetitions per cell")
+    pw.add_argument("--alpha", type=float, default=0.05, help="level")
+    pw.add_argument("--n-resamples", type=int, default=None,
+                    help="relabellings per permutation test (default 199; only when every test has a "
+                         "permutation null)")
+    pw.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     pw.add_argument("--n-jobs", type=int, default=1, help="parallel workers (-1: all cores)")
     pw.add_argument("--out", default="out", help="folder for power.csv, power.png, report.html")
     return parser
@@ -73,28 +116,34 @@ def _int_list(text: str, name: str) -> list[int]:
 def _run_power(args) -> str:
     scenario = get_scenario(args.scenario)
     names = [t.strip() for t in args.tests.split(",") if t.strip()]
-    for name in names:
-        get_test(name)
+    tests = {name: get_test(name) for name in names}
     sizes = _int_list(args.sizes, "--sizes")
     if args.reps < 1:
         raise _UsageError("--reps must be a positive integer")
-    extra = {"n_resamples": args.n_resamples} if all(get_test(n).resampling for n in names) else {}
-    if not extra and args.n_resamples != 199:
+    every_permutation = all(info.resampling for info in tests.values())
+    if args.n_resamples is not None and not every_permutation:
         raise _UsageError("--n-resamples applies only when every test is a permutation test")
-    tests = {name: get_test(name) for name in names}
+    extra = {"n_resamples": 199 if args.n_resamples is None else args.n_resamples} if every_permutation else {}
     df = power_curve(tests, scenario, sizes=sizes, reps=args.reps, alpha=args.alpha, rng=args.seed,
-                     n_jobs=args.n_jobs, progress=False, **extra)
+                     n_jobs=args.n_jobs, progress=None, **extra)
     path = write_power_report(df, args.out, title=scenario.description,
                               description=f"{args.reps} repetitions per cell, alpha = {args.alpha}.")
     table = df.pivot_table(index=["kind", "test"], columns="n", values="power", sort=False)
     return table.to_string(float_format=lambda v: f"{v:.3f}") + f"\nwrote {path}"
 
 
-def _run_test(args) -> str:
-    info = get_test(args.test)
+def _samples(args):
+    """The two samples: DataFrames (matched by column name) when both files name their columns."""
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
-    x = load_sample(args.x, columns=columns)
-    y = load_sample(args.y, columns=columns)
+    x = load_sample(args.x, columns=columns, frame=True)
+    y = load_sample(args.y, columns=columns, frame=True)
+    named = all(isinstance(c, str) for c in [*x.columns, *y.columns])
+    return (x, y) if named else (x.to_numpy(), y.to_numpy())
+
+
+def _test_kwargs(info, args) -> dict:
+    """Keyword arguments for the test from the command line, each checked against what the test takes."""
+    accepted = inspect.signature(info.function).parameters
     kwargs = {"alpha": args.alpha, "rng": args.seed}
     if args.method is not None:
         if args.method not in info.methods:
@@ -105,11 +154,37 @@ def _run_test(args) -> str:
         if args.alternative not in info.alternatives or info.alternatives == ("greater",):
             raise _UsageError(f"--alternative is not available for {info.name}")
         kwargs["alternative"] = args.alternative
-    if info.resampling and kwargs.get("method", "permutation") == "permutation":
+    if args.n_resamples is not None:
+        if "n_resamples" not in accepted or kwargs.get("method", "auto") not in ("auto", "permutation"):
+            raise _UsageError(f"--n-resamples applies to permutation nulls; {info.name} with this method has none")
         kwargs["n_resamples"] = args.n_resamples
-    result = info(x, y, **kwargs)
+    for flag in _TEST_OPTIONS:
+        value = getattr(args, flag)
+        if value is None:
+            continue
+        if flag not in accepted:
+            raise _UsageError(f"--{flag} is not an option of {info.name}")
+        kwargs[flag] = _number_or_text(value) if flag == "bandwidth" else value
+    return kwargs
+
+
+def _number_or_text(value: str):
+    try:
+        return float(value)
+    except ValueError:
+        return value
+
+
+def _run_test(args) -> str:
+    info = get_test(args.test)
+    kwargs = _test_kwargs(info, args)
+    x, y = _samples(args)
+    from .progress import show_progress
+
+    with show_progress(None):
+        result = info(x, y, **kwargs)
     if args.json:
-        return json.dumps(result.to_dict(), indent=2)
+        return json.dumps(result.to_dict(), indent=2, allow_nan=False)
     return str(result)
 
 
@@ -122,19 +197,49 @@ def _list_tests() -> str:
     return "\n".join(lines)
 
 
-def main(argv=None) -> int:
-    """Entry point; returns the exit status."""
-    parser = _build_parser()
-    args = parser.parse_args(argv)
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
+
+
+def run_command(prog: str, command, args, *, errors=()) -> int:
+    """Run ``command(args) -> str`` as a command line does: print its output and return the exit status.
+
+    Warnings become one line each on stderr (``prog: warning: ...``); any
+    failure one line (``prog: error: ...``) and status 2, a closed output pipe
+    (``... | head``) included. `errors` adds exception types whose message is
+    shown as is (the others get their type's name in front).
+    """
+    expected = (ValueError, TypeError, _UsageError, OSError, FloatingPointError, MemoryError, *errors)
     try:
-        commands = {"test": _run_test, "power": _run_power, "list": lambda _: _list_tests()}
-        out = commands[args.command](args)
-    except (ValueError, TypeError, _UsageError, OSError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"twosample: error: {message}", file=sys.stderr)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                out = command(args)
+            finally:
+                for w in caught:
+                    if issubclass(w.category, (UserWarning, RuntimeWarning)):
+                        print(f"{prog}: warning: {_one_line(w.message)}", file=sys.stderr)
+        if out:
+            print(out, flush=True)
+    except BrokenPipeError:  # the reader left: say so once, without a traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"{prog}: error: the output pipe was closed", file=sys.stderr)
         return 2
-    print(out)
+    except expected as exc:
+        print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # anything else: still one line, with the exception's type for a report
+        print(f"{prog}: error: unexpected {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
+        return 2
     return 0
+
+
+def main(argv=None) -> int:
+    """Entry point; returns the exit status (0, or 2 with one line on stderr)."""
+    args = _build_parser().parse_args(argv)
+    commands = {"test": _run_test, "power": _run_power, "list": lambda _: _list_tests()}
+    return run_command("twosample", commands[args.command], args)
 
 
 if __name__ == "__main__":  # pragma: no cover

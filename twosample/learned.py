@@ -42,7 +42,8 @@ from .divergences import fit_critic, get
 from .kernels import Kernel, _sq_euclidean, median_distance
 from .mmd import MMDStatistic
 from .resampling import PermutationStatistic, holdout_split, run_permutation_test
-from .torch_utils import mlp, torch_generator
+from .progress import progress_range
+from .torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 
 __all__ = ["DeepKernel", "DeepMMDResult", "deep_mmd_test", "f_divergence_test"]
 
@@ -238,7 +239,7 @@ def _power_criterion(k_xx, k_yy, k_xy, reg=1e-8):
 
 
 def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None, device="cpu", steps=300,
-                  hidden=50, layers=2, n_features=20, lr=2e-3, batch_size=512) -> DeepMMDResult:
+                  hidden=50, layers=2, n_features=20, lr=2e-3, batch_size=512, threads=None) -> DeepMMDResult:
     r"""MMD test with a deep kernel fitted on a training split (Liu et al. 2020, MMD-D).
 
     Parameters
@@ -264,6 +265,9 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     batch_size : int, default 512
         Rows drawn from each side per step, at most the smaller training sample
         (the criterion's variance estimate needs equal sizes).
+    threads : int, optional
+        torch CPU threads while training (default 1: the network is small; see
+        :func:`twosample.torch_utils.torch_threads`).
 
     Returns
     -------
@@ -327,18 +331,19 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
         feat = torch.exp(-_sq_euclidean(fa, fb, torch) / (2 * torch.exp(2 * log_sphi)))
         return (1 - (1 - eps) * (1 - feat)) * torch.exp(-_sq_euclidean(a, b, torch) / (2 * torch.exp(2 * log_sq)))
 
-    for step in range(steps if not constant else 0):
-        ix = torch.as_tensor(generator.choice(len(x_train), size, replace=False), device=device)
-        iy = torch.as_tensor(generator.choice(len(y_train), size, replace=False), device=device)
-        bx, by = tx[ix], ty[iy]
-        fx, fy = phi(bx), phi(by)
-        crit = _power_criterion(gram(bx, bx, fx, fx), gram(by, by, fy, fy), gram(bx, by, fx, fy))
-        opt.zero_grad()
-        (-crit).backward()
-        opt.step()
-        history[step] = crit.item()
-        if not math.isfinite(history[step]):
-            raise FloatingPointError(f"the power criterion became {history[step]} at step {step}; lower `lr`.")
+    with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
+        for step in progress_range(0 if constant else steps, desc="mmd-deep: fitting the kernel"):
+            ix = torch.as_tensor(generator.choice(len(x_train), size, replace=False), device=device)
+            iy = torch.as_tensor(generator.choice(len(y_train), size, replace=False), device=device)
+            bx, by = tx[ix], ty[iy]
+            fx, fy = phi(bx), phi(by)
+            crit = _power_criterion(gram(bx, bx, fx, fx), gram(by, by, fy, fy), gram(bx, by, fx, fy))
+            opt.zero_grad()
+            (-crit).backward()
+            opt.step()
+            history[step] = crit.item()
+            if not math.isfinite(history[step]):
+                raise FloatingPointError(f"the power criterion became {history[step]} at step {step}; lower `lr`.")
     phi.eval()
     with torch.no_grad():
         kernel = DeepKernel(bandwidth=float(torch.exp(log_sphi)), n_features=n_features,

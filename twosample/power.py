@@ -10,7 +10,6 @@ the same for any ``n_jobs``.
 from __future__ import annotations
 
 import dataclasses
-import sys
 import time
 
 import numpy as np
@@ -18,7 +17,8 @@ import pandas as pd
 from joblib import Parallel, delayed
 from statsmodels.stats.proportion import proportion_confint
 
-from ._validation import check_alpha, check_int, check_rng
+from ._validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
+from .progress import progress_bar
 from .registry import get_test
 from .scenarios import Scenario
 
@@ -132,8 +132,10 @@ def power(test, scenario: Scenario, *, n: int, m: int | None = None, alpha: floa
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
     alpha = check_alpha(alpha)
-    n, reps = check_int(n, "n"), check_int(reps, "reps")
-    m = None if m is None else check_int(m, "m")
+    n, reps = check_int(n, "n", minimum=2), check_int(reps, "reps")
+    m = None if m is None else check_int(m, "m", minimum=2)
+    n_jobs = check_n_jobs(n_jobs)
+    confidence = check_real(confidence, "confidence", low=0, high=1, low_open=True, high_open=True)
     seed_root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(
         int(check_rng(rng).integers(0, 2**63 - 1)))
     seeds = seed_root.spawn(reps)
@@ -158,14 +160,6 @@ def level(test, scenario: Scenario, **kwargs) -> PowerResult:
     if not isinstance(scenario, Scenario):
         raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
     return power(test, scenario.null(), **kwargs)
-
-
-def progress_bar(total, enabled, *, desc, unit, initial=0):
-    """A tqdm bar, shown only on a terminal unless `enabled` says otherwise (also used by gan.train)."""
-    from tqdm.auto import tqdm
-
-    show = sys.stderr.isatty() if enabled is None else bool(enabled)
-    return tqdm(total=total, initial=initial, disable=not show, desc=desc, unit=unit)
 
 
 def power_curve(tests, scenario, *, sizes, effects=None, reps: int = 200, alpha: float = 0.05, rng=None,
@@ -205,13 +199,24 @@ def power_curve(tests, scenario, *, sizes, effects=None, reps: int = 200, alpha:
         Columns: test, kind ("power" or "level"), n, effect, power, ci_low,
         ci_high, rejections, reps, alpha, seconds.
     """
+    if isinstance(tests, str):
+        tests = [tests]
     named = {name: name for name in tests} if isinstance(tests, (list, tuple)) else dict(tests)
     if not named:
         raise ValueError("`tests` is empty.")
-    sizes = [int(s) for s in sizes]
-    grid = [None] if effects is None else list(effects)
+    for test in named.values():
+        _resolve(test)  # an unknown name fails now, not after the first cells
+    sizes = check_sizes(sizes)
+    reps, alpha = check_int(reps, "reps"), check_alpha(alpha)
+    if effects is not None and (isinstance(effects, (str, bytes)) or not hasattr(effects, "__iter__")):
+        raise ValueError(f"`effects` must be a sequence of numbers, got {effects!r}.")
+    grid = [None] if effects is None else [check_real(e, "effects") for e in effects]
+    if effects is not None and not grid:
+        raise ValueError("`effects` is empty.")
     if effects is not None and not callable(scenario):
         raise TypeError("with `effects`, `scenario` must be a constructor effect -> Scenario.")
+    if effects is None and not isinstance(scenario, Scenario):
+        raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
     kinds = ["power", "level"] if include_level else ["power"]
     cells = [(name, kind, n, effect) for name in named for effect in grid for kind in kinds for n in sizes]
     root = np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1)))

@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ._result import TestResult
+from .progress import progress_bar, progress_enabled
 from ._validation import (
     canonical_order,
     check_alpha,
@@ -262,6 +263,8 @@ def run_permutation_test(
     warn_if_constant(pooled)
     if batch is None:
         batch = max(1, _AUTO_BATCH_ELEMENTS // n_total)
+        if progress_enabled() is not False:  # a bar that moves; the result does not depend on `batch`
+            batch = min(batch, max(1, -(-n_resamples // 100)))
 
     degree = statistic.scale_degree
     shift = scale_exponent(pooled) if degree is not None else 0
@@ -289,10 +292,12 @@ def run_permutation_test(
         n_null = n_resamples
     null = np.empty(n_null)
     start = 0
-    for block in masks:
-        values = evaluate(block)
-        null[start : start + len(values)] = values
-        start += len(values)
+    with progress_bar(n_null, progress_enabled(), desc=test or "permutations", unit="relabelling") as bar:
+        for block in masks:
+            values = evaluate(block)
+            null[start : start + len(values)] = values
+            start += len(values)
+            bar.update(len(values))
     if np.isnan(null).any():
         raise ValueError("the statistic is NaN on some relabelled samples.")
 

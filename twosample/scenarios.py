@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import check_sample
+from ._validation import check_int, check_real, check_sample
 
 __all__ = [
     "SCENARIOS",
@@ -98,6 +98,7 @@ def gaussian_vs_laplace(*, variance_matched: bool = True) -> Scenario:
 
 def mean_shift(effect: float = 0.5, *, d: int = 1) -> Scenario:
     """N(0, I_d) against N(effect e_1, I_d)."""
+    effect, d = check_real(effect, "effect"), check_int(d, "d")
     shift = np.zeros(d)
     shift[0] = effect
     return Scenario("mean-shift", lambda n, rng: rng.normal(size=(n, d)),
@@ -107,6 +108,7 @@ def mean_shift(effect: float = 0.5, *, d: int = 1) -> Scenario:
 
 def variance_shift(effect: float = 2.0, *, d: int = 1) -> Scenario:
     """N(0, I_d) against N(0, diag(effect, 1, ..., 1)) (`effect` is the variance of coordinate 1)."""
+    effect, d = check_real(effect, "effect", low=0, low_open=True), check_int(d, "d")
     scale = np.ones(d)
     scale[0] = np.sqrt(effect)
     return Scenario("variance-shift", lambda n, rng: rng.normal(size=(n, d)),
@@ -119,6 +121,7 @@ def student_t(df: float = 3.0, *, d: int = 1) -> Scenario:
 
     For ``df <= 2`` the variance is infinite and the t sample is left unscaled.
     """
+    df, d = check_real(df, "df", low=0, low_open=True), check_int(d, "d")
     scale = np.sqrt((df - 2) / df) if df > 2 else 1.0
     return Scenario("student-t", lambda n, rng: rng.normal(size=(n, d)),
                     lambda n, rng: rng.standard_t(df, size=(n, d)) * scale, df,
@@ -134,6 +137,7 @@ def blob(*, rows: int = 3, sigma2: float = 0.03) -> Scenario:
     correlations -0.67 ... 0.93; kept as correlations when `sigma2` changes). `n` is the total sample size (points are spread
     uniformly over the blobs).
     """
+    rows, sigma2 = check_int(rows, "rows"), check_real(sigma2, "sigma2", low=0, low_open=True)
     centres = np.array([(i, j) for i in range(rows) for j in range(rows)], dtype=float)
     k = len(centres)
     covs = np.array([-0.02 - 0.002 * i if i < 4 else (0.0 if i == 4 else 0.02 + 0.002 * (i - 5))
@@ -157,8 +161,7 @@ def blob(*, rows: int = 3, sigma2: float = 0.03) -> Scenario:
 def hdgm(*, d: int = 10) -> Scenario:
     """Liu et al. (2020) HDGM: two modes (means 0 and 0.5 in every coordinate); Q has +-0.5
     correlation between dimensions 1 and 2 (+0.5 in the first mode, -0.5 in the second)."""
-    if d < 2:
-        raise ValueError(f"`d` must be at least 2, got {d}.")
+    d = check_int(d, "d", minimum=2)
     means = np.stack([np.zeros(d), np.full(d, 0.5)])
 
     def draw(n, rng, rhos):
@@ -174,6 +177,7 @@ def hdgm(*, d: int = 10) -> Scenario:
 
 def gaussian_mixture(separation: float = 2.0) -> Scenario:
     """Equal mixture of N(-s/2, 1) and N(s/2, 1) against the Gaussian with the same mean and variance."""
+    separation = check_real(separation, "separation", low=0)
     sd = np.sqrt(1 + separation**2 / 4)
     return Scenario(
         "gaussian-mixture",

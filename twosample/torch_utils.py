@@ -8,11 +8,17 @@ touches torch's global state.
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import numpy as np
 
-__all__ = ["mlp", "torch_generator"]
+from ._validation import check_int
+
+__all__ = ["SMALL_NETWORK_THREADS", "mlp", "torch_generator", "torch_threads"]
+
+# Threads the training loops of small networks use unless told otherwise (see torch_threads).
+SMALL_NETWORK_THREADS = 1
 
 
 def torch_generator(rng: np.random.Generator):
@@ -62,3 +68,28 @@ def mlp(in_features: int, out_features: int = 1, *, hidden: int = 64, layers: in
         if i < len(widths) - 2:
             modules.append(acts[activation]())
     return nn.Sequential(*modules).to(device=device, dtype=dtype or torch.float32)
+
+
+@contextlib.contextmanager
+def torch_threads(threads: int | None):
+    """Run the block with torch using `threads` CPU threads (None: leave torch's setting), then restore it.
+
+    The networks this package trains by default are small (tens to hundreds of
+    units): one thread is as fast as several, and on a machine whose cores are
+    busy several threads spin-wait against each other (a 2-layer MLP measured
+    up to 6x slower with torch's default on 2 busy cores; see
+    ``benchmarks/bench_threads.py``). So the training loops default to one
+    thread and take ``threads=`` to change it.
+    """
+    if threads is None:
+        yield
+        return
+    import torch
+
+    threads = check_int(threads, "threads")
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import abc
 import math
+import numbers
 
 import numpy as np
 
@@ -430,6 +431,8 @@ class Alpha(FDivergence):
     name = "alpha"
 
     def __init__(self, order: float):
+        if isinstance(order, bool) or not isinstance(order, numbers.Real):
+            raise ValueError(f"`order` of the alpha-divergence must be a real number, got {order!r}.")
         order = float(order)
         if not math.isfinite(order) or order in (0.0, 1.0):
             raise ValueError(

@@ -20,9 +20,11 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from .._validation import check_int, check_rng, check_samples
+from .._backend import check_device
+from ..progress import progress_range
+from .._validation import check_int, check_real, check_rng, check_sample, check_samples
 from ..resampling import holdout_split
-from ..torch_utils import mlp, torch_generator
+from ..torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 from ._registry import FDivergence, get
 
 __all__ = [
@@ -88,7 +90,7 @@ class FittedCritic:
 
 
 def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr=1e-3,
-               batch_size=256, weight_decay=0.0, rng=None, device="cpu", **params) -> FittedCritic:
+               batch_size=256, weight_decay=0.0, rng=None, device="cpu", threads=None, **params) -> FittedCritic:
     r"""Train a critic to maximise :math:`E_P[g_f(v)] - E_Q[f^*(g_f(v))]`.
 
     Parameters
@@ -106,6 +108,9 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
     rng : None, int, SeedSequence or Generator
         Seeds the weights and the minibatches (same rng, same critic on CPU).
     device : str or torch.device, default "cpu"
+    threads : int, optional
+        torch CPU threads while training (default 1: the network is small; see
+        :func:`twosample.torch_utils.torch_threads`).
 
     Returns
     -------
@@ -117,16 +122,30 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
     x_p, x_q = check_samples(x_p, x_q)
     steps, batch_size, hidden = check_int(steps, "steps"), check_int(batch_size, "batch_size"), \
         check_int(hidden, "hidden")
+    layers = check_int(layers, "layers", minimum=0)
+    lr = check_real(lr, "lr", low=0, low_open=True)
+    weight_decay = check_real(weight_decay, "weight_decay", low=0)
+    device = check_device(device)
     generator = check_rng(rng)
     module = mlp(x_p.shape[1], 1, hidden=hidden, layers=layers, generator=torch_generator(generator),
                  device=device)
     tp = torch.as_tensor(x_p, dtype=torch.float32, device=device)
     tq = torch.as_tensor(x_q, dtype=torch.float32, device=device)
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
+    with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
+        history = _train_critic(module, div, tp, tq, generator, steps, batch_size, opt, device)
+    module.eval()
+    return FittedCritic(module=module, divergence=div, history=history, device=str(device))
+
+
+def _train_critic(module, div, tp, tq, generator, steps, batch_size, opt, device) -> np.ndarray:
+    """Adam on the bound, minibatches drawn from `generator`; the bound per step (stops on NaN/inf)."""
+    import torch
+
     history = np.empty(steps)
-    for step in range(steps):
-        ip = torch.as_tensor(generator.integers(0, len(x_p), min(batch_size, len(x_p))), device=device)
-        iq = torch.as_tensor(generator.integers(0, len(x_q), min(batch_size, len(x_q))), device=device)
+    for step in progress_range(steps, desc=f"fitting a {div.name} critic"):
+        ip = torch.as_tensor(generator.integers(0, len(tp), min(batch_size, len(tp))), device=device)
+        iq = torch.as_tensor(generator.integers(0, len(tq), min(batch_size, len(tq))), device=device)
         bound = div.lower_bound(module(tp[ip])[:, 0], module(tq[iq])[:, 0])
         opt.zero_grad()
         (-bound).backward()
@@ -136,8 +155,7 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
             raise FloatingPointError(
                 f"the {div.name} bound became {history[step]} at step {step}; lower `lr`."
             )
-    module.eval()
-    return FittedCritic(module=module, divergence=div, history=history, device=str(device))
+    return history
 
 
 @dataclasses.dataclass(frozen=True)
@@ -207,7 +225,9 @@ def jensen_shannon_from_discriminator(logits_p, logits_q) -> float:
         P (data) and Q (model). At the optimal discriminator the bracket is
         :math:`2\,\mathrm{JSD} - \log 4`.
     """
-    objective = get("gan").lower_bound(np.asarray(logits_p, float), np.asarray(logits_q, float))
+    logits_p, logits_q = (check_sample(v, name, min_rows=1)[:, 0] for v, name in
+                          ((logits_p, "logits_p"), (logits_q, "logits_q")))
+    objective = get("gan").lower_bound(logits_p, logits_q)
     return float((objective + _LOG4) / 2)
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import math
 
+import mpmath
 import numpy as np
 from scipy import integrate, stats
 
+from .._validation import check_real
 from ._registry import FDivergence, get
 
 __all__ = [
@@ -94,6 +96,12 @@ def hellinger_gaussian(mean_p, cov_p, mean_q, cov_q) -> float:
     return float(-2.0 * np.expm1(log_bc))
 
 
+def _gaussian_1d_args(mean_p, sd_p, mean_q, sd_q):
+    """Finite means and positive standard deviations (a Gaussian with sd 0 has no density), by name."""
+    return (check_real(mean_p, "mean_p"), check_real(sd_p, "sd_p", low=0, low_open=True),
+            check_real(mean_q, "mean_q"), check_real(sd_q, "sd_q", low=0, low_open=True))
+
+
 def total_variation_gaussian_1d(mean_p, sd_p, mean_q, sd_q) -> float:
     r""":math:`\tfrac12\int|p - q|` between 1-D Gaussians, through the crossing points of the densities.
 
@@ -102,6 +110,7 @@ def total_variation_gaussian_1d(mean_p, sd_p, mean_q, sd_q) -> float:
     mean_p, sd_p, mean_q, sd_q : float
         Means and standard deviations.
     """
+    mean_p, sd_p, mean_q, sd_q = _gaussian_1d_args(mean_p, sd_p, mean_q, sd_q)
     p, q = stats.norm(mean_p, sd_p), stats.norm(mean_q, sd_q)
     # log p - log q = a x^2 + b x + c
     a = 1 / (2 * sd_q**2) - 1 / (2 * sd_p**2)
@@ -137,6 +146,7 @@ def pearson_gaussian_1d(mean_p, sd_p, mean_q, sd_q) -> float:
     :math:`\frac{\sigma_q^2}{\sigma_p\sqrt{2\sigma_q^2 - \sigma_p^2}}
     \exp\big(\frac{(\mu_p - \mu_q)^2}{2\sigma_q^2 - \sigma_p^2}\big) - 1`.
     """
+    mean_p, sd_p, mean_q, sd_q = _gaussian_1d_args(mean_p, sd_p, mean_q, sd_q)
     gap = 2 * sd_q**2 - sd_p**2
     if gap <= 0:
         return math.inf
@@ -214,6 +224,76 @@ def _probability_vector(p, name):
     return p
 
 
+class _MP:
+    """The functions the rows' ``_f`` use, in mpmath: f(u) for u beyond float64 (u = e^800, say)."""
+
+    log = staticmethod(mpmath.log)
+    log1p = staticmethod(mpmath.log1p)
+    sqrt = staticmethod(mpmath.sqrt)
+    exp = staticmethod(mpmath.exp)
+    abs = staticmethod(abs)
+
+
+def _log_f(div: FDivergence, log_ratio: float) -> tuple[float, float]:
+    """(sign, log |f(u)|) at u = e^log_ratio, in float64 where f is representable, else with mpmath."""
+    if abs(log_ratio) < 700:
+        with np.errstate(over="ignore"):  # an overflow goes to mpmath below
+            value = float(div.f(math.exp(log_ratio)))
+        if math.isfinite(value) and value != 0.0 and abs(value) > 1e-280:
+            return math.copysign(1.0, value), math.log(abs(value))
+    with mpmath.workdps(60):  # JS and GAN rows cancel digits at large u: keep plenty
+        value = div._f(mpmath.exp(mpmath.mpf(log_ratio)), _MP)
+        if value == 0:
+            return 0.0, -math.inf
+        return (1.0 if value > 0 else -1.0), float(mpmath.log(abs(value)))
+
+
+def _log_integrand(p, q, div: FDivergence, x: float) -> tuple[float, float]:
+    r"""(sign, log |q f(p/q)|) at x, never forming p/q or f(p/q) as a float that could overflow.
+
+    Where p <= q it is :math:`\log q + \log f(r)`; beyond, :math:`\log p + \log f(r) - \log r`
+    (:math:`r = p/q = e^L`), the form in which neither factor is astronomically large.
+    """
+    lp, lq = float(p.logpdf(x)), float(q.logpdf(x))
+    if lp == -math.inf and lq == -math.inf:
+        return 0.0, -math.inf
+    if lp == -math.inf:  # Q's mass where P has none: weight f(0)
+        return _limit_term(lq, div.f_at_zero)
+    if lq == -math.inf:  # P's mass where Q has none: weight lim f(u)/u
+        return _limit_term(lp, div.slope_at_infinity)
+    log_ratio = lp - lq
+    sign, log_f = _log_f(div, log_ratio)
+    return sign, (lq + log_f if log_ratio <= 0 else lp + log_f - log_ratio)
+
+
+def _limit_term(log_density: float, weight: float) -> tuple[float, float]:
+    if weight == 0:
+        return 0.0, -math.inf
+    return math.copysign(1.0, weight), log_density + math.log(abs(weight))
+
+
+def _integrand(p, q, div, x):
+    sign, log_value = _log_integrand(p, q, div, x)
+    return sign * math.exp(min(log_value, 709.0)) if sign else 0.0
+
+
+def _tail_diverges(p, q, div: FDivergence, centre: float, spread: float, direction: int) -> bool:
+    """Whether the integrand fails to vanish faster than 1/|x| far out in one unbounded tail.
+
+    Along x = centre + direction * spread * 2^k (k = 3..60), a convergent tail
+    has |x| |g(x)| falling far below 1e-10 for good; a divergent one (Pearson
+    between N(0, 1) and N(0, 0.5^2), KL of a Cauchy from a Gaussian) keeps it
+    above, or overflows.
+    """
+    values = []
+    for k in range(3, 61):
+        x = centre + direction * spread * 2.0**k
+        sign, log_value = _log_integrand(p, q, div, x)
+        values.append(-math.inf if sign == 0 else log_value + math.log(abs(x - centre)))
+    tail = values[-20:]
+    return max(tail) > math.log(1e-10) or any(v > 700 for v in values)
+
+
 def _continuous(p, q, div: FDivergence) -> float:
     p_lo, p_hi = p.support()
     q_lo, q_hi = q.support()
@@ -229,22 +309,17 @@ def _continuous(p, q, div: FDivergence) -> float:
     if lo >= hi or math.isinf(total):
         return float(total)
 
-    def integrand(x):
-        lp, lq = p.logpdf(x), q.logpdf(x)
-        if lp == -math.inf and lq == -math.inf:
-            return 0.0
-        log_ratio = min(max(lp - lq, -700.0), 700.0)
-        ratio = math.exp(log_ratio)
-        # q f(r) where r <= 1, and p f(r) / r beyond, so that neither factor overflows.
-        if ratio <= 1:
-            return math.exp(lq) * float(div.f(ratio)) if lq > -745 else 0.0
-        return math.exp(lp) * float(div.f(ratio)) / ratio if lp > -745 else 0.0
-
     probs = np.array([1e-12, 1e-6, 0.01, 0.25, 0.5, 0.75, 0.99, 1 - 1e-6, 1 - 1e-12])
     points = np.concatenate([p.ppf(probs), q.ppf(probs)])
     points = np.unique(np.clip(points[np.isfinite(points)], lo, hi))
+    centre = float(np.median(points)) if points.size else 0.0
+    spread = float(np.ptp(points)) or 1.0
+    for end, direction in ((lo, -1), (hi, 1)):
+        if math.isinf(end) and _tail_diverges(p, q, div, centre, spread, direction):
+            return math.inf
     edges = [lo, *points.tolist(), hi]
     for a, b in zip(edges[:-1], edges[1:]):
         if b > a:
-            total += integrate.quad(integrand, a, b, limit=200, epsabs=1e-13, epsrel=1e-10)[0]
-    return float(total)
+            total += integrate.quad(lambda t: _integrand(p, q, div, t), a, b, limit=200, epsabs=1e-13,
+                                    epsrel=1e-10)[0]
+    return float(total) if math.isfinite(total) else math.inf
