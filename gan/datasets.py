@@ -230,9 +230,12 @@ def get_dataset(data) -> Dataset:
     if isinstance(data, str) and data in _FACTORIES:
         return _FACTORIES[data]()
     if isinstance(data, (str, Path)):
-        if not Path(data).exists():
+        if not Path(data).is_file():
             raise ValueError(f"`data` must be one of {', '.join(_FACTORIES)} or an existing file, got {str(data)!r}.")
-        return from_array(data)
+        try:
+            return from_array(data)
+        except ValueError as exc:
+            raise ValueError(f"`data`: {exc}") from None
     if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)):
         return from_array(data)
     raise TypeError(f"`data` must be a dataset name, a Dataset, an array or a path, got {type(data).__name__}.")

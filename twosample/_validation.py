@@ -191,8 +191,9 @@ def check_n_resamples(n_resamples) -> int:
     if n_resamples < 1:
         raise ValueError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
     if n_resamples > MAX_RESAMPLES:
-        raise ValueError(f"`n_resamples` = {n_resamples} would keep {8 * n_resamples / 1e9:.3g} GB of null "
-                         f"statistics; at most {MAX_RESAMPLES:,} are allowed.")
+        gigabytes = 8 * n_resamples // 10**9  # integer arithmetic: n_resamples may exceed any float
+        raise ValueError(f"`n_resamples` = {n_resamples} would keep {gigabytes:,} GB of null statistics in "
+                         f"memory; at most {MAX_RESAMPLES:,} are allowed.")
     return int(n_resamples)
 
 

@@ -16,7 +16,17 @@ import numpy as np
 from scipy import stats
 
 from ._result import TestResult
-from ._validation import check_alpha, check_alternative, check_choice, check_samples, scale_exponent, warn_if_constant
+from ._validation import (
+    check_alpha,
+    check_alternative,
+    check_batch,
+    check_choice,
+    check_n_resamples,
+    check_rng,
+    check_samples,
+    scale_exponent,
+    warn_if_constant,
+)
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import (
     AndersonDarling,
@@ -64,7 +74,8 @@ def _permutation(
 
 
 def _analytic(
-    x, y, compute: Callable[[np.ndarray, np.ndarray], tuple], *, test, method, alternative="greater", alpha
+    x, y, compute: Callable[[np.ndarray, np.ndarray], tuple], *, test, method, alternative="greater", alpha,
+    unused=(9999, None, None),
 ) -> TestResult:
     """Result of an analytic null; `compute(x, y)` returns (statistic, pvalue, threshold).
 
@@ -74,6 +85,8 @@ def _analytic(
     """
     alpha = check_alpha(alpha)
     alternative = check_alternative(alternative)
+    n_resamples, batch, rng = unused  # not used by an analytic null, but a bad value is still an error
+    check_n_resamples(n_resamples), check_batch(batch), check_rng(rng)
     if warn_if_constant(np.vstack([x, y])):
         statistic, pvalue, threshold = 0.0, 1.0, np.nan
     else:
@@ -302,7 +315,8 @@ def t_test(
             threshold = (-upper, upper)
         return res.statistic, res.pvalue, threshold
 
-    return _analytic(x, y, compute, test="t", method="analytic", alternative=alternative, alpha=alpha)
+    return _analytic(x, y, compute, test="t", method="analytic", alternative=alternative, alpha=alpha,
+                     unused=(n_resamples, batch, rng))
 
 
 _stacked_analytic(
@@ -389,7 +403,8 @@ def ks_test(x, y, *, alternative="two-sided", method="auto", alpha=0.05, n_resam
             threshold = stats.kstwo.isf(alpha, round(n_x * n_y / (n_x + n_y)))
         return (-res.statistic if alternative == "less" else res.statistic), res.pvalue, threshold
 
-    return _analytic(x, y, compute, test="ks", method=method, alternative=alternative, alpha=alpha)
+    return _analytic(x, y, compute, test="ks", method=method, alternative=alternative, alpha=alpha,
+                     unused=(n_resamples, batch, rng))
 
 
 def cvm_test(x, y, *, method="auto", alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
@@ -433,7 +448,8 @@ def cvm_test(x, y, *, method="auto", alpha=0.05, n_resamples=9999, batch=None, r
         res = stats.cramervonmises_2samp(x[:, 0], y[:, 0], method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test="cvm", method=method, alpha=alpha)
+    return _analytic(x, y, compute, test="cvm", method=method, alpha=alpha,
+                     unused=(n_resamples, batch, rng))
 
 
 def scipy_anderson_midrank(x, y):
@@ -487,7 +503,8 @@ def anderson_test(
         res = scipy_anderson_midrank(x[:, 0], y[:, 0])
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test="ad", method="asymptotic", alpha=alpha)
+    return _analytic(x, y, compute, test="ad", method="asymptotic", alpha=alpha,
+                     unused=(n_resamples, batch, rng))
 
 
 def mannwhitney_test(
@@ -542,7 +559,8 @@ def mannwhitney_test(
         res = stats.mannwhitneyu(x[:, 0], y[:, 0], alternative=alternative, method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test="mwu", method=method, alternative=alternative, alpha=alpha)
+    return _analytic(x, y, compute, test="mwu", method=method, alternative=alternative, alpha=alpha,
+                     unused=(n_resamples, batch, rng))
 
 
 _stacked_analytic(
@@ -661,4 +679,5 @@ def hotelling_test(
         threshold = stats.f.isf(alpha, d, n_total - d - 1) / scale
         return t2, pvalue, threshold
 
-    return _analytic(x, y, compute, test="hotelling", method="analytic", alpha=alpha)
+    return _analytic(x, y, compute, test="hotelling", method="analytic", alpha=alpha,
+                     unused=(n_resamples, batch, rng))

@@ -33,6 +33,7 @@ from ._validation import (
     check_alpha,
     check_int,
     check_n_resamples,
+    check_real,
     check_samples,
     scale_exponent,
     seeded_rng,
@@ -303,9 +304,7 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     steps, hidden, n_features = check_int(steps, "steps", minimum=0), check_int(hidden, "hidden"), \
         check_int(n_features, "n_features")
     layers, batch_size = check_int(layers, "layers", minimum=0), check_int(batch_size, "batch_size", minimum=2)
-    lr = float(lr)
-    if not (lr > 0 and math.isfinite(lr)):
-        raise ValueError(f"`lr` must be a positive number, got {lr!r}.")
+    lr = check_real(lr, "lr", low=0, low_open=True)
     generator, seed = seeded_rng(rng)
     constant = warn_if_constant(np.vstack([x, y]))
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
