@@ -35,6 +35,7 @@ import twosample as ts
 from twosample._validation import check_alpha, check_choice, check_int, check_rng
 from twosample._result import jsonable
 from twosample.io import load_sample
+from twosample.progress import progress_bar, progress_enabled
 
 from . import metrics
 from .datasets import get_dataset
@@ -461,10 +462,15 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
         dataset = get_dataset(dataset)
 
     rows, details = [], {}
+    # A bar on a terminal when the caller asked for progress (the gan command does); the core tests
+    # it runs show their own (the aggregated MMD's relabellings).
+    bar = progress_bar(None, progress_enabled(), desc="audit", unit="score")
 
     def add(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
         rows.append({"check": check, "statistic": float(statistic), "pvalue": float(pvalue), "low": float(low),
                      "high": float(high), "in_verdict": check in _VERDICT_CHECKS, "note": note})
+        bar.set_postfix_str(check, refresh=False)
+        bar.update()
 
     if "c2st" in wanted:
         res = ts.c2st(real_test, gen, rng=generator)
@@ -551,6 +557,7 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
             note="not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
                  "unreliable in more than a few dimensions")
 
+    bar.close()
     table = pd.DataFrame(rows)
     table["pvalue_holm"] = np.nan
     table["reject"] = False

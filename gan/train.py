@@ -424,7 +424,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
         raise ValueError(f"`n_monitor` ({n_monitor}) must be at least 10 * `pack` ({10 * pack}).")
     critic_steps = obj.critic_steps if critic_steps is None else check_int(critic_steps, "critic_steps")
     lr = obj.lr if lr is None else check_real(lr, "lr", low=0, low_open=True)
-    betas = _check_betas(obj.betas if betas is None else betas)
+    betas = list(obj.betas) if betas is None else _check_betas(betas)  # RMSProp objectives have none
     hidden, depth = check_int(hidden, "hidden"), check_int(depth, "depth")
     if threads is None and (dataset.image_shape is None or not conv):
         threads = SMALL_NETWORK_THREADS

@@ -30,7 +30,8 @@ def _python_blocks():
 
 
 @pytest.mark.parametrize("code", list(_python_blocks()))
-def test_markdown_python_blocks_run(code):
+def test_markdown_python_blocks_run(code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # examples may write files (the README's CSV)
     namespace = {}
     prelude = "import numpy as np\nimport twosample as ts\nrng = np.random.default_rng(0)\n"
     prelude += "x, y = rng.normal(size=200), rng.laplace(size=200)\n"

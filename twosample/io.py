@@ -92,7 +92,7 @@ def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     if len(table.columns) > 1 and (first == "" or first.startswith("Unnamed: 0")):
         warnings.warn(f"`{path}`: the first column has no header (an index written by DataFrame.to_csv); "
                       "it was dropped. Write with index=False, or name it to keep it.", DataFileWarning,
-                      stacklevel=5)  # the caller of load_sample
+                      stacklevel=3)  # the caller of load_sample
         return table.iloc[:, 1:]
     return table
 
@@ -102,11 +102,8 @@ def _read_text(path: Path, base: str, compression: str | None, header: bool | No
     sep = _delimiter(base, lines)
     if header is None:
         header = _has_header(lines[0], sep)
-    table = pd.read_csv(path, sep=sep, header=0 if header else None, engine="python" if len(sep) > 1 else "c",
-                        compression="infer")
-    if header:
-        table = _drop_unnamed_index(table, path)
-    return table
+    return pd.read_csv(path, sep=sep, header=0 if header else None, engine="python" if len(sep) > 1 else "c",
+                       compression="infer")
 
 
 def _read_table(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
@@ -205,5 +202,8 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     if base == ".npy":
         table = _read_npy(path, columns)
     else:
-        table = _select(_read_table(path, base, compression, header), columns, path)
+        table = _read_table(path, base, compression, header)
+        if base != ".parquet":
+            table = _drop_unnamed_index(table, path)
+        table = _select(table, columns, path)
     return table if frame else table.to_numpy(dtype=np.float64)

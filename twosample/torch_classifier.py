@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from .torch_utils import mlp, torch_generator
+from .torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 
 __all__ = ["TorchMLPClassifier"]
 
@@ -33,6 +33,9 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
     device : str, default "cpu"
     random_state : int, optional
         Seeds the weights and the minibatch order.
+    threads : int, optional
+        torch CPU threads while fitting (default 1: the network is small; see
+        :func:`twosample.torch_utils.torch_threads`).
 
     Attributes
     ----------
@@ -43,7 +46,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, hidden=20, layers=1, epochs=100, batch_size=128, lr=1e-3, weight_decay=0.0,
-                 device="cpu", random_state=None):
+                 device="cpu", random_state=None, threads=None):
         self.hidden = hidden
         self.layers = layers
         self.epochs = epochs
@@ -52,6 +55,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.weight_decay = weight_decay
         self.device = device
         self.random_state = random_state
+        self.threads = threads
 
     def fit(self, X, y):
         import torch
@@ -71,13 +75,14 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         labels = torch.as_tensor(target, device=self.device)
         opt = torch.optim.Adam(self.module_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
         loss_fn = torch.nn.BCEWithLogitsLoss()
-        for _ in range(self.epochs):
-            order = torch.as_tensor(rng.permutation(len(X)), device=self.device)
-            for start in range(0, len(X), self.batch_size):
-                idx = order[start:start + self.batch_size]
-                opt.zero_grad()
-                loss_fn(self.module_(data[idx])[:, 0], labels[idx]).backward()
-                opt.step()
+        with torch_threads(SMALL_NETWORK_THREADS if self.threads is None else self.threads):
+            for _ in range(self.epochs):
+                order = torch.as_tensor(rng.permutation(len(X)), device=self.device)
+                for start in range(0, len(X), self.batch_size):
+                    idx = order[start:start + self.batch_size]
+                    opt.zero_grad()
+                    loss_fn(self.module_(data[idx])[:, 0], labels[idx]).backward()
+                    opt.step()
         return self
 
     def decision_function(self, X):
