@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-slow bench docs clean
+.PHONY: demo test test-slow lint bench docs clean
 
 $(STAMP): pyproject.toml .ci/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ demo: $(STAMP)
 	$(PY) -m gan.demo
 
 test: $(STAMP)
+	$(VENV)/bin/ruff check twosample gan tests benchmarks
 	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check twosample gan tests benchmarks
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow

@@ -85,7 +85,8 @@ def figure(table, path):
         sub = table[table[fixed[0]] == fixed[1]]
         for name, rows in sub.groupby("test", sort=False):
             rows = rows.sort_values(key)
-            ax.errorbar(rows[key], rows["power"], yerr=[rows["power"] - rows["ci_low"], rows["ci_high"] - rows["power"]],
+            errors = [rows["power"] - rows["ci_low"], rows["ci_high"] - rows["power"]]
+            ax.errorbar(rows[key], rows["power"], yerr=errors,
                         marker="o", capsize=3, label=name)
         ax.set_xscale("log")
         ax.set_xlabel(label)

@@ -19,9 +19,9 @@ import tracemalloc
 from pathlib import Path
 
 import numpy as np
+from _report import show, write_table
 
 import twosample as ts
-from _report import show, write_table
 from twosample.kernels import Gaussian, median_distance
 from twosample.mmd import MMDStatistic
 from twosample.resampling import _random_splits

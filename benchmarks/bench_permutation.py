@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import scipy
+from _report import write_table
 from scipy import stats
 
 import twosample as ts
-from _report import write_table
 from twosample.statistics import MeanDifference
 
 N = 1000

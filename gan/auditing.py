@@ -32,8 +32,8 @@ import pandas as pd
 from scipy import linalg, stats
 
 import twosample as ts
-from twosample._validation import check_alpha, check_choice, check_int, check_rng
 from twosample._result import jsonable
+from twosample._validation import check_alpha, check_choice, check_int, check_rng
 from twosample.io import load_sample
 from twosample.progress import progress_bar, progress_enabled
 
@@ -476,7 +476,8 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
         res = ts.c2st(real_test, gen, rng=generator)
         details["c2st"] = res
         add("c2st", res.statistic, res.pvalue,
-            note=f"fresh MLP's held-out accuracy (chance {max(len(real_test), len(gen)) / (len(real_test) + len(gen)):.2f})")
+            note=f"fresh MLP's held-out accuracy (chance "
+                 f"{max(len(real_test), len(gen)) / (len(real_test) + len(gen)):.2f})")
     if "mmd" in wanted:
         res = ts.mmd_agg_test(real_test, gen, rng=generator)
         details["mmd"] = res
@@ -529,7 +530,8 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
             note="float64; 95% bootstrap interval (50 resamples); biased upward at small n")
     if "kid" in wanted:
         mean, sd = kid(f_real, f_gen, rng=generator)
-        add("kid", mean, low=mean - sd, high=mean + sd, note="unbiased polynomial-kernel MMD², mean ± sd over 100 subsets")
+        add("kid", mean, low=mean - sd, high=mean + sd,
+            note="unbiased polynomial-kernel MMD², mean ± sd over 100 subsets")
     if "prdc" in wanted:
         prdc = precision_recall_density_coverage(f_real, f_gen)
         details["prdc"] = prdc

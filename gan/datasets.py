@@ -157,7 +157,7 @@ class _Mixture1D:
                 continue
             lo = float(np.min(stats.norm.ppf(level, self.means, self.stds)))
             hi = float(np.max(stats.norm.ppf(level, self.means, self.stds)))
-            out[i] = lo if lo == hi else brentq(lambda t: float(self.cdf(t)) - level, lo, hi, xtol=1e-12)
+            out[i] = lo if lo == hi else brentq(lambda t, v=level: float(self.cdf(t)) - v, lo, hi, xtol=1e-12)
         return out
 
     def rvs(self, size, random_state):

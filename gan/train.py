@@ -231,7 +231,8 @@ def _monitor_row(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, pa
     if obj.family == "f":
         div = obj.get_divergence()
         t0 = float(div.f_prime(1.0))
-        acc = 0.5 * (float((div.activation(v_r) > t0).double().mean()) + float((div.activation(v_f) <= t0).double().mean()))
+        acc = 0.5 * (float((div.activation(v_r) > t0).double().mean())
+                     + float((div.activation(v_f) <= t0).double().mean()))
         row.update(heldout_accuracy=acc, bound=float(div.lower_bound(v_r, v_f)))
     else:
         row.update(bound=float(v_r.mean() - v_f.mean()))
@@ -562,7 +563,8 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
                         if out_dir is not None and (out_dir / CHECKPOINT).exists() else "")
                 raise TrainingDiverged(
                     f"training diverged at step {step} (objective {obj.name!r}): critic loss "
-                    f"{float(loss_c.detach()):.4g}, generator loss {float(loss_g.detach()):.4g}{kept}. Try a smaller `lr`.")
+                    f"{float(loss_c.detach()):.4g}, generator loss {float(loss_g.detach()):.4g}{kept}. "
+                    "Try a smaller `lr`.")
 
             monitored = step % monitor_every == 0 or step == steps
             if step % log_every == 0 or monitored:

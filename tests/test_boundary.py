@@ -21,7 +21,6 @@ from twosample import PermutationStatistic, permutation_test
 from twosample.divergences import f_divergence, pearson_gaussian_1d
 from twosample.io import DataFileWarning, load_sample
 
-
 # --- DataFrames ------------------------------------------------------------------------------
 
 def frames(seed=0, n=300):

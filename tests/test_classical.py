@@ -167,7 +167,7 @@ def test_analytic_methods_are_scipys(samples):
 @pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])
 def test_analytic_t_threshold_agrees_with_pvalue(alternative):
     rng = np.random.default_rng(8)
-    for trial in range(30):
+    for _trial in range(30):
         x, y = rng.normal(rng.uniform(-1, 1), 1, 20), rng.normal(0, 2, 25)
         res = ts.t_test(x, y, alternative=alternative, method="analytic")
         if alternative == "two-sided":
@@ -255,7 +255,7 @@ def test_hotelling_needs_more_rows_than_features():
 
 def test_univariate_tests_reject_multivariate_input():
     x = np.zeros((10, 2))
-    for name, info in ts.TESTS.items():
+    for info in ts.TESTS.values():
         if not info.multivariate:
             with pytest.raises(ValueError, match="this test is for 1-D samples"):
                 info(x, x)

@@ -13,6 +13,7 @@ import contextlib
 import inspect
 import io
 import math
+import os
 
 import numpy as np
 import pytest
@@ -24,7 +25,9 @@ import gan
 import twosample as ts
 from twosample import divergences, scenarios
 
-EXAMPLES = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", 12)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# 12 examples per case in the suite; FUZZ_EXAMPLES=150 for a longer hunt.
+EXAMPLES = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 12)), deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow])
 
 
 def _not_in(choices):

@@ -11,7 +11,6 @@ from gan.checkpoint import read_checkpoint, write_checkpoint
 from gan.cli import main as gan_main
 from twosample import divergences
 
-
 # --- datasets -------------------------------------------------------------------------------
 
 def test_ring_and_grid_follow_the_pacgan_protocol():
@@ -366,12 +365,14 @@ def test_standardize_puts_the_networks_on_unit_scale_and_round_trips(tmp_path):
     z = torch.randn(5, 2, generator=torch.Generator().manual_seed(0))
     body = torch.nn.Sequential(*list(model.generator.body)[:-1])
     with torch.no_grad():
-        expected = body(z) * torch.tensor(gen["scale"], dtype=torch.float32) + torch.tensor(gen["shift"], dtype=torch.float32)
+        scale, shift = (torch.tensor(gen[k], dtype=torch.float32) for k in ("scale", "shift"))
+        expected = body(z) * scale + shift
         torch.testing.assert_close(model.generator(z), expected)
         # ... and the critic reads standardised rows.
         x = torch.as_tensor(rows[:5], dtype=torch.float32)
         inner = torch.nn.Sequential(*list(model.critic.body)[1:])
-        std = (x - torch.tensor(critic["shift"], dtype=torch.float32)) / torch.tensor(critic["scale"], dtype=torch.float32)
+        shift, scale = (torch.tensor(critic[k], dtype=torch.float32) for k in ("shift", "scale"))
+        std = (x - shift) / scale
         torch.testing.assert_close(model.critic(x), inner(std))
     loaded = gan.load(tmp_path / "checkpoint.pt")
     np.testing.assert_array_equal(loaded.sample(20, rng=1), model.sample(20, rng=1))

@@ -43,7 +43,7 @@ def _cases(sizes):
 
 
 def _iter_cases(sizes):
-    for name, info in ts.TESTS.items():
+    for name in ts.TESTS:
         for n, m in sizes:
             yield pytest.param(name, n, m, id=f"{name}-{n}-{m}")
 

@@ -187,8 +187,10 @@ def test_rff_mmd_approximates_gaussian_mmd():
 @pytest.mark.parametrize(("call", "match"), [
     (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], kernel="rbf"), "`kernel` must be one of gaussian"),
     (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth=-1), "`bandwidth` must be a positive number"),
-    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth="scott"), "`bandwidth` must be a positive number or 'median'"),
-    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], estimator="linear"), "`estimator` must be one of 'unbiased', 'biased'"),
+    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth="scott"),
+     "`bandwidth` must be a positive number or 'median'"),
+    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], estimator="linear"),
+     "`estimator` must be one of 'unbiased', 'biased'"),
     (lambda: ts.mmd2([[0.0], [1]], [[0.0], [2]], estimator="u"), "`estimator` must be one of"),
     (lambda: ts.rff_mmd_test([[0.0], [1]], [[0.0], [2]], n_features=0), "`n_features` must be a positive integer"),
     (lambda: ts.linear_mmd_test([[0.0], [1], [2]], [[0.0], [2], [3]]), "linear_mmd_test needs at least 4 rows"),

@@ -5,6 +5,7 @@ Every test takes two samples ``x`` (n, d) and ``y`` (m, d) and returns a
 threshold ``t_alpha`` and the verdict.
 """
 
+from . import scenarios
 from ._result import TestResult
 from ._validation import DegenerateDataWarning
 from .classical import (
@@ -20,12 +21,11 @@ from .classical import (
     t_test,
     wasserstein_test,
 )
-from .io import load_sample
-from . import scenarios
 from .classifier_tests import C2STResult, c2st
+from .io import load_sample
 from .mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
-from .registry import TESTS, TestInfo, get_test
 from .power import PowerResult, level, power, power_curve
+from .registry import TESTS, TestInfo, get_test
 from .resampling import PermutationStatistic, permutation_test
 
 __version__ = "0.1.0.dev0"

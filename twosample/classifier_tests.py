@@ -47,8 +47,8 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._result import TestResult
 from ._backend import check_device
+from ._result import TestResult
 from ._validation import (
     check_alpha,
     check_choice,

@@ -21,14 +21,13 @@ labels (the critic fixed; valid conditionally on the training part).
 
 from __future__ import annotations
 
-import numpy as np
-
 import dataclasses
 import math
 
-from ._backend import namespace
+import numpy as np
+
+from ._backend import check_device, namespace
 from ._result import TestResult
-from ._backend import check_device
 from ._validation import (
     check_alpha,
     check_int,
@@ -42,8 +41,8 @@ from ._validation import (
 from .divergences import fit_critic, get
 from .kernels import Kernel, _sq_euclidean, median_distance
 from .mmd import MMDStatistic
-from .resampling import PermutationStatistic, holdout_split, run_permutation_test
 from .progress import progress_range
+from .resampling import PermutationStatistic, holdout_split, run_permutation_test
 from .torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 
 __all__ = ["DeepKernel", "DeepMMDResult", "deep_mmd_test", "f_divergence_test"]

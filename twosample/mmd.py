@@ -42,7 +42,8 @@ from .kernels import (
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import MeanDifference
 
-__all__ = ["FuseStatistic", "MMDStatistic", "fuse_kernels", "linear_mmd_test", "mmd2", "mmd2_from_kernel", "mmd_agg_test", "mmd_test",
+__all__ = ["FuseStatistic", "MMDStatistic", "fuse_kernels", "linear_mmd_test", "mmd2", "mmd2_from_kernel",
+           "mmd_agg_test", "mmd_test",
            "rff_mmd_test"]
 
 ESTIMATORS = ("unbiased", "biased", "linear")

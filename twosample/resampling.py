@@ -32,19 +32,18 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ._result import TestResult
-from .progress import progress_bar, progress_enabled
 from ._validation import (
     canonical_order,
     check_alpha,
     check_alternative,
     check_batch,
     check_n_resamples,
-    check_rng,
     check_samples,
     scale_exponent,
     seeded_rng,
     warn_if_constant,
 )
+from .progress import progress_bar, progress_enabled
 
 __all__ = ["PermutationStatistic", "holdout_split", "permutation_test", "run_permutation_test"]
 

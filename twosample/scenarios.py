@@ -73,7 +73,7 @@ class Scenario:
         y = check_sample(self.sample_q(m, generator), "sample_q(m, rng)")
         return x, y
 
-    def null(self) -> "Scenario":
+    def null(self) -> Scenario:
         """The same scenario under H0: both samples from p."""
         return dataclasses.replace(self, name=f"{self.name} (null)", sample_q=self.sample_p,
                                    description=f"H0: both samples from p of {self.name}")
@@ -134,7 +134,8 @@ def blob(*, rows: int = 3, sigma2: float = 0.03) -> Scenario:
     P's blob covariance is ``sigma2 * I``; Q's blob i (of 9) has the off-diagonal
     covariance -0.02 - 0.002 i (i < 4), 0 (i = 4), 0.02 + 0.002 (i - 5) (i > 4),
     as in Liu et al.'s code (covariance entries beside the variance 0.03, i.e.
-    correlations -0.67 ... 0.93; kept as correlations when `sigma2` changes). `n` is the total sample size (points are spread
+    correlations -0.67 ... 0.93; kept as correlations when `sigma2` changes). `n` is the total sample size
+    (points are spread
     uniformly over the blobs).
     """
     rows, sigma2 = check_int(rows, "rows"), check_real(sigma2, "sigma2", low=0, low_open=True)

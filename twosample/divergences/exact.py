@@ -141,7 +141,9 @@ def _interior(lo: float, hi: float) -> float:
 
 
 def pearson_gaussian_1d(mean_p, sd_p, mean_q, sd_q) -> float:
-    r"""Pearson :math:`\chi^2(P\|Q) = \int p^2/q - 1` between 1-D Gaussians (infinite unless :math:`2\sigma_q^2 > \sigma_p^2`).
+    r"""Pearson :math:`\chi^2(P\|Q) = \int p^2/q - 1` between 1-D Gaussians.
+
+    Infinite unless :math:`2\sigma_q^2 > \sigma_p^2`; otherwise
 
     :math:`\frac{\sigma_q^2}{\sigma_p\sqrt{2\sigma_q^2 - \sigma_p^2}}
     \exp\big(\frac{(\mu_p - \mu_q)^2}{2\sigma_q^2 - \sigma_p^2}\big) - 1`.
