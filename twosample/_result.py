@@ -76,7 +76,10 @@ class TestResult:
     alternative : str
         ``"greater"``, ``"less"`` or ``"two-sided"``.
     n_x, n_y : int
-        Sample sizes.
+        The sizes of the samples ``x`` and ``y`` as passed to the test (after
+        validation), for every test and null. Tests that hold out part of the
+        data (C2ST, the learned tests) keep the held-out rows in their own
+        result fields.
     n_resamples : int
         Number of null statistics computed (0 for analytic nulls).
     test : str
@@ -116,6 +119,30 @@ class TestResult:
     n_resamples: int
     test: str = ""
     seed: int | None = None
+
+    @classmethod
+    def from_null(cls, *, statistic, pvalue, alpha, threshold, null_distribution, exact: bool, alternative,
+                  n_x, n_y, test, seed=None, **extra):
+        """The result of a permutation null (``exact``: every split enumerated)."""
+        return cls(statistic=float(statistic), pvalue=float(pvalue), alpha=alpha, threshold=threshold,
+                   reject=bool(pvalue <= alpha), null_distribution=null_distribution,
+                   method="exact" if exact else "permutation", alternative=alternative, n_x=int(n_x),
+                   n_y=int(n_y), n_resamples=len(null_distribution), test=test, seed=seed, **extra)
+
+    @classmethod
+    def from_analytic(cls, *, statistic, pvalue, alpha, threshold, method, alternative="greater", n_x, n_y, test,
+                      seed=None, **extra):
+        """The result of an analytic null (no null distribution, no resamples); thresholds as floats."""
+        threshold = tuple(float(t) for t in threshold) if isinstance(threshold, tuple) else float(threshold)
+        return cls(statistic=float(statistic), pvalue=float(pvalue), alpha=alpha, threshold=threshold,
+                   reject=bool(pvalue <= alpha), null_distribution=None, method=method, alternative=alternative,
+                   n_x=int(n_x), n_y=int(n_y), n_resamples=0, test=test, seed=seed, **extra)
+
+    @classmethod
+    def extend(cls, result: TestResult, **fields):
+        """`result` as this (sub)class, with `fields` added or replaced (``C2STResult.extend(res, scores_x=...)``)."""
+        base = {f.name: getattr(result, f.name) for f in dataclasses.fields(TestResult)}
+        return cls(**{**base, **fields})
 
     def __iter__(self):
         """``statistic, pvalue = res``, as with SciPy's results."""

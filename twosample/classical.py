@@ -92,24 +92,8 @@ def _analytic(
     else:
         shift = scale_exponent(x, y)
         statistic, pvalue, threshold = compute(np.ldexp(x, -shift), np.ldexp(y, -shift))
-    if isinstance(threshold, tuple):
-        threshold = tuple(float(t) for t in threshold)
-    else:
-        threshold = float(threshold)
-    return TestResult(
-        statistic=float(statistic),
-        pvalue=float(pvalue),
-        alpha=alpha,
-        threshold=threshold,
-        reject=bool(pvalue <= alpha),
-        null_distribution=None,
-        method=method,
-        alternative=alternative,
-        n_x=len(x),
-        n_y=len(y),
-        n_resamples=0,
-        test=test,
-    )
+    return TestResult.from_analytic(statistic=statistic, pvalue=pvalue, alpha=alpha, threshold=threshold,
+                                    method=method, alternative=alternative, n_x=len(x), n_y=len(y), test=test)
 
 
 def _stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple):

@@ -296,7 +296,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
                                    alternative="greater",
                                    alpha=alpha, n_resamples=n_resamples, batch=None, rng=generator,
                                    test="c2st", seed=seed)
-        return C2STResult(**{f.name: getattr(res, f.name) for f in dataclasses.fields(TestResult)}, **extra)
+        return C2STResult.extend(res, n_x=len(x), n_y=len(y), **extra)
 
     # Exact conditional null of the accuracy (hypergeometric).
     n_x, n_y = len(x_test), len(y_test)
@@ -309,10 +309,8 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     # Smallest accuracy a with P(correct >= a N) <= alpha; reject iff statistic > threshold.
     tp_crit = int(null_tp.isf(alpha))  # P(TP > tp_crit) <= alpha
     threshold = (2 * tp_crit + total - predicted_1 - n_x) / total
-    return C2STResult(statistic=correct / total, pvalue=pvalue, alpha=alpha, threshold=float(threshold),
-                      reject=bool(pvalue <= alpha), null_distribution=None, method="exact",
-                      alternative="greater", n_x=len(x), n_y=len(y), n_resamples=0, test="c2st", seed=seed,
-                      **extra)
+    return C2STResult.from_analytic(statistic=correct / total, pvalue=pvalue, alpha=alpha, threshold=threshold,
+                                    method="exact", n_x=len(x), n_y=len(y), test="c2st", seed=seed, **extra)
 
 
 def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device, seed):
@@ -330,7 +328,7 @@ def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, gener
         statistic_fn = _ParallelStatistic(compute, n_jobs)
     res = run_permutation_test(x, y, statistic_fn, alternative="greater", alpha=alpha, n_resamples=n_resamples,
                                batch=None, rng=generator, test="c2st", seed=seed)
-    return C2STResult(**{f.name: getattr(res, f.name) for f in dataclasses.fields(TestResult)})
+    return C2STResult.extend(res)
 
 
 class _ParallelStatistic(PermutationStatistic):

@@ -148,8 +148,9 @@ def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_res
                         rng=generator, device=device)
     v = _on_unique_rows(critic, np.vstack([x_test, y_test]))
     v_x, v_y = v[:len(x_test)], v[len(x_test):]
-    return run_permutation_test(v_x[:, None], v_y[:, None], _HeldOutBound(div), alternative="greater", alpha=alpha,
-                                n_resamples=n_resamples, batch=None, rng=generator, test="f-divergence", seed=seed)
+    res = run_permutation_test(v_x[:, None], v_y[:, None], _HeldOutBound(div), alternative="greater", alpha=alpha,
+                               n_resamples=n_resamples, batch=None, rng=generator, test="f-divergence", seed=seed)
+    return TestResult.extend(res, n_x=len(x), n_y=len(y))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -214,14 +215,19 @@ class DeepMMDResult(TestResult):
         :attr:`scale` per column) before anything else; `z` is in the data's
         own units.
         """
-        import torch
-
         z = np.asarray(z, dtype=float)
         if self.shift is not None:
             z = (z - self.shift) / self.scale
-        with torch.no_grad():
-            f = self.feature_map(torch.as_tensor(z, dtype=torch.float32, device=self.device))
-        return np.hstack([f.double().cpu().numpy(), z])
+        return _embed(self.feature_map, self.device, z)
+
+
+def _embed(feature_map, device, z: np.ndarray) -> np.ndarray:
+    """Rows ``[phi(z), z]`` in float64 (`z` already standardised): what the deep kernel reads."""
+    import torch
+
+    with torch.no_grad():
+        f = feature_map(torch.as_tensor(z, dtype=torch.float32, device=device))
+    return np.hstack([f.double().cpu().numpy(), z])
 
 
 def _power_criterion(k_xx, k_yy, k_xy, reg=1e-8):
@@ -346,15 +352,10 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     with torch.no_grad():
         kernel = DeepKernel(bandwidth=float(torch.exp(log_sphi)), n_features=n_features,
                             input_bandwidth=float(torch.exp(log_sq)), epsilon=float(torch.sigmoid(logit_eps)))
-    fitted = DeepMMDResult(statistic=np.nan, pvalue=np.nan, alpha=alpha, threshold=np.nan, reject=False,
-                           null_distribution=None, method="permutation", alternative="greater", n_x=len(x),
-                           n_y=len(y), n_resamples=0, test="mmd-deep", kernel=kernel, feature_map=phi,
-                           history=history[:step + 1] if steps and not constant else history[:0],
-                           device=str(device))
-    pooled = _on_unique_rows(fitted.embed, np.vstack([x_test, y_test]))  # already standardised
-    fitted = dataclasses.replace(fitted, shift=shift, scale=scale)
+    pooled = _on_unique_rows(lambda z: _embed(phi, device, z), np.vstack([x_test, y_test]))  # standardised
     res = run_permutation_test(pooled[:len(x_test)], pooled[len(x_test):], MMDStatistic(kernel, device=device),
                                alternative="greater", alpha=alpha, n_resamples=n_resamples, batch=None,
                                rng=generator, test="mmd-deep", seed=seed)
-    fields = {f.name: getattr(res, f.name) for f in dataclasses.fields(TestResult)}
-    return dataclasses.replace(fitted, **{**fields, "n_x": len(x), "n_y": len(y)})
+    return DeepMMDResult.extend(res, n_x=len(x), n_y=len(y), kernel=kernel, feature_map=phi,
+                                history=history[:step + 1] if steps and not constant else history[:0],
+                                device=str(device), shift=shift, scale=scale)

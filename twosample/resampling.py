@@ -301,21 +301,9 @@ def run_permutation_test(
         raise ValueError("the statistic is NaN on some relabelled samples.")
 
     pvalue, threshold = _pvalue_and_threshold(observed, null, alternative, alpha, exact)
-    return TestResult(
-        statistic=observed,
-        pvalue=pvalue,
-        alpha=alpha,
-        threshold=threshold,
-        reject=bool(pvalue <= alpha),
-        null_distribution=null,
-        method="exact" if exact else "permutation",
-        alternative=alternative,
-        n_x=n_x,
-        n_y=n_total - n_x,
-        n_resamples=n_null,
-        test=test,
-        seed=seed,
-    )
+    return TestResult.from_null(statistic=observed, pvalue=pvalue, alpha=alpha, threshold=threshold,
+                                null_distribution=null, exact=exact, alternative=alternative, n_x=n_x,
+                                n_y=n_total - n_x, test=test, seed=seed)
 
 
 def _all_splits(n_total: int, n_x: int, batch: int) -> Iterator[np.ndarray]:
