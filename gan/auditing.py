@@ -33,9 +33,9 @@ from scipy import linalg, stats
 
 import twosample as ts
 from twosample._result import jsonable
-from twosample._validation import check_alpha, check_choice, check_int, check_rng
 from twosample.io import load_sample
 from twosample.progress import progress_bar, progress_enabled
+from twosample.validation import check_alpha, check_choice, check_int, check_rng
 
 from . import metrics
 from .datasets import get_dataset

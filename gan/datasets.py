@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from twosample._validation import check_int, check_real, check_rng, check_sample
 from twosample.io import load_sample
+from twosample.validation import check_int, check_real, check_rng, check_sample
 
 __all__ = ["Dataset", "digits", "gaussian_1d", "get_dataset", "grid", "laplace_1d", "mixture_1d", "names",
            "ring", "swiss_roll", "from_array"]

@@ -16,7 +16,7 @@ import contextlib
 
 import numpy as np
 
-from twosample._validation import check_choice, check_int, check_rng
+from twosample.validation import check_choice, check_int, check_rng
 
 __all__ = ["build", "conv_critic", "conv_generator", "mlp_critic", "mlp_generator"]
 

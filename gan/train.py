@@ -39,10 +39,9 @@ import numpy as np
 import pandas as pd
 
 import twosample as ts
-from twosample._backend import check_device
-from twosample._validation import check_alpha, check_choice, check_int, check_real, check_rng
 from twosample.progress import progress_bar
 from twosample.torch_utils import SMALL_NETWORK_THREADS, torch_generator, torch_threads
+from twosample.validation import check_alpha, check_choice, check_device, check_int, check_real, check_rng
 
 from . import networks
 from .checkpoint import read_checkpoint, write_checkpoint

@@ -7,7 +7,6 @@ threshold ``t_alpha`` and the verdict.
 
 from . import scenarios
 from ._result import TestResult
-from ._validation import DegenerateDataWarning
 from .classical import (
     anderson_test,
     cvm_test,
@@ -27,6 +26,7 @@ from .mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
 from .power import PowerResult, level, power, power_curve
 from .registry import TESTS, TestInfo, get_test
 from .resampling import PermutationStatistic, permutation_test
+from .validation import DegenerateDataWarning
 
 __version__ = "0.1.0.dev0"
 

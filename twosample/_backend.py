@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["asarray", "check_device", "check_dtype", "clip_into", "full_like", "log_softplus", "namespace", "softplus"]
+__all__ = ["asarray", "clip_into", "full_like", "log_softplus", "namespace", "softplus"]
 
 
 def _is_tensor(x) -> bool:
@@ -87,42 +87,3 @@ def clip_into(t, low, high, closed, xp):
         return inside, t
     return inside, xp.where(inside, t, full_like(t, safe, xp))
 
-
-def check_device(device):
-    """`device` ("cpu", "cuda", "cuda:1", "mps" or a torch.device) if torch can use it here; else a ValueError.
-
-    The string ``"cpu"`` is returned as it is (NumPy paths); anything else is
-    checked against what this machine has, so a missing GPU is named instead
-    of surfacing as an error from inside torch.
-    """
-    if isinstance(device, str) and device == "cpu":
-        return device
-    import torch
-
-    try:
-        parsed = torch.device(device)
-    except (RuntimeError, TypeError, ValueError):
-        raise ValueError(f"`device` must be 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device; got {device!r}.") \
-            from None
-    if parsed.type == "cuda":
-        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        if count == 0:
-            raise ValueError(f"`device` = {device!r}, but CUDA is not available on this machine; use 'cpu'.")
-        if parsed.index is not None and parsed.index >= count:
-            raise ValueError(f"`device` = {device!r}, but this machine has {count} CUDA device(s).")
-    elif parsed.type == "mps" and not torch.backends.mps.is_available():
-        raise ValueError(f"`device` = {device!r}, but MPS is not available on this machine; use 'cpu'.")
-    elif parsed.type not in ("cpu", "cuda", "mps"):
-        raise ValueError(f"`device` = {device!r}: only 'cpu', 'cuda' and 'mps' devices are supported.")
-    return device
-
-
-def check_dtype(dtype):
-    """`dtype` as ``numpy.float32`` or ``numpy.float64``; anything else is a ValueError naming `dtype`."""
-    try:
-        kind = np.dtype(dtype).type
-    except TypeError:
-        kind = None
-    if kind not in (np.float32, np.float64):
-        raise ValueError(f"`dtype` must be numpy.float32 or numpy.float64, got {dtype!r}.")
-    return kind

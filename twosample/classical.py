@@ -16,17 +16,6 @@ import numpy as np
 from scipy import stats
 
 from ._result import TestResult
-from ._validation import (
-    check_alpha,
-    check_alternative,
-    check_batch,
-    check_choice,
-    check_n_resamples,
-    check_rng,
-    check_samples,
-    scale_exponent,
-    warn_if_constant,
-)
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import (
     AndersonDarling,
@@ -40,6 +29,17 @@ from .statistics import (
     Moments,
     Wasserstein1,
     WelchT,
+)
+from .validation import (
+    check_alpha,
+    check_alternative,
+    check_batch,
+    check_choice,
+    check_n_resamples,
+    check_rng,
+    check_samples,
+    scale_exponent,
+    warn_if_constant,
 )
 
 __all__ = [

@@ -47,11 +47,12 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._backend import check_device
 from ._result import TestResult
-from ._validation import (
+from .resampling import CallableStatistic, PermutationStatistic, holdout_split, run_permutation_test
+from .validation import (
     check_alpha,
     check_choice,
+    check_device,
     check_int,
     check_n_jobs,
     check_n_resamples,
@@ -60,7 +61,6 @@ from ._validation import (
     seeded_rng,
     warn_if_constant,
 )
-from .resampling import PermutationStatistic, _CallableStatistic, holdout_split, run_permutation_test
 
 __all__ = ["C2STResult", "c2st", "make_classifier"]
 
@@ -323,7 +323,7 @@ def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, gener
     compute = _crossfit_statistic(classifier, statistic, fold_of, seeds, device)
 
     if n_jobs in (None, 1):
-        statistic_fn = _CallableStatistic(compute, squeeze=False)
+        statistic_fn = CallableStatistic(compute, squeeze=False)
     else:  # the same function, its relabellings spread over workers in order
         statistic_fn = _ParallelStatistic(compute, n_jobs)
     res = run_permutation_test(x, y, statistic_fn, alternative="greater", alpha=alpha, n_resamples=n_resamples,

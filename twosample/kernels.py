@@ -40,11 +40,11 @@ from collections.abc import Callable
 import numpy as np
 
 from ._backend import namespace
-from ._validation import canonical_order, check_rng, scale_exponent
+from .validation import canonical_order, check_rng, scale_exponent
 
 __all__ = ["CallableKernel", "Gaussian", "IMQ", "Kernel", "Laplace", "Linear", "Polynomial", "check_bandwidth",
            "make_kernel", "median_distance", "pairwise_distances", "positive_distances", "scale_free_inputs",
-           "subsample_rows"]
+           "squared_distances", "subsample_rows"]
 
 _MEDIAN_SUBSAMPLE = 1000
 
@@ -61,9 +61,10 @@ def pairwise_distances(x, y, metric: str = "euclidean"):
     return xp.cdist(x, y, p=1.0 if metric == "l1" else 2.0)
 
 
-def _sq_euclidean(x, y, xp):
-    """||x - y||^2 through one matrix product (the fast route; clamped at 0 against rounding).
+def squared_distances(x, y, xp):
+    """Squared Euclidean distances ||x_i - y_j||^2 through one matrix product (clamped at 0 against rounding).
 
+    `xp` is the array namespace (:func:`twosample._backend.namespace`).
     NumPy works in place on the product (one N x M array instead of four); torch
     stays out of place so that autograd works for learned kernels.
     """
@@ -117,7 +118,7 @@ class Gaussian(Kernel):
 
     def matrix(self, x, y):
         xp = namespace(x, y)
-        sq = _sq_euclidean(x, y, xp)
+        sq = squared_distances(x, y, xp)
         if xp is np:  # in place: the Gram matrix is the largest array of a test
             sq *= -1.0 / (2 * self.bandwidth**2)
             return np.exp(sq, out=sq)
@@ -148,7 +149,7 @@ class IMQ(Kernel):
 
     def matrix(self, x, y):
         xp = namespace(x, y)
-        return 1.0 / xp.sqrt(1 + _sq_euclidean(x, y, xp) / self.bandwidth**2)
+        return 1.0 / xp.sqrt(1 + squared_distances(x, y, xp) / self.bandwidth**2)
 
     def paired(self, a, b):
         return 1.0 / namespace(a, b).sqrt(1 + ((a - b) ** 2).sum(1) / self.bandwidth**2)

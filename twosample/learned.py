@@ -26,10 +26,17 @@ import math
 
 import numpy as np
 
-from ._backend import check_device, namespace
+from ._backend import namespace
 from ._result import TestResult
-from ._validation import (
+from .divergences import fit_critic, get
+from .kernels import Kernel, median_distance, squared_distances
+from .mmd import MMDStatistic
+from .progress import progress_range
+from .resampling import PermutationStatistic, holdout_split, run_permutation_test
+from .torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
+from .validation import (
     check_alpha,
+    check_device,
     check_int,
     check_n_resamples,
     check_real,
@@ -38,12 +45,6 @@ from ._validation import (
     seeded_rng,
     warn_if_constant,
 )
-from .divergences import fit_critic, get
-from .kernels import Kernel, _sq_euclidean, median_distance
-from .mmd import MMDStatistic
-from .progress import progress_range
-from .resampling import PermutationStatistic, holdout_split, run_permutation_test
-from .torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 
 __all__ = ["DeepKernel", "DeepMMDResult", "deep_mmd_test", "f_divergence_test"]
 
@@ -174,9 +175,9 @@ class DeepKernel(Kernel):
     def matrix(self, x, y):
         xp = namespace(x, y)
         (fx, rx), (fy, ry) = self._parts(x), self._parts(y)
-        feat = xp.exp(-_sq_euclidean(fx, fy, xp) / (2 * self.bandwidth**2))
+        feat = xp.exp(-squared_distances(fx, fy, xp) / (2 * self.bandwidth**2))
         # 1 - (1-eps)(1-feat) == (1-eps) feat + eps, exactly 1 where feat == 1
-        return (1 - (1 - self.epsilon) * (1 - feat)) * xp.exp(-_sq_euclidean(rx, ry, xp)
+        return (1 - (1 - self.epsilon) * (1 - feat)) * xp.exp(-squared_distances(rx, ry, xp)
                                                                   / (2 * self.input_bandwidth**2))
 
     def paired(self, a, b):
@@ -332,8 +333,8 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
 
     def gram(a, b, fa, fb):
         eps = torch.sigmoid(logit_eps)
-        feat = torch.exp(-_sq_euclidean(fa, fb, torch) / (2 * torch.exp(2 * log_sphi)))
-        return (1 - (1 - eps) * (1 - feat)) * torch.exp(-_sq_euclidean(a, b, torch) / (2 * torch.exp(2 * log_sq)))
+        feat = torch.exp(-squared_distances(fa, fb, torch) / (2 * torch.exp(2 * log_sphi)))
+        return (1 - (1 - eps) * (1 - feat)) * torch.exp(-squared_distances(a, b, torch) / (2 * torch.exp(2 * log_sq)))
 
     with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
         for step in progress_range(0 if constant else steps, desc="mmd-deep: fitting the kernel"):

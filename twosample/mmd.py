@@ -17,18 +17,7 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from ._backend import check_device, check_dtype
 from ._result import TestResult
-from ._validation import (
-    canonical_order,
-    check_alpha,
-    check_choice,
-    check_int,
-    check_rng,
-    check_samples,
-    seeded_rng,
-    warn_if_constant,
-)
 from .kernels import (
     Gaussian,
     Kernel,
@@ -41,6 +30,18 @@ from .kernels import (
 )
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import MeanDifference
+from .validation import (
+    canonical_order,
+    check_alpha,
+    check_choice,
+    check_device,
+    check_dtype,
+    check_int,
+    check_rng,
+    check_samples,
+    seeded_rng,
+    warn_if_constant,
+)
 
 __all__ = ["FuseStatistic", "MMDStatistic", "fuse_kernels", "linear_mmd_test", "mmd2", "mmd2_from_kernel",
            "mmd_agg_test", "mmd_test",

@@ -17,10 +17,10 @@ import pandas as pd
 from joblib import Parallel, delayed
 from statsmodels.stats.proportion import proportion_confint
 
-from ._validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
 from .progress import progress_bar
 from .registry import get_test
 from .scenarios import Scenario
+from .validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
 
 __all__ = ["PowerResult", "level", "power", "power_curve"]
 

@@ -32,7 +32,8 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from ._result import TestResult
-from ._validation import (
+from .progress import progress_bar, progress_enabled
+from .validation import (
     canonical_order,
     check_alpha,
     check_alternative,
@@ -43,9 +44,8 @@ from ._validation import (
     seeded_rng,
     warn_if_constant,
 )
-from .progress import progress_bar, progress_enabled
 
-__all__ = ["PermutationStatistic", "holdout_split", "permutation_test", "run_permutation_test"]
+__all__ = ["CallableStatistic", "PermutationStatistic", "holdout_split", "permutation_test", "run_permutation_test"]
 
 # Relative tie tolerance (SciPy uses the same: 100 machine epsilons).
 _RTOL = 100 * np.finfo(np.float64).eps
@@ -65,7 +65,7 @@ class PermutationStatistic(abc.ABC):
     A statistic that scales as a power of the data, ``T(c z) = c**k T(z)``
     for ``c > 0``, declares ``scale_degree = k``: the engine then computes it
     on the pooled sample rescaled by a power of two (exact; see
-    :func:`~twosample._validation.scale_exponent`) and scales the values
+    :func:`~twosample.validation.scale_exponent`) and scales the values
     back, so data near 1e300 or 1e-300 neither overflows nor underflows. The
     default ``None`` leaves the data as given.
 
@@ -109,7 +109,7 @@ class PermutationStatistic(abc.ABC):
         return float(self.bind(pooled, len(x))(mask)[0])
 
 
-class _CallableStatistic(PermutationStatistic):
+class CallableStatistic(PermutationStatistic):
     """Adapter for a plain ``statistic(x, y) -> float``: one call per relabelling."""
 
     def __init__(self, func: Callable, squeeze: bool):
@@ -212,7 +212,7 @@ def permutation_test(
     if isinstance(statistic, PermutationStatistic):
         stat = statistic
     elif callable(statistic):
-        stat = _CallableStatistic(statistic, squeeze)
+        stat = CallableStatistic(statistic, squeeze)
     else:
         raise TypeError(
             "`statistic` must be a callable statistic(x, y) -> float or a "

@@ -21,8 +21,8 @@ import numpy as np
 from scipy import stats
 from scipy.spatial.distance import cdist
 
-from ._validation import check_int
 from .resampling import PermutationStatistic
+from .validation import check_int
 
 __all__ = [
     "AndersonDarling",

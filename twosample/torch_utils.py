@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from ._validation import check_int
+from .validation import check_int
 
 __all__ = ["SMALL_NETWORK_THREADS", "mlp", "torch_generator", "torch_threads"]
 

@@ -20,11 +20,10 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from .._backend import check_device
-from .._validation import check_int, check_real, check_rng, check_sample, check_samples
 from ..progress import progress_range
 from ..resampling import holdout_split
 from ..torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
+from ..validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
 from ._registry import FDivergence, get
 
 __all__ = [

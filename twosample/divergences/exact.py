@@ -13,7 +13,7 @@ import mpmath
 import numpy as np
 from scipy import integrate, stats
 
-from .._validation import check_real
+from ..validation import check_real
 from ._registry import FDivergence, get
 
 __all__ = [
