@@ -174,10 +174,36 @@ def copying_test(train, test, generated, *, cells=None, min_per_cell=None, rng=N
 _DIGITS_MODEL = None
 
 
-def digits_features():
+class ClassifierFeatures:
+    """A feature map with the class probabilities beside it: ``f(rows) -> features`` and
+    ``f.predict_proba(rows)`` (what the Inception score reads), declared rather than attached.
+
+    Parameters
+    ----------
+    model : fitted scikit-learn ``MLPClassifier``
+        Its first hidden layer (ReLU) is the feature map.
+    n_columns : int
+        Columns the rows must have.
+    """
+
+    def __init__(self, model, n_columns: int):
+        self.model = model
+        self.n_columns = n_columns
+
+    def __call__(self, rows):
+        rows = np.asarray(rows, float)
+        if rows.shape[1] != self.n_columns:
+            raise ValueError(f"`features='digits'` needs {self.n_columns} columns (8x8 images), got {rows.shape[1]}.")
+        return np.maximum(rows @ self.model.coefs_[0] + self.model.intercepts_[0], 0.0)
+
+    def predict_proba(self, rows):
+        return self.model.predict_proba(rows)
+
+
+def digits_features() -> ClassifierFeatures:
     """A feature map for 8x8 digits in [-1, 1]: the hidden layer (64 ReLU) of a small
-    scikit-learn MLP trained on the bundled digits (random_state 0). Returns ``f(rows) -> features``
-    with ``f.predict_proba`` for the Inception score."""
+    scikit-learn MLP trained on the bundled digits (random_state 0), with ``predict_proba``
+    for the Inception score."""
     global _DIGITS_MODEL
     if _DIGITS_MODEL is None:
         import warnings
@@ -191,16 +217,7 @@ def digits_features():
             warnings.simplefilter("ignore", ConvergenceWarning)
             _DIGITS_MODEL = MLPClassifier(hidden_layer_sizes=(64,), max_iter=300, random_state=0).fit(
                 data.data / 8.0 - 1.0, data.target)
-    model = _DIGITS_MODEL
-
-    def features(rows):
-        rows = np.asarray(rows, float)
-        if rows.shape[1] != 64:
-            raise ValueError(f"`features='digits'` needs 64 columns (8x8 images), got {rows.shape[1]}.")
-        return np.maximum(rows @ model.coefs_[0] + model.intercepts_[0], 0.0)
-
-    features.predict_proba = model.predict_proba
-    return features
+    return ClassifierFeatures(_DIGITS_MODEL, 64)
 
 
 # --- the report ----------------------------------------------------------------------------

@@ -178,10 +178,10 @@ def test_stacked_repetitions_give_the_one_by_one_pvalues(test, kwargs):
 def test_stacked_path_declines_what_it_does_not_vectorise():
     rngs = [np.random.default_rng(i) for i in range(3)]
     xs, ys = [r.normal(size=10) for r in rngs], [r.normal(size=10) for r in rngs]
-    assert ts.t_test.stacked(xs, ys, alpha=0.05, rngs=rngs) is None  # permutation is the default
-    assert ts.t_test.stacked(xs, ys, alpha=0.05, rngs=rngs, method="analytic", n_resamples=9) is None
+    assert ts.get_test("t").stacked(xs, ys, alpha=0.05, rngs=rngs) is None  # permutation is the default
+    assert ts.get_test("t").stacked(xs, ys, alpha=0.05, rngs=rngs, method="analytic", n_resamples=9) is None
     with pytest.raises(ValueError, match="alternative"):
-        ts.t_test.stacked(xs, ys, alpha=0.05, rngs=rngs, method="analytic", alternative="bigger")
+        ts.get_test("t").stacked(xs, ys, alpha=0.05, rngs=rngs, method="analytic", alternative="bigger")
     # permutation nulls still go through power() one by one, with the same result
     sc = S.mean_shift(1.0)
     a = power(ts.t_test, sc, n=10, reps=20, rng=0, n_resamples=99)
@@ -194,3 +194,19 @@ def test_stacked_constant_repetition_warns_and_gives_one():
     with pytest.warns(ts.DegenerateDataWarning):
         res = power(ts.t_test, constant, n=5, reps=3, rng=0, method="analytic")
     np.testing.assert_array_equal(res.pvalues, 1.0)
+
+
+def test_power_uses_the_declared_stacked_path():
+    # The registry declares it (no attribute found on a function): a spy in its place is called once per stack.
+    import dataclasses
+
+    info = ts.get_test("t")
+    calls = []
+
+    def spy(xs, ys, **kw):
+        calls.append(len(xs))
+        return info.stacked(xs, ys, **kw)
+
+    res = power(dataclasses.replace(info, stacked=spy), S.mean_shift(0.5), n=15, reps=300, rng=0, method="analytic")
+    assert calls == [256, 44] and res.reps == 300
+    assert ts.registry.info_for(ts.t_test) is info and ts.registry.info_for(lambda x, y: None) is None

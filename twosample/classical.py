@@ -96,10 +96,10 @@ def _analytic(
                                     method=method, alternative=alternative, n_x=len(x), n_y=len(y), test=test)
 
 
-def _stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple):
-    """Attach ``test.stacked``: the test's p-values over a stack of repetitions in one SciPy call.
+def stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple) -> Callable:
+    """The test's p-values over a stack of repetitions in one SciPy call (declared in the registry).
 
-    ``test.stacked(xs, ys, *, alpha, rngs, **kwargs)`` receives R pairs of
+    The returned ``stacked(xs, ys, *, alpha, rngs, **kwargs)`` receives R pairs of
     samples of equal shapes and returns their R p-values, equal to
     ``[test(x, y, alpha=alpha, rng=r, **kwargs).pvalue ...]``, or ``None`` when
     these `kwargs` select a null it does not vectorise (the caller then runs
@@ -128,8 +128,7 @@ def _stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple):
             pvalues[i] = test(xs[i], ys[i], alpha=alpha, rng=rngs[i], **kwargs).pvalue
         return pvalues
 
-    test.stacked = stacked
-    return test
+    return stacked
 
 
 def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
@@ -303,7 +302,7 @@ def t_test(
                      unused=(n_resamples, batch, rng))
 
 
-_stacked_analytic(
+t_test_stacked = stacked_analytic(
     t_test,
     lambda a, b, *, method, alternative="two-sided": stats.ttest_ind(
         a, b, axis=1, equal_var=False, alternative=alternative).pvalue,
@@ -547,7 +546,7 @@ def mannwhitney_test(
                      unused=(n_resamples, batch, rng))
 
 
-_stacked_analytic(
+mannwhitney_test_stacked = stacked_analytic(
     mannwhitney_test,
     lambda a, b, *, method, alternative="two-sided": stats.mannwhitneyu(
         a, b, axis=1, alternative=alternative, method=method).pvalue,

@@ -18,7 +18,7 @@ from joblib import Parallel, delayed
 from statsmodels.stats.proportion import proportion_confint
 
 from .progress import progress_bar
-from .registry import get_test
+from .registry import get_test, info_for
 from .scenarios import Scenario
 from .validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
 
@@ -73,13 +73,14 @@ _STACK = 256
 def _run_chunk(test, scenario, n, m, alpha, seeds, kwargs):
     """p-values of the repetitions `seeds`: rep i samples, then tests, from its own stream.
 
-    A test with a ``stacked`` attribute (SciPy's vectorised analytic nulls, see
-    :func:`twosample.classical._stacked_analytic`) gets the repetitions' samples
+    A registered test that declares ``stacked`` (SciPy's vectorised analytic
+    nulls, see :attr:`twosample.TestInfo.stacked`) gets the repetitions' samples
     and streams in stacks and returns all their p-values at once; the streams
     are in the same state as in the one-by-one loop, so the p-values are the
     same. It returns None for options it does not vectorise.
     """
-    stacked = getattr(test, "stacked", None)
+    info = info_for(test)
+    stacked = None if info is None else info.stacked
     out = np.empty(len(seeds))
     for start in range(0, len(seeds), _STACK):
         rngs = [np.random.default_rng(seed) for seed in seeds[start:start + _STACK]]

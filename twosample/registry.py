@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from . import classical, classifier_tests, learned, mmd
 
-__all__ = ["TESTS", "TestInfo", "get_test"]
+__all__ = ["TESTS", "TestInfo", "get_test", "info_for"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,6 +36,11 @@ class TestInfo:
     learned : bool
         Whether the test fits its statistic (a torch network) on a training
         split; it takes ``steps`` (training length) and ``device``.
+    stacked : callable or None
+        ``stacked(xs, ys, *, alpha, rngs, **kwargs)``: the p-values of many
+        repetitions at once (SciPy's vectorised analytic nulls), used by
+        :func:`twosample.power`; it returns None for options it does not
+        vectorise. None: the power engine runs the test once per repetition.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -48,6 +53,7 @@ class TestInfo:
     description: str
     resampling: bool = True
     learned: bool = False
+    stacked: Callable | None = None
 
     def __call__(self, x, y, **kwargs):
         return self.function(x, y, **kwargs)
@@ -67,12 +73,13 @@ TESTS: dict[str, TestInfo] = {
         TestInfo("moments", classical.moments_test, True, ("permutation",), ("greater",),
                  "difference of the first k standardised moments"),
         TestInfo("t", classical.t_test, False, ("permutation", "analytic"), _TWO_SIDED,
-                 "Welch's t"),
+                 "Welch's t", stacked=classical.t_test_stacked),
         TestInfo("ks", classical.ks_test, False, _AUTO, _TWO_SIDED, "Kolmogorov-Smirnov"),
         TestInfo("cvm", classical.cvm_test, False, _AUTO, ("greater",), "Cramer-von Mises"),
         TestInfo("ad", classical.anderson_test, False, ("permutation", "asymptotic"), ("greater",),
                  "Anderson-Darling (k-sample, midrank)"),
-        TestInfo("mwu", classical.mannwhitney_test, False, _AUTO, _TWO_SIDED, "Mann-Whitney U"),
+        TestInfo("mwu", classical.mannwhitney_test, False, _AUTO, _TWO_SIDED, "Mann-Whitney U",
+                 stacked=classical.mannwhitney_test_stacked),
         TestInfo("energy", classical.energy_test, True, ("permutation",), ("greater",),
                  "energy distance"),
         TestInfo("wasserstein", classical.wasserstein_test, False, ("permutation",), ("greater",),
@@ -95,6 +102,13 @@ TESTS: dict[str, TestInfo] = {
                  "held-out variational f-divergence bound of a fitted critic (JS)", learned=True),
     ]
 }
+
+
+def info_for(test) -> TestInfo | None:
+    """The registry entry of `test` (a TestInfo, or a registered function such as ``ts.t_test``), else None."""
+    if isinstance(test, TestInfo):
+        return test
+    return next((info for info in TESTS.values() if info.function is test), None)
 
 
 def get_test(name: str) -> TestInfo:
