@@ -175,17 +175,24 @@ class DeepKernel(Kernel):
     def matrix(self, x, y):
         xp = namespace(x, y)
         (fx, rx), (fy, ry) = self._parts(x), self._parts(y)
-        feat = xp.exp(-squared_distances(fx, fy, xp) / (2 * self.bandwidth**2))
-        # 1 - (1-eps)(1-feat) == (1-eps) feat + eps, exactly 1 where feat == 1
-        return (1 - (1 - self.epsilon) * (1 - feat)) * xp.exp(-squared_distances(rx, ry, xp)
-                                                                  / (2 * self.input_bandwidth**2))
+        return _deep_kernel(squared_distances(fx, fy, xp), squared_distances(rx, ry, xp), 2 * self.bandwidth**2,
+                            2 * self.input_bandwidth**2, self.epsilon, xp)
 
     def paired(self, a, b):
         xp = namespace(a, b)
         (fa, ra), (fb, rb) = self._parts(a), self._parts(b)
-        feat = xp.exp(-((fa - fb) ** 2).sum(1) / (2 * self.bandwidth**2))
-        return (1 - (1 - self.epsilon) * (1 - feat)) * xp.exp(-((ra - rb) ** 2).sum(1)
-                                                                  / (2 * self.input_bandwidth**2))
+        return _deep_kernel(((fa - fb) ** 2).sum(1), ((ra - rb) ** 2).sum(1), 2 * self.bandwidth**2,
+                            2 * self.input_bandwidth**2, self.epsilon, xp)
+
+
+def _deep_kernel(feature_sq, input_sq, two_var_features, two_var_inputs, epsilon, xp):
+    """``[(1 - eps) exp(-|phi(x) - phi(y)|^2 / 2 s_phi^2) + eps] exp(-|x - y|^2 / 2 s_q^2)`` from squared distances.
+
+    The one formula behind the fitted kernel (matrix and paired values) and its training (where the
+    bandwidths and epsilon are tensors); written 1 - (1 - eps)(1 - feat), exactly 1 where feat == 1.
+    """
+    feat = xp.exp(-feature_sq / two_var_features)
+    return (1 - (1 - epsilon) * (1 - feat)) * xp.exp(-input_sq / two_var_inputs)
 
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
@@ -332,9 +339,8 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     history = np.empty(steps)
 
     def gram(a, b, fa, fb):
-        eps = torch.sigmoid(logit_eps)
-        feat = torch.exp(-squared_distances(fa, fb, torch) / (2 * torch.exp(2 * log_sphi)))
-        return (1 - (1 - eps) * (1 - feat)) * torch.exp(-squared_distances(a, b, torch) / (2 * torch.exp(2 * log_sq)))
+        return _deep_kernel(squared_distances(fa, fb, torch), squared_distances(a, b, torch),
+                            2 * torch.exp(2 * log_sphi), 2 * torch.exp(2 * log_sq), torch.sigmoid(logit_eps), torch)
 
     with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
         for step in progress_range(0 if constant else steps, desc="mmd-deep: fitting the kernel"):

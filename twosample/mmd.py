@@ -40,6 +40,7 @@ from .validation import (
     check_rng,
     check_samples,
     seeded_rng,
+    uses_torch,
     warn_if_constant,
 )
 
@@ -51,6 +52,11 @@ ESTIMATORS = ("unbiased", "biased", "linear")
 # Gram matrices held whole up to this many bytes; beyond, they are formed by column blocks.
 _GRAM_BUDGET = 2**31
 _BLOCK_BYTES = 2**28
+
+
+def grams_fit(n_total: int, n_kernels: int, dtype) -> bool:
+    """Whether `n_kernels` Gram matrices of the pooled sample fit the memory budget whole (else: column blocks)."""
+    return n_kernels * n_total**2 * np.dtype(dtype).itemsize <= _GRAM_BUDGET
 
 
 def _mmd_from_sums(sks, sk1, s_diag, total, diag_total, n_x, n_y, estimator):
@@ -75,7 +81,7 @@ class _GramSums:
     def __init__(self, pooled, kernels, *, device="cpu", dtype=np.float64):
         self.kernels = list(kernels)
         self.n_total = len(pooled)
-        self.use_torch = not (isinstance(device, str) and device == "cpu")  # a torch.device means torch
+        self.use_torch = uses_torch(device)
         if self.use_torch:
             import torch
 
@@ -85,7 +91,7 @@ class _GramSums:
             self.z = np.asarray(pooled, dtype=dtype)
         self.device = device
         itemsize = np.dtype(dtype).itemsize
-        self.held = len(self.kernels) * self.n_total**2 * itemsize <= _GRAM_BUDGET
+        self.held = grams_fit(self.n_total, len(self.kernels), dtype)
         self.block = max(1, _BLOCK_BYTES // (self.n_total * itemsize))
         self.grams = [k.matrix(self.z, self.z) for k in self.kernels] if self.held else None
         self.diag, self.total, self.sq_total = [], [], []
@@ -323,18 +329,18 @@ def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased
     pooled = np.vstack([x, y])
     k = make_kernel(kernel, bandwidth, pooled, rng=generator)
     if batch is None:
-        batch = _default_batch(len(pooled), 1, n_resamples)
+        batch = _default_batch(len(pooled), 1, n_resamples, dtype)
     statistic = MMDStatistic(k, estimator, device=device, dtype=dtype)
     return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
                                 batch=batch, rng=generator, test="mmd", seed=seed)
 
 
-def _default_batch(n_total, n_kernels, n_resamples):
+def _default_batch(n_total, n_kernels, n_resamples, dtype):
     """All relabellings at once when the Gram matrices are formed in blocks (each block once)."""
-    if n_kernels * n_total**2 * 8 <= _GRAM_BUDGET:
+    if grams_fit(n_total, n_kernels, dtype):
         return None
     return max(1, min(int(n_resamples) if isinstance(n_resamples, (int, np.integer)) else 1,
-                      2**30 // (n_total * 8)))
+                      2**30 // (n_total * np.dtype(dtype).itemsize)))  # masks are cast to `dtype`
 
 
 def fuse_kernels(pooled, *, n_bandwidths=10, rng=None):
@@ -414,7 +420,7 @@ def mmd_agg_test(x, y, *, kernels=None, n_bandwidths=10, alpha=0.05, n_resamples
         kernels = [make_kernel(k, 1.0) for k in kernels]
     pooled = np.vstack([x, y])
     if batch is None:
-        batch = _default_batch(len(pooled), len(kernels), n_resamples)
+        batch = _default_batch(len(pooled), len(kernels), n_resamples, dtype)
     statistic = FuseStatistic(kernels, device=device, dtype=dtype)
     return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
                                 batch=batch, rng=generator, test="mmd-agg", seed=seed)

@@ -27,6 +27,7 @@ __all__ = [
     "check_sample",
     "canonical_order",
     "check_device",
+    "uses_torch",
     "check_dtype",
     "check_samples",
     "match_columns",
@@ -287,6 +288,12 @@ def seeded_rng(rng) -> tuple[np.random.Generator, int | None]:
     generator = check_rng(rng)
     seed = int(rng) if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) else None
     return generator, seed
+
+
+def uses_torch(device) -> bool:
+    """The one rule for the array library: the string ``"cpu"`` computes with NumPy; any other device
+    (``"cuda"``, ``"mps"``, or a ``torch.device``, even the CPU) with torch there."""
+    return not (isinstance(device, str) and device == "cpu")
 
 
 def check_device(device):
