@@ -63,11 +63,13 @@ def check_analytic_level(name, method, n, m, *, d_multi, reps, seed):
     d = d_multi if info.multivariate else 1
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # SciPy's AD p-value cap notice
-        count = rejection_count(info, reps, n, m, d, seed=seed, method=method)
+        count = rejection_count(info, reps, n, m, d, seed=seed, **{info.method_parameter: method})
     check_level(count, reps, two_sided=False)
 
 
-ANALYTIC = [(name, method) for name, info in ts.TESTS.items() for method in info.methods[1:]]
+# The nulls other than the default that do not resample (those are calibrated with the engine above).
+ANALYTIC = [(name, method) for name, info in ts.TESTS.items() for method in info.methods[1:]
+            if method not in ("auto", "permutation", "crossfit")]
 # Tests whose only null is asymptotic are calibrated with the permutation ones (no method= to pass).
 ANALYTIC_IDS = [f"{a}-{b}" for a, b in ANALYTIC]
 
@@ -76,6 +78,18 @@ ANALYTIC_IDS = [f"{a}-{b}" for a, b in ANALYTIC]
 def test_level_permutation_quick(name, n, m):
     check_permutation_level(name, n, m, d_multi=3, reps=400, n_resamples=199,
                             seed=1000 + sorted(ts.TESTS).index(name))
+
+
+# Tests whose default null is "auto" (SciPy's exact null when it applies): their permutation null too.
+EXPLICIT_PERMUTATION = [name for name, info in ts.TESTS.items() if info.methods[0] == "auto"]
+
+
+@pytest.mark.parametrize("name", EXPLICIT_PERMUTATION)
+def test_level_explicit_permutation_quick(name):
+    info = ts.TESTS[name]
+    count = rejection_count(info, 400, 20, 15, 1, seed=2000 + sorted(ts.TESTS).index(name), method="permutation",
+                            n_resamples=199)
+    check_level(count, 400, two_sided=False)
 
 
 @pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=ANALYTIC_IDS)

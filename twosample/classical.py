@@ -11,11 +11,13 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
 from scipy import stats
 
 from ._result import TestResult
+from ._spec import choices, name_of, register
 from .resampling import PermutationStatistic, run_permutation_test
 from .statistics import (
     AndersonDarling,
@@ -131,6 +133,23 @@ def stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple) ->
     return stacked
 
 
+
+# The power engine's vectorised paths (declared with the tests below; the tests are looked up at call time).
+_T_STACKED = stacked_analytic(
+    lambda *args, **kwargs: t_test(*args, **kwargs),
+    lambda a, b, *, method, alternative="two-sided": stats.ttest_ind(
+        a, b, axis=1, equal_var=False, alternative=alternative).pvalue,
+    ("analytic",),
+)
+_MWU_STACKED = stacked_analytic(
+    lambda *args, **kwargs: mannwhitney_test(*args, **kwargs),
+    lambda a, b, *, method, alternative="two-sided": stats.mannwhitneyu(
+        a, b, axis=1, alternative=alternative, method=method).pvalue,
+    ("exact", "asymptotic"),
+)
+
+
+@register("mean", description="norm of the difference of means")
 def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
     r"""Difference-of-means test, :math:`\hat t = \|\bar x - \bar y\|_2`, permutation null.
 
@@ -168,10 +187,12 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
     """
     x, y = check_samples(x, y)
     return _permutation(
-        MeanDifference(), x, y, test="mean", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        MeanDifference(), x, y, test=name_of(mean_difference_test), alpha=alpha, n_resamples=n_resamples,
+        batch=batch, rng=rng
     )
 
 
+@register("meanvar", description="difference of the (mean, variance) vectors")
 def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
     r"""Test on the vector of per-sample (mean, variance), permutation null.
 
@@ -201,10 +222,12 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
     """
     x, y = check_samples(x, y)
     return _permutation(
-        MeanVariance(), x, y, test="meanvar", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        MeanVariance(), x, y, test=name_of(mean_variance_test), alpha=alpha, n_resamples=n_resamples,
+        batch=batch, rng=rng
     )
 
 
+@register("moments", description="difference of the first k standardised moments")
 def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
     r"""Test on the vector of the first ``order`` standardised moments, permutation null.
 
@@ -235,16 +258,17 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
     """
     x, y = check_samples(x, y)
     return _permutation(
-        Moments(order), x, y, test="moments", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        Moments(order), x, y, test=name_of(moments_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
     )
 
 
+@register("t", description="Welch's t", multivariate=False, stacked=_T_STACKED)
 def t_test(
     x,
     y,
     *,
-    alternative="two-sided",
-    method="permutation",
+    alternative: Literal["two-sided", "greater", "less"] = "two-sided",
+    method: Literal["permutation", "analytic"] = "permutation",
     alpha=0.05,
     n_resamples=9999,
     batch=None,
@@ -279,10 +303,10 @@ def t_test(
     'analytic'
     """
     x, y = check_samples(x, y, univariate=True)
-    check_choice(method, "method", ("permutation", "analytic"))
+    check_choice(method, "method", choices(t_test, "method"))
     if method == "permutation":
         return _permutation(
-            WelchT(), x, y, test="t", alternative=alternative, alpha=alpha,
+            WelchT(), x, y, test=name_of(t_test), alternative=alternative, alpha=alpha,
             n_resamples=n_resamples, batch=batch, rng=rng,
         )
 
@@ -298,16 +322,10 @@ def t_test(
             threshold = (-upper, upper)
         return res.statistic, res.pvalue, threshold
 
-    return _analytic(x, y, compute, test="t", method="analytic", alternative=alternative, alpha=alpha,
+    return _analytic(x, y, compute, test=name_of(t_test), method="analytic", alternative=alternative, alpha=alpha,
                      unused=(n_resamples, batch, rng))
 
 
-t_test_stacked = stacked_analytic(
-    t_test,
-    lambda a, b, *, method, alternative="two-sided": stats.ttest_ind(
-        a, b, axis=1, equal_var=False, alternative=alternative).pvalue,
-    ("analytic",),
-)
 
 
 def _auto_method(x, y, method: str, exact_feasible: bool) -> str:
@@ -328,8 +346,10 @@ _EXACT_MWU_MAX_NM = 40_000
 _EXACT_CVM_MAX_N = 20
 
 
-def ks_test(x, y, *, alternative="two-sided", method="auto", alpha=0.05, n_resamples=9999, batch=None,
-            rng=None) -> TestResult:
+@register("ks", description="Kolmogorov-Smirnov", multivariate=False)
+def ks_test(x, y, *, alternative: Literal["two-sided", "greater", "less"] = "two-sided",
+            method: Literal["auto", "permutation", "exact", "asymptotic"] = "auto", alpha=0.05, n_resamples=9999,
+            batch=None, rng=None) -> TestResult:
     r"""Kolmogorov-Smirnov test, :math:`\hat t = \sup |F_x - F_y|` (two-sided).
 
     Parameters
@@ -369,10 +389,10 @@ def ks_test(x, y, *, alternative="two-sided", method="auto", alpha=0.05, n_resam
     """
     x, y = check_samples(x, y, univariate=True)
     alternative = check_alternative(alternative)
-    check_choice(method, "method", ("auto", "permutation", "exact", "asymptotic"))
+    check_choice(method, "method", choices(ks_test, "method"))
     method = _auto_method(x, y, method, max(len(x), len(y)) <= _EXACT_KS_MAX_N)
     if method == "permutation":
-        res = _permutation(KolmogorovSmirnov(alternative), x, y, test="ks",
+        res = _permutation(KolmogorovSmirnov(alternative), x, y, test=name_of(ks_test),
                            alternative="less" if alternative == "less" else "greater", alpha=alpha,
                            n_resamples=n_resamples, batch=batch, rng=rng)
         return dataclasses.replace(res, alternative=alternative)
@@ -386,11 +406,13 @@ def ks_test(x, y, *, alternative="two-sided", method="auto", alpha=0.05, n_resam
             threshold = stats.kstwo.isf(alpha, round(n_x * n_y / (n_x + n_y)))
         return (-res.statistic if alternative == "less" else res.statistic), res.pvalue, threshold
 
-    return _analytic(x, y, compute, test="ks", method=method, alternative=alternative, alpha=alpha,
+    return _analytic(x, y, compute, test=name_of(ks_test), method=method, alternative=alternative, alpha=alpha,
                      unused=(n_resamples, batch, rng))
 
 
-def cvm_test(x, y, *, method="auto", alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+@register("cvm", description="Cramer-von Mises", multivariate=False)
+def cvm_test(x, y, *, method: Literal["auto", "permutation", "exact", "asymptotic"] = "auto", alpha=0.05,
+             n_resamples=9999, batch=None, rng=None) -> TestResult:
     r"""Two-sample Cramér-von Mises test.
 
     Parameters
@@ -420,18 +442,18 @@ def cvm_test(x, y, *, method="auto", alpha=0.05, n_resamples=9999, batch=None, r
     True
     """
     x, y = check_samples(x, y, univariate=True)
-    check_choice(method, "method", ("auto", "permutation", "exact", "asymptotic"))
+    check_choice(method, "method", choices(cvm_test, "method"))
     method = _auto_method(x, y, method, max(len(x), len(y)) <= _EXACT_CVM_MAX_N)
     if method == "permutation":
         return _permutation(
-            CramerVonMises(), x, y, test="cvm", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+            CramerVonMises(), x, y, test=name_of(cvm_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
         )
 
     def compute(x, y):
         res = stats.cramervonmises_2samp(x[:, 0], y[:, 0], method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test="cvm", method=method, alpha=alpha,
+    return _analytic(x, y, compute, test=name_of(cvm_test), method=method, alpha=alpha,
                      unused=(n_resamples, batch, rng))
 
 
@@ -445,8 +467,10 @@ def scipy_anderson_midrank(x, y):
     return stats.anderson_ksamp([x, y], midrank=True)
 
 
+@register("ad", description="Anderson-Darling (k-sample, midrank)", multivariate=False)
 def anderson_test(
-    x, y, *, method="permutation", alpha=0.05, n_resamples=9999, batch=None, rng=None
+    x, y, *, method: Literal["permutation", "asymptotic"] = "permutation", alpha=0.05, n_resamples=9999,
+    batch=None, rng=None
 ) -> TestResult:
     r"""Two-sample Anderson-Darling test (Scholz and Stephens, midrank version).
 
@@ -476,26 +500,28 @@ def anderson_test(
     True
     """
     x, y = check_samples(x, y, univariate=True)
-    check_choice(method, "method", ("permutation", "asymptotic"))
+    check_choice(method, "method", choices(anderson_test, "method"))
     if method == "permutation":
         return _permutation(
-            AndersonDarling(), x, y, test="ad", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+            AndersonDarling(), x, y, test=name_of(anderson_test), alpha=alpha, n_resamples=n_resamples,
+            batch=batch, rng=rng
         )
 
     def compute(x, y):
         res = scipy_anderson_midrank(x[:, 0], y[:, 0])
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test="ad", method="asymptotic", alpha=alpha,
+    return _analytic(x, y, compute, test=name_of(anderson_test), method="asymptotic", alpha=alpha,
                      unused=(n_resamples, batch, rng))
 
 
+@register("mwu", description="Mann-Whitney U", multivariate=False, stacked=_MWU_STACKED)
 def mannwhitney_test(
     x,
     y,
     *,
-    alternative="two-sided",
-    method="auto",
+    alternative: Literal["two-sided", "greater", "less"] = "two-sided",
+    method: Literal["auto", "permutation", "exact", "asymptotic"] = "auto",
     alpha=0.05,
     n_resamples=9999,
     batch=None,
@@ -530,11 +556,11 @@ def mannwhitney_test(
     5.0
     """
     x, y = check_samples(x, y, univariate=True)
-    check_choice(method, "method", ("auto", "permutation", "exact", "asymptotic"))
+    check_choice(method, "method", choices(mannwhitney_test, "method"))
     method = _auto_method(x, y, method, len(x) * len(y) <= _EXACT_MWU_MAX_NM)
     if method == "permutation":
         return _permutation(
-            MannWhitneyU(), x, y, test="mwu", alternative=alternative, alpha=alpha,
+            MannWhitneyU(), x, y, test=name_of(mannwhitney_test), alternative=alternative, alpha=alpha,
             n_resamples=n_resamples, batch=batch, rng=rng,
         )
 
@@ -542,18 +568,13 @@ def mannwhitney_test(
         res = stats.mannwhitneyu(x[:, 0], y[:, 0], alternative=alternative, method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test="mwu", method=method, alternative=alternative, alpha=alpha,
+    return _analytic(x, y, compute, test=name_of(mannwhitney_test), method=method, alternative=alternative, alpha=alpha,
                      unused=(n_resamples, batch, rng))
 
 
-mannwhitney_test_stacked = stacked_analytic(
-    mannwhitney_test,
-    lambda a, b, *, method, alternative="two-sided": stats.mannwhitneyu(
-        a, b, axis=1, alternative=alternative, method=method).pvalue,
-    ("exact", "asymptotic"),
-)
 
 
+@register("energy", description="energy distance")
 def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
     r"""Energy-distance test (Székely and Rizzo 2004), any dimension, permutation null.
 
@@ -584,10 +605,11 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> 
     """
     x, y = check_samples(x, y)
     return _permutation(
-        EnergyDistance(), x, y, test="energy", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        EnergyDistance(), x, y, test=name_of(energy_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
     )
 
 
+@register("wasserstein", description="1-D Wasserstein-1 distance", multivariate=False)
 def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
     r"""1-D Wasserstein-1 test, :math:`\hat t = \int |F_x - F_y|`, permutation null.
 
@@ -612,12 +634,14 @@ def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None
     """
     x, y = check_samples(x, y, univariate=True)
     return _permutation(
-        Wasserstein1(), x, y, test="wasserstein", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        Wasserstein1(), x, y, test=name_of(wasserstein_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
     )
 
 
+@register("hotelling", description="Hotelling's T^2")
 def hotelling_test(
-    x, y, *, method="permutation", alpha=0.05, n_resamples=9999, batch=None, rng=None
+    x, y, *, method: Literal["permutation", "analytic"] = "permutation", alpha=0.05, n_resamples=9999,
+    batch=None, rng=None
 ) -> TestResult:
     r"""Hotelling's two-sample :math:`T^2` test (multivariate difference of means).
 
@@ -646,11 +670,11 @@ def hotelling_test(
     True
     """
     x, y = check_samples(x, y)
-    check_choice(method, "method", ("permutation", "analytic"))
+    check_choice(method, "method", choices(hotelling_test, "method"))
     statistic = HotellingT2()
     if method == "permutation":
         return _permutation(
-            statistic, x, y, test="hotelling", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+            statistic, x, y, test=name_of(hotelling_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
         )
 
     def compute(x, y):
@@ -662,5 +686,5 @@ def hotelling_test(
         threshold = stats.f.isf(alpha, d, n_total - d - 1) / scale
         return t2, pvalue, threshold
 
-    return _analytic(x, y, compute, test="hotelling", method="analytic", alpha=alpha,
+    return _analytic(x, y, compute, test=name_of(hotelling_test), method="analytic", alpha=alpha,
                      unused=(n_resamples, batch, rng))

@@ -35,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
+from typing import Literal
 
 import numpy as np
 from joblib import Parallel, delayed
@@ -48,6 +49,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._result import TestResult
+from ._spec import choices, name_of, register
 from .resampling import CallableStatistic, PermutationStatistic, holdout_split, run_permutation_test
 from .validation import (
     check_alpha,
@@ -65,7 +67,6 @@ from .validation import (
 __all__ = ["C2STResult", "c2st", "make_classifier"]
 
 STATISTICS = ("accuracy", "logit", "auc")
-NULLS = ("binomial", "permutation", "crossfit")
 PRESETS = ("mlp", "logistic", "knn", "torch-mlp")
 
 
@@ -212,7 +213,9 @@ def _crossfit_statistic(classifier, statistic, folds, seeds, device="cpu"):
     return compute
 
 
-def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="binomial", folds=5, alpha=0.05,
+@register("c2st", description="classifier two-sample test (MLP, held-out accuracy, exact null)")
+def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5,
+         null: Literal["binomial", "permutation", "crossfit"] = "binomial", folds=5, alpha=0.05,
          n_resamples=999, rng=None, n_jobs=1, device="cpu") -> C2STResult:
     r"""Classifier two-sample test (Lopez-Paz and Oquab 2017).
 
@@ -266,7 +269,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     """
     x, y = check_samples(x, y, min_rows=2)
     check_choice(statistic, "statistic", STATISTICS)
-    check_choice(null, "null", NULLS)
+    check_choice(null, "null", choices(c2st, "null"))
     alpha = check_alpha(alpha)
     n_resamples, n_jobs = check_n_resamples(n_resamples), check_n_jobs(n_jobs)
     device = check_device(device)
@@ -295,7 +298,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
         res = run_permutation_test(scores_x[:, None], scores_y[:, None], _HeldOutStatistic(statistic),
                                    alternative="greater",
                                    alpha=alpha, n_resamples=n_resamples, batch=None, rng=generator,
-                                   test="c2st", seed=seed)
+                                   test=name_of(c2st), seed=seed)
         return C2STResult.extend(res, n_x=len(x), n_y=len(y), **extra)
 
     # Exact conditional null of the accuracy (hypergeometric).
@@ -310,7 +313,7 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5, null="bi
     tp_crit = int(null_tp.isf(alpha))  # P(TP > tp_crit) <= alpha
     threshold = (2 * tp_crit + total - predicted_1 - n_x) / total
     return C2STResult.from_analytic(statistic=correct / total, pvalue=pvalue, alpha=alpha, threshold=threshold,
-                                    method="exact", n_x=len(x), n_y=len(y), test="c2st", seed=seed, **extra)
+                                    method="exact", n_x=len(x), n_y=len(y), test=name_of(c2st), seed=seed, **extra)
 
 
 def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device, seed):
@@ -327,7 +330,7 @@ def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, gener
     else:  # the same function, its relabellings spread over workers in order
         statistic_fn = _ParallelStatistic(compute, n_jobs)
     res = run_permutation_test(x, y, statistic_fn, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                               batch=None, rng=generator, test="c2st", seed=seed)
+                               batch=None, rng=generator, test=name_of(c2st), seed=seed)
     return C2STResult.extend(res)
 
 

@@ -32,7 +32,6 @@ _TEST_OPTIONS = {
     "estimator": (str, "MMD estimator: unbiased or biased"),
     "classifier": (str, "c2st classifier: mlp, logistic, knn or torch-mlp"),
     "statistic": (str, "c2st statistic: accuracy, logit or auc"),
-    "null": (str, "c2st null: binomial, permutation or crossfit"),
     "steps": (int, "training steps of the learned tests (mmd-deep, f-divergence)"),
     "device": (str, "where torch computes: cpu, cuda, cuda:1, mps"),
 }
@@ -75,7 +74,9 @@ def _add_test_parser(sub) -> None:
                       help="relabellings of a permutation null (default: the test's own, 9999 for the "
                            "classical tests)")
     test.add_argument("--seed", type=int, default=None, help="random seed (default: drawn, and printed)")
-    test.add_argument("--method", default=None, help="null: the test's methods (see `twosample list`)")
+    test.add_argument("--method", default=None,
+                      help="the null, among the test's (see `twosample list`; for c2st: binomial, permutation, "
+                           "crossfit)")
     test.add_argument("--alternative", default=None, help="two-sided, greater or less, where the test has it")
     test.add_argument("--columns", default=None, help="comma-separated table columns to use (default: all)")
     for flag, (kind, text) in _TEST_OPTIONS.items():
@@ -148,14 +149,15 @@ def _test_kwargs(info, args) -> dict:
     if args.method is not None:
         if args.method not in info.methods:
             raise _UsageError(f"--method for {info.name} must be one of {', '.join(info.methods)}")
-        if len(info.methods) > 1:
-            kwargs["method"] = args.method
+        if info.method_parameter is not None:
+            kwargs[info.method_parameter] = args.method
     if args.alternative is not None:
         if args.alternative not in info.alternatives or info.alternatives == ("greater",):
             raise _UsageError(f"--alternative is not available for {info.name}")
         kwargs["alternative"] = args.alternative
+    null = kwargs.get(info.method_parameter, info.methods[0])
     if args.n_resamples is not None:
-        if "n_resamples" not in accepted or kwargs.get("method", "auto") not in ("auto", "permutation"):
+        if not info.resampling or null not in ("auto", "permutation", "crossfit"):
             raise _UsageError(f"--n-resamples applies to permutation nulls; {info.name} with this method has none")
         kwargs["n_resamples"] = args.n_resamples
     for flag in _TEST_OPTIONS:

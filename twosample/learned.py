@@ -28,6 +28,7 @@ import numpy as np
 
 from ._backend import namespace
 from ._result import TestResult
+from ._spec import name_of, register
 from .divergences import fit_critic, get
 from .kernels import Kernel, median_distance, squared_distances
 from .mmd import MMDStatistic
@@ -98,6 +99,7 @@ class _HeldOutBound(PermutationStatistic):
         return evaluate
 
 
+@register("f-divergence", description="held-out variational f-divergence bound of a fitted critic (JS)")
 def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
                       device="cpu", steps=500, hidden=32, layers=2, lr=1e-3, **params) -> TestResult:
     r"""Variational f-divergence two-sample test.
@@ -150,7 +152,8 @@ def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_res
     v = _on_unique_rows(critic, np.vstack([x_test, y_test]))
     v_x, v_y = v[:len(x_test)], v[len(x_test):]
     res = run_permutation_test(v_x[:, None], v_y[:, None], _HeldOutBound(div), alternative="greater", alpha=alpha,
-                               n_resamples=n_resamples, batch=None, rng=generator, test="f-divergence", seed=seed)
+                               n_resamples=n_resamples, batch=None, rng=generator, test=name_of(f_divergence_test),
+                               seed=seed)
     return TestResult.extend(res, n_x=len(x), n_y=len(y))
 
 
@@ -252,6 +255,7 @@ def _power_criterion(k_xx, k_yy, k_xy, reg=1e-8):
     return mmd2 / (var.clamp_min(0) + reg).sqrt()
 
 
+@register("mmd-deep", description="MMD with a deep kernel fitted on half the data (Liu et al. 2020)")
 def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None, device="cpu", steps=300,
                   hidden=50, layers=2, n_features=20, lr=2e-3, batch_size=512, threads=None) -> DeepMMDResult:
     r"""MMD test with a deep kernel fitted on a training split (Liu et al. 2020, MMD-D).
@@ -362,7 +366,7 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     pooled = _on_unique_rows(lambda z: _embed(phi, device, z), np.vstack([x_test, y_test]))  # standardised
     res = run_permutation_test(pooled[:len(x_test)], pooled[len(x_test):], MMDStatistic(kernel, device=device),
                                alternative="greater", alpha=alpha, n_resamples=n_resamples, batch=None,
-                               rng=generator, test="mmd-deep", seed=seed)
+                               rng=generator, test=name_of(deep_mmd_test), seed=seed)
     return DeepMMDResult.extend(res, n_x=len(x), n_y=len(y), kernel=kernel, feature_map=phi,
                                 history=history[:step + 1] if steps and not constant else history[:0],
                                 device=str(device), shift=shift, scale=scale)

@@ -18,6 +18,7 @@ import numpy as np
 from scipy import special, stats
 
 from ._result import TestResult
+from ._spec import name_of, register
 from .kernels import (
     Gaussian,
     Kernel,
@@ -274,6 +275,7 @@ def mmd2(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", r
     return mmd2_from_kernel(x, y, k, estimator)
 
 
+@register("mmd", description="kernel MMD (Gaussian, median bandwidth)")
 def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", alpha=0.05,
              n_resamples=1999, batch=None, rng=None, device="cpu", dtype=np.float64) -> TestResult:
     r"""MMD permutation test of H0: p = q.
@@ -332,7 +334,7 @@ def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased
         batch = _default_batch(len(pooled), 1, n_resamples, dtype)
     statistic = MMDStatistic(k, estimator, device=device, dtype=dtype)
     return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                                batch=batch, rng=generator, test="mmd", seed=seed)
+                                batch=batch, rng=generator, test=name_of(mmd_test), seed=seed)
 
 
 def _default_batch(n_total, n_kernels, n_resamples, dtype):
@@ -367,6 +369,7 @@ def _check_kernel_list(kernels) -> list:
     return kernels
 
 
+@register("mmd-agg", description="MMD aggregated over Gaussian and Laplace bandwidths (MMD-FUSE)")
 def mmd_agg_test(x, y, *, kernels=None, n_bandwidths=10, alpha=0.05, n_resamples=1999, batch=None, rng=None,
                  device="cpu", dtype=np.float64) -> TestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
@@ -423,9 +426,10 @@ def mmd_agg_test(x, y, *, kernels=None, n_bandwidths=10, alpha=0.05, n_resamples
         batch = _default_batch(len(pooled), len(kernels), n_resamples, dtype)
     statistic = FuseStatistic(kernels, device=device, dtype=dtype)
     return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                                batch=batch, rng=generator, test="mmd-agg", seed=seed)
+                                batch=batch, rng=generator, test=name_of(mmd_agg_test), seed=seed)
 
 
+@register("mmd-linear", description="linear-time MMD, normal null", null="asymptotic")
 def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, rng=None) -> TestResult:
     r"""Linear-time MMD test with its asymptotically normal null (Gretton et al. 2012, sec. 6).
 
@@ -469,9 +473,11 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
         pvalue = float(stats.t.sf(statistic * math.sqrt(pairs) / sd, pairs - 1))
         threshold = float(stats.t.isf(alpha, pairs - 1) * sd / math.sqrt(pairs))
     return TestResult.from_analytic(statistic=statistic, pvalue=pvalue, alpha=alpha, threshold=threshold,
-                                    method="asymptotic", n_x=len(x), n_y=len(y), test="mmd-linear", seed=seed)
+                                    method="asymptotic", n_x=len(x), n_y=len(y), test=name_of(linear_mmd_test),
+                                    seed=seed)
 
 
+@register("mmd-rff", description="random-Fourier-feature MMD, O(n) per permutation")
 def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resamples=999, batch=None,
                  rng=None) -> TestResult:
     r"""Gaussian-kernel MMD test with random Fourier features and a permutation null, O(N D B).
@@ -513,5 +519,6 @@ def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resa
         return np.sqrt(2.0 / n_features) * np.cos(a @ w + b)
 
     res = run_permutation_test(features(x), features(y), MeanDifference(), alternative="greater", alpha=alpha,
-                               n_resamples=n_resamples, batch=batch, rng=generator, test="mmd-rff", seed=seed)
+                               n_resamples=n_resamples, batch=batch, rng=generator, test=name_of(rff_mmd_test),
+                               seed=seed)
     return res
