@@ -32,9 +32,8 @@ from ._spec import name_of, register
 from .divergences import fit_critic, get
 from .kernels import Kernel, median_distance, squared_distances
 from .mmd import MMDStatistic
-from .progress import progress_range
 from .resampling import PermutationStatistic, holdout_split, run_permutation_test
-from .torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
+from .torch_utils import maximise, mlp, torch_generator
 from .validation import (
     check_alpha,
     check_device,
@@ -340,25 +339,20 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     logit_eps = torch.tensor(math.log(0.1 / 0.9), device=device, requires_grad=True)
     opt = torch.optim.Adam([*phi.parameters(), log_sphi, log_sq, logit_eps], lr=lr)
     size = min(batch_size, len(x_train), len(y_train))
-    history = np.empty(steps)
 
     def gram(a, b, fa, fb):
         return _deep_kernel(squared_distances(fa, fb, torch), squared_distances(a, b, torch),
                             2 * torch.exp(2 * log_sphi), 2 * torch.exp(2 * log_sq), torch.sigmoid(logit_eps), torch)
 
-    with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
-        for step in progress_range(0 if constant else steps, desc="mmd-deep: fitting the kernel"):
-            ix = torch.as_tensor(generator.choice(len(x_train), size, replace=False), device=device)
-            iy = torch.as_tensor(generator.choice(len(y_train), size, replace=False), device=device)
-            bx, by = tx[ix], ty[iy]
-            fx, fy = phi(bx), phi(by)
-            crit = _power_criterion(gram(bx, bx, fx, fx), gram(by, by, fy, fy), gram(bx, by, fx, fy))
-            opt.zero_grad()
-            (-crit).backward()
-            opt.step()
-            history[step] = crit.item()
-            if not math.isfinite(history[step]):
-                raise FloatingPointError(f"the power criterion became {history[step]} at step {step}; lower `lr`.")
+    def criterion():  # the power criterion on equal-size minibatches drawn without replacement
+        ix = torch.as_tensor(generator.choice(len(x_train), size, replace=False), device=device)
+        iy = torch.as_tensor(generator.choice(len(y_train), size, replace=False), device=device)
+        bx, by = tx[ix], ty[iy]
+        fx, fy = phi(bx), phi(by)
+        return _power_criterion(gram(bx, bx, fx, fx), gram(by, by, fy, fy), gram(bx, by, fx, fy))
+
+    history = maximise(criterion, opt, 0 if constant else steps, what="the power criterion",
+                       desc="mmd-deep: fitting the kernel", threads=threads)
     phi.eval()
     with torch.no_grad():
         kernel = DeepKernel(bandwidth=float(torch.exp(log_sphi)), n_features=n_features,
@@ -368,5 +362,5 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
                                alternative="greater", alpha=alpha, n_resamples=n_resamples, batch=None,
                                rng=generator, test=name_of(deep_mmd_test), seed=seed)
     return DeepMMDResult.extend(res, n_x=len(x), n_y=len(y), kernel=kernel, feature_map=phi,
-                                history=history[:step + 1] if steps and not constant else history[:0],
+                                history=history,
                                 device=str(device), shift=shift, scale=scale)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .validation import check_int
 
-__all__ = ["SMALL_NETWORK_THREADS", "mlp", "torch_generator", "torch_threads"]
+__all__ = ["SMALL_NETWORK_THREADS", "maximise", "mlp", "torch_generator", "torch_threads"]
 
 # Threads the training loops of small networks use unless told otherwise (see torch_threads).
 SMALL_NETWORK_THREADS = 1
@@ -93,3 +93,29 @@ def torch_threads(threads: int | None):
         yield
     finally:
         torch.set_num_threads(before)
+
+
+def maximise(objective, optimizer, steps: int, *, what: str, desc: str, threads: int | None = None) -> np.ndarray:
+    """The one training loop of the learned statistics: `steps` optimiser steps that raise ``objective()``.
+
+    `objective` draws its own minibatch (from the caller's seeded generator, so
+    a fit is reproducible from ``rng``) and returns a scalar tensor. Each step
+    records its value; a NaN or infinite value stops the fit with a
+    ``FloatingPointError`` naming `what` and the step (the NaN guard). Runs with
+    `threads` torch threads (default :data:`SMALL_NETWORK_THREADS`) and a
+    progress bar when :func:`twosample.progress.show_progress` is on. Returns
+    the values per step.
+    """
+    from .progress import progress_range
+
+    history = np.empty(steps)
+    with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
+        for step in progress_range(steps, desc=desc):
+            value = objective()
+            optimizer.zero_grad()
+            (-value).backward()
+            optimizer.step()
+            history[step] = value.item()
+            if not math.isfinite(history[step]):
+                raise FloatingPointError(f"{what} became {history[step]} at step {step}; lower `lr`.")
+    return history

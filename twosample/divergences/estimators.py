@@ -20,9 +20,8 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from ..progress import progress_range
 from ..resampling import holdout_split
-from ..torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
+from ..torch_utils import maximise, mlp, torch_generator
 from ..validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
 from ._registry import FDivergence, get
 
@@ -131,30 +130,16 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
     tp = torch.as_tensor(x_p, dtype=torch.float32, device=device)
     tq = torch.as_tensor(x_q, dtype=torch.float32, device=device)
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
-    with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
-        history = _train_critic(module, div, tp, tq, generator, steps, batch_size, opt, device)
-    module.eval()
-    return FittedCritic(module=module, divergence=div, history=history, device=str(device))
 
-
-def _train_critic(module, div, tp, tq, generator, steps, batch_size, opt, device) -> np.ndarray:
-    """Adam on the bound, minibatches drawn from `generator`; the bound per step (stops on NaN/inf)."""
-    import torch
-
-    history = np.empty(steps)
-    for step in progress_range(steps, desc=f"fitting a {div.name} critic"):
+    def bound():  # the bound on a minibatch drawn with replacement from each sample
         ip = torch.as_tensor(generator.integers(0, len(tp), min(batch_size, len(tp))), device=device)
         iq = torch.as_tensor(generator.integers(0, len(tq), min(batch_size, len(tq))), device=device)
-        bound = div.lower_bound(module(tp[ip])[:, 0], module(tq[iq])[:, 0])
-        opt.zero_grad()
-        (-bound).backward()
-        opt.step()
-        history[step] = bound.item()
-        if not math.isfinite(history[step]):
-            raise FloatingPointError(
-                f"the {div.name} bound became {history[step]} at step {step}; lower `lr`."
-            )
-    return history
+        return div.lower_bound(module(tp[ip])[:, 0], module(tq[iq])[:, 0])
+
+    history = maximise(bound, opt, steps, what=f"the {div.name} bound", desc=f"fitting a {div.name} critic",
+                       threads=threads)
+    module.eval()
+    return FittedCritic(module=module, divergence=div, history=history, device=str(device))
 
 
 @dataclasses.dataclass(frozen=True)
