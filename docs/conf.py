@@ -25,4 +25,6 @@ numpydoc_xref_param_type = False
 
 html_theme = "pydata_sphinx_theme"
 html_title = "twosample"
-html_theme_options = {"navigation_with_keys": False}
+html_theme_options = {"navigation_with_keys": False, "show_nav_level": 2, "navigation_depth": 3}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]  # wide tables scroll instead of being cut

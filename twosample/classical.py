@@ -172,7 +172,7 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
 
     Notes
     -----
-    The statistic of the textbook seed. It has power only against a change of
+    The statistic of the textbook chapter. It has power only against a change of
     mean: on Gaussian vs variance-matched Laplace samples it rejects at rate
     about ``alpha`` whatever the sample size.
 

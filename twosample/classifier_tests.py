@@ -2,7 +2,7 @@ r"""Classifier two-sample tests (C2ST): learn the statistic.
 
 Label D1 (``x``) as 1 and D2 (``y``) as 0, train a classifier on part of the
 data and test it on the rest. Its held-out score :math:`d(z)` (a log-odds, or a
-probability) plays the role of :math:`\hat t - t_\alpha` in the seed: the
+probability) plays the role of :math:`\hat t - t_\alpha` in the textbook chapter: the
 statistic is the held-out accuracy
 :math:`\hat t = \frac1{n}\sum_{D_1}\mathbb 1\{d > 0\} + \frac1{m}\sum_{D_2}\mathbb 1\{d < 0\}`
 (pooled over the held-out points), the mean logit difference (C2ST-L), or the AUC.

@@ -1,4 +1,4 @@
-r"""Level and power of any test by simulation: equations (15.1) and (15.2) of the seed.
+r"""Level and power of any test by simulation: equations (15.1) and (15.2) of the textbook chapter.
 
 :func:`power` draws ``reps`` independent pairs of samples from a scenario, runs
 the test on each and reports the rejection rate with an exact

@@ -6,7 +6,7 @@ the same scenario with q replaced by p, for level studies.
 
 Built-in pairs:
 
-* :func:`gaussian_vs_laplace` -- the seed's canonical pair: N(0, 1) against a
+* :func:`gaussian_vs_laplace` -- the textbook chapter's canonical pair: N(0, 1) against a
   Laplace with the same mean, and (``variance_matched=True``) the same variance
   (scale :math:`1/\sqrt 2`), or scale 1.
 * :func:`mean_shift`, :func:`variance_shift` -- Gaussians differing in one coordinate.

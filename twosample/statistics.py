@@ -60,7 +60,7 @@ def _standardise(z: np.ndarray) -> np.ndarray:
 class MeanDifference(PermutationStatistic):
     r"""Euclidean norm of the difference of means, :math:`\|\bar x - \bar y\|_2`.
 
-    The seed's :math:`\hat t = |\frac1n \sum_{D_1} x - \frac1m \sum_{D_2} x|`,
+    The textbook chapter's :math:`\hat t = |\frac1n \sum_{D_1} x - \frac1m \sum_{D_2} x|`,
     in any dimension.
     """
 

@@ -7,7 +7,7 @@ r"""Divergences estimated from samples, the optimal discriminator, and the gener
 * :func:`jensen_shannon_from_discriminator` turns discriminator logits into the
   JSD estimate implied by the GAN objective, :math:`(\text{objective} + \log 4)/2`.
 * :func:`optimal_discriminator` is :math:`d^* = p/(p + q)` for two densities.
-* :func:`generator_loss_gradients` gives the seed's saturating and
+* :func:`generator_loss_gradients` gives the textbook chapter's saturating and
   non-saturating generator losses and their gradients, for the vanishing
   gradient figure.
 """
