@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test test-slow lint bench docs clean
+.PHONY: demo test test-slow lint format bench docs clean
 
 $(STAMP): pyproject.toml .ci/constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,10 +20,16 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check twosample gan tests benchmarks
+	$(VENV)/bin/ruff format --check twosample gan tests benchmarks
 	$(PY) -m pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check twosample gan tests benchmarks
+	$(VENV)/bin/ruff format --check twosample gan tests benchmarks
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format twosample gan tests benchmarks
+	$(VENV)/bin/ruff check --fix twosample gan tests benchmarks
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow

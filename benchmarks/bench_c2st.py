@@ -59,9 +59,18 @@ def main():
             rejections += res.reject
             pvalues.append(res.pvalue)
         rate = rejections / reps
-        rows.append({"test": name, "n": args.n, "d": D, "reps": reps, "seconds": float(np.mean(seconds)),
-                     "power": rate, "median_pvalue": float(np.median(pvalues)),
-                     "power_per_second": rate / float(np.mean(seconds))})
+        rows.append(
+            {
+                "test": name,
+                "n": args.n,
+                "d": D,
+                "reps": reps,
+                "seconds": float(np.mean(seconds)),
+                "power": rate,
+                "median_pvalue": float(np.median(pvalues)),
+                "power_per_second": rate / float(np.mean(seconds)),
+            }
+        )
         print(rows[-1], flush=True)
     write_table(rows, args.out)
 

@@ -47,8 +47,12 @@ def main():
     parser.add_argument("--reps", type=int, default=100)
     parser.add_argument("--tests", default=",".join(TESTS))
     parser.add_argument("--n-jobs", type=int, default=1)
-    parser.add_argument("--settings", default="all", choices=["all", "n", "nu"],
-                        help="the n sweep (nu = 3), the nu sweep (n = 2000), or both")
+    parser.add_argument(
+        "--settings",
+        default="all",
+        choices=["all", "n", "nu"],
+        help="the n sweep (nu = 3), the nu sweep (n = 2000), or both",
+    )
     here = Path(__file__).parent
     parser.add_argument("--out", default=str(here / "results" / "c2st_lpo.csv"))
     parser.add_argument("--figure", default=str(here.parent / "docs" / "_static" / "c2st_lpo.png"))
@@ -65,11 +69,19 @@ def main():
             if ((done["test"] == name) & (done["n"] == n) & (done["nu"] == nu)).any():
                 continue  # resumable: rows already measured are kept
             start = time.perf_counter()
-            res = ts.power(TESTS[name], scenarios.student_t(nu), n=n, reps=args.reps, rng=int(nu * 1000) + n,
-                           n_jobs=args.n_jobs)
-            row = {"test": name, "n": n, "nu": nu, "power": res.power, "ci_low": res.ci_low,
-                   "ci_high": res.ci_high, "reps": res.reps,
-                   "seconds_per_test": (time.perf_counter() - start) * args.n_jobs / args.reps}
+            res = ts.power(
+                TESTS[name], scenarios.student_t(nu), n=n, reps=args.reps, rng=int(nu * 1000) + n, n_jobs=args.n_jobs
+            )
+            row = {
+                "test": name,
+                "n": n,
+                "nu": nu,
+                "power": res.power,
+                "ci_low": res.ci_low,
+                "ci_high": res.ci_high,
+                "reps": res.reps,
+                "seconds_per_test": (time.perf_counter() - start) * args.n_jobs / args.reps,
+            }
             print(row, flush=True)
             pd.DataFrame([row]).to_csv(out, mode="a", header=not out.exists(), index=False)
             done = pd.read_csv(out)
@@ -80,14 +92,14 @@ def main():
 
 def figure(table, path):
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.8), sharey=True)
-    for ax, (key, fixed, label) in zip(axes, [("n", ("nu", 3.0), "n = m (nu = 3)"),
-                                              ("nu", ("n", 2000), "nu (n = m = 2000)")]):
+    for ax, (key, fixed, label) in zip(
+        axes, [("n", ("nu", 3.0), "n = m (nu = 3)"), ("nu", ("n", 2000), "nu (n = m = 2000)")]
+    ):
         sub = table[table[fixed[0]] == fixed[1]]
         for name, rows in sub.groupby("test", sort=False):
             rows = rows.sort_values(key)
             errors = [rows["power"] - rows["ci_low"], rows["ci_high"] - rows["power"]]
-            ax.errorbar(rows[key], rows["power"], yerr=errors,
-                        marker="o", capsize=3, label=name)
+            ax.errorbar(rows[key], rows["power"], yerr=errors, marker="o", capsize=3, label=name)
         ax.set_xscale("log")
         ax.set_xlabel(label)
         ax.axhline(0.05, color="grey", lw=0.8, ls=":")

@@ -40,9 +40,20 @@ def main():
             extra = {"n_resamples": 199} if info.resampling else {}
             start = time.perf_counter()
             res = ts.power(info, scenario, n=args.n, m=m_size, reps=args.reps, rng=7, n_jobs=args.n_jobs, **extra)
-            rows.append({"test": name, "null": null_name, "n": args.n, "m": m_size or args.n,
-                         "level": res.power, "ci_low": res.ci_low, "ci_high": res.ci_high, "reps": args.reps,
-                         "within_99pct_upper": res.rejections <= upper, "seconds": time.perf_counter() - start})
+            rows.append(
+                {
+                    "test": name,
+                    "null": null_name,
+                    "n": args.n,
+                    "m": m_size or args.n,
+                    "level": res.power,
+                    "ci_low": res.ci_low,
+                    "ci_high": res.ci_high,
+                    "reps": args.reps,
+                    "within_99pct_upper": res.rejections <= upper,
+                    "seconds": time.perf_counter() - start,
+                }
+            )
             print(f"{name:12} {null_name:14} level {res.power:.3f} [{res.ci_low:.3f}, {res.ci_high:.3f}]", flush=True)
     print(f"total {time.perf_counter() - start_all:.0f} s")
     write_table(rows, args.out)

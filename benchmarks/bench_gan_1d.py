@@ -38,8 +38,9 @@ def exact_minimiser(p, name):
 
     best = None
     for start in ([-2.0, np.log(0.5)], [0.0, np.log(2.0)], [-0.8, np.log(2.0)]):
-        res = optimize.minimize(objective, start, method="Nelder-Mead",
-                                options={"xatol": 1e-4, "fatol": 1e-7, "maxiter": 2000})
+        res = optimize.minimize(
+            objective, start, method="Nelder-Mead", options={"xatol": 1e-4, "fatol": 1e-7, "maxiter": 2000}
+        )
         if best is None or res.fun < best.fun:
             best = res
     return best.x[0], float(np.exp(best.x[1])), best.fun
@@ -59,21 +60,46 @@ def main():
         start = time.process_time()
         e_mean, e_sd, e_value = exact_minimiser(p, name)
         try:
-            model = gan.train(data, objective=name, steps=args.steps, lr=args.lr, z_dim=1,
-                              generator_options={"depth": 0}, n_train=20_000, rng=0)
+            model = gan.train(
+                data,
+                objective=name,
+                steps=args.steps,
+                lr=args.lr,
+                z_dim=1,
+                generator_options={"depth": 0},
+                n_train=20_000,
+                rng=0,
+            )
         except gan.TrainingDiverged as exc:
             print(exc)
-            rows.append({"divergence": name, "exact_mean": e_mean, "exact_sd": e_sd, "exact_min_divergence": e_value,
-                         "diverged": True, "cpu_seconds": time.process_time() - start})
+            rows.append(
+                {
+                    "divergence": name,
+                    "exact_mean": e_mean,
+                    "exact_sd": e_sd,
+                    "exact_min_divergence": e_value,
+                    "diverged": True,
+                    "cpu_seconds": time.process_time() - start,
+                }
+            )
             fits[name] = (np.nan, np.nan, e_mean, e_sd)
             continue
         linear = model.generator.body[0]
         mean, sd = float(linear.bias.detach()), abs(float(linear.weight.detach()))
         fits[name] = (mean, sd, e_mean, e_sd)
-        rows.append({"divergence": name, "fitted_mean": mean, "fitted_sd": sd,
-                     "fitted_divergence": divergences.f_divergence(p, stats.norm(mean, sd), name),
-                     "exact_mean": e_mean, "exact_sd": e_sd, "exact_min_divergence": e_value,
-                     "diverged": False, "cpu_seconds": time.process_time() - start})
+        rows.append(
+            {
+                "divergence": name,
+                "fitted_mean": mean,
+                "fitted_sd": sd,
+                "fitted_divergence": divergences.f_divergence(p, stats.norm(mean, sd), name),
+                "exact_mean": e_mean,
+                "exact_sd": e_sd,
+                "exact_min_divergence": e_value,
+                "diverged": False,
+                "cpu_seconds": time.process_time() - start,
+            }
+        )
     write_table(rows, args.out)
 
     import matplotlib.pyplot as plt

@@ -56,11 +56,23 @@ def main():
         fig.savefig(Path(args.figures) / f"gan_digits_{objective}.png", dpi=90)
         report = gan.audit(model, train_rows, test_rows, features="digits", checks=CHECKS, rng=1)
         t = report.table.set_index("check")["statistic"]
-        table.append({"objective": objective, "steps": args.steps, "cpu_seconds": seconds,
-                      "c2st_accuracy": t["c2st"], "reject": report.reject, "verdict": report.verdict,
-                      "frechet": t["frechet"], "kid": t["kid"], "precision": t["precision"], "recall": t["recall"],
-                      "copying_C_T": t["copying"], "inception_score": t["inception score"],
-                      "inception_score_real": real_is})
+        table.append(
+            {
+                "objective": objective,
+                "steps": args.steps,
+                "cpu_seconds": seconds,
+                "c2st_accuracy": t["c2st"],
+                "reject": report.reject,
+                "verdict": report.verdict,
+                "frechet": t["frechet"],
+                "kid": t["kid"],
+                "precision": t["precision"],
+                "recall": t["recall"],
+                "copying_C_T": t["copying"],
+                "inception_score": t["inception score"],
+                "inception_score_real": real_is,
+            }
+        )
     write_table(table, args.out)
 
 

@@ -32,8 +32,19 @@ PUBLISHED = [  # Lin et al. 2018, table 2 (10 trials); VEEGAN under its own prot
     {"objective": "PacGAN4 (published)", "data": "grid", "modes": 24.8, "high_quality": 93.6, "reverse_kl": 0.04},
 ]
 
-OBJECTIVES = ["js", "minimax", "kl", "reverse_kl", "hellinger", "pearson", "total_variation", "wgan", "wgan-gp",
-              "wgan-sn", "mmd"]
+OBJECTIVES = [
+    "js",
+    "minimax",
+    "kl",
+    "reverse_kl",
+    "hellinger",
+    "pearson",
+    "total_variation",
+    "wgan",
+    "wgan-gp",
+    "wgan-sn",
+    "mmd",
+]
 
 
 def main():
@@ -59,26 +70,63 @@ def main():
             for seed in range(args.first_seed, args.first_seed + args.seeds):
                 start = time.process_time()
                 try:
-                    model = gan.train(ds, objective=objective, steps=args.steps, batch_size=args.batch_size,
-                                      lr_decay=args.lr_decay, pack=args.pack,
-                                      standardize=args.standardize, rng=seed)
+                    model = gan.train(
+                        ds,
+                        objective=objective,
+                        steps=args.steps,
+                        batch_size=args.batch_size,
+                        lr_decay=args.lr_decay,
+                        pack=args.pack,
+                        standardize=args.standardize,
+                        rng=seed,
+                    )
                     score = metrics.mode_coverage(model.sample(2500, rng=10_000 + seed), ds.modes, ds.mode_std)
-                    row = {"objective": objective, "data": data, "seed": seed, "modes": score.modes_captured,
-                           "high_quality": 100 * score.high_quality, "reverse_kl": score.reverse_kl,
-                           "final_pvalue": model.history["pvalue"].dropna().iloc[-1], "diverged": False, "error": ""}
+                    row = {
+                        "objective": objective,
+                        "data": data,
+                        "seed": seed,
+                        "modes": score.modes_captured,
+                        "high_quality": 100 * score.high_quality,
+                        "reverse_kl": score.reverse_kl,
+                        "final_pvalue": model.history["pvalue"].dropna().iloc[-1],
+                        "diverged": False,
+                        "error": "",
+                    }
                 except gan.TrainingDiverged as exc:
-                    row = {"objective": objective, "data": data, "seed": seed, "modes": float("nan"),
-                           "high_quality": float("nan"), "reverse_kl": float("nan"), "final_pvalue": float("nan"),
-                           "diverged": True, "error": str(exc)}
-                row.update(steps=args.steps, batch_size=args.batch_size, lr_decay=args.lr_decay, pack=args.pack,
-                           standardize=args.standardize, cpu_seconds=time.process_time() - start)
+                    row = {
+                        "objective": objective,
+                        "data": data,
+                        "seed": seed,
+                        "modes": float("nan"),
+                        "high_quality": float("nan"),
+                        "reverse_kl": float("nan"),
+                        "final_pvalue": float("nan"),
+                        "diverged": True,
+                        "error": str(exc),
+                    }
+                row.update(
+                    steps=args.steps,
+                    batch_size=args.batch_size,
+                    lr_decay=args.lr_decay,
+                    pack=args.pack,
+                    standardize=args.standardize,
+                    cpu_seconds=time.process_time() - start,
+                )
                 rows.append(row)
                 pd.DataFrame([row]).to_csv(out, mode="a", header=not out.exists(), index=False)
                 print(row, flush=True)
     df = pd.DataFrame(rows)
-    summary = df.groupby(["data", "objective", "pack", "standardize"], sort=False).agg(
-        runs=("seed", "size"), modes=("modes", "mean"), high_quality=("high_quality", "mean"),
-        reverse_kl=("reverse_kl", "mean"), cpu_seconds=("cpu_seconds", "mean")).reset_index()
+    summary = (
+        df.groupby(["data", "objective", "pack", "standardize"], sort=False)
+        .agg(
+            runs=("seed", "size"),
+            modes=("modes", "mean"),
+            high_quality=("high_quality", "mean"),
+            reverse_kl=("reverse_kl", "mean"),
+            cpu_seconds=("cpu_seconds", "mean"),
+        )
+        .reset_index()
+    )
     print(show(pd.concat([summary, pd.DataFrame(PUBLISHED)], ignore_index=True)))
 
 

@@ -68,8 +68,9 @@ def timed(func):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="500,1000,2000,5000")
-    parser.add_argument("--peer-max", type=int, default=1000,
-                        help="largest n for hyppo and dcor (their time grows fast)")
+    parser.add_argument(
+        "--peer-max", type=int, default=1000, help="largest n for hyppo and dcor (their time grows fast)"
+    )
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "mmd.csv"))
     args = parser.parse_args()
     try:
@@ -97,13 +98,25 @@ def main():
         res, t_ours, m_ours = timed(lambda: ts.mmd_test(x, y, bandwidth=sigma, n_resamples=B, rng=0))
         gram, perm = ours_phases(x, y, sigma)
         rate = matmul_rate(2 * n)
-        row = {"n": n, "m": n, "d": D, "permutations": B, "ours_seconds": t_ours, "ours_peak_MiB": m_ours,
-               "ours_pvalue": res.pvalue, "ours_gram_seconds": gram, "ours_permutation_seconds": perm,
-               "matmul_GFLOPs": rate,
-               "permutation_phase_fraction_of_matmul": 2 * B * (2 * n) ** 2 / perm / 1e9 / rate}
+        row = {
+            "n": n,
+            "m": n,
+            "d": D,
+            "permutations": B,
+            "ours_seconds": t_ours,
+            "ours_peak_MiB": m_ours,
+            "ours_pvalue": res.pvalue,
+            "ours_gram_seconds": gram,
+            "ours_permutation_seconds": perm,
+            "matmul_GFLOPs": rate,
+            "permutation_phase_fraction_of_matmul": 2 * B * (2 * n) ** 2 / perm / 1e9 / rate,
+        }
         if HyppoMMD is not None and n <= args.peer_max:
-            hres, t_h, m_h = timed(lambda: HyppoMMD(compute_kernel="gaussian", gamma=1 / (2 * sigma**2)).test(
-                x, y, reps=B, auto=False, random_state=0))
+            hres, t_h, m_h = timed(
+                lambda: HyppoMMD(compute_kernel="gaussian", gamma=1 / (2 * sigma**2)).test(
+                    x, y, reps=B, auto=False, random_state=0
+                )
+            )
             row.update(hyppo_seconds=t_h, hyppo_peak_MiB=m_h, hyppo_pvalue=hres[1], speedup_vs_hyppo=t_h / t_ours)
         if dcor is not None and n <= args.peer_max:
             dres, t_d, m_d = timed(lambda: dcor.homogeneity.energy_test(x, y, num_resamples=B, random_state=0))

@@ -41,8 +41,16 @@ def run_scipy(x, y, seed):
         def stat(ia, ib, axis=-1):
             diff = pooled[ia].mean(axis=-2) - pooled[ib].mean(axis=-2)  # (..., d)
             return np.sqrt((diff**2).sum(axis=-1))
-    res = stats.permutation_test(samples, stat, permutation_type="independent", vectorized=True,
-                                 n_resamples=N_RESAMPLES, alternative="greater", rng=seed)
+
+    res = stats.permutation_test(
+        samples,
+        stat,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=N_RESAMPLES,
+        alternative="greater",
+        rng=seed,
+    )
     return float(res.statistic), float(res.pvalue)
 
 
@@ -78,15 +86,26 @@ def main():
         (s_scipy, p_scipy), t_scipy, m_scipy = measure(run_scipy, x, y, 0, args.repeats)
         assert np.isclose(s_ours, s_scipy, rtol=1e-10), (s_ours, s_scipy)
         se = np.sqrt(p_ours * (1 - p_ours) / N_RESAMPLES) * 2 + 1e-4
-        rows.append({
-            "d": d, "n": N, "m": N, "n_resamples": N_RESAMPLES,
-            "ours_seconds": t_ours, "scipy_seconds": t_scipy, "speedup": t_scipy / t_ours,
-            "ours_peak_MiB": m_ours, "scipy_peak_MiB": m_scipy,
-            "statistic": s_ours, "ours_pvalue": p_ours, "scipy_pvalue": p_scipy,
-            "pvalues_agree_within_mc_error": bool(abs(p_ours - p_scipy) <= 3 * se),
-        })
-    print(f"numpy {np.__version__}, scipy {scipy.__version__}, python {platform.python_version()}, "
-          f"best of {args.repeats}")
+        rows.append(
+            {
+                "d": d,
+                "n": N,
+                "m": N,
+                "n_resamples": N_RESAMPLES,
+                "ours_seconds": t_ours,
+                "scipy_seconds": t_scipy,
+                "speedup": t_scipy / t_ours,
+                "ours_peak_MiB": m_ours,
+                "scipy_peak_MiB": m_scipy,
+                "statistic": s_ours,
+                "ours_pvalue": p_ours,
+                "scipy_pvalue": p_scipy,
+                "pvalues_agree_within_mc_error": bool(abs(p_ours - p_scipy) <= 3 * se),
+            }
+        )
+    print(
+        f"numpy {np.__version__}, scipy {scipy.__version__}, python {platform.python_version()}, best of {args.repeats}"
+    )
     write_table(rows, args.out)
 
 

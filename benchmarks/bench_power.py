@@ -40,6 +40,7 @@ def main():
             row = data[counter[which]]
             counter[which] += 1
             return row[:size]
+
         return sample
 
     scenario = scenarios.from_callables(replay("x", xs), replay("y", ys), name="replay")
@@ -49,9 +50,13 @@ def main():
 
     # SciPy: its rvs receive size=(reps, n) and get the same rows.
     start = time.perf_counter()
-    ref = stats.power(lambda a, b, axis=-1: stats.ttest_ind(a, b, equal_var=False, axis=axis),
-                      (lambda size: xs.reshape(size), lambda size: ys.reshape(size)), (n, n),
-                      significance=0.05, n_resamples=reps)
+    ref = stats.power(
+        lambda a, b, axis=-1: stats.ttest_ind(a, b, equal_var=False, axis=axis),
+        (lambda size: xs.reshape(size), lambda size: ys.reshape(size)),
+        (n, n),
+        significance=0.05,
+        n_resamples=reps,
+    )
     t_scipy = time.perf_counter() - start
     scipy_rejections = int(round(float(ref.power) * reps))
 
@@ -59,10 +64,22 @@ def main():
         start = time.perf_counter()
         demo.run_study(out=tmp, progress=False)
         t_study = time.perf_counter() - start
-    write_table([{"reps": reps, "n": n, "ours_power": ours.power, "scipy_power": float(ref.power),
-                  "same_rejections": ours.rejections == scipy_rejections, "ours_seconds": t_ours,
-                  "scipy_seconds": t_scipy, "time_ratio_ours_over_scipy": t_ours / t_scipy,
-                  "default_study_seconds": t_study}], args.out)
+    write_table(
+        [
+            {
+                "reps": reps,
+                "n": n,
+                "ours_power": ours.power,
+                "scipy_power": float(ref.power),
+                "same_rejections": ours.rejections == scipy_rejections,
+                "ours_seconds": t_ours,
+                "scipy_seconds": t_scipy,
+                "time_ratio_ours_over_scipy": t_ours / t_scipy,
+                "default_study_seconds": t_study,
+            }
+        ],
+        args.out,
+    )
 
 
 if __name__ == "__main__":

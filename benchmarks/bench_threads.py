@@ -31,8 +31,9 @@ def _workloads(steps: int):
     x, y = rng.normal(size=(2000, 2)), rng.normal(0.3, 1, size=(2000, 2))
     # The torch-mlp preset (100 epochs) as a classifier object, so that `threads` can be set.
     return {
-        f"gan.train ring, {steps} steps": lambda threads: gan.train("ring", steps=steps, rng=0, threads=threads,
-                                                                      progress=False),
+        f"gan.train ring, {steps} steps": lambda threads: gan.train(
+            "ring", steps=steps, rng=0, threads=threads, progress=False
+        ),
         f"fit_critic js, {steps} steps": lambda threads: fit_critic(x, y, "js", steps=steps, rng=0, threads=threads),
         "c2st torch-mlp, n = 2000 (100 epochs)": lambda threads: _c2st(x, y, threads),
     }
@@ -68,9 +69,15 @@ def main():
             for name, call in _workloads(args.steps).items():
                 one = _time(call, 1)
                 default = _time(call, default_threads)
-                rows.append({"workload": name, "load": load, "threads=1 s": one,
-                             f"threads={default_threads} (torch default) s": default,
-                             "default / one": default / one})
+                rows.append(
+                    {
+                        "workload": name,
+                        "load": load,
+                        "threads=1 s": one,
+                        f"threads={default_threads} (torch default) s": default,
+                        "default / one": default / one,
+                    }
+                )
         finally:
             if spinner is not None:
                 spinner.kill()

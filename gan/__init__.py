@@ -14,5 +14,15 @@ from .train import GAN, TrainingDiverged, load, train
 
 __version__ = _twosample.__version__
 
-__all__ = ["AuditReport", "GAN", "TrainingDiverged", "audit", "datasets", "load", "metrics", "networks", "objectives",
-           "train"]
+__all__ = [
+    "AuditReport",
+    "GAN",
+    "TrainingDiverged",
+    "audit",
+    "datasets",
+    "load",
+    "metrics",
+    "networks",
+    "objectives",
+    "train",
+]

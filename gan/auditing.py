@@ -40,8 +40,17 @@ from twosample.validation import check_alpha, check_choice, check_int, check_rng
 from . import metrics
 from .datasets import get_dataset
 
-__all__ = ["AuditReport", "CHECKS", "audit", "copying_test", "digits_features", "frechet_distance",
-           "frechet_distance_gaussians", "kid", "precision_recall_density_coverage"]
+__all__ = [
+    "AuditReport",
+    "CHECKS",
+    "audit",
+    "copying_test",
+    "digits_features",
+    "frechet_distance",
+    "frechet_distance_gaussians",
+    "kid",
+    "precision_recall_density_coverage",
+]
 
 CHECKS = ("c2st", "mmd", "features", "copying", "divergence", "frechet", "kid", "prdc", "modes", "sample_size")
 OPTIONAL = ("inception", "parzen")
@@ -50,6 +59,7 @@ _MIN_ROWS = 20
 
 
 # --- scores usable on their own ------------------------------------------------------------
+
 
 def frechet_distance_gaussians(mu1, cov1, mu2, cov2) -> float:
     r"""Fréchet distance between :math:`N(\mu_1, \Sigma_1)` and :math:`N(\mu_2, \Sigma_2)`.
@@ -87,9 +97,12 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, floa
     generator = check_rng(rng)
     size = min(subset_size, len(x), len(y))
     kernel = ts.kernels.Polynomial()
-    values = [ts.mmd.mmd2_from_kernel(x[generator.choice(len(x), size, replace=False)],
-                                      y[generator.choice(len(y), size, replace=False)], kernel)
-              for _ in range(check_int(n_subsets, "n_subsets"))]
+    values = [
+        ts.mmd.mmd2_from_kernel(
+            x[generator.choice(len(x), size, replace=False)], y[generator.choice(len(y), size, replace=False)], kernel
+        )
+        for _ in range(check_int(n_subsets, "n_subsets"))
+    ]
     return float(np.mean(values)), float(np.std(values))
 
 
@@ -122,8 +135,8 @@ def _sq_dist(a, b):
 class CopyingResult:
     """Meehan et al.'s C_T with a p-value (one-sided: generated rows too close to the training set)."""
 
-    statistic: float   # C_T: test-weighted mean of the per-cell Mann-Whitney z-scores
-    pvalue: float      # Phi(sum w Z / sqrt(sum w^2)): the standardised combination is N(0, 1) under H0
+    statistic: float  # C_T: test-weighted mean of the per-cell Mann-Whitney z-scores
+    pvalue: float  # Phi(sum w Z / sqrt(sum w^2)): the standardised combination is N(0, 1) under H0
     cells_used: int
     distance_ratio: float  # median NN distance to train: generated / held-out real
 
@@ -162,8 +175,10 @@ def copying_test(train, test, generated, *, cells=None, min_per_cell=None, rng=N
         zs.append((u - m * n / 2) / math.sqrt(m * n * (m + n + 1) / 12))
         weights.append(n / len(test))
     if not zs:
-        raise ValueError("`generated`: no k-means cell of the training set holds enough generated and held-out "
-                         f"rows (at least {min_per_cell} each); draw more samples.")
+        raise ValueError(
+            "`generated`: no k-means cell of the training set holds enough generated and held-out "
+            f"rows (at least {min_per_cell} each); draw more samples."
+        )
     zs, weights = np.array(zs), np.array(weights)
     c_t = float(weights @ zs / weights.sum())
     pvalue = float(stats.norm.cdf(weights @ zs / math.sqrt(weights @ weights)))
@@ -216,11 +231,13 @@ def digits_features() -> ClassifierFeatures:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             _DIGITS_MODEL = MLPClassifier(hidden_layer_sizes=(64,), max_iter=300, random_state=0).fit(
-                data.data / 8.0 - 1.0, data.target)
+                data.data / 8.0 - 1.0, data.target
+            )
     return ClassifierFeatures(_DIGITS_MODEL, 64)
 
 
 # --- the report ----------------------------------------------------------------------------
+
 
 @dataclasses.dataclass(repr=False)
 class AuditReport:
@@ -253,14 +270,23 @@ class AuditReport:
 
     def __str__(self):
         cols = ["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "note"]
-        return (self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
-                + f"\n\nverdict: {self.verdict}")
+        return (
+            self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
+            + f"\n\nverdict: {self.verdict}"
+        )
 
     def to_dict(self) -> dict:
         """Strict JSON data: NaN and infinities (an unreachable sample size, say) become null."""
         rows = self.table.to_dict(orient="records")
-        return jsonable({"alpha": self.alpha, "reject": self.reject, "verdict": self.verdict, "checks": rows,
-                         "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80")})
+        return jsonable(
+            {
+                "alpha": self.alpha,
+                "reject": self.reject,
+                "verdict": self.verdict,
+                "checks": rows,
+                "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80"),
+            }
+        )
 
     def to_json(self, path=None) -> str:
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
@@ -276,8 +302,10 @@ class AuditReport:
         out.mkdir(parents=True, exist_ok=True)
         self.table.to_csv(out / "checks.csv", index=False)
         self.to_json(out / "audit.json")
-        body = [f"<h1>Generator audit</h1><p><b>{html.escape(self.verdict)}</b> (alpha = {self.alpha})</p>",
-                self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")]
+        body = [
+            f"<h1>Generator audit</h1><p><b>{html.escape(self.verdict)}</b> (alpha = {self.alpha})</p>",
+            self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""),
+        ]
         body += [figure_html(caption, fig) for caption, fig in self.figures()]
         page = html_page("Generator audit", body)
         path = out / "report.html"
@@ -327,8 +355,9 @@ class AuditReport:
         if curve is not None:
             fig, ax = plt.subplots(figsize=(5, 3))
             c = curve["curve"]
-            ax.errorbar(c["n"], c["power"], yerr=[c["power"] - c["ci_low"], c["ci_high"] - c["power"]],
-                        marker="o", capsize=3)
+            ax.errorbar(
+                c["n"], c["power"], yerr=[c["power"] - c["ci_low"], c["ci_high"] - c["power"]], marker="o", capsize=3
+            )
             ax.axhline(0.8, color="grey", ls=":")
             ax.set_xscale("log")
             ax.set_xlabel("n = m")
@@ -340,6 +369,7 @@ class AuditReport:
 
 # --- the audit -----------------------------------------------------------------------------
 
+
 def _as_rows(value, name, d=None):
     if isinstance(value, (str, Path)):
         value = load_sample(value)
@@ -349,8 +379,9 @@ def _as_rows(value, name, d=None):
     if arr.ndim != 2:
         raise ValueError(f"`{name}` must be 2-D (rows x features), got shape {arr.shape}.")
     if not np.isfinite(arr).all():
-        raise ValueError(f"`{name}` contains NaN or infinite values"
-                         + (" (a broken generator?)." if name == "generated" else "."))
+        raise ValueError(
+            f"`{name}` contains NaN or infinite values" + (" (a broken generator?)." if name == "generated" else ".")
+        )
     if d is not None and arr.shape[1] != d:
         raise ValueError(f"`{name}` has {arr.shape[1]} columns, the real data has {d}.")
     return arr
@@ -361,8 +392,9 @@ def _draw(draw, n, rng, d):
     try:
         rows = draw(n, rng)
     except Exception as exc:
-        raise ValueError(f"`generated` raised {type(exc).__name__} when asked for {n} rows: "
-                         f"{' '.join(str(exc).split())}") from exc
+        raise ValueError(
+            f"`generated` raised {type(exc).__name__} when asked for {n} rows: {' '.join(str(exc).split())}"
+        ) from exc
     rows = _as_rows(rows, "generated", d)
     if len(rows) != n:
         raise ValueError(f"`generated` returned {len(rows)} rows when asked for {n}.")
@@ -386,9 +418,23 @@ def _sampler(generated):
     return None, generated
 
 
-def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, features=None, dataset=None,
-          feature_test="ks", feature_correction="holm", critic_steps=300, power_reps=20, rng=None,
-          device="cpu") -> AuditReport:
+def audit(
+    generated,
+    real_train,
+    real_test,
+    *,
+    alpha=0.05,
+    n=None,
+    checks=None,
+    features=None,
+    dataset=None,
+    feature_test="ks",
+    feature_correction="holm",
+    critic_steps=300,
+    power_reps=20,
+    rng=None,
+    device="cpu",
+) -> AuditReport:
     r"""Audit a frozen generator: decide H0: generator = data at level `alpha`.
 
     Parameters
@@ -467,7 +513,7 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
             raise ValueError(f"`{name}` has {len(arr)} rows; the audit needs at least {_MIN_ROWS}.")
     if "divergence" in wanted and gen_fit is None:  # an array: critics fit on half, tested on the other half
         order = generator.permutation(len(gen))
-        gen_fit, gen_eval = gen[order[: len(gen) // 2]], gen[order[len(gen) // 2:]]
+        gen_fit, gen_eval = gen[order[: len(gen) // 2]], gen[order[len(gen) // 2 :]]
     else:
         gen_eval = gen
     if features == "digits":
@@ -484,17 +530,30 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
     bar = progress_bar(None, progress_enabled(), desc="audit", unit="score")
 
     def add(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
-        rows.append({"check": check, "statistic": float(statistic), "pvalue": float(pvalue), "low": float(low),
-                     "high": float(high), "in_verdict": check in _VERDICT_CHECKS, "note": note})
+        rows.append(
+            {
+                "check": check,
+                "statistic": float(statistic),
+                "pvalue": float(pvalue),
+                "low": float(low),
+                "high": float(high),
+                "in_verdict": check in _VERDICT_CHECKS,
+                "note": note,
+            }
+        )
         bar.set_postfix_str(check, refresh=False)
         bar.update()
 
     if "c2st" in wanted:
         res = ts.c2st(real_test, gen, rng=generator)
         details["c2st"] = res
-        add("c2st", res.statistic, res.pvalue,
+        add(
+            "c2st",
+            res.statistic,
+            res.pvalue,
             note=f"fresh MLP's held-out accuracy (chance "
-                 f"{max(len(real_test), len(gen)) / (len(real_test) + len(gen)):.2f})")
+            f"{max(len(real_test), len(gen)) / (len(real_test) + len(gen)):.2f})",
+        )
     if "mmd" in wanted:
         res = ts.mmd_agg_test(real_test, gen, rng=generator)
         details["mmd"] = res
@@ -519,36 +578,64 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
                 pvals.append(r.pvalue)
                 stat.append(r.statistic)
         reject_j, adjusted, _, _ = multipletests(pvals, alpha=alpha, method=feature_correction)
-        details["features"] = pd.DataFrame({"feature": range(d), "statistic": stat, "pvalue": pvals,
-                                            "adjusted": adjusted, "reject": reject_j})
+        details["features"] = pd.DataFrame(
+            {"feature": range(d), "statistic": stat, "pvalue": pvals, "adjusted": adjusted, "reject": reject_j}
+        )
         worst = int(np.argmin(adjusted))
-        add("features", max(stat), float(np.min(adjusted)),
+        add(
+            "features",
+            max(stat),
+            float(np.min(adjusted)),
             note=f"{feature_test.upper()} per feature, {feature_correction}: {int(reject_j.sum())} of {d} reject; "
-                 f"worst feature {worst}")
+            f"worst feature {worst}",
+        )
     if "copying" in wanted:
         res = copying_test(real_train, real_test, gen, rng=generator)
         details["copying"] = res
-        add("copying", res.statistic, res.pvalue,
+        add(
+            "copying",
+            res.statistic,
+            res.pvalue,
             note=f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
-                 f"fresh data); NN distance ratio generated / held-out = {res.distance_ratio:.3f}")
+            f"fresh data); NN distance ratio generated / held-out = {res.distance_ratio:.3f}",
+        )
     if "divergence" in wanted:
         for name in ("js", "kl"):
-            est, lo, hi = _critic_bound(real_train, gen_fit, real_test, gen_eval, name, critic_steps, generator,
-                                        device)
-            add(f"{name} lower bound", est, low=lo, high=hi,
-                note=f"fresh {name.upper()} critic on fresh data; 95% bootstrap interval (the critic fixed)")
+            est, lo, hi = _critic_bound(real_train, gen_fit, real_test, gen_eval, name, critic_steps, generator, device)
+            add(
+                f"{name} lower bound",
+                est,
+                low=lo,
+                high=hi,
+                note=f"fresh {name.upper()} critic on fresh data; 95% bootstrap interval (the critic fixed)",
+            )
     if {"frechet", "kid", "prdc", "inception"} & set(wanted):
         f_real, f_gen = feat(real_test), feat(gen)
     if "frechet" in wanted:
         fd = frechet_distance(f_real, f_gen)
-        boot = [frechet_distance(f_real[generator.integers(0, len(f_real), len(f_real))],
-                                 f_gen[generator.integers(0, len(f_gen), len(f_gen))]) for _ in range(50)]
-        add("frechet", fd, low=np.quantile(boot, 0.025), high=np.quantile(boot, 0.975),
-            note="float64; 95% bootstrap interval (50 resamples); biased upward at small n")
+        boot = [
+            frechet_distance(
+                f_real[generator.integers(0, len(f_real), len(f_real))],
+                f_gen[generator.integers(0, len(f_gen), len(f_gen))],
+            )
+            for _ in range(50)
+        ]
+        add(
+            "frechet",
+            fd,
+            low=np.quantile(boot, 0.025),
+            high=np.quantile(boot, 0.975),
+            note="float64; 95% bootstrap interval (50 resamples); biased upward at small n",
+        )
     if "kid" in wanted:
         mean, sd = kid(f_real, f_gen, rng=generator)
-        add("kid", mean, low=mean - sd, high=mean + sd,
-            note="unbiased polynomial-kernel MMD², mean ± sd over 100 subsets")
+        add(
+            "kid",
+            mean,
+            low=mean - sd,
+            high=mean + sd,
+            note="unbiased polynomial-kernel MMD², mean ± sd over 100 subsets",
+        )
     if "prdc" in wanted:
         prdc = precision_recall_density_coverage(f_real, f_gen)
         details["prdc"] = prdc
@@ -572,9 +659,12 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
         score = float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), 1))))
         add("inception score", score, note="not in the verdict: ignores the data and rewards confident classes")
     if "parzen" in wanted:
-        add("parzen log-likelihood", _parzen(real_train, real_test, gen, generator),
+        add(
+            "parzen log-likelihood",
+            _parzen(real_train, real_test, gen, generator),
             note="not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
-                 "unreliable in more than a few dimensions")
+            "unreliable in more than a few dimensions",
+        )
 
     bar.close()
     table = pd.DataFrame(rows)
@@ -597,8 +687,11 @@ def audit(generated, real_train, real_test, *, alpha=0.05, n=None, checks=None, 
             verdict += " (generated rows are closer to the training set than fresh data: memorisation)"
     else:
         verdict = f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
-    samples = {"real": real_test[:2000], "generated": gen[:2000],
-               "image_shape": None if dataset is None else dataset.image_shape}
+    samples = {
+        "real": real_test[:2000],
+        "generated": gen[:2000],
+        "image_shape": None if dataset is None else dataset.image_shape,
+    }
     if samples["image_shape"] is None and d == 64 and features is not None and getattr(features, "predict_proba", None):
         samples["image_shape"] = (8, 8)
     return AuditReport(table, reject, verdict, alpha, details, samples)
@@ -661,6 +754,5 @@ def _parzen(real_train, real_test, gen, generator):
     from sklearn.neighbors import KernelDensity
 
     val = real_train[generator.choice(len(real_train), min(500, len(real_train)), replace=False)]
-    best = max(np.geomspace(0.01, 2.0, 12) * np.std(gen),
-               key=lambda h: KernelDensity(bandwidth=h).fit(gen).score(val))
+    best = max(np.geomspace(0.01, 2.0, 12) * np.std(gen), key=lambda h: KernelDensity(bandwidth=h).fit(gen).score(val))
     return float(KernelDensity(bandwidth=best).fit(gen).score_samples(real_test).mean())

@@ -29,8 +29,9 @@ def _build_parser():
     parser = Parser(prog="gan", description="Train GANs and sample from them.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     tr = sub.add_parser("train", help="train a GAN; writes checkpoint.pt, history.csv and figures to --out")
-    tr.add_argument("--data", default="ring",
-                    help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file")
+    tr.add_argument(
+        "--data", default="ring", help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file"
+    )
     tr.add_argument("--objective", default="js", help=f"one of {', '.join(objectives.names())}")
     tr.add_argument("--steps", type=int, default=2000, help="training steps (generator updates)")
     tr.add_argument("--batch-size", type=int, default=100, help="rows per minibatch")
@@ -43,9 +44,12 @@ def _build_parser():
     tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
     tr.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     tr.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 or mps")
-    tr.add_argument("--threads", type=int, default=None,
-                    help="torch CPU threads while training (default: 1 for the small MLP networks, "
-                         "torch's own otherwise)")
+    tr.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch CPU threads while training (default: 1 for the small MLP networks, torch's own otherwise)",
+    )
     tr.add_argument("--resume", default=None, help="checkpoint to continue from")
     tr.add_argument("--out", required=True, help="run directory")
     sa = sub.add_parser("sample", help="draw samples from a checkpoint")
@@ -74,18 +78,36 @@ def _train(args):
     matplotlib.use("Agg")
     from .plotting import plot_critic_test, plot_losses, plot_samples
 
-    model = train(args.data, objective=args.objective, steps=args.steps, batch_size=args.batch_size, lr=args.lr,
-                  critic_steps=args.critic_steps, z_dim=args.z_dim, generator_loss=args.generator_loss,
-                  lr_decay=args.lr_decay, pack=args.pack, standardize=args.standardize,
-                  rng=args.seed, device=args.device, out=args.out, resume=args.resume, threads=args.threads)
+    model = train(
+        args.data,
+        objective=args.objective,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        critic_steps=args.critic_steps,
+        z_dim=args.z_dim,
+        generator_loss=args.generator_loss,
+        lr_decay=args.lr_decay,
+        pack=args.pack,
+        standardize=args.standardize,
+        rng=args.seed,
+        device=args.device,
+        out=args.out,
+        resume=args.resume,
+        threads=args.threads,
+    )
     out = Path(args.out)
-    for name, fig in (("losses.png", plot_losses(model.history)),
-                      ("samples.png", plot_samples(model)),
-                      ("critic_test.png", plot_critic_test(model.history, alpha=model.config["alpha"]))):
+    for name, fig in (
+        ("losses.png", plot_losses(model.history)),
+        ("samples.png", plot_samples(model)),
+        ("critic_test.png", plot_critic_test(model.history, alpha=model.config["alpha"])),
+    ):
         fig.savefig(out / name, dpi=110)
     last = model.history.dropna(subset=["pvalue"]).iloc[-1]
-    print(f"trained {model.objective.name} on {model.config['data']} for {model.config['steps']} steps; "
-          f"final critic p-value {last.pvalue:.3g}; wrote {out / 'checkpoint.pt'}")
+    print(
+        f"trained {model.objective.name} on {model.config['data']} for {model.config['steps']} steps; "
+        f"final critic p-value {last.pvalue:.3g}; wrote {out / 'checkpoint.pt'}"
+    )
 
 
 def _sample(args):
@@ -108,8 +130,17 @@ def _audit(args):
     from .auditing import audit
 
     checks = [c.strip() for c in args.checks.split(",") if c.strip()] if args.checks else None
-    report = audit(args.generated, args.real_train, args.real_test, alpha=args.alpha, n=args.n, checks=checks,
-                   features=args.features, dataset=args.dataset, rng=args.seed)
+    report = audit(
+        args.generated,
+        args.real_train,
+        args.real_test,
+        alpha=args.alpha,
+        n=args.n,
+        checks=checks,
+        features=args.features,
+        dataset=args.dataset,
+        rng=args.seed,
+    )
     print(report)
     if args.out is not None:
         print(f"wrote {report.to_html(args.out)}")

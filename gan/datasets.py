@@ -25,8 +25,19 @@ from scipy import stats
 from twosample.io import load_sample
 from twosample.validation import check_int, check_real, check_rng, check_sample
 
-__all__ = ["Dataset", "digits", "gaussian_1d", "get_dataset", "grid", "laplace_1d", "mixture_1d", "names",
-           "ring", "swiss_roll", "from_array"]
+__all__ = [
+    "Dataset",
+    "digits",
+    "gaussian_1d",
+    "get_dataset",
+    "grid",
+    "laplace_1d",
+    "mixture_1d",
+    "names",
+    "ring",
+    "swiss_roll",
+    "from_array",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -195,8 +206,13 @@ def from_array(data, name: str = "data", image_shape=None) -> Dataset:
         data = load_sample(data)
     array = check_sample(data, "data")
     array = np.ascontiguousarray(array, dtype=np.float64)
-    return Dataset(name, lambda n, rng: array[rng.integers(0, len(array), size=n)], array.shape[1],
-                   image_shape=image_shape, rows=array)
+    return Dataset(
+        name,
+        lambda n, rng: array[rng.integers(0, len(array), size=n)],
+        array.shape[1],
+        image_shape=image_shape,
+        rows=array,
+    )
 
 
 def digits() -> Dataset:

@@ -43,16 +43,23 @@ def main(argv=None) -> None:
     print(f"GAN: the Jensen-Shannon f-GAN on the ring of 8 Gaussians, {args.steps} steps on CPU.")
     model, score = train_ring(steps=args.steps, out=f"{args.out}/gan-ring")
     watched = model.history.dropna(subset=["pvalue"])
-    print(f"  {score.modes_captured}/8 modes, {100 * score.high_quality:.1f}% high quality, "
-          f"reverse KL {score.reverse_kl:.3f}; the critic's held-out p-value went "
-          f"{watched['pvalue'].iloc[0]:.2g} -> {watched['pvalue'].iloc[-1]:.2g} "
-          f"({time.perf_counter() - start:.0f} s)")
+    print(
+        f"  {score.modes_captured}/8 modes, {100 * score.high_quality:.1f}% high quality, "
+        f"reverse KL {score.reverse_kl:.3f}; the critic's held-out p-value went "
+        f"{watched['pvalue'].iloc[0]:.2g} -> {watched['pvalue'].iloc[-1]:.2g} "
+        f"({time.perf_counter() - start:.0f} s)"
+    )
     figures = [
         ("GAN on the ring: generator and critic losses", plot_losses(model.history)),
-        (f"GAN on the ring: 2,500 samples over the data ({score.modes_captured}/8 modes, "
-         f"{100 * score.high_quality:.1f}% high quality, reverse KL {score.reverse_kl:.3f})", plot_samples(model)),
-        ("GAN on the ring: the frozen critic as a two-sample test on held-out data (p-value, accuracy)",
-         plot_critic_test(model.history)),
+        (
+            f"GAN on the ring: 2,500 samples over the data ({score.modes_captured}/8 modes, "
+            f"{100 * score.high_quality:.1f}% high quality, reverse KL {score.reverse_kl:.3f})",
+            plot_samples(model),
+        ),
+        (
+            "GAN on the ring: the frozen critic as a two-sample test on held-out data (p-value, accuracy)",
+            plot_critic_test(model.history),
+        ),
     ]
     core_demo.main(["--out", args.out], extra_figures=figures)
 

@@ -44,8 +44,12 @@ class ModeCoverage:
     counts: np.ndarray
 
     def to_dict(self) -> dict:
-        return {"modes_captured": self.modes_captured, "n_modes": self.n_modes,
-                "high_quality": self.high_quality, "reverse_kl": self.reverse_kl}
+        return {
+            "modes_captured": self.modes_captured,
+            "n_modes": self.n_modes,
+            "high_quality": self.high_quality,
+            "reverse_kl": self.reverse_kl,
+        }
 
 
 def mode_coverage(samples, modes, std: float, *, threshold: float = 3.0) -> ModeCoverage:
@@ -86,5 +90,10 @@ def mode_coverage(samples, modes, std: float, *, threshold: float = 3.0) -> Mode
     else:
         freq = counts[counts > 0] / n_good
         rev_kl = float(np.sum(freq * np.log(freq * len(modes))))
-    return ModeCoverage(modes_captured=int(np.count_nonzero(counts)), n_modes=len(modes),
-                        high_quality=n_good / len(samples), reverse_kl=rev_kl, counts=counts)
+    return ModeCoverage(
+        modes_captured=int(np.count_nonzero(counts)),
+        n_modes=len(modes),
+        high_quality=n_good / len(samples),
+        reverse_kl=rev_kl,
+        counts=counts,
+    )

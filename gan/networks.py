@@ -148,12 +148,26 @@ def _net_class():
 
 
 def _check_common(hidden, depth, activation):
-    return (check_int(hidden, "hidden"), check_int(depth, "depth", minimum=0),
-            check_choice(activation, "activation", _ACTIVATIONS))
+    return (
+        check_int(hidden, "hidden"),
+        check_int(depth, "depth", minimum=0),
+        check_choice(activation, "activation", _ACTIVATIONS),
+    )
 
 
-def mlp_generator(z_dim: int, out_dim: int, *, hidden: int = 128, depth: int = 3, activation: str = "relu",
-                  output: str = "none", shift=None, scale=None, rng=None, device="cpu"):
+def mlp_generator(
+    z_dim: int,
+    out_dim: int,
+    *,
+    hidden: int = 128,
+    depth: int = 3,
+    activation: str = "relu",
+    output: str = "none",
+    shift=None,
+    scale=None,
+    rng=None,
+    device="cpu",
+):
     """MLP ``z -> hidden x depth -> out_dim`` with an optional tanh output (for data in [-1, 1]).
 
     `shift` and `scale` (one value or `out_dim` values) map the network's output to
@@ -164,13 +178,34 @@ def mlp_generator(z_dim: int, out_dim: int, *, hidden: int = 128, depth: int = 3
     hidden, depth, activation = _check_common(hidden, depth, activation)
     output = check_choice(output, "output", _OUTPUTS)
     shift, scale = _check_affine(shift, scale, out_dim, "shift/scale")
-    config = dict(kind="mlp_generator", z_dim=z_dim, out_dim=out_dim, hidden=hidden, depth=depth,
-                  activation=activation, output=output, shift=shift, scale=scale)
+    config = dict(
+        kind="mlp_generator",
+        z_dim=z_dim,
+        out_dim=out_dim,
+        hidden=hidden,
+        depth=depth,
+        activation=activation,
+        output=output,
+        shift=shift,
+        scale=scale,
+    )
     return build(config, rng=rng, device=device)
 
 
-def mlp_critic(in_dim: int, *, out_dim: int = 1, hidden: int = 128, depth: int = 3, activation: str = "leaky_relu",
-               spectral_norm: bool = False, shift=None, scale=None, cap=None, rng=None, device="cpu"):
+def mlp_critic(
+    in_dim: int,
+    *,
+    out_dim: int = 1,
+    hidden: int = 128,
+    depth: int = 3,
+    activation: str = "leaky_relu",
+    spectral_norm: bool = False,
+    shift=None,
+    scale=None,
+    cap=None,
+    rng=None,
+    device="cpu",
+):
     """MLP ``x -> hidden x depth -> out_dim``: the raw critic output v (no output activation).
 
     ``out_dim > 1`` makes a feature map (the MMD critic). `shift` and `scale` (one value or
@@ -180,9 +215,18 @@ def mlp_critic(in_dim: int, *, out_dim: int = 1, hidden: int = 128, depth: int =
     in_dim, out_dim = check_int(in_dim, "in_dim"), check_int(out_dim, "out_dim")
     hidden, depth, activation = _check_common(hidden, depth, activation)
     shift, scale = _check_affine(shift, scale, in_dim, "shift/scale")
-    config = dict(kind="mlp_critic", in_dim=in_dim, out_dim=out_dim, hidden=hidden, depth=depth,
-                  activation=activation, spectral_norm=bool(spectral_norm), shift=shift, scale=scale,
-                  cap=_check_cap(cap))
+    config = dict(
+        kind="mlp_critic",
+        in_dim=in_dim,
+        out_dim=out_dim,
+        hidden=hidden,
+        depth=depth,
+        activation=activation,
+        spectral_norm=bool(spectral_norm),
+        shift=shift,
+        scale=scale,
+        cap=_check_cap(cap),
+    )
     return build(config, rng=rng, device=device)
 
 
@@ -192,16 +236,29 @@ def conv_generator(z_dim: int, *, channels: int = 64, rng=None, device="cpu"):
     return build(config, rng=rng, device=device)
 
 
-def conv_critic(*, out_dim: int = 1, channels: int = 64, in_channels: int = 1, spectral_norm: bool = False,
-                cap=None, rng=None, device="cpu"):
+def conv_critic(
+    *,
+    out_dim: int = 1,
+    channels: int = 64,
+    in_channels: int = 1,
+    spectral_norm: bool = False,
+    cap=None,
+    rng=None,
+    device="cpu",
+):
     """Convolutional critic for 8x8 images (rows of 64 pixels): 8x8 -> 4x4 x C -> 2x2 x 2C -> out_dim.
 
     ``in_channels > 1`` reads rows of ``64 * in_channels`` pixels as that many stacked images
     (a packed critic, see :func:`gan.train`'s ``pack``). `cap` as in :func:`mlp_critic`.
     """
-    config = dict(kind="conv_critic", out_dim=check_int(out_dim, "out_dim"), channels=check_int(channels, "channels"),
-                  in_channels=check_int(in_channels, "in_channels"), spectral_norm=bool(spectral_norm),
-                  cap=_check_cap(cap))
+    config = dict(
+        kind="conv_critic",
+        out_dim=check_int(out_dim, "out_dim"),
+        channels=check_int(channels, "channels"),
+        in_channels=check_int(in_channels, "in_channels"),
+        spectral_norm=bool(spectral_norm),
+        cap=_check_cap(cap),
+    )
     return build(config, rng=rng, device=device)
 
 
@@ -224,22 +281,28 @@ def _check_config(config: dict) -> None:
     missing = [k for k in _REQUIRED[config["kind"]] if k not in config]
     if missing:
         raise ValueError(f"the network config ({config['kind']}) lacks {', '.join(missing)}.")
-    sizes = {k: config[k] for k in ("z_dim", "hidden", "out_dim", "in_dim", "channels", "in_channels")
-             if config.get(k) is not None}
+    sizes = {
+        k: config[k]
+        for k in ("z_dim", "hidden", "out_dim", "in_dim", "channels", "in_channels")
+        if config.get(k) is not None
+    }
     sizes["depth"] = config.get("depth", 1)
     for key, value in sizes.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < (0 if key == "depth" else 1):
             raise ValueError(f"the network config has {key}={value!r}; expected a positive integer.")
     if config["kind"].startswith("mlp"):
-        widths = [sizes.get("z_dim", sizes.get("in_dim"))] + [sizes["hidden"]] * sizes["depth"] + \
-                 [sizes.get("out_dim", 1)]
+        widths = (
+            [sizes.get("z_dim", sizes.get("in_dim"))] + [sizes["hidden"]] * sizes["depth"] + [sizes.get("out_dim", 1)]
+        )
         count = sum(a * b for a, b in zip(widths[:-1], widths[1:]))
     else:
         c, k = sizes["channels"], sizes.get("in_channels", 1)
         count = 8 * c * (c + sizes.get("z_dim", 0) + k + 16)
     if count > MAX_PARAMETERS:
-        raise ValueError(f"the network config asks for about {count:.3g} parameters (at most "
-                         f"{MAX_PARAMETERS:.0e}); the checkpoint is corrupt or not a model of this package.")
+        raise ValueError(
+            f"the network config asks for about {count:.3g} parameters (at most "
+            f"{MAX_PARAMETERS:.0e}); the checkpoint is corrupt or not a model of this package."
+        )
 
 
 def build(config: dict, *, rng=None, device="cpu"):
@@ -265,17 +328,25 @@ def build(config: dict, *, rng=None, device="cpu"):
         elif kind == "conv_generator":
             c = config["channels"]
             body = nn.Sequential(
-                nn.Linear(config["z_dim"], 2 * c * 4), nn.ReLU(), nn.Unflatten(1, (2 * c, 2, 2)),
-                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1), nn.BatchNorm2d(c), nn.ReLU(),
-                nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1), nn.Tanh(),
+                nn.Linear(config["z_dim"], 2 * c * 4),
+                nn.ReLU(),
+                nn.Unflatten(1, (2 * c, 2, 2)),
+                nn.ConvTranspose2d(2 * c, c, 4, stride=2, padding=1),
+                nn.BatchNorm2d(c),
+                nn.ReLU(),
+                nn.ConvTranspose2d(c, 1, 4, stride=2, padding=1),
+                nn.Tanh(),
             )
             net = Network(config, body)
         elif kind == "conv_critic":
             c, sn, k = config["channels"], config["spectral_norm"], config.get("in_channels", 1)
             body = nn.Sequential(
-                _maybe_sn(nn.Conv2d(k, c, 3, stride=2, padding=1), sn), nn.LeakyReLU(0.2),
-                _maybe_sn(nn.Conv2d(c, 2 * c, 3, stride=2, padding=1), sn), nn.LeakyReLU(0.2),
-                nn.Flatten(), _maybe_sn(nn.Linear(2 * c * 4, config.get("out_dim", 1)), sn),
+                _maybe_sn(nn.Conv2d(k, c, 3, stride=2, padding=1), sn),
+                nn.LeakyReLU(0.2),
+                _maybe_sn(nn.Conv2d(c, 2 * c, 3, stride=2, padding=1), sn),
+                nn.LeakyReLU(0.2),
+                nn.Flatten(),
+                _maybe_sn(nn.Linear(2 * c * 4, config.get("out_dim", 1)), sn),
             )
             net = Network(config, body, in_shape=(k, 8, 8))
         else:

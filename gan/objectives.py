@@ -36,13 +36,24 @@ from twosample import divergences
 from twosample.kernels import Gaussian
 from twosample.mmd import fuse_kernels, mmd2_from_kernel
 
-__all__ = ["Objective", "fgan_critic_loss", "fgan_generator_loss", "get_objective", "gradient_penalty",
-           "mmd_loss", "names", "objective_table", "wasserstein_critic_loss", "wasserstein_generator_loss"]
+__all__ = [
+    "Objective",
+    "fgan_critic_loss",
+    "fgan_generator_loss",
+    "get_objective",
+    "gradient_penalty",
+    "mmd_loss",
+    "names",
+    "objective_table",
+    "wasserstein_critic_loss",
+    "wasserstein_generator_loss",
+]
 
 GENERATOR_LOSSES = ("non-saturating", "saddle")
 
 
 # --- the losses: plain functions -----------------------------------------------------------
+
 
 def fgan_critic_loss(divergence, v_real, v_fake):
     r"""Minus the variational bound :math:`E_P[g_f(v)] - E_Q[f^*(g_f(v))]` (the critic minimises it)."""
@@ -91,6 +102,7 @@ def mmd_kernels(data, *, n_bandwidths: int = 8, rng=None):
 
 
 # --- the objectives by name ------------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class Objective:
@@ -163,20 +175,27 @@ _SADDLE_DEFAULT = {"reverse_kl", "neyman", "hellinger"}
 # the defaults, critic loss inf at step 519 (KL) and 433 (Jeffrey). A cap of 10 (density ratios up
 # to e^9 for KL) keeps every term finite.
 _F_CAP = {"kl": 10.0, "jeffrey": 10.0}
-_OBJECTIVES = {name: Objective(name, "f", divergence=name, lr=_F_LR.get(name, 2e-4), critic_cap=_F_CAP.get(name),
-                               generator_loss="saddle" if name in _SADDLE_DEFAULT else "non-saturating")
-               for name in _F_ROWS}
+_OBJECTIVES = {
+    name: Objective(
+        name,
+        "f",
+        divergence=name,
+        lr=_F_LR.get(name, 2e-4),
+        critic_cap=_F_CAP.get(name),
+        generator_loss="saddle" if name in _SADDLE_DEFAULT else "non-saturating",
+    )
+    for name in _F_ROWS
+}
 _OBJECTIVES["minimax"] = Objective("minimax", "f", divergence="gan", generator_loss="saddle")
 _OBJECTIVES["nsgan"] = Objective("nsgan", "f", divergence="gan", generator_loss="non-saturating")
 # Arjovsky et al. 2017: RMSProp 5e-5, clip 0.01, 5 critic steps.
-_OBJECTIVES["wgan"] = Objective("wgan", "wasserstein", lipschitz="clip", optimizer="rmsprop", lr=5e-5,
-                                betas=(), critic_steps=5)
+_OBJECTIVES["wgan"] = Objective(
+    "wgan", "wasserstein", lipschitz="clip", optimizer="rmsprop", lr=5e-5, betas=(), critic_steps=5
+)
 # Gulrajani et al. 2017: Adam 1e-4, betas (0.5, 0.9), lambda 10, 5 critic steps.
-_OBJECTIVES["wgan-gp"] = Objective("wgan-gp", "wasserstein", lipschitz="gp", lr=1e-4, betas=(0.5, 0.9),
-                                   critic_steps=5)
+_OBJECTIVES["wgan-gp"] = Objective("wgan-gp", "wasserstein", lipschitz="gp", lr=1e-4, betas=(0.5, 0.9), critic_steps=5)
 # Miyato et al. 2018 (their setting B for the hinge-free loss): Adam 1e-4, betas (0.5, 0.9), 5 critic steps.
-_OBJECTIVES["wgan-sn"] = Objective("wgan-sn", "wasserstein", lipschitz="sn", lr=1e-4, betas=(0.5, 0.9),
-                                   critic_steps=5)
+_OBJECTIVES["wgan-sn"] = Objective("wgan-sn", "wasserstein", lipschitz="sn", lr=1e-4, betas=(0.5, 0.9), critic_steps=5)
 # Li, Swersky and Zemel 2015 (moment matching on raw data): no critic.
 _OBJECTIVES["mmd"] = Objective("mmd", "mmd", critic=False, lr=1e-3, betas=(0.5, 0.999))
 # Li et al. 2017 (MMD-GAN), with a spectrally normalised feature critic instead of their autoencoder.

@@ -129,27 +129,56 @@ class GAN:
 
 # --- configuration -------------------------------------------------------------------------
 
-def _networks_for(dataset: Dataset, obj: Objective, z_dim, hidden, depth, pack, moments, rng, device, conv,
-                  g_opts, c_opts):
+
+def _networks_for(
+    dataset: Dataset, obj: Objective, z_dim, hidden, depth, pack, moments, rng, device, conv, g_opts, c_opts
+):
     image = dataset.image_shape == (8, 8) and conv
     g_rng, c_rng = rng.spawn(2)
     if image:
         gen = networks.conv_generator(z_dim, rng=g_rng, device=device)
-        critic = (networks.conv_critic(out_dim=obj.features, in_channels=pack, spectral_norm=obj.spectral_norm,
-                                       cap=obj.critic_cap, rng=c_rng, device=device)
-                  if obj.critic else None)
+        critic = (
+            networks.conv_critic(
+                out_dim=obj.features,
+                in_channels=pack,
+                spectral_norm=obj.spectral_norm,
+                cap=obj.critic_cap,
+                rng=c_rng,
+                device=device,
+            )
+            if obj.critic
+            else None
+        )
         return gen, critic
     output = "tanh" if dataset.image_shape is not None else "none"
     mean, sd = moments if moments is not None else (None, None)
-    gen = networks.mlp_generator(z_dim, dataset.dim, **{"hidden": hidden, "depth": depth, "output": output,
-                                                        "shift": mean, "scale": sd, **g_opts},
-                                 rng=g_rng, device=device)
+    gen = networks.mlp_generator(
+        z_dim,
+        dataset.dim,
+        **{"hidden": hidden, "depth": depth, "output": output, "shift": mean, "scale": sd, **g_opts},
+        rng=g_rng,
+        device=device,
+    )
     packed = (None, None) if moments is None else (np.tile(mean, pack), np.tile(sd, pack))
-    critic = (networks.mlp_critic(dataset.dim * pack, **{"out_dim": obj.features, "hidden": hidden, "depth": depth,
-                                                         "spectral_norm": obj.spectral_norm, "shift": packed[0],
-                                                         "scale": packed[1], "cap": obj.critic_cap, **c_opts},
-                                  rng=c_rng, device=device)
-              if obj.critic else None)
+    critic = (
+        networks.mlp_critic(
+            dataset.dim * pack,
+            **{
+                "out_dim": obj.features,
+                "hidden": hidden,
+                "depth": depth,
+                "spectral_norm": obj.spectral_norm,
+                "shift": packed[0],
+                "scale": packed[1],
+                "cap": obj.critic_cap,
+                **c_opts,
+            },
+            rng=c_rng,
+            device=device,
+        )
+        if obj.critic
+        else None
+    )
     return gen, critic
 
 
@@ -176,6 +205,7 @@ def _training_rows(dataset: Dataset, n_train: int, n_monitor: int, seed: int):
 
 # --- the monitor ---------------------------------------------------------------------------
 
+
 def _pack(rows, pack: int):
     """Rows ``(pack * b, d)`` as ``(b, pack * d)``: each packed row holds `pack` consecutive rows."""
     return rows.reshape(len(rows) // pack, -1)
@@ -200,7 +230,7 @@ def _monitor_row(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, pa
     rng = np.random.default_rng([seed, step])
     gen = torch_generator(rng)
     real_np = held_out[:n_monitor]
-    real_np = _pack(real_np[:len(real_np) - len(real_np) % pack], pack)
+    real_np = _pack(real_np[: len(real_np) - len(real_np) % pack], pack)
     was = model_g.training
     model_g.eval()
     with torch.no_grad():
@@ -230,8 +260,9 @@ def _monitor_row(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, pa
     if obj.family == "f":
         div = obj.get_divergence()
         t0 = float(div.f_prime(1.0))
-        acc = 0.5 * (float((div.activation(v_r) > t0).double().mean())
-                     + float((div.activation(v_f) <= t0).double().mean()))
+        acc = 0.5 * (
+            float((div.activation(v_r) > t0).double().mean()) + float((div.activation(v_f) <= t0).double().mean())
+        )
         row.update(heldout_accuracy=acc, bound=float(div.lower_bound(v_r, v_f)))
     else:
         row.update(bound=float(v_r.mean() - v_f.mean()))
@@ -239,6 +270,7 @@ def _monitor_row(model_g, critic, obj: Objective, held_out, z_dim, n_monitor, pa
 
 
 # --- state ---------------------------------------------------------------------------------
+
 
 def _state(model: GAN, opt_g, opt_c, step, torch_rng):
     hist = model.history
@@ -252,8 +284,9 @@ def _state(model: GAN, opt_g, opt_c, step, torch_rng):
         "opt_c": None if opt_c is None else opt_c.state_dict(),
         "step": step,
         "torch_rng": torch_rng,
-        "history": {c: [None if (isinstance(v, float) and math.isnan(v)) else v for v in hist[c].tolist()]
-                    for c in hist.columns},
+        "history": {
+            c: [None if (isinstance(v, float) and math.isnan(v)) else v for v in hist[c].tolist()] for c in hist.columns
+        },
     }
 
 
@@ -266,8 +299,9 @@ def load(path, *, device="cpu") -> GAN:
     state = read_checkpoint(path)
     missing = [k for k in ("generator_config", "generator", "config", "history") if k not in state]
     if missing:
-        raise ValueError(f"checkpoint {str(path)!r} lacks {', '.join(missing)}: it was not written by gan.train "
-                         "or GAN.save.")
+        raise ValueError(
+            f"checkpoint {str(path)!r} lacks {', '.join(missing)}: it was not written by gan.train or GAN.save."
+        )
     device = check_device(device)
     gen = networks.build(state["generator_config"], device=device)
     gen.load_state_dict(state["generator"])
@@ -303,14 +337,38 @@ def _tensorboard(out):
     return SummaryWriter(str(Path(out) / "tensorboard"))
 
 
-def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int | None = None,
-          batch_size: int = 100, lr: float | None = None, betas=None, z_dim: int = 2,
-          generator_loss: str | None = None, hidden: int = 128, depth: int = 3, conv: bool = True,
-          generator_options: dict | None = None, critic_options: dict | None = None,
-          n_train: int = 100_000, monitor_every: int | None = None, n_monitor: int = 500, alpha: float = 0.05,
-          log_every: int | None = None, checkpoint_every: int | None = None, out=None, resume=None,
-          lr_decay: str = "none", pack: int = 1, standardize: bool = False, rng=None, device="cpu",
-          progress=None, threads: int | None = None) -> GAN:
+def train(
+    data,
+    *,
+    objective: str = "js",
+    steps: int = 2000,
+    critic_steps: int | None = None,
+    batch_size: int = 100,
+    lr: float | None = None,
+    betas=None,
+    z_dim: int = 2,
+    generator_loss: str | None = None,
+    hidden: int = 128,
+    depth: int = 3,
+    conv: bool = True,
+    generator_options: dict | None = None,
+    critic_options: dict | None = None,
+    n_train: int = 100_000,
+    monitor_every: int | None = None,
+    n_monitor: int = 500,
+    alpha: float = 0.05,
+    log_every: int | None = None,
+    checkpoint_every: int | None = None,
+    out=None,
+    resume=None,
+    lr_decay: str = "none",
+    pack: int = 1,
+    standardize: bool = False,
+    rng=None,
+    device="cpu",
+    progress=None,
+    threads: int | None = None,
+) -> GAN:
     r"""Train a GAN on `data` under `objective`; watch the critic as a two-sample test.
 
     Parameters
@@ -437,14 +495,34 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     checkpoint_every = monitor_every if checkpoint_every is None else check_int(checkpoint_every, "checkpoint_every")
     generator = check_rng(rng)
 
-    config = dict(objective=obj.name, generator_loss=obj.generator_loss, data=dataset.name, dim=dataset.dim,
-                  image_shape=None if dataset.image_shape is None else list(dataset.image_shape),
-                  steps=steps, critic_steps=critic_steps, batch_size=batch_size, lr=lr, betas=betas, z_dim=z_dim,
-                  hidden=hidden, depth=depth, conv=bool(conv), generator_options=dict(generator_options or {}),
-                  critic_options=dict(critic_options or {}), n_train=n_train, monitor_every=monitor_every,
-                  n_monitor=n_monitor, alpha=alpha, log_every=log_every, lr_decay=lr_decay, pack=pack,
-                  standardize=bool(standardize),
-                  data_seed=int(generator.integers(2**63 - 1)), monitor_seed=int(generator.integers(2**63 - 1)))
+    config = dict(
+        objective=obj.name,
+        generator_loss=obj.generator_loss,
+        data=dataset.name,
+        dim=dataset.dim,
+        image_shape=None if dataset.image_shape is None else list(dataset.image_shape),
+        steps=steps,
+        critic_steps=critic_steps,
+        batch_size=batch_size,
+        lr=lr,
+        betas=betas,
+        z_dim=z_dim,
+        hidden=hidden,
+        depth=depth,
+        conv=bool(conv),
+        generator_options=dict(generator_options or {}),
+        critic_options=dict(critic_options or {}),
+        n_train=n_train,
+        monitor_every=monitor_every,
+        n_monitor=n_monitor,
+        alpha=alpha,
+        log_every=log_every,
+        lr_decay=lr_decay,
+        pack=pack,
+        standardize=bool(standardize),
+        data_seed=int(generator.integers(2**63 - 1)),
+        monitor_seed=int(generator.integers(2**63 - 1)),
+    )
     net_rng = np.random.default_rng(generator.integers(2**63 - 1))
     torch_rng = torch_generator(generator)
 
@@ -454,15 +532,32 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
         if state.get("opt_g") is None:
             raise ValueError(f"`resume`: {str(resume)!r} holds no optimiser state (saved by GAN.save, not train).")
         old = state["config"]
-        for key in ("objective", "generator_loss", "data", "dim", "critic_steps", "batch_size", "z_dim",
-                    "hidden", "depth", "generator_options", "critic_options", "n_train", "lr_decay", "pack",
-                    "standardize"):
+        for key in (
+            "objective",
+            "generator_loss",
+            "data",
+            "dim",
+            "critic_steps",
+            "batch_size",
+            "z_dim",
+            "hidden",
+            "depth",
+            "generator_options",
+            "critic_options",
+            "n_train",
+            "lr_decay",
+            "pack",
+            "standardize",
+        ):
             if key in old and old[key] != config[key]:
-                raise ValueError(f"`resume`: the checkpoint was trained with {key}={old[key]!r}, "
-                                 f"this call has {config[key]!r}.")
+                raise ValueError(
+                    f"`resume`: the checkpoint was trained with {key}={old[key]!r}, this call has {config[key]!r}."
+                )
         if int(state.get("step", 0)) > steps:
-            raise ValueError(f"`resume`: the checkpoint is at step {int(state['step'])}, past `steps` = {steps}; "
-                             f"pass steps >= {int(state['step'])} (the total, not the steps to add).")
+            raise ValueError(
+                f"`resume`: the checkpoint is at step {int(state['step'])}, past `steps` = {steps}; "
+                f"pass steps >= {int(state['step'])} (the total, not the steps to add)."
+            )
         config = {**old, "steps": steps}
         torch_rng.set_state(state["torch_rng"])
 
@@ -472,14 +567,41 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
     if config.get("standardize"):
         sd = train_rows.std(axis=0)
         moments = (train_rows.mean(axis=0), np.where(sd > 0, sd, 1.0))
-    gen_net, critic = _networks_for(dataset, obj, z_dim, hidden, depth, pack, moments, net_rng, device, conv,
-                                    config["generator_options"], config["critic_options"])
+    gen_net, critic = _networks_for(
+        dataset,
+        obj,
+        z_dim,
+        hidden,
+        depth,
+        pack,
+        moments,
+        net_rng,
+        device,
+        conv,
+        config["generator_options"],
+        config["critic_options"],
+    )
     opt_g = _optimizer(gen_net.parameters(), obj, config["lr"], config["betas"])
     opt_c = _optimizer(critic.parameters(), obj, config["lr"], config["betas"]) if critic is not None else None
-    kernels = mmd_kernels(train_rows[:2000], rng=np.random.default_rng(config["data_seed"])) \
-        if obj.family == "mmd" and critic is None else None
-    columns = {c: [] for c in ("step", "critic_loss", "generator_loss", "heldout_accuracy", "auc", "pvalue",
-                               "bound", "reject", "seconds")}
+    kernels = (
+        mmd_kernels(train_rows[:2000], rng=np.random.default_rng(config["data_seed"]))
+        if obj.family == "mmd" and critic is None
+        else None
+    )
+    columns = {
+        c: []
+        for c in (
+            "step",
+            "critic_loss",
+            "generator_loss",
+            "heldout_accuracy",
+            "auc",
+            "pvalue",
+            "bound",
+            "reject",
+            "seconds",
+        )
+    }
     start_step = 0
     if state is not None:
         gen_net.load_state_dict(state["generator"])
@@ -517,7 +639,7 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
             if config.get("lr_decay", "none") == "linear":
                 scale = 1.0 - (step - 1) / steps
                 for opt in (opt_g, opt_c):
-                    for group in (opt.param_groups if opt is not None else ()):
+                    for group in opt.param_groups if opt is not None else ():
                         group["lr"] = config["lr"] * scale
             loss_c = torch.zeros(())
             if critic is not None:
@@ -556,23 +678,51 @@ def train(data, *, objective: str = "js", steps: int = 2000, critic_steps: int |
             loss_g.backward()
             opt_g.step()
 
-            if not _finite(loss_c.detach(), loss_g.detach()) or not _finite(*gen_net.parameters()) or (
-                    critic is not None and not _finite(*critic.parameters())):
-                kept = (f"; the last good checkpoint is {out_dir / CHECKPOINT}"
-                        if out_dir is not None and (out_dir / CHECKPOINT).exists() else "")
+            if (
+                not _finite(loss_c.detach(), loss_g.detach())
+                or not _finite(*gen_net.parameters())
+                or (critic is not None and not _finite(*critic.parameters()))
+            ):
+                kept = (
+                    f"; the last good checkpoint is {out_dir / CHECKPOINT}"
+                    if out_dir is not None and (out_dir / CHECKPOINT).exists()
+                    else ""
+                )
                 raise TrainingDiverged(
                     f"training diverged at step {step} (objective {obj.name!r}): critic loss "
                     f"{float(loss_c.detach()):.4g}, generator loss {float(loss_g.detach()):.4g}{kept}. "
-                    "Try a smaller `lr`.")
+                    "Try a smaller `lr`."
+                )
 
             monitored = step % monitor_every == 0 or step == steps
             if step % log_every == 0 or monitored:
-                row = {"step": step, "critic_loss": float(loss_c.detach()), "generator_loss": float(loss_g.detach()),
-                       "heldout_accuracy": math.nan, "auc": math.nan, "pvalue": math.nan, "bound": math.nan,
-                       "reject": math.nan, "seconds": time.perf_counter() - t_start}
+                row = {
+                    "step": step,
+                    "critic_loss": float(loss_c.detach()),
+                    "generator_loss": float(loss_g.detach()),
+                    "heldout_accuracy": math.nan,
+                    "auc": math.nan,
+                    "pvalue": math.nan,
+                    "bound": math.nan,
+                    "reject": math.nan,
+                    "seconds": time.perf_counter() - t_start,
+                }
                 if monitored:
-                    row.update(_monitor(gen_net, critic, obj, held_out, z_dim, n_monitor, pack, alpha,
-                                        config["monitor_seed"], step, device))
+                    row.update(
+                        _monitor(
+                            gen_net,
+                            critic,
+                            obj,
+                            held_out,
+                            z_dim,
+                            n_monitor,
+                            pack,
+                            alpha,
+                            config["monitor_seed"],
+                            step,
+                            device,
+                        )
+                    )
                     row["reject"] = float(row["pvalue"] <= alpha)
                 for c in columns:
                     columns[c].append(row[c])

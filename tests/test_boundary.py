@@ -23,6 +23,7 @@ from twosample.io import DataFileWarning, load_sample
 
 # --- DataFrames ------------------------------------------------------------------------------
 
+
 def frames(seed=0, n=300):
     rng = np.random.default_rng(seed)
     x = pd.DataFrame({"weight": rng.normal(70, 10, n), "height": rng.normal(170, 8, n)})
@@ -59,6 +60,7 @@ def test_tensor_that_requires_grad_is_accepted():
 
 
 # --- files -----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def table():
@@ -103,23 +105,30 @@ def test_parser_error_is_one_line(tmp_path):
 # --- magnitudes ------------------------------------------------------------------------------
 
 SCALE_FREE = {
-    "meanvar": ts.mean_variance_test, "moments": ts.moments_test, "hotelling": ts.hotelling_test,
-    "mmd": ts.mmd_test, "mmd-agg": ts.mmd_agg_test, "mmd-rff": ts.rff_mmd_test,
+    "meanvar": ts.mean_variance_test,
+    "moments": ts.moments_test,
+    "hotelling": ts.hotelling_test,
+    "mmd": ts.mmd_test,
+    "mmd-agg": ts.mmd_agg_test,
+    "mmd-rff": ts.rff_mmd_test,
 }
 SCALED = {"mean": ts.mean_difference_test, "energy": ts.energy_test}
 
 
 @pytest.mark.parametrize("scale", [1e300, 1e-300])
-@pytest.mark.parametrize("name", [*SCALE_FREE, *SCALED, "mmd-linear", "c2st", "t", "t-analytic",
-                                  "hotelling-analytic"])
+@pytest.mark.parametrize("name", [*SCALE_FREE, *SCALED, "mmd-linear", "c2st", "t", "t-analytic", "hotelling-analytic"])
 def test_same_pvalue_at_any_representable_scale(name, scale):
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(200, 2)), rng.normal(1.0, 1, size=(150, 2))
-    calls = {**SCALE_FREE, **SCALED, "mmd-linear": ts.linear_mmd_test,
-             "c2st": lambda a, b, **k: ts.c2st(a, b, classifier="logistic", **k),
-             "t": lambda a, b, **k: ts.t_test(a[:, 0], b[:, 0], **k),
-             "t-analytic": lambda a, b, **k: ts.t_test(a[:, 0], b[:, 0], method="analytic", **k),
-             "hotelling-analytic": lambda a, b, **k: ts.hotelling_test(a, b, method="analytic", **k)}
+    calls = {
+        **SCALE_FREE,
+        **SCALED,
+        "mmd-linear": ts.linear_mmd_test,
+        "c2st": lambda a, b, **k: ts.c2st(a, b, classifier="logistic", **k),
+        "t": lambda a, b, **k: ts.t_test(a[:, 0], b[:, 0], **k),
+        "t-analytic": lambda a, b, **k: ts.t_test(a[:, 0], b[:, 0], method="analytic", **k),
+        "hotelling-analytic": lambda a, b, **k: ts.hotelling_test(a, b, method="analytic", **k),
+    }
     test = calls[name]
     kwargs = {"n_resamples": 199} if name in {*SCALE_FREE, *SCALED, "t"} else {}
     base, far = test(x, y, rng=0, **kwargs), test(x * scale, y * scale, rng=0, **kwargs)
@@ -145,6 +154,7 @@ def test_statistic_that_cannot_be_computed_names_x_and_y():
 
 # --- the engine ------------------------------------------------------------------------------
 
+
 class _HalfInfinite(PermutationStatistic):
     """+inf when the first pooled row is labelled x (the observed split included), else 0."""
 
@@ -162,13 +172,18 @@ def test_infinite_statistic_ties_with_infinite_relabellings():
 
 # --- row order -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("call", [
-    lambda a, b: ts.mmd_test(a, b, n_resamples=99, rng=0),
-    lambda a, b: ts.mmd_agg_test(a, b, n_bandwidths=3, n_resamples=99, rng=0),
-    lambda a, b: ts.linear_mmd_test(a, b, rng=0),
-    lambda a, b: ts.c2st(a, b, classifier="logistic", rng=0),
-    lambda a, b: ts.c2st(a, b, classifier="logistic", null="permutation", n_resamples=99, rng=0),
-], ids=["mmd-median-subsample", "mmd-agg-grid", "linear-pairing", "c2st-split", "c2st-permutation"])
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda a, b: ts.mmd_test(a, b, n_resamples=99, rng=0),
+        lambda a, b: ts.mmd_agg_test(a, b, n_bandwidths=3, n_resamples=99, rng=0),
+        lambda a, b: ts.linear_mmd_test(a, b, rng=0),
+        lambda a, b: ts.c2st(a, b, classifier="logistic", rng=0),
+        lambda a, b: ts.c2st(a, b, classifier="logistic", null="permutation", n_resamples=99, rng=0),
+    ],
+    ids=["mmd-median-subsample", "mmd-agg-grid", "linear-pairing", "c2st-split", "c2st-permutation"],
+)
 def test_row_order_does_not_matter(call):
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=(700, 2)), rng.normal(0.1, 1, size=(600, 2))  # N = 1,300 > 1,000: subsampled
@@ -188,17 +203,22 @@ def test_learned_splits_do_not_depend_on_row_order():
 
 # --- f-divergences between continuous laws ---------------------------------------------------
 
+
 def test_power_type_divergences_no_longer_overflow():
     assert f_divergence(stats.norm(0, 1), stats.norm(0, 0.8), "pearson") == pytest.approx(
-        pearson_gaussian_1d(0, 1, 0, 0.8), rel=1e-9)  # 0.2095; was inf
+        pearson_gaussian_1d(0, 1, 0, 0.8), rel=1e-9
+    )  # 0.2095; was inf
     neyman = f_divergence(stats.norm(2, 3), stats.norm(0, 1), "neyman")  # chi2(Q || P) = Pearson(Q, P)
     assert neyman == pytest.approx(pearson_gaussian_1d(0, 1, 2, 3), rel=1e-9)  # 1.762; was inf
 
 
-@pytest.mark.parametrize(("p", "q", "name"), [
-    (stats.norm(0, 1), stats.norm(0, 0.5), "pearson"),  # 2 sd_q^2 < sd_p^2
-    (stats.cauchy(0, 1), stats.norm(0, 1), "kl"),  # heavy tail against a light one
-])
+@pytest.mark.parametrize(
+    ("p", "q", "name"),
+    [
+        (stats.norm(0, 1), stats.norm(0, 0.5), "pearson"),  # 2 sd_q^2 < sd_p^2
+        (stats.cauchy(0, 1), stats.norm(0, 1), "kl"),  # heavy tail against a light one
+    ],
+)
 def test_divergent_integrals_are_inf(p, q, name):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # decided before integrating: no IntegrationWarning
@@ -213,6 +233,7 @@ def test_kl_of_a_gaussian_from_a_cauchy_is_finite():
 
 
 # --- results as SciPy's, kernels as users bring them, JSON, seeds ----------------------------
+
 
 def test_result_unpacks_like_scipy():
     res = ts.t_test([1.0, 2.0, 3.5, 4.0], [2.0, 5.0, 6.0, 7.5], method="analytic")
@@ -244,13 +265,17 @@ def test_kernel_that_returns_the_wrong_shape_is_named():
         ts.mmd_test(np.zeros((5, 1)) + np.arange(5)[:, None], np.ones((4, 1)), kernel=lambda a, b: np.ones(3))
 
 
-@pytest.mark.parametrize("call", [
-    lambda x, y: ts.c2st(x, y, rng=0),
-    lambda x, y: ts.c2st(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
-    lambda x, y: ts.t_test(x[:, 0], y[:, 0], method="analytic"),
-    lambda x, y: ts.ks_test(x[:, 0], np.full(60, 0.0)),
-    lambda x, y: ts.mmd_test(x, y, n_resamples=99, rng=0),
-], ids=["c2st", "c2st-permutation", "analytic", "ks", "mmd"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, y: ts.c2st(x, y, rng=0),
+        lambda x, y: ts.c2st(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
+        lambda x, y: ts.t_test(x[:, 0], y[:, 0], method="analytic"),
+        lambda x, y: ts.ks_test(x[:, 0], np.full(60, 0.0)),
+        lambda x, y: ts.mmd_test(x, y, n_resamples=99, rng=0),
+    ],
+    ids=["c2st", "c2st-permutation", "analytic", "ks", "mmd"],
+)
 def test_to_dict_is_strict_json(call):
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(60, 2)), rng.normal(0.3, 1, size=(60, 2))
@@ -269,8 +294,9 @@ def test_deep_mmd_result_is_strict_json():
 
 
 def test_nan_and_inf_become_null():
-    res = dataclasses.replace(ts.t_test([1.0, 2.0, 3.0], [1.5, 2.5, 4.0], method="analytic"), threshold=math.nan,
-                              statistic=math.inf)
+    res = dataclasses.replace(
+        ts.t_test([1.0, 2.0, 3.0], [1.5, 2.5, 4.0], method="analytic"), threshold=math.nan, statistic=math.inf
+    )
     d = res.to_dict()
     assert d["threshold"] is None and d["statistic"] is None
 
@@ -287,6 +313,7 @@ def test_unseeded_run_reports_the_seed_that_repeats_it():
 
 
 # --- default nulls ---------------------------------------------------------------------------
+
 
 def test_ks_default_is_scipys_exact_null_without_ties():
     rng = np.random.default_rng(5)
@@ -313,10 +340,13 @@ def test_ks_alternative_matches_scipy(alternative):
     assert perm.pvalue == pytest.approx(ref.pvalue, abs=0.03)  # Monte Carlo against the exact null
 
 
-@pytest.mark.parametrize(("test", "scipy_call"), [
-    (ts.mannwhitney_test, lambda x, y: stats.mannwhitneyu(x, y, method="exact")),
-    (ts.cvm_test, lambda x, y: stats.cramervonmises_2samp(x, y, method="exact")),
-])
+@pytest.mark.parametrize(
+    ("test", "scipy_call"),
+    [
+        (ts.mannwhitney_test, lambda x, y: stats.mannwhitneyu(x, y, method="exact")),
+        (ts.cvm_test, lambda x, y: stats.cramervonmises_2samp(x, y, method="exact")),
+    ],
+)
 def test_mwu_and_cvm_default_to_the_exact_null_when_it_is_exact(test, scipy_call):
     rng = np.random.default_rng(7)
     x, y = rng.normal(size=12), rng.normal(0.8, 1, size=15)

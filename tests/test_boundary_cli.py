@@ -50,14 +50,48 @@ def test_cli_prints_the_seed_it_drew(tables, capsys):
 
 def test_cli_passes_kernel_options_and_refuses_foreign_ones(tables, capsys):
     d, x, y = tables
-    assert main(["test", str(d / "y.csv"), str(d / "y.csv"), "--test", "mmd", "--kernel", "laplace",
-                 "--bandwidth", "3.5", "--seed", "0", "--n-resamples", "99", "--json"]) == 0
+    assert (
+        main(
+            [
+                "test",
+                str(d / "y.csv"),
+                str(d / "y.csv"),
+                "--test",
+                "mmd",
+                "--kernel",
+                "laplace",
+                "--bandwidth",
+                "3.5",
+                "--seed",
+                "0",
+                "--n-resamples",
+                "99",
+                "--json",
+            ]
+        )
+        == 0
+    )
     got = json.loads(capsys.readouterr().out)
     assert got["pvalue"] == ts.mmd_test(y, y, kernel="laplace", bandwidth=3.5, rng=0, n_resamples=99).pvalue
     assert main(["test", str(d / "y.csv"), str(d / "y.csv"), "--test", "energy", "--kernel", "laplace"]) == 2
     assert capsys.readouterr().err.strip() == "twosample: error: --kernel is not an option of energy"
-    assert main(["test", str(d / "y.csv"), str(d / "y.csv"), "--test", "c2st", "--classifier", "logistic",
-                 "--seed", "0", "--json"]) == 0
+    assert (
+        main(
+            [
+                "test",
+                str(d / "y.csv"),
+                str(d / "y.csv"),
+                "--test",
+                "c2st",
+                "--classifier",
+                "logistic",
+                "--seed",
+                "0",
+                "--json",
+            ]
+        )
+        == 0
+    )
     assert json.loads(capsys.readouterr().out)["classifier"] == "Pipeline"
 
 
@@ -79,12 +113,17 @@ def test_cli_closed_pipe_is_one_line_not_a_traceback(tables):
         assert proc.stderr.strip().splitlines() == ["twosample: error: the output pipe was closed"]
 
 
-@pytest.mark.parametrize(("argv", "shown"), [
-    (["-m", "gan", "train", "--help"], ["(default: 2000)", "(default: 100)"]),
-    (["-m", "gan", "sample", "--help"], ["(default: 1000)"]),
-    (["-m", "twosample", "power", "--help"], ["(default: mean,meanvar,ks,energy,mmd,mmd-agg,c2st)",
-                                              "(default: 25,50,100,200,400)"]),
-])
+@pytest.mark.parametrize(
+    ("argv", "shown"),
+    [
+        (["-m", "gan", "train", "--help"], ["(default: 2000)", "(default: 100)"]),
+        (["-m", "gan", "sample", "--help"], ["(default: 1000)"]),
+        (
+            ["-m", "twosample", "power", "--help"],
+            ["(default: mean,meanvar,ks,energy,mmd,mmd-agg,c2st)", "(default: 25,50,100,200,400)"],
+        ),
+    ],
+)
 def test_help_shows_the_defaults(argv, shown):
     out = " ".join(subprocess.run([sys.executable, *argv], capture_output=True, text=True).stdout.split())
     for text in shown:
@@ -92,6 +131,7 @@ def test_help_shows_the_defaults(argv, shown):
 
 
 # --- classifiers -----------------------------------------------------------------------------
+
 
 class _Broken:
     """A scikit-learn-like classifier without get_params whose probabilities are bad in a chosen way."""
@@ -113,11 +153,14 @@ class _Broken:
         return np.full((len(X), 2), 0.5)
 
 
-@pytest.mark.parametrize(("how", "match"), [
-    ("raise", r"`classifier` failed in fit: RuntimeError: out of licences"),
-    ("nan", r"`classifier`'s predict_proba must give finite probabilities .* NaN"),
-    ("one-column", r"`classifier`'s predict_proba must give finite probabilities of shape \(\d+, 2\)"),
-])
+@pytest.mark.parametrize(
+    ("how", "match"),
+    [
+        ("raise", r"`classifier` failed in fit: RuntimeError: out of licences"),
+        ("nan", r"`classifier`'s predict_proba must give finite probabilities .* NaN"),
+        ("one-column", r"`classifier`'s predict_proba must give finite probabilities of shape \(\d+, 2\)"),
+    ],
+)
 def test_broken_classifiers_are_named(how, match):
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match=match):
@@ -137,6 +180,7 @@ def test_a_user_statistic_that_raises_is_named():
 
 
 # --- gan checkpoints and runs ----------------------------------------------------------------
+
 
 def test_resume_past_steps_is_refused(tmp_path):
     gan.train("ring", steps=20, monitor_every=10, n_train=500, rng=0, out=tmp_path)

@@ -20,8 +20,9 @@ def test_hypergeometric_null_equals_enumerating_all_label_arrangements():
     rng = np.random.default_rng(1)
     for n_x, n_y in [(6, 5), (4, 7)]:
         scores_x, scores_y = rng.normal(0.5, 1, n_x), rng.normal(0, 1, n_y)
-        exact = ts.permutation_test(scores_x[:, None], scores_y[:, None], _HeldOutStatistic("accuracy"),
-                                    n_resamples=10_000)
+        exact = ts.permutation_test(
+            scores_x[:, None], scores_y[:, None], _HeldOutStatistic("accuracy"), n_resamples=10_000
+        )
         assert exact.method == "exact"
         total, tp = n_x + n_y, int((scores_x > 0).sum())
         predicted_1 = tp + int((scores_y > 0).sum())
@@ -83,13 +84,17 @@ def level_count(reps, seed, n, m, **kwargs):
     return count
 
 
-@pytest.mark.parametrize(("kwargs", "sizes"), [
-    (dict(classifier="logistic"), (40, 40)),
-    (dict(classifier="knn"), (60, 20)),  # unequal: the chance level is not 1/2
-    (dict(classifier="logistic", null="permutation", statistic="logit", n_resamples=99), (40, 25)),
-    (dict(classifier="knn", null="permutation", statistic="auc", n_resamples=99), (30, 30)),
-    (dict(classifier="logistic", null="permutation", statistic="accuracy", n_resamples=99), (50, 20)),
-], ids=["binomial", "binomial-unequal", "logit", "auc", "accuracy-perm-unequal"])
+@pytest.mark.parametrize(
+    ("kwargs", "sizes"),
+    [
+        (dict(classifier="logistic"), (40, 40)),
+        (dict(classifier="knn"), (60, 20)),  # unequal: the chance level is not 1/2
+        (dict(classifier="logistic", null="permutation", statistic="logit", n_resamples=99), (40, 25)),
+        (dict(classifier="knn", null="permutation", statistic="auc", n_resamples=99), (30, 30)),
+        (dict(classifier="logistic", null="permutation", statistic="accuracy", n_resamples=99), (50, 20)),
+    ],
+    ids=["binomial", "binomial-unequal", "logit", "auc", "accuracy-perm-unequal"],
+)
 def test_level(kwargs, sizes):
     reps = 300
     count = level_count(reps, 21, *sizes, **kwargs)
@@ -105,15 +110,18 @@ def test_level_crossfit():
     assert count <= stats.binom.interval(0.99, reps, 0.05)[1]
 
 
-@pytest.mark.parametrize(("kwargs", "error", "match"), [
-    (dict(statistic="f1"), ValueError, "`statistic` must be one of 'accuracy', 'logit', 'auc'"),
-    (dict(null="bootstrap"), ValueError, "`null` must be one of 'binomial', 'permutation', 'crossfit'"),
-    (dict(statistic="auc"), ValueError, "`null='binomial'` is for `statistic='accuracy'`"),
-    (dict(classifier="forest"), ValueError, "`classifier` must be one of 'mlp', 'logistic', 'knn'"),
-    (dict(classifier=object()), TypeError, "`classifier` must be a preset name or a scikit-learn estimator"),
-    (dict(test_size=1.5), ValueError, r"`test_size` must be a number in \(0, 1\)"),
-    (dict(null="crossfit", folds=1), ValueError, "`folds` must be an integer >= 2"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        (dict(statistic="f1"), ValueError, "`statistic` must be one of 'accuracy', 'logit', 'auc'"),
+        (dict(null="bootstrap"), ValueError, "`null` must be one of 'binomial', 'permutation', 'crossfit'"),
+        (dict(statistic="auc"), ValueError, "`null='binomial'` is for `statistic='accuracy'`"),
+        (dict(classifier="forest"), ValueError, "`classifier` must be one of 'mlp', 'logistic', 'knn'"),
+        (dict(classifier=object()), TypeError, "`classifier` must be a preset name or a scikit-learn estimator"),
+        (dict(test_size=1.5), ValueError, r"`test_size` must be a number in \(0, 1\)"),
+        (dict(null="crossfit", folds=1), ValueError, "`folds` must be an integer >= 2"),
+    ],
+)
 def test_errors_name_the_argument(kwargs, error, match):
     x, y = shifted(n=20, m=20)
     with pytest.raises(error, match=match):

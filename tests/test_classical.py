@@ -27,6 +27,7 @@ def tied_samples():
 
 # --- statistics equal SciPy's (or the textbook formula) ---------------------------------
 
+
 def test_ks_statistic_matches_scipy(samples, tied_samples):
     for x, y in (samples, tied_samples):
         assert S.KolmogorovSmirnov()(x, y) == pytest.approx(stats.ks_2samp(x, y).statistic, abs=1e-15)
@@ -97,9 +98,7 @@ def test_mean_and_meanvar_and_moments_match_definitions():
     assert S.MeanDifference()(x, y) == pytest.approx(np.linalg.norm(x.mean(0) - y.mean(0)), rel=1e-12)
     z = np.vstack([x, y])
     s = z.std(0)
-    direct = (((x.mean(0) - y.mean(0)) / s) ** 2).sum() + (
-        ((x.var(0, ddof=1) - y.var(0, ddof=1)) / s**2) ** 2
-    ).sum()
+    direct = (((x.mean(0) - y.mean(0)) / s) ** 2).sum() + (((x.var(0, ddof=1) - y.var(0, ddof=1)) / s**2) ** 2).sum()
     assert S.MeanVariance()(x, y) == pytest.approx(direct, rel=1e-10)
     # Moments of order 1 is the squared, scaled mean difference of the standardised data.
     zs = (z - z.mean(0)) / s
@@ -109,6 +108,7 @@ def test_mean_and_meanvar_and_moments_match_definitions():
 
 
 # --- exact nulls equal SciPy's exact nulls ---------------------------------------------
+
 
 def test_ks_permutation_exact_matches_scipy_exact():
     rng = np.random.default_rng(4)
@@ -144,18 +144,24 @@ def test_swapping_samples_exact_same_pvalue(samples):
 
 # --- analytic nulls are SciPy's --------------------------------------------------------
 
+
 def test_analytic_methods_are_scipys(samples):
     x, y = samples
     assert ts.t_test(x, y, method="analytic").pvalue == pytest.approx(
-        stats.ttest_ind(x, y, equal_var=False).pvalue, rel=1e-12)
+        stats.ttest_ind(x, y, equal_var=False).pvalue, rel=1e-12
+    )
     assert ts.ks_test(x, y, method="exact").pvalue == pytest.approx(
-        stats.ks_2samp(x, y, method="exact").pvalue, rel=1e-12)
+        stats.ks_2samp(x, y, method="exact").pvalue, rel=1e-12
+    )
     assert ts.ks_test(x, y, method="asymptotic").pvalue == pytest.approx(
-        stats.ks_2samp(x, y, method="asymp").pvalue, rel=1e-12)
+        stats.ks_2samp(x, y, method="asymp").pvalue, rel=1e-12
+    )
     assert ts.cvm_test(x, y, method="asymptotic").pvalue == pytest.approx(
-        stats.cramervonmises_2samp(x, y, method="asymptotic").pvalue, rel=1e-12)
+        stats.cramervonmises_2samp(x, y, method="asymptotic").pvalue, rel=1e-12
+    )
     assert ts.mannwhitney_test(x, y, method="asymptotic").pvalue == pytest.approx(
-        stats.mannwhitneyu(x, y, method="asymptotic").pvalue, rel=1e-12)
+        stats.mannwhitneyu(x, y, method="asymptotic").pvalue, rel=1e-12
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value floor/cap notice
         ad = ts.anderson_test(x, y, method="asymptotic")
@@ -191,6 +197,7 @@ def test_asymptotic_ks_and_hotelling_thresholds_agree_with_pvalue():
 
 
 # --- behaviour -------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", list(ts.TESTS))
 def test_every_test_detects_a_clear_difference(name):

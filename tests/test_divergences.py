@@ -17,15 +17,15 @@ def test_closed_forms_match_numerical_integration(mp, sp, mq, sq):
     p, q = stats.norm(mp, sp), stats.norm(mq, sq)
     assert D.kl_gaussian(mp, sp**2, mq, sq**2) == pytest.approx(D.f_divergence(p, q, "kl"), rel=1e-7, abs=1e-10)
     assert D.hellinger_gaussian(mp, sp**2, mq, sq**2) == pytest.approx(
-        D.f_divergence(p, q, "hellinger"), rel=1e-7, abs=1e-10)
+        D.f_divergence(p, q, "hellinger"), rel=1e-7, abs=1e-10
+    )
     assert D.total_variation_gaussian_1d(mp, sp, mq, sq) == pytest.approx(
-        D.f_divergence(p, q, "total_variation"), rel=1e-6, abs=1e-9)
-    assert D.pearson_gaussian_1d(mp, sp, mq, sq) == pytest.approx(
-        D.f_divergence(p, q, "pearson"), rel=1e-6, abs=1e-9)
+        D.f_divergence(p, q, "total_variation"), rel=1e-6, abs=1e-9
+    )
+    assert D.pearson_gaussian_1d(mp, sp, mq, sq) == pytest.approx(D.f_divergence(p, q, "pearson"), rel=1e-6, abs=1e-9)
     jeffrey = D.kl_gaussian(mp, sp**2, mq, sq**2) + D.kl_gaussian(mq, sq**2, mp, sp**2)
     assert D.f_divergence(p, q, "jeffrey") == pytest.approx(jeffrey, rel=1e-7, abs=1e-10)
-    assert D.f_divergence(p, q, "reverse_kl") == pytest.approx(D.kl_gaussian(mq, sq**2, mp, sp**2), rel=1e-7,
-                                                               abs=1e-10)
+    assert D.f_divergence(p, q, "reverse_kl") == pytest.approx(D.kl_gaussian(mq, sq**2, mp, sp**2), rel=1e-7, abs=1e-10)
 
 
 def test_known_values():
@@ -76,23 +76,43 @@ def test_disjoint_supports():
     assert D.f_divergence(u1, u2, "hellinger") == pytest.approx(1.0, abs=1e-9)  # 2(1 - BC), BC = 1/2
 
 
-@pytest.mark.parametrize(("call", "error", "match"), [
-    (lambda: D.get("nope"), ValueError, "`divergence` must be one of total_variation, kl"),
-    (lambda: D.get("alpha"), ValueError, r"needs its parameter: get\('alpha', order=...\)"),
-    (lambda: D.get("alpha", order=1), ValueError,
-     "`order` of the alpha-divergence must be a finite real other than 0 and 1"),
-    (lambda: D.get("kl", order=2), ValueError, "takes no parameters"),
-    (lambda: D.f_divergence([0.5, 0.6], [0.5, 0.5]), ValueError, "`p` must sum to 1, got 1.1"),
-    (lambda: D.f_divergence([0.5, 0.5], [-0.5, 1.5]), ValueError,
-     "`q` must be a non-empty vector of finite, non-negative"),
-    (lambda: D.f_divergence([0.5, 0.5], [0.2, 0.3, 0.5]), ValueError, "`p` and `q` must have the same length"),
-    (lambda: D.f_divergence(stats.norm(), [0.5, 0.5]), TypeError, "must both be probability vectors or both frozen"),
-    (lambda: D.kl_gaussian(0, -1.0, 0, 1), ValueError, "`cov_p` must be symmetric positive definite"),
-    (lambda: D.kl_gaussian([0, 0], 1, [0, 0, 0], 1), ValueError, "`mean_p` and `mean_q` must have the same length"),
-    (lambda: D.generator_loss_gradients([0.0, 0.5]), ValueError,
-     "`d` must hold probabilities strictly between 0 and 1"),
-    (lambda: D.fit_critic([[0.0], [1.0]], [[0.0], [1.0]], steps=0), ValueError, "`steps` must be a positive integer"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: D.get("nope"), ValueError, "`divergence` must be one of total_variation, kl"),
+        (lambda: D.get("alpha"), ValueError, r"needs its parameter: get\('alpha', order=...\)"),
+        (
+            lambda: D.get("alpha", order=1),
+            ValueError,
+            "`order` of the alpha-divergence must be a finite real other than 0 and 1",
+        ),
+        (lambda: D.get("kl", order=2), ValueError, "takes no parameters"),
+        (lambda: D.f_divergence([0.5, 0.6], [0.5, 0.5]), ValueError, "`p` must sum to 1, got 1.1"),
+        (
+            lambda: D.f_divergence([0.5, 0.5], [-0.5, 1.5]),
+            ValueError,
+            "`q` must be a non-empty vector of finite, non-negative",
+        ),
+        (lambda: D.f_divergence([0.5, 0.5], [0.2, 0.3, 0.5]), ValueError, "`p` and `q` must have the same length"),
+        (
+            lambda: D.f_divergence(stats.norm(), [0.5, 0.5]),
+            TypeError,
+            "must both be probability vectors or both frozen",
+        ),
+        (lambda: D.kl_gaussian(0, -1.0, 0, 1), ValueError, "`cov_p` must be symmetric positive definite"),
+        (lambda: D.kl_gaussian([0, 0], 1, [0, 0, 0], 1), ValueError, "`mean_p` and `mean_q` must have the same length"),
+        (
+            lambda: D.generator_loss_gradients([0.0, 0.5]),
+            ValueError,
+            "`d` must hold probabilities strictly between 0 and 1",
+        ),
+        (
+            lambda: D.fit_critic([[0.0], [1.0]], [[0.0], [1.0]], steps=0),
+            ValueError,
+            "`steps` must be a positive integer",
+        ),
+    ],
+)
 def test_errors_name_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()

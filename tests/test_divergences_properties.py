@@ -15,15 +15,13 @@ from hypothesis import strategies as st
 
 from twosample import divergences as D
 
-ROWS = [D.get(n) for n in D.names() if n != "alpha"] + [
-    D.get("alpha", order=a) for a in (-1.0, 0.5, 1.5, 2.0, 3.0)
-]
+ROWS = [D.get(n) for n in D.names() if n != "alpha"] + [D.get("alpha", order=a) for a in (-1.0, 0.5, 1.5, 2.0, 3.0)]
 IDS = [repr(r) for r in ROWS]
 PROPER = [r for r in ROWS if r.name != "gan"]
 LOG4 = math.log(4.0)
 
-log_u = st.floats(-3, 3)           # u = 10 ** log_u in [1e-3, 1e3]
-raw_v = st.floats(-6, 6)           # critic outputs; t = g_f(v) covers dom f*
+log_u = st.floats(-3, 3)  # u = 10 ** log_u in [1e-3, 1e3]
+raw_v = st.floats(-6, 6)  # critic outputs; t = g_f(v) covers dom f*
 
 
 def tight(row, t):
@@ -118,14 +116,17 @@ def test_f_at_one(row):
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
 def test_limits_used_for_disjoint_support(row):
     assert float(row.f(1e-12)) == pytest.approx(row.f_at_zero, rel=1e-3, abs=1e-3) or (
-        math.isinf(row.f_at_zero) and float(row.f(1e-12)) > 10)
+        math.isinf(row.f_at_zero) and float(row.f(1e-12)) > 10
+    )
     big = 1e12
     slope = float(row.f(big)) / big
     assert slope == pytest.approx(row.slope_at_infinity, rel=1e-3, abs=1e-3) or (
-        math.isinf(row.slope_at_infinity) and float(row.f(1e15)) / 1e15 > slope > 0)
+        math.isinf(row.slope_at_infinity) and float(row.f(1e15)) / 1e15 > slope > 0
+    )
 
 
 # --- distributions -------------------------------------------------------------------
+
 
 def probability_vector(k):
     return st.lists(st.floats(0.01, 1.0), min_size=k, max_size=k).map(lambda w: np.array(w) / sum(w))
@@ -208,6 +209,7 @@ def test_data_processing_inequality(row, pq, data):
 
 # --- numerics ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("row", ROWS, ids=IDS)
 @given(v=st.floats(-15, 15))
 def test_stable_composite_equals_naive_where_finite(row, v):
@@ -235,8 +237,14 @@ def test_numpy_and_torch_share_one_definition(row):
     u = np.geomspace(1e-3, 1e3, 50)
     v = np.linspace(-5, 5, 50)
     t = row.activation(v)
-    for method, arg in (("f", u), ("f_prime", u), ("activation", v), ("conjugate", t),
-                        ("conjugate_activation", v), ("optimal_critic", u)):
+    for method, arg in (
+        ("f", u),
+        ("f_prime", u),
+        ("activation", v),
+        ("conjugate", t),
+        ("conjugate_activation", v),
+        ("optimal_critic", u),
+    ):
         via_numpy = getattr(row, method)(arg)
         via_torch = getattr(row, method)(torch.as_tensor(arg, dtype=torch.float64))
         assert isinstance(via_torch, torch.Tensor)
@@ -249,6 +257,7 @@ def test_torch_gradient_of_the_bound_matches_finite_differences(row, v):
     vt = torch.tensor([v], dtype=torch.float64, requires_grad=True)
     row.conjugate_activation(vt).sum().backward()
     h = 1e-6
-    numeric = (float(row.conjugate_activation(np.float64(v + h))) -
-               float(row.conjugate_activation(np.float64(v - h)))) / (2 * h)
+    numeric = (
+        float(row.conjugate_activation(np.float64(v + h))) - float(row.conjugate_activation(np.float64(v - h)))
+    ) / (2 * h)
     assert float(vt.grad) == pytest.approx(numeric, rel=1e-5, abs=1e-7)

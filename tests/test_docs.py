@@ -14,7 +14,8 @@ README = DOCS.parent / "README.md"
 def test_sphinx_build_strict(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(DOCS), str(tmp_path)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "api.html").exists() and (tmp_path / "getting_started.html").exists()

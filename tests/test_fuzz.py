@@ -26,8 +26,9 @@ import twosample as ts
 from twosample import divergences, scenarios
 
 # 12 examples per case in the suite; FUZZ_EXAMPLES=150 for a longer hunt.
-EXAMPLES = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 12)), deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = settings(
+    max_examples=int(os.environ.get("FUZZ_EXAMPLES", 12)), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _not_in(choices):
@@ -35,44 +36,58 @@ def _not_in(choices):
 
 
 def _bad_positive_int(minimum=1):
-    return st.one_of(st.integers(max_value=minimum - 1), st.floats().filter(lambda v: not v.is_integer()),
-                     st.text(min_size=1, max_size=4), st.just(True))
+    return st.one_of(
+        st.integers(max_value=minimum - 1),
+        st.floats().filter(lambda v: not v.is_integer()),
+        st.text(min_size=1, max_size=4),
+        st.just(True),
+    )
 
 
 def _bad_positive_real():
-    return st.one_of(st.floats().filter(lambda v: not (v > 0 and math.isfinite(v))), st.text(min_size=1, max_size=4),
-                     st.just(True), st.lists(st.floats(), min_size=1, max_size=2))
+    return st.one_of(
+        st.floats().filter(lambda v: not (v > 0 and math.isfinite(v))),
+        st.text(min_size=1, max_size=4),
+        st.just(True),
+        st.lists(st.floats(), min_size=1, max_size=2),
+    )
 
 
 BAD = {
-    "alpha": st.one_of(st.floats().filter(lambda v: not 0 < v < 1), st.text(max_size=4), st.just(True),
-                       st.just(None)),
-    "n_resamples": st.one_of(st.integers(max_value=0), st.integers(min_value=10**8 + 1, max_value=10**15),
-                             st.floats().filter(lambda v: not (v.is_integer() and 1 <= v <= 1e8)),
-                             st.text(min_size=1, max_size=4)),
+    "alpha": st.one_of(st.floats().filter(lambda v: not 0 < v < 1), st.text(max_size=4), st.just(True), st.just(None)),
+    "n_resamples": st.one_of(
+        st.integers(max_value=0),
+        st.integers(min_value=10**8 + 1, max_value=10**15),
+        st.floats().filter(lambda v: not (v.is_integer() and 1 <= v <= 1e8)),
+        st.text(min_size=1, max_size=4),
+    ),
     "batch": _bad_positive_int(),
     "rng": st.one_of(st.integers(max_value=-1), st.floats(), st.text(min_size=1, max_size=4), st.just(True)),
     "order": _bad_positive_int(),
     "method": _not_in({"auto", "permutation", "exact", "asymptotic", "analytic"}),
     "alternative": _not_in({"two-sided", "greater", "less"}),
-    "kernel": st.one_of(_not_in({"gaussian", "laplace", "imq", "linear", "polynomial"}), st.integers(),
-                        st.lists(st.just("gaussian"), min_size=1, max_size=2)),
-    "bandwidth": st.one_of(_bad_positive_real(), st.text(max_size=6).filter(lambda s: s != "median"),
-                           st.just(1e-320)),
+    "kernel": st.one_of(
+        _not_in({"gaussian", "laplace", "imq", "linear", "polynomial"}),
+        st.integers(),
+        st.lists(st.just("gaussian"), min_size=1, max_size=2),
+    ),
+    "bandwidth": st.one_of(_bad_positive_real(), st.text(max_size=6).filter(lambda s: s != "median"), st.just(1e-320)),
     "estimator": _not_in({"unbiased", "biased"}),
-    "device": st.one_of(st.sampled_from(["gpu", "cuda", "cuda:3", "tpu", "", "cpu:x", "meta"]),
-                        st.integers(min_value=0, max_value=3)),
+    "device": st.one_of(
+        st.sampled_from(["gpu", "cuda", "cuda:3", "tpu", "", "cpu:x", "meta"]), st.integers(min_value=0, max_value=3)
+    ),
     "dtype": st.sampled_from([int, "int32", "float16", "banana", np.int64, object, np.complex128]),
-    "kernels": st.one_of(st.just([]), st.text(max_size=8), st.integers(), st.lists(st.integers(), min_size=1,
-                                                                                 max_size=2)),
+    "kernels": st.one_of(
+        st.just([]), st.text(max_size=8), st.integers(), st.lists(st.integers(), min_size=1, max_size=2)
+    ),
     "n_bandwidths": _bad_positive_int(),
     "n_features": _bad_positive_int(),
-    "classifier": st.one_of(_not_in({"mlp", "logistic", "knn", "torch-mlp"}), st.integers(),
-                            st.just(LogisticRegression)),
+    "classifier": st.one_of(
+        _not_in({"mlp", "logistic", "knn", "torch-mlp"}), st.integers(), st.just(LogisticRegression)
+    ),
     "statistic": _not_in({"accuracy", "logit", "auc"}),
     "null": _not_in({"binomial", "permutation", "crossfit"}),
-    "test_size": st.one_of(st.floats().filter(lambda v: not 0 < v < 1), st.text(min_size=1, max_size=4),
-                           st.just(None)),
+    "test_size": st.one_of(st.floats().filter(lambda v: not 0 < v < 1), st.text(min_size=1, max_size=4), st.just(None)),
     "n_jobs": st.one_of(st.just(0), st.text(min_size=1, max_size=4), st.floats()),
     "steps": _bad_positive_int(0),
     "hidden": _bad_positive_int(),
@@ -128,12 +143,18 @@ def _is_float(text):
 
 
 BAD_SAMPLES = st.one_of(
-    st.just([]), st.just(None), st.just(5.0), st.just([[1.0, 2.0], [3.0]]), st.just(np.zeros((3, 2, 2))),
+    st.just([]),
+    st.just(None),
+    st.just(5.0),
+    st.just([[1.0, 2.0], [3.0]]),
+    st.just(np.zeros((3, 2, 2))),
     st.lists(st.text(min_size=1, max_size=3), min_size=3, max_size=5).filter(  # numeric strings are numbers
-        lambda v: not all(_is_float(t) for t in v)),
+        lambda v: not all(_is_float(t) for t in v)
+    ),
     st.lists(st.floats(), min_size=3, max_size=6).filter(lambda v: not np.isfinite(v).all()),
-    st.lists(st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda c: c.imag != 0),
-             min_size=3, max_size=5),
+    st.lists(
+        st.complex_numbers(allow_nan=False, allow_infinity=False).filter(lambda c: c.imag != 0), min_size=3, max_size=5
+    ),
 )
 
 
@@ -150,8 +171,12 @@ def test_every_registered_test_names_bad_samples(name, bad, which):
 
 GL = scenarios.gaussian_vs_laplace()
 POWER_BAD = {
-    "n": _bad_positive_int(2), "m": _bad_positive_int(2), "reps": _bad_positive_int(), "alpha": BAD["alpha"],
-    "n_jobs": BAD["n_jobs"], "rng": BAD["rng"],
+    "n": _bad_positive_int(2),
+    "m": _bad_positive_int(2),
+    "reps": _bad_positive_int(),
+    "alpha": BAD["alpha"],
+    "n_jobs": BAD["n_jobs"],
+    "rng": BAD["rng"],
     "confidence": st.one_of(st.floats().filter(lambda v: not 0 < v < 1), st.text(min_size=1, max_size=3)),
 }
 
@@ -165,13 +190,21 @@ def test_power_names_a_bad_argument(arg, data):
 
 
 CURVE_BAD = {
-    "sizes": st.one_of(st.just([]), st.text(min_size=1, max_size=3), st.lists(st.floats().filter(
-        lambda v: not v.is_integer()), min_size=1, max_size=2), st.lists(st.integers(max_value=1), min_size=1,
-                                                                          max_size=2), st.integers()),
-    "effects": st.one_of(st.just([]), st.text(min_size=1, max_size=3), st.lists(st.text(max_size=2), min_size=1,
-                                                                                max_size=2),
-                         st.lists(st.floats().filter(lambda v: not math.isfinite(v)), min_size=1, max_size=2)),
-    "reps": _bad_positive_int(), "alpha": BAD["alpha"],
+    "sizes": st.one_of(
+        st.just([]),
+        st.text(min_size=1, max_size=3),
+        st.lists(st.floats().filter(lambda v: not v.is_integer()), min_size=1, max_size=2),
+        st.lists(st.integers(max_value=1), min_size=1, max_size=2),
+        st.integers(),
+    ),
+    "effects": st.one_of(
+        st.just([]),
+        st.text(min_size=1, max_size=3),
+        st.lists(st.text(max_size=2), min_size=1, max_size=2),
+        st.lists(st.floats().filter(lambda v: not math.isfinite(v)), min_size=1, max_size=2),
+    ),
+    "reps": _bad_positive_int(),
+    "alpha": BAD["alpha"],
 }
 
 
@@ -186,8 +219,11 @@ def test_power_curve_names_a_bad_argument(arg, data):
 
 
 SCENARIO_BAD = [
-    (scenarios.mean_shift, "effect", _bad_positive_real().filter(lambda v: not isinstance(v, float) or
-                                                                 not math.isfinite(v))),
+    (
+        scenarios.mean_shift,
+        "effect",
+        _bad_positive_real().filter(lambda v: not isinstance(v, float) or not math.isfinite(v)),
+    ),
     (scenarios.mean_shift, "d", _bad_positive_int()),
     (scenarios.variance_shift, "effect", _bad_positive_real()),
     (scenarios.student_t, "df", _bad_positive_real()),
@@ -196,8 +232,9 @@ SCENARIO_BAD = [
 ]
 
 
-@pytest.mark.parametrize(("make", "arg", "strategy"), SCENARIO_BAD, ids=[f"{m.__name__}-{a}" for m, a, _ in
-                                                                         SCENARIO_BAD])
+@pytest.mark.parametrize(
+    ("make", "arg", "strategy"), SCENARIO_BAD, ids=[f"{m.__name__}-{a}" for m, a, _ in SCENARIO_BAD]
+)
 @EXAMPLES
 @given(data=st.data())
 def test_scenarios_name_a_bad_parameter(make, arg, strategy, data):
@@ -207,6 +244,7 @@ def test_scenarios_name_a_bad_parameter(make, arg, strategy, data):
 
 # --- divergences -----------------------------------------------------------------------------
 
+
 @EXAMPLES
 @given(order=st.one_of(st.text(max_size=3), st.sampled_from([0, 1, 0.0, 1.0, math.nan, math.inf]), st.none()))
 def test_alpha_divergence_names_a_bad_order(order):
@@ -214,8 +252,11 @@ def test_alpha_divergence_names_a_bad_order(order):
 
 
 @EXAMPLES
-@given(sd=_bad_positive_real(), which=st.sampled_from(["sd_p", "sd_q"]),
-       func=st.sampled_from([divergences.total_variation_gaussian_1d, divergences.pearson_gaussian_1d]))
+@given(
+    sd=_bad_positive_real(),
+    which=st.sampled_from(["sd_p", "sd_q"]),
+    func=st.sampled_from([divergences.total_variation_gaussian_1d, divergences.pearson_gaussian_1d]),
+)
 def test_closed_forms_name_a_degenerate_gaussian(sd, which, func):
     kwargs = {"mean_p": 0.0, "sd_p": 1.0, "mean_q": 1.0, "sd_q": 2.0, which: sd}
     _assert_named(lambda: func(**kwargs), which)
@@ -240,13 +281,25 @@ def test_fit_critic_names_a_bad_argument(arg, data):
 # --- gan.train and gan.audit -----------------------------------------------------------------
 
 TRAIN_BAD = {
-    "lr": _bad_positive_real(), "steps": _bad_positive_int(), "batch_size": _bad_positive_int(2),
-    "z_dim": _bad_positive_int(), "pack": _bad_positive_int(), "alpha": BAD["alpha"], "device": BAD["device"],
-    "threads": _bad_positive_int(), "hidden": _bad_positive_int(), "depth": _bad_positive_int(),
-    "critic_steps": _bad_positive_int(), "n_monitor": _bad_positive_int(10),
-    "lr_decay": _not_in({"none", "linear"}), "rng": BAD["rng"],
-    "betas": st.one_of(st.text(max_size=3), st.lists(st.floats(min_value=0, max_value=0.99), max_size=1),
-                       st.tuples(st.floats().filter(lambda v: not 0 <= v < 1), st.floats(0, 0.9))),
+    "lr": _bad_positive_real(),
+    "steps": _bad_positive_int(),
+    "batch_size": _bad_positive_int(2),
+    "z_dim": _bad_positive_int(),
+    "pack": _bad_positive_int(),
+    "alpha": BAD["alpha"],
+    "device": BAD["device"],
+    "threads": _bad_positive_int(),
+    "hidden": _bad_positive_int(),
+    "depth": _bad_positive_int(),
+    "critic_steps": _bad_positive_int(),
+    "n_monitor": _bad_positive_int(10),
+    "lr_decay": _not_in({"none", "linear"}),
+    "rng": BAD["rng"],
+    "betas": st.one_of(
+        st.text(max_size=3),
+        st.lists(st.floats(min_value=0, max_value=0.99), max_size=1),
+        st.tuples(st.floats().filter(lambda v: not 0 <= v < 1), st.floats(0, 0.9)),
+    ),
     "objective": _not_in(set(gan.objectives.names())),
     "data": _not_in(set(gan.datasets.names())).filter(lambda s: s not in ("", ".")),
 }
@@ -261,9 +314,17 @@ def test_gan_train_names_a_bad_argument(arg, data):
     _assert_named(lambda: gan.train(kwargs.pop("data", "ring"), **kwargs), arg)
 
 
-@pytest.mark.parametrize(("make", "arg"), [(gan.datasets.ring, "std"), (gan.datasets.ring, "radius"),
-                                           (gan.datasets.grid, "std"), (gan.datasets.grid, "spacing"),
-                                           (gan.datasets.gaussian_1d, "std"), (gan.datasets.swiss_roll, "noise")])
+@pytest.mark.parametrize(
+    ("make", "arg"),
+    [
+        (gan.datasets.ring, "std"),
+        (gan.datasets.ring, "radius"),
+        (gan.datasets.grid, "std"),
+        (gan.datasets.grid, "spacing"),
+        (gan.datasets.gaussian_1d, "std"),
+        (gan.datasets.swiss_roll, "noise"),
+    ],
+)
 @EXAMPLES
 @given(value=st.one_of(st.floats(max_value=-1e-9), st.sampled_from([math.nan, math.inf]), st.text(max_size=3)))
 def test_gan_datasets_name_a_bad_parameter(make, arg, value):
@@ -272,11 +333,33 @@ def test_gan_datasets_name_a_bad_parameter(make, arg, value):
 
 AUDIT_ROWS = np.random.default_rng(0).normal(size=(120, 2))
 AUDIT_BAD = {
-    "alpha": BAD["alpha"], "n": _bad_positive_int(20),
-    "checks": st.one_of(st.just([]), st.lists(_not_in({"c2st", "mmd", "features", "copying", "divergence",
-                                                       "frechet", "kid", "prdc", "modes", "sample_size",
-                                                       "inception", "parzen"}), min_size=1, max_size=2)),
-    "feature_test": _not_in({"ks", "ad"}), "feature_correction": _not_in({"holm", "fdr_bh"}),
+    "alpha": BAD["alpha"],
+    "n": _bad_positive_int(20),
+    "checks": st.one_of(
+        st.just([]),
+        st.lists(
+            _not_in(
+                {
+                    "c2st",
+                    "mmd",
+                    "features",
+                    "copying",
+                    "divergence",
+                    "frechet",
+                    "kid",
+                    "prdc",
+                    "modes",
+                    "sample_size",
+                    "inception",
+                    "parzen",
+                }
+            ),
+            min_size=1,
+            max_size=2,
+        ),
+    ),
+    "feature_test": _not_in({"ks", "ad"}),
+    "feature_correction": _not_in({"holm", "fdr_bh"}),
     "rng": BAD["rng"],
 }
 
@@ -305,6 +388,7 @@ def test_gan_audit_names_a_broken_generator(failure):
 
 
 # --- the command lines -----------------------------------------------------------------------
+
 
 def _run(main, argv):
     err = io.StringIO()
@@ -355,14 +439,16 @@ def test_twosample_command_fails_in_one_line(files, option):
 
 
 @EXAMPLES
-@given(option=st.one_of(
-    st.tuples(st.just("--steps"), st.sampled_from(["0", "-5", "x", "2.5"])),
-    st.tuples(st.just("--lr"), st.sampled_from(["0", "-1", "nan", "inf", "fast"])),
-    st.tuples(st.just("--objective"), _not_in(set(gan.objectives.names())).filter(lambda s: not s.startswith("-"))),
-    st.tuples(st.just("--device"), st.sampled_from(["gpu", "cuda", "cuda:7", "tpu"])),
-    st.tuples(st.just("--threads"), st.sampled_from(["0", "-1", "many"])),
-    st.tuples(st.just("--pack"), st.sampled_from(["0", "-2"])),
-))
+@given(
+    option=st.one_of(
+        st.tuples(st.just("--steps"), st.sampled_from(["0", "-5", "x", "2.5"])),
+        st.tuples(st.just("--lr"), st.sampled_from(["0", "-1", "nan", "inf", "fast"])),
+        st.tuples(st.just("--objective"), _not_in(set(gan.objectives.names())).filter(lambda s: not s.startswith("-"))),
+        st.tuples(st.just("--device"), st.sampled_from(["gpu", "cuda", "cuda:7", "tpu"])),
+        st.tuples(st.just("--threads"), st.sampled_from(["0", "-1", "many"])),
+        st.tuples(st.just("--pack"), st.sampled_from(["0", "-2"])),
+    )
+)
 def test_gan_command_fails_in_one_line(tmp_path_factory, option):
     from gan.cli import main
 

@@ -21,6 +21,7 @@ def _ring_split(seed, n_train=3000, n_test=2500):
 
 # --- Fréchet distance ------------------------------------------------------------------------
 
+
 def test_frechet_distance_is_zero_for_identical_sets_and_symmetric():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(500, 6)), rng.normal(size=(400, 6)) * 1.3 + 0.2
@@ -38,8 +39,9 @@ def test_frechet_distance_matches_the_closed_form_between_gaussians():
     expected = np.sum((m1 - m2) ** 2) + np.trace(s1 + s2 - 2 * linalg.sqrtm(root1 @ s2 @ root1).real)
     assert A.frechet_distance_gaussians(m1, s1, m2, s2) == pytest.approx(expected, rel=1e-9)
     # diagonal covariances: sum (sqrt a - sqrt b)^2
-    assert A.frechet_distance_gaussians([0, 0], np.diag([1.0, 4.0]), [1, 0], np.diag([4.0, 9.0])) == \
-        pytest.approx(1 + 1 + 1)
+    assert A.frechet_distance_gaussians([0, 0], np.diag([1.0, 4.0]), [1, 0], np.diag([4.0, 9.0])) == pytest.approx(
+        1 + 1 + 1
+    )
     # and from large samples
     x = rng.multivariate_normal(m1, s1, 200_000)
     y = rng.multivariate_normal(m2, s2, 200_000)
@@ -54,6 +56,7 @@ def test_frechet_distance_survives_a_singular_covariance():
 
 
 # --- scores ------------------------------------------------------------------------------------
+
 
 def test_precision_recall_density_coverage_extremes():
     rng = np.random.default_rng(2)
@@ -78,6 +81,7 @@ def test_kid_is_near_zero_under_h0_and_positive_under_h1():
 
 
 # --- the verdict -------------------------------------------------------------------------------
+
 
 def test_level_of_the_corrected_battery():
     # A "generator" that samples from the data distribution, independently of the training
@@ -147,6 +151,7 @@ def test_a_memorising_generator_passes_the_two_sample_tests_but_is_flagged_for_c
 
 # --- inputs, report, CLI -----------------------------------------------------------------------
 
+
 def test_array_npy_callable_model_and_checkpoint_inputs(tmp_path):
     train, test = _ring_split(7, n_train=400, n_test=200)
     rows = RING.sampler(200, np.random.default_rng(8))
@@ -163,22 +168,29 @@ def test_array_npy_callable_model_and_checkpoint_inputs(tmp_path):
     assert c.reject  # 5 steps of training: far from the ring
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(generated=np.zeros((100, 3))), "`generated` has 3 columns, the real data has 2"),
-    (dict(real_train=np.zeros((100, 1))), "`real_train` has 1 columns"),
-    (dict(generated=np.full((100, 2), np.nan)), r"`generated` contains NaN or infinite values \(a broken generator"),
-    (dict(real_test=np.zeros((10, 2))), "`real_test` has 10 rows; the audit needs at least 20"),
-    (dict(generated=np.zeros((5, 2))), "`generated` has 5 rows"),
-    (dict(checks=["c2st", "fid"]), "`checks` must be one of"),
-    (dict(checks=["inception"]), "'inception' needs a feature map with predict_proba"),
-    (dict(alpha=1.5), "`alpha`"),
-    (dict(features="inception-v3"), "`features` must be None, 'digits' or a callable"),
-    (dict(generated=np.zeros((100, 2, 2))), "`generated` must be 2-D"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(generated=np.zeros((100, 3))), "`generated` has 3 columns, the real data has 2"),
+        (dict(real_train=np.zeros((100, 1))), "`real_train` has 1 columns"),
+        (
+            dict(generated=np.full((100, 2), np.nan)),
+            r"`generated` contains NaN or infinite values \(a broken generator",
+        ),
+        (dict(real_test=np.zeros((10, 2))), "`real_test` has 10 rows; the audit needs at least 20"),
+        (dict(generated=np.zeros((5, 2))), "`generated` has 5 rows"),
+        (dict(checks=["c2st", "fid"]), "`checks` must be one of"),
+        (dict(checks=["inception"]), "'inception' needs a feature map with predict_proba"),
+        (dict(alpha=1.5), "`alpha`"),
+        (dict(features="inception-v3"), "`features` must be None, 'digits' or a callable"),
+        (dict(generated=np.zeros((100, 2, 2))), "`generated` must be 2-D"),
+    ],
+)
 def test_bad_inputs_name_the_argument(kwargs, match):
     rng = np.random.default_rng(9)
-    args = dict(generated=rng.normal(size=(100, 2)), real_train=rng.normal(size=(100, 2)),
-                real_test=rng.normal(size=(100, 2)))
+    args = dict(
+        generated=rng.normal(size=(100, 2)), real_train=rng.normal(size=(100, 2)), real_test=rng.normal(size=(100, 2))
+    )
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         gan.audit(args.pop("generated"), args.pop("real_train"), args.pop("real_test"), rng=0, **args)
@@ -197,12 +209,28 @@ def test_full_report_on_digits_with_the_feature_map(tmp_path):
     order = rng.permutation(len(rows))
     train, test = rows[order[:1000]], rows[order[1000:1400]]
     blurred = np.clip(rows[order[1400:]] + rng.normal(scale=0.5, size=(len(order) - 1400, 64)), -1, 1)
-    report = gan.audit(blurred, train, test, features="digits", dataset="digits", power_reps=4,
-                       critic_steps=50, checks=list(A.CHECKS) + ["inception", "parzen"], rng=5)
+    report = gan.audit(
+        blurred,
+        train,
+        test,
+        features="digits",
+        dataset="digits",
+        power_reps=4,
+        critic_steps=50,
+        checks=list(A.CHECKS) + ["inception", "parzen"],
+        rng=5,
+    )
     assert report.reject
     checks = set(report.table["check"])
-    assert {"frechet", "kid", "precision", "inception score", "parzen log-likelihood", "js lower bound",
-            "n for power 0.8"} <= checks
+    assert {
+        "frechet",
+        "kid",
+        "precision",
+        "inception score",
+        "parzen log-likelihood",
+        "js lower bound",
+        "n for power 0.8",
+    } <= checks
     assert not report.table.set_index("check").loc["inception score", "in_verdict"]
     path = report.to_html(tmp_path / "rep")
     page = path.read_text()
@@ -219,12 +247,33 @@ def test_cli_audit(tmp_path, capsys):
     np.save(tmp_path / "train.npy", train)
     np.save(tmp_path / "test.npy", test)
     np.save(tmp_path / "gen.npy", _drop_first_mode(300, np.random.default_rng(13)))
-    code = main(["audit", str(tmp_path / "gen.npy"), "--real-train", str(tmp_path / "train.npy"),
-                 "--real-test", str(tmp_path / "test.npy"), "--checks", "c2st,features,copying",
-                 "--out", str(tmp_path / "out"), "--seed", "0"])
+    code = main(
+        [
+            "audit",
+            str(tmp_path / "gen.npy"),
+            "--real-train",
+            str(tmp_path / "train.npy"),
+            "--real-test",
+            str(tmp_path / "test.npy"),
+            "--checks",
+            "c2st,features,copying",
+            "--out",
+            str(tmp_path / "out"),
+            "--seed",
+            "0",
+        ]
+    )
     out = capsys.readouterr().out
     assert code == 0 and "verdict:" in out and (tmp_path / "out" / "report.html").exists()
-    code = main(["audit", str(tmp_path / "gen.npy"), "--real-train", str(tmp_path / "nope.npy"),
-                 "--real-test", str(tmp_path / "test.npy")])
+    code = main(
+        [
+            "audit",
+            str(tmp_path / "gen.npy"),
+            "--real-train",
+            str(tmp_path / "nope.npy"),
+            "--real-test",
+            str(tmp_path / "test.npy"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "nope.npy" in err

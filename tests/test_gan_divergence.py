@@ -44,8 +44,7 @@ def _check(name, steps=1000, lr=3e-3):
     # measured excess before -> after: js 1.25 -> 0.29, kl 5.08 -> 0.04, hellinger 1.69 -> 0.03,
     # wgan 2.64 -> 0.007, mmd 2.64 -> 0.29, total variation 0.95 -> 0.52 (the slowest).
     obj = objectives.get_objective(name)
-    kwargs = dict(objective=name, z_dim=1, generator_options={"depth": 0}, n_train=20_000, n_monitor=200,
-                  rng=0)
+    kwargs = dict(objective=name, z_dim=1, generator_options={"depth": 0}, n_train=20_000, n_monitor=200, rng=0)
     before = _excess(obj, _model_law(gan.train(DATA, steps=1, lr=1e-12, **kwargs)))
     after = _excess(obj, _model_law(gan.train(DATA, steps=steps, lr=lr, **kwargs)))
     assert np.isfinite(after) and after < 2 / 3 * before, (name, before, after)

@@ -13,6 +13,7 @@ from twosample import divergences
 
 # --- datasets -------------------------------------------------------------------------------
 
+
 def test_ring_and_grid_follow_the_pacgan_protocol():
     ring = datasets.ring()
     angles = np.sort(np.mod(np.arctan2(ring.modes[:, 1], ring.modes[:, 0]), 2 * np.pi))
@@ -47,8 +48,9 @@ def test_user_data_from_array_and_files(tmp_path):
         assert set(map(tuple, ds.sample(10, rng=0))) <= set(map(tuple, rows))
 
 
-@pytest.mark.parametrize("data, match", [("nope", "`data` must be one of"), (np.ones((5, 2, 2)), "data"),
-                                         ([[1.0, np.nan]] * 5, "data")])
+@pytest.mark.parametrize(
+    "data, match", [("nope", "`data` must be one of"), (np.ones((5, 2, 2)), "data"), ([[1.0, np.nan]] * 5, "data")]
+)
 def test_bad_data_names_the_argument(data, match):
     with pytest.raises(ValueError, match=match):
         datasets.get_dataset(data)
@@ -68,6 +70,7 @@ def test_mode_coverage_scores_collapse():
 
 
 # --- networks and objectives -----------------------------------------------------------------
+
 
 def test_networks_are_seeded_and_leave_torch_global_state_alone():
     state = torch.get_rng_state()
@@ -124,8 +127,9 @@ def test_gradient_penalty_is_zero_for_a_unit_slope_critic():
 
 
 def test_objective_names_and_errors():
-    assert {"js", "kl", "reverse_kl", "minimax", "nsgan", "wgan", "wgan-gp", "wgan-sn", "mmd",
-            "mmd-critic"} <= set(objectives.names())
+    assert {"js", "kl", "reverse_kl", "minimax", "nsgan", "wgan", "wgan-gp", "wgan-sn", "mmd", "mmd-critic"} <= set(
+        objectives.names()
+    )
     assert objectives.get_objective("minimax").generator_loss == "saddle"
     with pytest.raises(ValueError, match="`objective`"):
         objectives.get_objective("gans")
@@ -136,6 +140,7 @@ def test_objective_names_and_errors():
 
 
 # --- training ------------------------------------------------------------------------------
+
 
 def _weights(model):
     return [p.detach().clone() for p in model.generator.parameters()]
@@ -156,8 +161,15 @@ def test_same_rng_same_weights_and_history():
 def test_resume_reproduces_the_uninterrupted_run(tmp_path, objective):
     full = gan.train("ring", objective=objective, steps=12, monitor_every=4, rng=1, out=tmp_path / "full")
     gan.train("ring", objective=objective, steps=8, monitor_every=4, rng=1, out=tmp_path / "part")
-    resumed = gan.train("ring", objective=objective, steps=12, monitor_every=4, rng=1, out=tmp_path / "part",
-                        resume=tmp_path / "part" / "checkpoint.pt")
+    resumed = gan.train(
+        "ring",
+        objective=objective,
+        steps=12,
+        monitor_every=4,
+        rng=1,
+        out=tmp_path / "part",
+        resume=tmp_path / "part" / "checkpoint.pt",
+    )
     for p, q in zip(_weights(full), _weights(resumed)):
         assert torch.equal(p, q)
     if full.critic is not None:
@@ -213,8 +225,16 @@ def test_checkpoint_write_is_atomic(tmp_path, monkeypatch):
 def test_divergence_stops_with_a_clear_message_and_keeps_the_last_good_checkpoint(tmp_path):
     # KL without its critic cap at a huge learning rate: exp(v - 1) overflows.
     with pytest.raises(gan.TrainingDiverged, match=r"step \d+ \(objective 'kl'\).*last good checkpoint"):
-        gan.train("ring", objective="kl", steps=400, lr=10.0, monitor_every=1, critic_options={"cap": None}, rng=0,
-                  out=tmp_path)
+        gan.train(
+            "ring",
+            objective="kl",
+            steps=400,
+            lr=10.0,
+            monitor_every=1,
+            critic_options={"cap": None},
+            rng=0,
+            out=tmp_path,
+        )
     state = read_checkpoint(tmp_path / "checkpoint.pt")
     assert all(torch.isfinite(v).all() for v in state["generator"].values())
 
@@ -251,9 +271,16 @@ def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data(pack):
     assert rejections <= 19  # 99% binomial upper end for 200 reps at 0.05 is 19
 
 
-@pytest.mark.parametrize("bad, match", [({"steps": 0}, "`steps`"), ({"objective": "x"}, "`objective`"),
-                                        ({"batch_size": 1}, "`batch_size`"), ({"lr": -1.0}, "`lr`"),
-                                        ({"z_dim": 0}, "`z_dim`")])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ({"steps": 0}, "`steps`"),
+        ({"objective": "x"}, "`objective`"),
+        ({"batch_size": 1}, "`batch_size`"),
+        ({"lr": -1.0}, "`lr`"),
+        ({"z_dim": 0}, "`z_dim`"),
+    ],
+)
 def test_bad_arguments_name_themselves(bad, match):
     with pytest.raises(ValueError, match=match):
         gan.train("ring", **{"steps": 5, **bad})
@@ -268,10 +295,13 @@ def test_digits_train_with_the_conv_pair():
 
 # --- CLI ---------------------------------------------------------------------------------
 
+
 def test_cli_train_and_sample(tmp_path, capsys):
     run = tmp_path / "run"
-    assert gan_main(["train", "--data", "ring", "--objective", "js", "--steps", "20", "--seed", "0",
-                     "--out", str(run)]) == 0
+    assert (
+        gan_main(["train", "--data", "ring", "--objective", "js", "--steps", "20", "--seed", "0", "--out", str(run)])
+        == 0
+    )
     assert {"losses.png", "samples.png", "critic_test.png", "checkpoint.pt"} <= {p.name for p in run.iterdir()}
     assert gan_main(["sample", str(run / "checkpoint.pt"), "-n", "30", "--out", str(tmp_path / "s.npy")]) == 0
     assert np.load(tmp_path / "s.npy").shape == (30, 2)
@@ -317,8 +347,9 @@ def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_p
     with pytest.raises(KeyboardInterrupt):
         gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1, out=tmp_path)
     monkeypatch.undo()
-    resumed = gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1, out=tmp_path,
-                        resume=tmp_path / "checkpoint.pt")
+    resumed = gan.train(
+        "ring", steps=12, monitor_every=4, lr_decay="linear", rng=1, out=tmp_path, resume=tmp_path / "checkpoint.pt"
+    )
     for p, q in zip(_weights(full), _weights(resumed)):
         assert torch.equal(p, q)
     with pytest.raises(ValueError, match="`lr_decay` must be one of"):
@@ -334,8 +365,16 @@ def test_packing_feeds_the_critic_packs_and_resumes_exactly(tmp_path):
     plain = gan.train("ring", objective="js", steps=12, monitor_every=4, rng=1)
     assert any(not torch.equal(p, q) for p, q in zip(_weights(plain), _weights(model)))
     gan.train("ring", objective="js", steps=8, pack=4, monitor_every=4, rng=1, out=tmp_path / "part")
-    resumed = gan.train("ring", objective="js", steps=12, pack=4, monitor_every=4, rng=1, out=tmp_path / "part",
-                        resume=tmp_path / "part" / "checkpoint.pt")
+    resumed = gan.train(
+        "ring",
+        objective="js",
+        steps=12,
+        pack=4,
+        monitor_every=4,
+        rng=1,
+        out=tmp_path / "part",
+        resume=tmp_path / "part" / "checkpoint.pt",
+    )
     for p, q in zip(_weights(model), _weights(resumed)):
         assert torch.equal(p, q)
     assert gan.load(tmp_path / "full" / "checkpoint.pt").critic.config["in_dim"] == 8
@@ -345,9 +384,14 @@ def test_packing_feeds_the_critic_packs_and_resumes_exactly(tmp_path):
     assert digits.critic.config["in_channels"] == 2
 
 
-@pytest.mark.parametrize("bad, match", [({"objective": "mmd", "pack": 2}, "`pack` applies to objectives with a critic"),
-                                        ({"pack": 0}, "`pack`"),
-                                        ({"pack": 20, "n_monitor": 100}, "`n_monitor`")])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        ({"objective": "mmd", "pack": 2}, "`pack` applies to objectives with a critic"),
+        ({"pack": 0}, "`pack`"),
+        ({"pack": 20, "n_monitor": 100}, "`n_monitor`"),
+    ],
+)
 def test_bad_packing_names_the_argument(bad, match):
     with pytest.raises(ValueError, match=match):
         gan.train("ring", **{"steps": 2, **bad})

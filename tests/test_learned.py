@@ -46,9 +46,8 @@ from twosample.learned import DeepKernel, _power_criterion, deep_mmd_test  # noq
 
 
 def _deep_kernel_by_hand(a, b, k):
-    f = np.exp(-((a[:, None, :k.n_features] - b[None, :, :k.n_features]) ** 2).sum(-1) / (2 * k.bandwidth**2))
-    q = np.exp(-((a[:, None, k.n_features:] - b[None, :, k.n_features:]) ** 2).sum(-1)
-               / (2 * k.input_bandwidth**2))
+    f = np.exp(-((a[:, None, : k.n_features] - b[None, :, : k.n_features]) ** 2).sum(-1) / (2 * k.bandwidth**2))
+    q = np.exp(-((a[:, None, k.n_features :] - b[None, :, k.n_features :]) ** 2).sum(-1) / (2 * k.input_bandwidth**2))
     return ((1 - k.epsilon) * f + k.epsilon) * q
 
 
@@ -123,10 +122,16 @@ def test_deep_mmd_level_with_unequal_sizes():
     assert lo <= count <= hi
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"steps": -1}, "`steps`"), ({"lr": 0.0}, "`lr`"), ({"n_features": 0}, "`n_features`"),
-    ({"test_size": 1.5}, "`test_size`"), ({"alpha": 2.0}, "`alpha`"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"steps": -1}, "`steps`"),
+        ({"lr": 0.0}, "`lr`"),
+        ({"n_features": 0}, "`n_features`"),
+        ({"test_size": 1.5}, "`test_size`"),
+        ({"alpha": 2.0}, "`alpha`"),
+    ],
+)
 def test_deep_mmd_bad_arguments_are_named(kwargs, match):
     x = np.arange(20.0)[:, None]
     with pytest.raises(ValueError, match=match):

@@ -68,16 +68,19 @@ def check_analytic_level(name, method, n, m, *, d_multi, reps, seed):
 
 
 # The nulls other than the default that do not resample (those are calibrated with the engine above).
-ANALYTIC = [(name, method) for name, info in ts.TESTS.items() for method in info.methods[1:]
-            if method not in ("auto", "permutation", "crossfit")]
+ANALYTIC = [
+    (name, method)
+    for name, info in ts.TESTS.items()
+    for method in info.methods[1:]
+    if method not in ("auto", "permutation", "crossfit")
+]
 # Tests whose only null is asymptotic are calibrated with the permutation ones (no method= to pass).
 ANALYTIC_IDS = [f"{a}-{b}" for a, b in ANALYTIC]
 
 
 @pytest.mark.parametrize(("name", "n", "m"), _cases([(20, 15)]))
 def test_level_permutation_quick(name, n, m):
-    check_permutation_level(name, n, m, d_multi=3, reps=400, n_resamples=199,
-                            seed=1000 + sorted(ts.TESTS).index(name))
+    check_permutation_level(name, n, m, d_multi=3, reps=400, n_resamples=199, seed=1000 + sorted(ts.TESTS).index(name))
 
 
 # Tests whose default null is "auto" (SciPy's exact null when it applies): their permutation null too.
@@ -87,8 +90,9 @@ EXPLICIT_PERMUTATION = [name for name, info in ts.TESTS.items() if info.methods[
 @pytest.mark.parametrize("name", EXPLICIT_PERMUTATION)
 def test_level_explicit_permutation_quick(name):
     info = ts.TESTS[name]
-    count = rejection_count(info, 400, 20, 15, 1, seed=2000 + sorted(ts.TESTS).index(name), method="permutation",
-                            n_resamples=199)
+    count = rejection_count(
+        info, 400, 20, 15, 1, seed=2000 + sorted(ts.TESTS).index(name), method="permutation", n_resamples=199
+    )
     check_level(count, 400, two_sided=False)
 
 

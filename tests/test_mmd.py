@@ -30,8 +30,15 @@ def loop_mmd2(x, y, kernel, estimator):
     k = lambda a, b: loop_kernel(kernel, a, b)  # noqa: E731
     if estimator == "linear":
         p = min(n, m) // 2
-        return np.mean([k(x[2 * i], x[2 * i + 1]) + k(y[2 * i], y[2 * i + 1]) - k(x[2 * i], y[2 * i + 1])
-                        - k(x[2 * i + 1], y[2 * i]) for i in range(p)])
+        return np.mean(
+            [
+                k(x[2 * i], x[2 * i + 1])
+                + k(y[2 * i], y[2 * i + 1])
+                - k(x[2 * i], y[2 * i + 1])
+                - k(x[2 * i + 1], y[2 * i])
+                for i in range(p)
+            ]
+        )
     off = 0 if estimator == "biased" else 1
     xx = sum(k(x[i], x[j]) for i in range(n) for j in range(n) if i != j or not off)
     yy = sum(k(y[i], y[j]) for i in range(m) for j in range(m) if i != j or not off)
@@ -45,7 +52,8 @@ def test_mmd2_matches_double_loop(kernel, estimator):
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(13, 3)), rng.normal(0.3, 1.2, size=(11, 3))
     assert ts.mmd2(x, y, kernel=kernel, estimator=estimator) == pytest.approx(
-        loop_mmd2(x, y, kernel, estimator), rel=1e-10, abs=1e-12)
+        loop_mmd2(x, y, kernel, estimator), rel=1e-10, abs=1e-12
+    )
 
 
 @pytest.mark.parametrize("kernel", KERNELS, ids=lambda k: type(k).__name__)
@@ -54,15 +62,18 @@ def test_permutation_statistic_equals_mmd2(kernel, estimator):
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(20, 2)), rng.normal(size=(17, 2))
     assert M.MMDStatistic(kernel, estimator)(x, y) == pytest.approx(
-        ts.mmd2(x, y, kernel=kernel, estimator=estimator), rel=1e-10, abs=1e-13)
+        ts.mmd2(x, y, kernel=kernel, estimator=estimator), rel=1e-10, abs=1e-13
+    )
 
 
 def test_unbiased_estimator_averages_zero_under_h0():
     rng = np.random.default_rng(2)
     values = [ts.mmd2(rng.normal(size=(15, 2)), rng.normal(size=(12, 2)), bandwidth=1.0) for _ in range(3000)]
     assert abs(np.mean(values)) < 3 * np.std(values) / np.sqrt(len(values))
-    biased = [ts.mmd2(rng.normal(size=(15, 2)), rng.normal(size=(12, 2)), bandwidth=1.0, estimator="biased")
-              for _ in range(300)]
+    biased = [
+        ts.mmd2(rng.normal(size=(15, 2)), rng.normal(size=(12, 2)), bandwidth=1.0, estimator="biased")
+        for _ in range(300)
+    ]
     assert np.mean(biased) > 0.05  # the V-statistic is biased upwards: a check the first could fail
 
 
@@ -71,8 +82,9 @@ def test_fast_null_equals_naive_loop_over_permutations():
     x, y = rng.normal(size=(30, 2)), rng.normal(0.4, 1, size=(25, 2))
     kernel = Gaussian(1.1)
     fast = ts.mmd_test(x, y, kernel=kernel, n_resamples=300, rng=5)
-    naive = ts.permutation_test(x, y, lambda a, b: M.mmd2_from_kernel(a, b, kernel, "unbiased"),
-                                n_resamples=300, rng=np.random.default_rng(5))
+    naive = ts.permutation_test(
+        x, y, lambda a, b: M.mmd2_from_kernel(a, b, kernel, "unbiased"), n_resamples=300, rng=np.random.default_rng(5)
+    )
     assert fast.pvalue == naive.pvalue
     np.testing.assert_allclose(fast.null_distribution, naive.null_distribution, rtol=1e-9, atol=1e-14)
 
@@ -84,7 +96,8 @@ def test_agrees_with_hyppo_within_monte_carlo_error():
     sigma = median_distance(np.vstack([x, y]))
     ours = ts.mmd_test(x, y, bandwidth=sigma, n_resamples=4999, rng=0).pvalue
     theirs = hyppo.MMD(compute_kernel="gaussian", gamma=1 / (2 * sigma**2)).test(
-        x, y, reps=2000, auto=False, random_state=0)[1]
+        x, y, reps=2000, auto=False, random_state=0
+    )[1]
     se = np.sqrt(ours * (1 - ours) * (1 / 5000 + 1 / 2000))
     assert 0.005 < ours < 0.5  # a p-value where a disagreement would show
     assert abs(ours - theirs) < 4 * se + 1e-3
@@ -150,8 +163,11 @@ NULLS = {
 
 
 @pytest.mark.parametrize("null", NULLS)
-@pytest.mark.parametrize(("test", "sizes"), [(ts.mmd_test, (30, 30)), (ts.mmd_test, (40, 15)),
-                                             (ts.mmd_agg_test, (30, 20))], ids=["mmd", "mmd-unequal", "agg"])
+@pytest.mark.parametrize(
+    ("test", "sizes"),
+    [(ts.mmd_test, (30, 30)), (ts.mmd_test, (40, 15)), (ts.mmd_agg_test, (30, 20))],
+    ids=["mmd", "mmd-unequal", "agg"],
+)
 def test_level_heavy_tails_and_unequal_sizes(test, sizes, null):
     check_level(test, NULLS[null], *sizes, reps=300, seed=11, n_resamples=99)
 
@@ -184,17 +200,24 @@ def test_rff_mmd_approximates_gaussian_mmd():
     assert res.reject
 
 
-@pytest.mark.parametrize(("call", "match"), [
-    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], kernel="rbf"), "`kernel` must be one of gaussian"),
-    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth=-1), "`bandwidth` must be a positive number"),
-    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth="scott"),
-     "`bandwidth` must be a positive number or 'median'"),
-    (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], estimator="linear"),
-     "`estimator` must be one of 'unbiased', 'biased'"),
-    (lambda: ts.mmd2([[0.0], [1]], [[0.0], [2]], estimator="u"), "`estimator` must be one of"),
-    (lambda: ts.rff_mmd_test([[0.0], [1]], [[0.0], [2]], n_features=0), "`n_features` must be a positive integer"),
-    (lambda: ts.linear_mmd_test([[0.0], [1], [2]], [[0.0], [2], [3]]), "linear_mmd_test needs at least 4 rows"),
-])
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], kernel="rbf"), "`kernel` must be one of gaussian"),
+        (lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth=-1), "`bandwidth` must be a positive number"),
+        (
+            lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], bandwidth="scott"),
+            "`bandwidth` must be a positive number or 'median'",
+        ),
+        (
+            lambda: ts.mmd_test([[0.0], [1]], [[0.0], [2]], estimator="linear"),
+            "`estimator` must be one of 'unbiased', 'biased'",
+        ),
+        (lambda: ts.mmd2([[0.0], [1]], [[0.0], [2]], estimator="u"), "`estimator` must be one of"),
+        (lambda: ts.rff_mmd_test([[0.0], [1]], [[0.0], [2]], n_features=0), "`n_features` must be a positive integer"),
+        (lambda: ts.linear_mmd_test([[0.0], [1], [2]], [[0.0], [2], [3]]), "linear_mmd_test needs at least 4 rows"),
+    ],
+)
 def test_errors_name_the_argument(call, match):
     with pytest.raises(ValueError, match=match):
         call()
@@ -206,15 +229,17 @@ def test_median_bandwidth_is_the_median_pairwise_distance():
     d = np.sqrt(((z[:, None] - z[None]) ** 2).sum(-1))[np.triu_indices(50, 1)]
     assert make_kernel("gaussian", "median", z).bandwidth == pytest.approx(np.median(d))
     assert make_kernel("laplace", "median", z).bandwidth == pytest.approx(
-        np.median(np.abs(z[:, None] - z[None]).sum(-1)[np.triu_indices(50, 1)]))
+        np.median(np.abs(z[:, None] - z[None]).sum(-1)[np.triu_indices(50, 1)])
+    )
 
 
 def test_kernels_work_on_torch_tensors():
     rng = np.random.default_rng(17)
     a, b = rng.normal(size=(5, 3)), rng.normal(size=(4, 3))
     for kernel in KERNELS:
-        np.testing.assert_allclose(kernel.matrix(torch.as_tensor(a), torch.as_tensor(b)).numpy(),
-                                   kernel.matrix(a, b), rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(
+            kernel.matrix(torch.as_tensor(a), torch.as_tensor(b)).numpy(), kernel.matrix(a, b), rtol=1e-10, atol=1e-12
+        )
 
 
 @pytest.mark.slow
@@ -247,5 +272,6 @@ def test_paired_values_are_the_gram_diagonal():
     a, b = rng.normal(size=(7, 3)), rng.normal(size=(7, 3))
     for kernel in KERNELS:
         np.testing.assert_allclose(kernel.paired(a, b), np.diagonal(kernel.matrix(a, b)), rtol=1e-12)
-        np.testing.assert_allclose(kernel.paired(torch.as_tensor(a), torch.as_tensor(b)).numpy(),
-                                   np.diagonal(kernel.matrix(a, b)), rtol=1e-12)
+        np.testing.assert_allclose(
+            kernel.paired(torch.as_tensor(a), torch.as_tensor(b)).numpy(), np.diagonal(kernel.matrix(a, b)), rtol=1e-12
+        )

@@ -35,8 +35,9 @@ CASES = {
     "mmd-linear": lambda: ts.linear_mmd_test(x2, y2, rng=13),
     "mmd-rff": lambda: ts.rff_mmd_test(x2, y2, n_resamples=199, rng=14),
     "c2st": lambda: ts.c2st(x2, y2, classifier="logistic", rng=15),
-    "c2st-perm": lambda: ts.c2st(x2, y2, classifier="logistic", statistic="auc", null="permutation",
-                                 n_resamples=199, rng=16),
+    "c2st-perm": lambda: ts.c2st(
+        x2, y2, classifier="logistic", statistic="auc", null="permutation", n_resamples=199, rng=16
+    ),
     "f-divergence": lambda: f_divergence_test(x2, y2, steps=40, n_resamples=99, rng=17),
     "mmd-deep": lambda: deep_mmd_test(x2, y2, steps=20, n_resamples=99, rng=18),
 }

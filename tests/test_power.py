@@ -37,8 +37,7 @@ def test_seed_study_shape_at_small_scale():
     assert mean.ci_low <= 0.05 <= mean.ci_high and meanvar.ci_low <= 0.05 <= meanvar.ci_high
     assert ks.ci_low <= 0.7 <= ks.ci_high  # "KS reaches about 0.7 at n = 500 per sample" (measured 0.675)
     assert power("ks", GL, n=50, reps=200, rng=3, n_resamples=199).power < ks.power
-    unmatched = power("meanvar", S.gaussian_vs_laplace(variance_matched=False), n=200, reps=100, rng=3,
-                      n_resamples=199)
+    unmatched = power("meanvar", S.gaussian_vs_laplace(variance_matched=False), n=200, reps=100, rng=3, n_resamples=199)
     assert unmatched.power > 0.8
 
 
@@ -59,15 +58,30 @@ def test_level_uses_the_null_and_agrees_with_scipy_power():
     # power of the analytic t-test against scipy.stats.power on the same setting.
     ours = power(ts.t_test, S.mean_shift(0.8), n=25, reps=2000, rng=5, method="analytic")
     gen = np.random.default_rng(6)
-    ref = stats.power(lambda x, y, axis=-1: stats.ttest_ind(x, y, equal_var=False, axis=axis),
-                      (lambda size: gen.normal(0, 1, size=size), lambda size: gen.normal(0.8, 1, size=size)),
-                      (25, 25), significance=0.05, n_resamples=2000).power
+    ref = stats.power(
+        lambda x, y, axis=-1: stats.ttest_ind(x, y, equal_var=False, axis=axis),
+        (lambda size: gen.normal(0, 1, size=size), lambda size: gen.normal(0.8, 1, size=size)),
+        (25, 25),
+        significance=0.05,
+        n_resamples=2000,
+    ).power
     assert ours.ci_low - 0.02 <= ref <= ours.ci_high + 0.02
 
 
-@pytest.mark.parametrize("scenario", [GL, S.gaussian_vs_laplace(variance_matched=False), S.mean_shift(0.5, d=3),
-                                      S.variance_shift(2.0), S.student_t(3), S.blob(), S.hdgm(d=10),
-                                      S.gaussian_mixture(2.0)], ids=lambda s: s.name)
+@pytest.mark.parametrize(
+    "scenario",
+    [
+        GL,
+        S.gaussian_vs_laplace(variance_matched=False),
+        S.mean_shift(0.5, d=3),
+        S.variance_shift(2.0),
+        S.student_t(3),
+        S.blob(),
+        S.hdgm(d=10),
+        S.gaussian_mixture(2.0),
+    ],
+    ids=lambda s: s.name,
+)
 def test_scenarios_sample_the_right_shapes(scenario):
     x, y = scenario.sample(50, 40, 0)
     assert x.shape[0] == 50 and y.shape[0] == 40 and x.shape[1] == y.shape[1]
@@ -92,6 +106,7 @@ def test_scenario_moments():
     assert np.corrcoef(y[first_q, 0], y[first_q, 1])[0, 1] > 0.25
     assert abs(np.corrcoef(x[first_p, 0], x[first_p, 1])[0, 1]) < 0.1
 
+
 def test_blob_correlations():
     rng = np.random.default_rng(1)
     # Liu et al.'s code: blob 8 has covariance 0.02 + 0.002 * 3 = 0.026 beside the variance 0.03,
@@ -112,26 +127,36 @@ def test_from_callables_and_data():
     assert set(x[:, 0]) <= set(range(10)) and y.min() >= 100
 
 
-@pytest.mark.parametrize(("call", "error", "match"), [
-    (lambda: power("nope", GL, n=10), ValueError, "`test` must be one of"),
-    (lambda: power(3, GL, n=10), TypeError, "`test` must be a test function or a registry name"),
-    (lambda: power("mean", "gl", n=10), TypeError, "`scenario` must be a twosample.scenarios.Scenario"),
-    (lambda: power("mean", GL, n=0), ValueError, "`n` must be an integer >= 2"),
-    (lambda: power("mean", GL, n=10, reps=0), ValueError, "`reps` must be a positive integer"),
-    (lambda: power("mean", GL, n=10, alpha=1.5), ValueError, r"`alpha` must be in \(0, 1\)"),
-    (lambda: S.hdgm(d=1), ValueError, "`d` must be an integer >= 2"),
-    (lambda: S.from_callables(1, 2), TypeError, "`sample_p` and `sample_q` must be callables"),
-    (lambda: S.from_data(np.zeros((5, 2)), np.zeros((5, 3))), ValueError, "same number of columns"),
-    (lambda: S.from_callables(lambda n, r: np.full(n, np.nan), lambda n, r: np.zeros(n)).sample(5, 5, 0),
-     ValueError, r"`sample_p\(n, rng\)` contains NaN"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "match"),
+    [
+        (lambda: power("nope", GL, n=10), ValueError, "`test` must be one of"),
+        (lambda: power(3, GL, n=10), TypeError, "`test` must be a test function or a registry name"),
+        (lambda: power("mean", "gl", n=10), TypeError, "`scenario` must be a twosample.scenarios.Scenario"),
+        (lambda: power("mean", GL, n=0), ValueError, "`n` must be an integer >= 2"),
+        (lambda: power("mean", GL, n=10, reps=0), ValueError, "`reps` must be a positive integer"),
+        (lambda: power("mean", GL, n=10, alpha=1.5), ValueError, r"`alpha` must be in \(0, 1\)"),
+        (lambda: S.hdgm(d=1), ValueError, "`d` must be an integer >= 2"),
+        (lambda: S.from_callables(1, 2), TypeError, "`sample_p` and `sample_q` must be callables"),
+        (lambda: S.from_data(np.zeros((5, 2)), np.zeros((5, 3))), ValueError, "same number of columns"),
+        (
+            lambda: S.from_callables(lambda n, r: np.full(n, np.nan), lambda n, r: np.zeros(n)).sample(5, 5, 0),
+            ValueError,
+            r"`sample_p\(n, rng\)` contains NaN",
+        ),
+    ],
+)
 def test_errors_name_the_argument(call, error, match):
     with pytest.raises(error, match=match):
         call()
 
 
-NULL_CASES = [(test, null) for test in ("mean", "ks", "mmd", "c2st") for null in S.null_scenarios()
-              if not (null == "gaussian-d20" and not ts.TESTS[test].multivariate)]
+NULL_CASES = [
+    (test, null)
+    for test in ("mean", "ks", "mmd", "c2st")
+    for null in S.null_scenarios()
+    if not (null == "gaussian-d20" and not ts.TESTS[test].multivariate)
+]
 
 
 @pytest.mark.parametrize(("test", "null"), NULL_CASES, ids=[f"{t}-{n}" for t, n in NULL_CASES])
@@ -157,12 +182,15 @@ def _one_by_one(test):
     return lambda x, y, **kw: test(x, y, **kw)
 
 
-@pytest.mark.parametrize("test, kwargs", [
-    (ts.t_test, {"method": "analytic"}),
-    (ts.t_test, {"method": "analytic", "alternative": "less"}),
-    (ts.mannwhitney_test, {"method": "asymptotic"}),
-    (ts.mannwhitney_test, {"method": "exact", "alternative": "greater"}),
-])
+@pytest.mark.parametrize(
+    "test, kwargs",
+    [
+        (ts.t_test, {"method": "analytic"}),
+        (ts.t_test, {"method": "analytic", "alternative": "less"}),
+        (ts.mannwhitney_test, {"method": "asymptotic"}),
+        (ts.mannwhitney_test, {"method": "exact", "alternative": "greater"}),
+    ],
+)
 def test_stacked_repetitions_give_the_one_by_one_pvalues(test, kwargs):
     # reps > the stack size, so several stacks and a partial last one are exercised.
     sc = S.mean_shift(0.4)

@@ -35,8 +35,12 @@ def test_exact_matches_scipy_permutation_test(alternative, vectorised):
     rng = np.random.default_rng(1)
     x, y = rng.normal(0.3, 1, 7), rng.normal(0, 1, 6)
     ref = stats.permutation_test(
-        (x, y), signed_mean_diff, permutation_type="independent", vectorized=True,
-        n_resamples=np.inf, alternative=alternative,
+        (x, y),
+        signed_mean_diff,
+        permutation_type="independent",
+        vectorized=True,
+        n_resamples=np.inf,
+        alternative=alternative,
     )
     stat = SignedMeanDiff() if vectorised else (lambda a, b: a.mean() - b.mean())
     res = permutation_test(x, y, stat, alternative=alternative, n_resamples=10_000)
@@ -59,8 +63,7 @@ def test_exact_uses_no_plus_one_and_monte_carlo_does():
 
 def test_monte_carlo_pvalue_never_zero():
     rng = np.random.default_rng(0)
-    res = permutation_test(rng.normal(5, 1, 200), rng.normal(0, 1, 200), MeanDifference(),
-                           n_resamples=99, rng=1)
+    res = permutation_test(rng.normal(5, 1, 200), rng.normal(0, 1, 200), MeanDifference(), n_resamples=99, rng=1)
     assert res.pvalue == pytest.approx(1 / 100)
     assert res.reject
 
@@ -84,8 +87,9 @@ def test_threshold_agrees_with_pvalue(alternative):
 
 def test_threshold_is_the_right_order_statistic():
     rng = np.random.default_rng(0)
-    res = permutation_test(rng.normal(size=40), rng.normal(size=40), MeanDifference(),
-                           n_resamples=999, rng=0, alpha=0.05)
+    res = permutation_test(
+        rng.normal(size=40), rng.normal(size=40), MeanDifference(), n_resamples=999, rng=0, alpha=0.05
+    )
     # p <= 0.05 <=> at most 49 null values >= t, so t_alpha is the 50th largest.
     assert res.threshold == np.sort(res.null_distribution)[::-1][49]
 
@@ -115,13 +119,13 @@ def test_result_independent_of_row_order():
     rng = np.random.default_rng(6)
     x, y = rng.normal(size=(30, 2)), rng.normal(size=(25, 2))
     ref = permutation_test(x, y, MeanDifference(), n_resamples=300, rng=3)
-    res = permutation_test(x[rng.permutation(30)], y[rng.permutation(25)], MeanDifference(),
-                           n_resamples=300, rng=3)
+    res = permutation_test(x[rng.permutation(30)], y[rng.permutation(25)], MeanDifference(), n_resamples=300, rng=3)
     assert res.pvalue == ref.pvalue
 
 
-@pytest.mark.parametrize("make_rng", [lambda: 42, lambda: np.random.SeedSequence(42),
-                                      lambda: np.random.default_rng(42)])
+@pytest.mark.parametrize(
+    "make_rng", [lambda: 42, lambda: np.random.SeedSequence(42), lambda: np.random.default_rng(42)]
+)
 def test_same_rng_same_result(make_rng):
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=50), rng.normal(size=50)

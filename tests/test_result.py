@@ -17,8 +17,19 @@ def result():
 
 def test_fields(result):
     names = {f.name for f in dataclasses.fields(ts.TestResult)}
-    assert {"statistic", "pvalue", "alpha", "threshold", "reject", "null_distribution", "method",
-            "alternative", "n_x", "n_y", "n_resamples"} <= names
+    assert {
+        "statistic",
+        "pvalue",
+        "alpha",
+        "threshold",
+        "reject",
+        "null_distribution",
+        "method",
+        "alternative",
+        "n_x",
+        "n_y",
+        "n_resamples",
+    } <= names
     assert result.n_resamples == 199 and len(result.null_distribution) == 199
     assert result.reject == (result.pvalue <= result.alpha)
 
@@ -59,15 +70,19 @@ def test_nan_threshold_is_shown_as_not_available():
     assert np.isnan(res.threshold) and "n/a" in str(res)
 
 
-@pytest.mark.parametrize("call", [
-    lambda x, y: ts.c2st(x, y, classifier="logistic", rng=0),
-    lambda x, y: ts.c2st(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
-    lambda x, y: ts.c2st(x, y, classifier="logistic", null="crossfit", n_resamples=9, rng=0),
-    lambda x, y: __import__("twosample.learned").learned.f_divergence_test(x, y, steps=5, n_resamples=49, rng=0),
-    lambda x, y: __import__("twosample.learned").learned.deep_mmd_test(x, y, steps=5, n_resamples=49, rng=0),
-    lambda x, y: ts.linear_mmd_test(x, y, rng=0),
-    lambda x, y: ts.mmd_test(x, y, n_resamples=49, rng=0),
-], ids=["c2st-binomial", "c2st-permutation", "c2st-crossfit", "f-divergence", "mmd-deep", "mmd-linear", "mmd"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda x, y: ts.c2st(x, y, classifier="logistic", rng=0),
+        lambda x, y: ts.c2st(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
+        lambda x, y: ts.c2st(x, y, classifier="logistic", null="crossfit", n_resamples=9, rng=0),
+        lambda x, y: __import__("twosample.learned").learned.f_divergence_test(x, y, steps=5, n_resamples=49, rng=0),
+        lambda x, y: __import__("twosample.learned").learned.deep_mmd_test(x, y, steps=5, n_resamples=49, rng=0),
+        lambda x, y: ts.linear_mmd_test(x, y, rng=0),
+        lambda x, y: ts.mmd_test(x, y, n_resamples=49, rng=0),
+    ],
+    ids=["c2st-binomial", "c2st-permutation", "c2st-crossfit", "f-divergence", "mmd-deep", "mmd-linear", "mmd"],
+)
 def test_sizes_are_those_of_the_samples_passed(call):
     # One rule for n_x, n_y: the samples as passed, whatever part a split held out (issue 15).
     rng = np.random.default_rng(0)
@@ -76,10 +91,30 @@ def test_sizes_are_those_of_the_samples_passed(call):
 
 
 def test_constructors_fill_the_derived_fields():
-    res = ts.TestResult.from_analytic(statistic=2, pvalue=0.01, alpha=0.05, threshold=(-1, 1), method="analytic",
-                                      alternative="two-sided", n_x=3, n_y=4, test="t")
+    res = ts.TestResult.from_analytic(
+        statistic=2,
+        pvalue=0.01,
+        alpha=0.05,
+        threshold=(-1, 1),
+        method="analytic",
+        alternative="two-sided",
+        n_x=3,
+        n_y=4,
+        test="t",
+    )
     assert res.reject and res.n_resamples == 0 and res.null_distribution is None and res.threshold == (-1.0, 1.0)
     null = np.arange(9.0)
-    res = ts.TestResult.from_null(statistic=8.5, pvalue=0.1, alpha=0.05, threshold=7.5, null_distribution=null,
-                                  exact=False, alternative="greater", n_x=3, n_y=4, test="x", seed=3)
+    res = ts.TestResult.from_null(
+        statistic=8.5,
+        pvalue=0.1,
+        alpha=0.05,
+        threshold=7.5,
+        null_distribution=null,
+        exact=False,
+        alternative="greater",
+        n_x=3,
+        n_y=4,
+        test="x",
+        seed=3,
+    )
     assert not res.reject and res.n_resamples == 9 and res.method == "permutation" and res.seed == 3

@@ -79,11 +79,14 @@ def test_bad_alternative():
         ts.t_test(GOOD, GOOD, alternative="bigger")
 
 
-@pytest.mark.parametrize(("rng", "error", "match"), [
-    ("seed", TypeError, r"`rng` must be None, an int"),
-    (-1, ValueError, r"`rng` must be a non-negative integer seed"),
-    (True, TypeError, r"`rng` must be None, an int, a SeedSequence or a Generator, got a bool"),
-])
+@pytest.mark.parametrize(
+    ("rng", "error", "match"),
+    [
+        ("seed", TypeError, r"`rng` must be None, an int"),
+        (-1, ValueError, r"`rng` must be a non-negative integer seed"),
+        (True, TypeError, r"`rng` must be None, an int, a SeedSequence or a Generator, got a bool"),
+    ],
+)
 def test_bad_rng(rng, error, match):
     with pytest.raises(error, match=match):
         ts.mean_difference_test(GOOD, GOOD, rng=rng)

@@ -86,4 +86,3 @@ def clip_into(t, low, high, closed, xp):
     else:
         return inside, t
     return inside, xp.where(inside, t, full_like(t, safe, xp))
-

@@ -121,22 +121,62 @@ class TestResult:
     seed: int | None = None
 
     @classmethod
-    def from_null(cls, *, statistic, pvalue, alpha, threshold, null_distribution, exact: bool, alternative,
-                  n_x, n_y, test, seed=None, **extra):
+    def from_null(
+        cls,
+        *,
+        statistic,
+        pvalue,
+        alpha,
+        threshold,
+        null_distribution,
+        exact: bool,
+        alternative,
+        n_x,
+        n_y,
+        test,
+        seed=None,
+        **extra,
+    ):
         """The result of a permutation null (``exact``: every split enumerated)."""
-        return cls(statistic=float(statistic), pvalue=float(pvalue), alpha=alpha, threshold=threshold,
-                   reject=bool(pvalue <= alpha), null_distribution=null_distribution,
-                   method="exact" if exact else "permutation", alternative=alternative, n_x=int(n_x),
-                   n_y=int(n_y), n_resamples=len(null_distribution), test=test, seed=seed, **extra)
+        return cls(
+            statistic=float(statistic),
+            pvalue=float(pvalue),
+            alpha=alpha,
+            threshold=threshold,
+            reject=bool(pvalue <= alpha),
+            null_distribution=null_distribution,
+            method="exact" if exact else "permutation",
+            alternative=alternative,
+            n_x=int(n_x),
+            n_y=int(n_y),
+            n_resamples=len(null_distribution),
+            test=test,
+            seed=seed,
+            **extra,
+        )
 
     @classmethod
-    def from_analytic(cls, *, statistic, pvalue, alpha, threshold, method, alternative="greater", n_x, n_y, test,
-                      seed=None, **extra):
+    def from_analytic(
+        cls, *, statistic, pvalue, alpha, threshold, method, alternative="greater", n_x, n_y, test, seed=None, **extra
+    ):
         """The result of an analytic null (no null distribution, no resamples); thresholds as floats."""
         threshold = tuple(float(t) for t in threshold) if isinstance(threshold, tuple) else float(threshold)
-        return cls(statistic=float(statistic), pvalue=float(pvalue), alpha=alpha, threshold=threshold,
-                   reject=bool(pvalue <= alpha), null_distribution=None, method=method, alternative=alternative,
-                   n_x=int(n_x), n_y=int(n_y), n_resamples=0, test=test, seed=seed, **extra)
+        return cls(
+            statistic=float(statistic),
+            pvalue=float(pvalue),
+            alpha=alpha,
+            threshold=threshold,
+            reject=bool(pvalue <= alpha),
+            null_distribution=None,
+            method=method,
+            alternative=alternative,
+            n_x=int(n_x),
+            n_y=int(n_y),
+            n_resamples=0,
+            test=test,
+            seed=seed,
+            **extra,
+        )
 
     @classmethod
     def extend(cls, result: TestResult, **fields):

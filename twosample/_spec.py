@@ -89,8 +89,14 @@ def _literal(func, parameter: str) -> tuple[str, ...] | None:
     return (default, *[o for o in options if o != default])
 
 
-def register(name: str, *, description: str, multivariate: bool = True, null: str = "permutation",
-             stacked: Callable | None = None):
+def register(
+    name: str,
+    *,
+    description: str,
+    multivariate: bool = True,
+    null: str = "permutation",
+    stacked: Callable | None = None,
+):
     """Register the decorated test under `name` (the function is returned unchanged).
 
     `null` names the only null of a test without a ``method``/``null``
@@ -101,10 +107,18 @@ def register(name: str, *, description: str, multivariate: bool = True, null: st
         params = inspect.signature(func).parameters
         method_parameter = next((p for p in ("method", "null") if p in params), None)
         methods = _literal(func, method_parameter) if method_parameter else (null,)
-        info = TestInfo(name=name, function=func, multivariate=multivariate, methods=methods,
-                        alternatives=_literal(func, "alternative") or ("greater",), description=description,
-                        resampling="n_resamples" in params, learned="steps" in params, stacked=stacked,
-                        method_parameter=method_parameter)
+        info = TestInfo(
+            name=name,
+            function=func,
+            multivariate=multivariate,
+            methods=methods,
+            alternatives=_literal(func, "alternative") or ("greater",),
+            description=description,
+            resampling="n_resamples" in params,
+            learned="steps" in params,
+            stacked=stacked,
+            method_parameter=method_parameter,
+        )
         if name in TESTS:
             raise ValueError(f"a test called {name!r} is registered already.")
         TESTS[name] = info

@@ -76,7 +76,14 @@ def _permutation(
 
 
 def _analytic(
-    x, y, compute: Callable[[np.ndarray, np.ndarray], tuple], *, test, method, alternative="greater", alpha,
+    x,
+    y,
+    compute: Callable[[np.ndarray, np.ndarray], tuple],
+    *,
+    test,
+    method,
+    alternative="greater",
+    alpha,
     unused=(9999, None, None),
 ) -> TestResult:
     """Result of an analytic null; `compute(x, y)` returns (statistic, pvalue, threshold).
@@ -94,8 +101,17 @@ def _analytic(
     else:
         shift = scale_exponent(x, y)
         statistic, pvalue, threshold = compute(np.ldexp(x, -shift), np.ldexp(y, -shift))
-    return TestResult.from_analytic(statistic=statistic, pvalue=pvalue, alpha=alpha, threshold=threshold,
-                                    method=method, alternative=alternative, n_x=len(x), n_y=len(y), test=test)
+    return TestResult.from_analytic(
+        statistic=statistic,
+        pvalue=pvalue,
+        alpha=alpha,
+        threshold=threshold,
+        method=method,
+        alternative=alternative,
+        n_x=len(x),
+        n_y=len(y),
+        test=test,
+    )
 
 
 def stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple) -> Callable:
@@ -133,18 +149,19 @@ def stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple) ->
     return stacked
 
 
-
 # The power engine's vectorised paths (declared with the tests below; the tests are looked up at call time).
 _T_STACKED = stacked_analytic(
     lambda *args, **kwargs: t_test(*args, **kwargs),
-    lambda a, b, *, method, alternative="two-sided": stats.ttest_ind(
-        a, b, axis=1, equal_var=False, alternative=alternative).pvalue,
+    lambda a, b, *, method, alternative="two-sided": (
+        stats.ttest_ind(a, b, axis=1, equal_var=False, alternative=alternative).pvalue
+    ),
     ("analytic",),
 )
 _MWU_STACKED = stacked_analytic(
     lambda *args, **kwargs: mannwhitney_test(*args, **kwargs),
-    lambda a, b, *, method, alternative="two-sided": stats.mannwhitneyu(
-        a, b, axis=1, alternative=alternative, method=method).pvalue,
+    lambda a, b, *, method, alternative="two-sided": (
+        stats.mannwhitneyu(a, b, axis=1, alternative=alternative, method=method).pvalue
+    ),
     ("exact", "asymptotic"),
 )
 
@@ -187,8 +204,14 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
     """
     x, y = check_samples(x, y)
     return _permutation(
-        MeanDifference(), x, y, test=name_of(mean_difference_test), alpha=alpha, n_resamples=n_resamples,
-        batch=batch, rng=rng
+        MeanDifference(),
+        x,
+        y,
+        test=name_of(mean_difference_test),
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
     )
 
 
@@ -222,8 +245,14 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
     """
     x, y = check_samples(x, y)
     return _permutation(
-        MeanVariance(), x, y, test=name_of(mean_variance_test), alpha=alpha, n_resamples=n_resamples,
-        batch=batch, rng=rng
+        MeanVariance(),
+        x,
+        y,
+        test=name_of(mean_variance_test),
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
     )
 
 
@@ -306,8 +335,15 @@ def t_test(
     check_choice(method, "method", choices(t_test, "method"))
     if method == "permutation":
         return _permutation(
-            WelchT(), x, y, test=name_of(t_test), alternative=alternative, alpha=alpha,
-            n_resamples=n_resamples, batch=batch, rng=rng,
+            WelchT(),
+            x,
+            y,
+            test=name_of(t_test),
+            alternative=alternative,
+            alpha=alpha,
+            n_resamples=n_resamples,
+            batch=batch,
+            rng=rng,
         )
 
     def compute(x, y):
@@ -322,10 +358,16 @@ def t_test(
             threshold = (-upper, upper)
         return res.statistic, res.pvalue, threshold
 
-    return _analytic(x, y, compute, test=name_of(t_test), method="analytic", alternative=alternative, alpha=alpha,
-                     unused=(n_resamples, batch, rng))
-
-
+    return _analytic(
+        x,
+        y,
+        compute,
+        test=name_of(t_test),
+        method="analytic",
+        alternative=alternative,
+        alpha=alpha,
+        unused=(n_resamples, batch, rng),
+    )
 
 
 def _auto_method(x, y, method: str, exact_feasible: bool) -> str:
@@ -347,9 +389,17 @@ _EXACT_CVM_MAX_N = 20
 
 
 @register("ks", description="Kolmogorov-Smirnov", multivariate=False)
-def ks_test(x, y, *, alternative: Literal["two-sided", "greater", "less"] = "two-sided",
-            method: Literal["auto", "permutation", "exact", "asymptotic"] = "auto", alpha=0.05, n_resamples=9999,
-            batch=None, rng=None) -> TestResult:
+def ks_test(
+    x,
+    y,
+    *,
+    alternative: Literal["two-sided", "greater", "less"] = "two-sided",
+    method: Literal["auto", "permutation", "exact", "asymptotic"] = "auto",
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+) -> TestResult:
     r"""Kolmogorov-Smirnov test, :math:`\hat t = \sup |F_x - F_y|` (two-sided).
 
     Parameters
@@ -392,27 +442,52 @@ def ks_test(x, y, *, alternative: Literal["two-sided", "greater", "less"] = "two
     check_choice(method, "method", choices(ks_test, "method"))
     method = _auto_method(x, y, method, max(len(x), len(y)) <= _EXACT_KS_MAX_N)
     if method == "permutation":
-        res = _permutation(KolmogorovSmirnov(alternative), x, y, test=name_of(ks_test),
-                           alternative="less" if alternative == "less" else "greater", alpha=alpha,
-                           n_resamples=n_resamples, batch=batch, rng=rng)
+        res = _permutation(
+            KolmogorovSmirnov(alternative),
+            x,
+            y,
+            test=name_of(ks_test),
+            alternative="less" if alternative == "less" else "greater",
+            alpha=alpha,
+            n_resamples=n_resamples,
+            batch=batch,
+            rng=rng,
+        )
         return dataclasses.replace(res, alternative=alternative)
 
     def compute(x, y):
-        res = stats.ks_2samp(x[:, 0], y[:, 0], alternative=alternative,
-                             method="exact" if method == "exact" else "asymp")
+        res = stats.ks_2samp(
+            x[:, 0], y[:, 0], alternative=alternative, method="exact" if method == "exact" else "asymp"
+        )
         n_x, n_y = len(x), len(y)
         threshold = np.nan
         if method == "asymptotic" and alternative == "two-sided":
             threshold = stats.kstwo.isf(alpha, round(n_x * n_y / (n_x + n_y)))
         return (-res.statistic if alternative == "less" else res.statistic), res.pvalue, threshold
 
-    return _analytic(x, y, compute, test=name_of(ks_test), method=method, alternative=alternative, alpha=alpha,
-                     unused=(n_resamples, batch, rng))
+    return _analytic(
+        x,
+        y,
+        compute,
+        test=name_of(ks_test),
+        method=method,
+        alternative=alternative,
+        alpha=alpha,
+        unused=(n_resamples, batch, rng),
+    )
 
 
 @register("cvm", description="Cramer-von Mises", multivariate=False)
-def cvm_test(x, y, *, method: Literal["auto", "permutation", "exact", "asymptotic"] = "auto", alpha=0.05,
-             n_resamples=9999, batch=None, rng=None) -> TestResult:
+def cvm_test(
+    x,
+    y,
+    *,
+    method: Literal["auto", "permutation", "exact", "asymptotic"] = "auto",
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+) -> TestResult:
     r"""Two-sample Cramér-von Mises test.
 
     Parameters
@@ -453,8 +528,9 @@ def cvm_test(x, y, *, method: Literal["auto", "permutation", "exact", "asymptoti
         res = stats.cramervonmises_2samp(x[:, 0], y[:, 0], method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test=name_of(cvm_test), method=method, alpha=alpha,
-                     unused=(n_resamples, batch, rng))
+    return _analytic(
+        x, y, compute, test=name_of(cvm_test), method=method, alpha=alpha, unused=(n_resamples, batch, rng)
+    )
 
 
 def scipy_anderson_midrank(x, y):
@@ -469,8 +545,14 @@ def scipy_anderson_midrank(x, y):
 
 @register("ad", description="Anderson-Darling (k-sample, midrank)", multivariate=False)
 def anderson_test(
-    x, y, *, method: Literal["permutation", "asymptotic"] = "permutation", alpha=0.05, n_resamples=9999,
-    batch=None, rng=None
+    x,
+    y,
+    *,
+    method: Literal["permutation", "asymptotic"] = "permutation",
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
 ) -> TestResult:
     r"""Two-sample Anderson-Darling test (Scholz and Stephens, midrank version).
 
@@ -503,16 +585,23 @@ def anderson_test(
     check_choice(method, "method", choices(anderson_test, "method"))
     if method == "permutation":
         return _permutation(
-            AndersonDarling(), x, y, test=name_of(anderson_test), alpha=alpha, n_resamples=n_resamples,
-            batch=batch, rng=rng
+            AndersonDarling(),
+            x,
+            y,
+            test=name_of(anderson_test),
+            alpha=alpha,
+            n_resamples=n_resamples,
+            batch=batch,
+            rng=rng,
         )
 
     def compute(x, y):
         res = scipy_anderson_midrank(x[:, 0], y[:, 0])
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test=name_of(anderson_test), method="asymptotic", alpha=alpha,
-                     unused=(n_resamples, batch, rng))
+    return _analytic(
+        x, y, compute, test=name_of(anderson_test), method="asymptotic", alpha=alpha, unused=(n_resamples, batch, rng)
+    )
 
 
 @register("mwu", description="Mann-Whitney U", multivariate=False, stacked=_MWU_STACKED)
@@ -560,18 +649,31 @@ def mannwhitney_test(
     method = _auto_method(x, y, method, len(x) * len(y) <= _EXACT_MWU_MAX_NM)
     if method == "permutation":
         return _permutation(
-            MannWhitneyU(), x, y, test=name_of(mannwhitney_test), alternative=alternative, alpha=alpha,
-            n_resamples=n_resamples, batch=batch, rng=rng,
+            MannWhitneyU(),
+            x,
+            y,
+            test=name_of(mannwhitney_test),
+            alternative=alternative,
+            alpha=alpha,
+            n_resamples=n_resamples,
+            batch=batch,
+            rng=rng,
         )
 
     def compute(x, y):
         res = stats.mannwhitneyu(x[:, 0], y[:, 0], alternative=alternative, method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return _analytic(x, y, compute, test=name_of(mannwhitney_test), method=method, alternative=alternative, alpha=alpha,
-                     unused=(n_resamples, batch, rng))
-
-
+    return _analytic(
+        x,
+        y,
+        compute,
+        test=name_of(mannwhitney_test),
+        method=method,
+        alternative=alternative,
+        alpha=alpha,
+        unused=(n_resamples, batch, rng),
+    )
 
 
 @register("energy", description="energy distance")
@@ -640,8 +742,14 @@ def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None
 
 @register("hotelling", description="Hotelling's T^2")
 def hotelling_test(
-    x, y, *, method: Literal["permutation", "analytic"] = "permutation", alpha=0.05, n_resamples=9999,
-    batch=None, rng=None
+    x,
+    y,
+    *,
+    method: Literal["permutation", "analytic"] = "permutation",
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
 ) -> TestResult:
     r"""Hotelling's two-sample :math:`T^2` test (multivariate difference of means).
 
@@ -686,5 +794,6 @@ def hotelling_test(
         threshold = stats.f.isf(alpha, d, n_total - d - 1) / scale
         return t2, pvalue, threshold
 
-    return _analytic(x, y, compute, test=name_of(hotelling_test), method="analytic", alpha=alpha,
-                     unused=(n_resamples, batch, rng))
+    return _analytic(
+        x, y, compute, test=name_of(hotelling_test), method="analytic", alpha=alpha, unused=(n_resamples, batch, rng)
+    )

@@ -109,8 +109,10 @@ def make_classifier(name: str, n_train: int, random_state: int, device="cpu"):
 
         return TorchMLPClassifier(random_state=random_state, device=device)
     if name == "mlp":
-        return make_pipeline(StandardScaler(), MLPClassifier(hidden_layer_sizes=(20,), solver="adam", max_iter=100,
-                                                             random_state=random_state))
+        return make_pipeline(
+            StandardScaler(),
+            MLPClassifier(hidden_layer_sizes=(20,), solver="adam", max_iter=100, random_state=random_state),
+        )
     if name == "logistic":
         return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
     return KNeighborsClassifier(n_neighbors=max(1, math.isqrt(max(n_train, 1))))
@@ -121,8 +123,9 @@ def _call_model(model, method, *args):
     try:
         return getattr(model, method)(*args)
     except Exception as exc:
-        raise ValueError(f"`classifier` failed in {method}: {type(exc).__name__}: {' '.join(str(exc).split())}") \
-            from exc
+        raise ValueError(
+            f"`classifier` failed in {method}: {type(exc).__name__}: {' '.join(str(exc).split())}"
+        ) from exc
 
 
 def _scores(model, z):
@@ -136,9 +139,12 @@ def _scores(model, z):
     proba = np.asarray(_call_model(model, "predict_proba", z), dtype=float)
     classes = list(getattr(model, "classes_", [0, 1]))
     if proba.ndim != 2 or proba.shape != (len(z), 2) or 1 not in classes or not np.isfinite(proba).all():
-        raise ValueError(f"`classifier`'s predict_proba must give finite probabilities of shape ({len(z)}, 2) "
-                         f"for the classes 0 and 1; got shape {proba.shape}"
-                         + ("" if np.isfinite(proba).all() else " with NaN or infinite values") + ".")
+        raise ValueError(
+            f"`classifier`'s predict_proba must give finite probabilities of shape ({len(z)}, 2) "
+            f"for the classes 0 and 1; got shape {proba.shape}"
+            + ("" if np.isfinite(proba).all() else " with NaN or infinite values")
+            + "."
+        )
     p1 = np.clip(proba[:, classes.index(1)], 1e-12, 1 - 1e-12)
     return np.log(p1) - np.log1p(-p1)
 
@@ -147,12 +153,17 @@ def _check_classifier(classifier):
     if classifier is None or isinstance(classifier, str):
         return None if classifier is None else check_choice(classifier, "classifier", PRESETS)
     if isinstance(classifier, type):
-        raise TypeError(f"`classifier` must be an estimator instance, e.g. {classifier.__name__}(), "
-                        f"not the class {classifier.__name__}.")
-    if not hasattr(classifier, "fit") or not (hasattr(classifier, "predict_proba")
-                                              or hasattr(classifier, "decision_function")):
-        raise TypeError("`classifier` must be a preset name or a scikit-learn estimator with fit and "
-                        "predict_proba or decision_function.")
+        raise TypeError(
+            f"`classifier` must be an estimator instance, e.g. {classifier.__name__}(), "
+            f"not the class {classifier.__name__}."
+        )
+    if not hasattr(classifier, "fit") or not (
+        hasattr(classifier, "predict_proba") or hasattr(classifier, "decision_function")
+    ):
+        raise TypeError(
+            "`classifier` must be a preset name or a scikit-learn estimator with fit and "
+            "predict_proba or decision_function."
+        )
     return classifier
 
 
@@ -208,15 +219,27 @@ def _crossfit_statistic(classifier, statistic, folds, seeds, device="cpu"):
             test = folds == k
             model = _fit(classifier, z[~test], labels[~test], seeds[k], device)
             scores[test] = _scores(model, z[test])
-        return float(_HeldOutStatistic(statistic)(scores[: len(x)], scores[len(x):]))
+        return float(_HeldOutStatistic(statistic)(scores[: len(x)], scores[len(x) :]))
 
     return compute
 
 
 @register("c2st", description="classifier two-sample test (MLP, held-out accuracy, exact null)")
-def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5,
-         null: Literal["binomial", "permutation", "crossfit"] = "binomial", folds=5, alpha=0.05,
-         n_resamples=999, rng=None, n_jobs=1, device="cpu") -> C2STResult:
+def c2st(
+    x,
+    y,
+    *,
+    classifier=None,
+    statistic="accuracy",
+    test_size=0.5,
+    null: Literal["binomial", "permutation", "crossfit"] = "binomial",
+    folds=5,
+    alpha=0.05,
+    n_resamples=999,
+    rng=None,
+    n_jobs=1,
+    device="cpu",
+) -> C2STResult:
     r"""Classifier two-sample test (Lopez-Paz and Oquab 2017).
 
     Parameters
@@ -280,13 +303,11 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5,
         shift = scale_exponent(x, y)
         x, y = np.ldexp(x, -shift), np.ldexp(y, -shift)
     if null == "binomial" and statistic != "accuracy":
-        raise ValueError("`null='binomial'` is for `statistic='accuracy'`; use null='permutation' for "
-                         f"{statistic!r}.")
+        raise ValueError(f"`null='binomial'` is for `statistic='accuracy'`; use null='permutation' for {statistic!r}.")
     generator, seed = seeded_rng(rng)
     warn_if_constant(np.vstack([x, y]))
     if null == "crossfit":
-        return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device,
-                              seed)
+        return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device, seed)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     z_train = np.vstack([x_train, y_train])
     labels = np.r_[np.ones(len(x_train)), np.zeros(len(y_train))]
@@ -295,10 +316,18 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5,
     extra = dict(scores_x=scores_x, scores_y=scores_y, x_test=x_test, y_test=y_test, classifier=model)
 
     if null == "permutation":
-        res = run_permutation_test(scores_x[:, None], scores_y[:, None], _HeldOutStatistic(statistic),
-                                   alternative="greater",
-                                   alpha=alpha, n_resamples=n_resamples, batch=None, rng=generator,
-                                   test=name_of(c2st), seed=seed)
+        res = run_permutation_test(
+            scores_x[:, None],
+            scores_y[:, None],
+            _HeldOutStatistic(statistic),
+            alternative="greater",
+            alpha=alpha,
+            n_resamples=n_resamples,
+            batch=None,
+            rng=generator,
+            test=name_of(c2st),
+            seed=seed,
+        )
         return C2STResult.extend(res, n_x=len(x), n_y=len(y), **extra)
 
     # Exact conditional null of the accuracy (hypergeometric).
@@ -312,8 +341,18 @@ def c2st(x, y, *, classifier=None, statistic="accuracy", test_size=0.5,
     # Smallest accuracy a with P(correct >= a N) <= alpha; reject iff statistic > threshold.
     tp_crit = int(null_tp.isf(alpha))  # P(TP > tp_crit) <= alpha
     threshold = (2 * tp_crit + total - predicted_1 - n_x) / total
-    return C2STResult.from_analytic(statistic=correct / total, pvalue=pvalue, alpha=alpha, threshold=threshold,
-                                    method="exact", n_x=len(x), n_y=len(y), test=name_of(c2st), seed=seed, **extra)
+    return C2STResult.from_analytic(
+        statistic=correct / total,
+        pvalue=pvalue,
+        alpha=alpha,
+        threshold=threshold,
+        method="exact",
+        n_x=len(x),
+        n_y=len(y),
+        test=name_of(c2st),
+        seed=seed,
+        **extra,
+    )
 
 
 def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device, seed):
@@ -329,8 +368,18 @@ def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, gener
         statistic_fn = CallableStatistic(compute, squeeze=False)
     else:  # the same function, its relabellings spread over workers in order
         statistic_fn = _ParallelStatistic(compute, n_jobs)
-    res = run_permutation_test(x, y, statistic_fn, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                               batch=None, rng=generator, test=name_of(c2st), seed=seed)
+    res = run_permutation_test(
+        x,
+        y,
+        statistic_fn,
+        alternative="greater",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=None,
+        rng=generator,
+        test=name_of(c2st),
+        seed=seed,
+    )
     return C2STResult.extend(res)
 
 

@@ -70,13 +70,18 @@ def _add_test_parser(sub) -> None:
     test.add_argument("y", help="sample from q, same formats; tables are matched to x by column name")
     test.add_argument("--test", default="energy", help=f"one of: {', '.join(TESTS)}")
     test.add_argument("--alpha", type=float, default=0.05, help="level")
-    test.add_argument("--n-resamples", type=int, default=None,
-                      help="relabellings of a permutation null (default: the test's own, 9999 for the "
-                           "classical tests)")
+    test.add_argument(
+        "--n-resamples",
+        type=int,
+        default=None,
+        help="relabellings of a permutation null (default: the test's own, 9999 for the classical tests)",
+    )
     test.add_argument("--seed", type=int, default=None, help="random seed (default: drawn, and printed)")
-    test.add_argument("--method", default=None,
-                      help="the null, among the test's (see `twosample list`; for c2st: binomial, permutation, "
-                           "crossfit)")
+    test.add_argument(
+        "--method",
+        default=None,
+        help="the null, among the test's (see `twosample list`; for c2st: binomial, permutation, crossfit)",
+    )
     test.add_argument("--alternative", default=None, help="two-sided, greater or less, where the test has it")
     test.add_argument("--columns", default=None, help="comma-separated table columns to use (default: all)")
     for flag, (kind, text) in _TEST_OPTIONS.items():
@@ -95,9 +100,12 @@ def _build_parser() -> argparse.ArgumentParser:
     pw.add_argument("--sizes", default="25,50,100,200,400", help="comma-separated sample sizes per sample")
     pw.add_argument("--reps", type=int, default=200, help="repetitions per cell")
     pw.add_argument("--alpha", type=float, default=0.05, help="level")
-    pw.add_argument("--n-resamples", type=int, default=None,
-                    help="relabellings per permutation test (default 199; only when every test has a "
-                         "permutation null)")
+    pw.add_argument(
+        "--n-resamples",
+        type=int,
+        default=None,
+        help="relabellings per permutation test (default 199; only when every test has a permutation null)",
+    )
     pw.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     pw.add_argument("--n-jobs", type=int, default=1, help="parallel workers (-1: all cores)")
     pw.add_argument("--out", default="out", help="folder for power.csv, power.png, report.html")
@@ -125,10 +133,20 @@ def _run_power(args) -> str:
     if args.n_resamples is not None and not every_permutation:
         raise _UsageError("--n-resamples applies only when every test is a permutation test")
     extra = {"n_resamples": 199 if args.n_resamples is None else args.n_resamples} if every_permutation else {}
-    df = power_curve(tests, scenario, sizes=sizes, reps=args.reps, alpha=args.alpha, rng=args.seed,
-                     n_jobs=args.n_jobs, progress=None, **extra)
-    path = write_power_report(df, args.out, title=scenario.description,
-                              description=f"{args.reps} repetitions per cell, alpha = {args.alpha}.")
+    df = power_curve(
+        tests,
+        scenario,
+        sizes=sizes,
+        reps=args.reps,
+        alpha=args.alpha,
+        rng=args.seed,
+        n_jobs=args.n_jobs,
+        progress=None,
+        **extra,
+    )
+    path = write_power_report(
+        df, args.out, title=scenario.description, description=f"{args.reps} repetitions per cell, alpha = {args.alpha}."
+    )
     table = df.pivot_table(index=["kind", "test"], columns="n", values="power", sort=False)
     return table.to_string(float_format=lambda v: f"{v:.3f}") + f"\nwrote {path}"
 

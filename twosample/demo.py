@@ -26,21 +26,45 @@ STUDY_SIZES = (25, 50, 100, 200, 400)
 _ALPHA = 0.05
 
 
-def run_study(*, tests=STUDY_TESTS, sizes=STUDY_SIZES, reps=100, n_resamples=199, out="out", rng=20261122,
-              n_jobs=-1, progress=None, extra_figures=()):
+def run_study(
+    *,
+    tests=STUDY_TESTS,
+    sizes=STUDY_SIZES,
+    reps=100,
+    n_resamples=199,
+    out="out",
+    rng=20261122,
+    n_jobs=-1,
+    progress=None,
+    extra_figures=(),
+):
     """Run the default power study and write its report; returns (table, report path).
 
     `extra_figures` ((caption, Figure) pairs) are embedded after the study's (``make demo`` adds
     the GAN run's figures there).
     """
     scenario = gaussian_vs_laplace(variance_matched=True)
-    df = power_curve(list(tests), scenario, sizes=sizes, reps=reps, alpha=_ALPHA, rng=rng, n_jobs=n_jobs,
-                     progress=progress, n_resamples=n_resamples)
+    df = power_curve(
+        list(tests),
+        scenario,
+        sizes=sizes,
+        reps=reps,
+        alpha=_ALPHA,
+        rng=rng,
+        n_jobs=n_jobs,
+        progress=progress,
+        n_resamples=n_resamples,
+    )
     path = write_power_report(
-        df, out, title="Gaussian vs variance-matched Laplace",
-        description=(f"{scenario.description}. {reps} repetitions per cell, {n_resamples} permutations per "
-                     f"test, alpha = {_ALPHA}. Power: both samples as stated; level: both samples from N(0, 1)."),
-        extra_figures=extra_figures)
+        df,
+        out,
+        title="Gaussian vs variance-matched Laplace",
+        description=(
+            f"{scenario.description}. {reps} repetitions per cell, {n_resamples} permutations per "
+            f"test, alpha = {_ALPHA}. Power: both samples as stated; level: both samples from N(0, 1)."
+        ),
+        extra_figures=extra_figures,
+    )
     return df, path
 
 
@@ -58,8 +82,10 @@ def _table(title: str, x: np.ndarray, y: np.ndarray, names, rng: np.random.Gener
         res = info(x, y, alpha=_ALPHA, rng=rng, **extra)
         elapsed = time.perf_counter() - start
         verdict = "reject H0" if res.reject else "keep H0"
-        lines.append(f"  {name:<12} {res.statistic:>12.5g} {res.pvalue:>9.3g} {res._threshold_text():>28}  "
-                     f"{verdict:<10} {elapsed:>7.2f}")
+        lines.append(
+            f"  {name:<12} {res.statistic:>12.5g} {res.pvalue:>9.3g} {res._threshold_text():>28}  "
+            f"{verdict:<10} {elapsed:>7.2f}"
+        )
     return "\n".join(lines)
 
 
@@ -76,8 +102,15 @@ def tour() -> None:
     print("   One draw: a test at level alpha still rejects ~alpha of the time; the study shows rates.")
     iris = load_iris()
     multi = [name for name, info in TESTS.items() if info.multivariate]
-    print(_table("3. scikit-learn's iris: versicolor vs virginica, 4 features",
-                 iris.data[iris.target == 1], iris.data[iris.target == 2], multi, rng))
+    print(
+        _table(
+            "3. scikit-learn's iris: versicolor vs virginica, 4 features",
+            iris.data[iris.target == 1],
+            iris.data[iris.target == 2],
+            multi,
+            rng,
+        )
+    )
 
 
 def main(argv=None, *, extra_figures=()) -> None:

@@ -37,8 +37,10 @@ def _kind(path: Path) -> tuple[str, str | None]:
     base = suffixes[-2] if compression and len(suffixes) > 1 else (suffixes[-1] if suffixes else "")
     if base not in _SUFFIXES or (compression and base not in _TEXT):
         known = ", ".join(_SUFFIXES)
-        raise ValueError(f"`{path}`: unsupported file type {''.join(path.suffixes) or '(none)'!r}; use one of "
-                         f"{known} (text files may end in .gz, .bz2, .xz or .zip).")
+        raise ValueError(
+            f"`{path}`: unsupported file type {''.join(path.suffixes) or '(none)'!r}; use one of "
+            f"{known} (text files may end in .gz, .bz2, .xz or .zip)."
+        )
     return base, compression
 
 
@@ -90,9 +92,12 @@ def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Drop a first column with an empty header: the index that ``DataFrame.to_csv`` writes."""
     first = str(table.columns[0]) if len(table.columns) else ""
     if len(table.columns) > 1 and (first == "" or first.startswith("Unnamed: 0")):
-        warnings.warn(f"`{path}`: the first column has no header (an index written by DataFrame.to_csv); "
-                      "it was dropped. Write with index=False, or name it to keep it.", DataFileWarning,
-                      stacklevel=3)  # the caller of load_sample
+        warnings.warn(
+            f"`{path}`: the first column has no header (an index written by DataFrame.to_csv); "
+            "it was dropped. Write with index=False, or name it to keep it.",
+            DataFileWarning,
+            stacklevel=3,
+        )  # the caller of load_sample
         return table.iloc[:, 1:]
     return table
 
@@ -102,8 +107,9 @@ def _read_text(path: Path, base: str, compression: str | None, header: bool | No
     sep = _delimiter(base, lines)
     if header is None:
         header = _has_header(lines[0], sep)
-    return pd.read_csv(path, sep=sep, header=0 if header else None, engine="python" if len(sep) > 1 else "c",
-                       compression="infer")
+    return pd.read_csv(
+        path, sep=sep, header=0 if header else None, engine="python" if len(sep) > 1 else "c", compression="infer"
+    )
 
 
 def _read_table(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
@@ -116,8 +122,7 @@ def _read_table(path: Path, base: str, compression: str | None, header: bool | N
             raise
         raise ValueError(f"`{path}`: could not be read ({' '.join(str(exc).split())}).") from None
     except Exception as exc:  # parser errors come in many types; one line each
-        raise ValueError(f"`{path}`: could not be read ({type(exc).__name__}: {' '.join(str(exc).split())}).") \
-            from None
+        raise ValueError(f"`{path}`: could not be read ({type(exc).__name__}: {' '.join(str(exc).split())}).") from None
 
 
 def _select(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
@@ -125,15 +130,16 @@ def _select(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
         named = [str(c) for c in table.columns]
         missing = [c for c in columns if str(c) not in named]
         if missing:
-            raise ValueError(f"`{path}`: no column(s) {', '.join(map(repr, missing))}; "
-                             f"available: {', '.join(named)}.")
+            raise ValueError(f"`{path}`: no column(s) {', '.join(map(repr, missing))}; available: {', '.join(named)}.")
         table = table.iloc[:, [named.index(str(c)) for c in columns]]
     if table.shape[0] == 0:
         raise ValueError(f"`{path}`: the table has a header ({', '.join(map(str, table.columns))}) and no rows.")
     bad = [str(c) for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
     if bad:
-        raise ValueError(f"`{path}`: non-numeric column(s) {', '.join(map(repr, bad))}; choose numeric ones with "
-                         "`columns` (--columns on the command line).")
+        raise ValueError(
+            f"`{path}`: non-numeric column(s) {', '.join(map(repr, bad))}; choose numeric ones with "
+            "`columns` (--columns on the command line)."
+        )
     return table.astype(np.float64)
 
 
@@ -145,8 +151,7 @@ def _read_npy(path: Path, columns) -> pd.DataFrame:
     except (ValueError, OSError, EOFError) as exc:
         raise ValueError(f"`{path}`: not a numeric .npy array ({' '.join(str(exc).split())}).") from None
     if arr.ndim not in (1, 2) or arr.dtype.kind not in "biuf":
-        raise ValueError(f"`{path}`: expected a 1-D or 2-D numeric array, got shape {arr.shape} and dtype "
-                         f"{arr.dtype}.")
+        raise ValueError(f"`{path}`: expected a 1-D or 2-D numeric array, got shape {arr.shape} and dtype {arr.dtype}.")
     return pd.DataFrame(arr[:, None] if arr.ndim == 1 else arr)
 
 

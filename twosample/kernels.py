@@ -42,9 +42,23 @@ import numpy as np
 from ._backend import namespace
 from .validation import canonical_order, check_rng, scale_exponent
 
-__all__ = ["CallableKernel", "Gaussian", "IMQ", "Kernel", "Laplace", "Linear", "Polynomial", "check_bandwidth",
-           "make_kernel", "median_distance", "pairwise_distances", "positive_distances", "scale_free_inputs",
-           "squared_distances", "subsample_rows"]
+__all__ = [
+    "CallableKernel",
+    "Gaussian",
+    "IMQ",
+    "Kernel",
+    "Laplace",
+    "Linear",
+    "Polynomial",
+    "check_bandwidth",
+    "make_kernel",
+    "median_distance",
+    "pairwise_distances",
+    "positive_distances",
+    "scale_free_inputs",
+    "squared_distances",
+    "subsample_rows",
+]
 
 _MEDIAN_SUBSAMPLE = 1000
 
@@ -81,8 +95,12 @@ def check_bandwidth(bandwidth, *, allow_median: bool = True):
     """`bandwidth` as a positive finite float, or "median"; else a ValueError naming it."""
     if allow_median and isinstance(bandwidth, str) and bandwidth == "median":
         return bandwidth
-    ok = (not isinstance(bandwidth, bool) and isinstance(bandwidth, numbers.Real)
-          and math.isfinite(bandwidth) and bandwidth > 0)
+    ok = (
+        not isinstance(bandwidth, bool)
+        and isinstance(bandwidth, numbers.Real)
+        and math.isfinite(bandwidth)
+        and bandwidth > 0
+    )
     if not ok:
         expected = "a positive number or 'median'" if allow_median else "a positive number"
         raise ValueError(f"`bandwidth` must be {expected}, got {bandwidth!r}.")
@@ -180,8 +198,11 @@ class Polynomial(Kernel):
         super().__post_init__()
         if isinstance(self.degree, bool) or not isinstance(self.degree, numbers.Integral) or self.degree < 1:
             raise ValueError(f"`degree` must be a positive integer, got {self.degree!r}.")
-        if isinstance(self.coef0, bool) or not isinstance(self.coef0, numbers.Real) or not (
-                math.isfinite(self.coef0) and self.coef0 >= 0):
+        if (
+            isinstance(self.coef0, bool)
+            or not isinstance(self.coef0, numbers.Real)
+            or not (math.isfinite(self.coef0) and self.coef0 >= 0)
+        ):
             raise ValueError(f"`coef0` must be a finite number >= 0, got {self.coef0!r}.")
 
     def matrix(self, x, y):
@@ -228,7 +249,7 @@ class CallableKernel(Kernel):
     def paired(self, a, b):
         out = np.empty(len(a))
         for start in range(0, len(a), 512):  # the diagonals of small blocks
-            out[start:start + 512] = self._call(a[start:start + 512], b[start:start + 512]).diagonal()
+            out[start : start + 512] = self._call(a[start : start + 512], b[start : start + 512]).diagonal()
         return out
 
 
@@ -284,8 +305,9 @@ def scale_free_inputs(arrays, kernels, bandwidth="median"):
     if shift == 0:
         return arrays, kernels, bandwidth
     arrays = [np.ldexp(a, -shift) for a in arrays]
-    kernels = [k if isinstance(k, str) else dataclasses.replace(k, bandwidth=math.ldexp(k.bandwidth, -shift))
-               for k in kernels]
+    kernels = [
+        k if isinstance(k, str) else dataclasses.replace(k, bandwidth=math.ldexp(k.bandwidth, -shift)) for k in kernels
+    ]
     if not isinstance(bandwidth, str):
         bandwidth = math.ldexp(bandwidth, -shift)
     return arrays, kernels, bandwidth
@@ -315,8 +337,10 @@ def make_kernel(kernel="gaussian", bandwidth="median", pooled=None, *, rng=None,
     if not isinstance(kernel, str) and callable(kernel):
         return CallableKernel(function=kernel)
     if not isinstance(kernel, str) or kernel not in _KERNELS:
-        raise ValueError(f"`kernel` must be one of {', '.join(_KERNELS)}, a Kernel or a callable k(a, b) "
-                         f"returning the Gram matrix; got {kernel!r}.")
+        raise ValueError(
+            f"`kernel` must be one of {', '.join(_KERNELS)}, a Kernel or a callable k(a, b) "
+            f"returning the Gram matrix; got {kernel!r}."
+        )
     cls = _KERNELS[kernel]
     if cls.metric is None:
         return cls(**params)

@@ -99,8 +99,22 @@ class _HeldOutBound(PermutationStatistic):
 
 
 @register("f-divergence", description="held-out variational f-divergence bound of a fitted critic (JS)")
-def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
-                      device="cpu", steps=500, hidden=32, layers=2, lr=1e-3, **params) -> TestResult:
+def f_divergence_test(
+    x,
+    y,
+    *,
+    divergence="js",
+    test_size=0.5,
+    alpha=0.05,
+    n_resamples=999,
+    rng=None,
+    device="cpu",
+    steps=500,
+    hidden=32,
+    layers=2,
+    lr=1e-3,
+    **params,
+) -> TestResult:
     r"""Variational f-divergence two-sample test.
 
     Parameters
@@ -146,13 +160,23 @@ def f_divergence_test(x, y, *, divergence="js", test_size=0.5, alpha=0.05, n_res
     generator, seed = seeded_rng(rng)
     x, y, _, _ = _standardise_pooled(x, y)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
-    critic = fit_critic(x_train, y_train, div, steps=steps, hidden=hidden, layers=layers, lr=lr,
-                        rng=generator, device=device)
+    critic = fit_critic(
+        x_train, y_train, div, steps=steps, hidden=hidden, layers=layers, lr=lr, rng=generator, device=device
+    )
     v = _on_unique_rows(critic, np.vstack([x_test, y_test]))
-    v_x, v_y = v[:len(x_test)], v[len(x_test):]
-    res = run_permutation_test(v_x[:, None], v_y[:, None], _HeldOutBound(div), alternative="greater", alpha=alpha,
-                               n_resamples=n_resamples, batch=None, rng=generator, test=name_of(f_divergence_test),
-                               seed=seed)
+    v_x, v_y = v[: len(x_test)], v[len(x_test) :]
+    res = run_permutation_test(
+        v_x[:, None],
+        v_y[:, None],
+        _HeldOutBound(div),
+        alternative="greater",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=None,
+        rng=generator,
+        test=name_of(f_divergence_test),
+        seed=seed,
+    )
     return TestResult.extend(res, n_x=len(x), n_y=len(y))
 
 
@@ -172,19 +196,31 @@ class DeepKernel(Kernel):
     epsilon: float = 0.1
 
     def _parts(self, a):
-        return a[:, :self.n_features], a[:, self.n_features:]
+        return a[:, : self.n_features], a[:, self.n_features :]
 
     def matrix(self, x, y):
         xp = namespace(x, y)
         (fx, rx), (fy, ry) = self._parts(x), self._parts(y)
-        return _deep_kernel(squared_distances(fx, fy, xp), squared_distances(rx, ry, xp), 2 * self.bandwidth**2,
-                            2 * self.input_bandwidth**2, self.epsilon, xp)
+        return _deep_kernel(
+            squared_distances(fx, fy, xp),
+            squared_distances(rx, ry, xp),
+            2 * self.bandwidth**2,
+            2 * self.input_bandwidth**2,
+            self.epsilon,
+            xp,
+        )
 
     def paired(self, a, b):
         xp = namespace(a, b)
         (fa, ra), (fb, rb) = self._parts(a), self._parts(b)
-        return _deep_kernel(((fa - fb) ** 2).sum(1), ((ra - rb) ** 2).sum(1), 2 * self.bandwidth**2,
-                            2 * self.input_bandwidth**2, self.epsilon, xp)
+        return _deep_kernel(
+            ((fa - fb) ** 2).sum(1),
+            ((ra - rb) ** 2).sum(1),
+            2 * self.bandwidth**2,
+            2 * self.input_bandwidth**2,
+            self.epsilon,
+            xp,
+        )
 
 
 def _deep_kernel(feature_sq, input_sq, two_var_features, two_var_inputs, epsilon, xp):
@@ -255,8 +291,23 @@ def _power_criterion(k_xx, k_yy, k_xy, reg=1e-8):
 
 
 @register("mmd-deep", description="MMD with a deep kernel fitted on half the data (Liu et al. 2020)")
-def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None, device="cpu", steps=300,
-                  hidden=50, layers=2, n_features=20, lr=2e-3, batch_size=512, threads=None) -> DeepMMDResult:
+def deep_mmd_test(
+    x,
+    y,
+    *,
+    test_size=0.5,
+    alpha=0.05,
+    n_resamples=999,
+    rng=None,
+    device="cpu",
+    steps=300,
+    hidden=50,
+    layers=2,
+    n_features=20,
+    lr=2e-3,
+    batch_size=512,
+    threads=None,
+) -> DeepMMDResult:
     r"""MMD test with a deep kernel fitted on a training split (Liu et al. 2020, MMD-D).
 
     Parameters
@@ -317,16 +368,18 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     x, y = check_samples(x, y, min_rows=4)
     alpha, n_resamples, device = check_alpha(alpha), check_n_resamples(n_resamples), check_device(device)
     x, y, shift, scale = _standardise_pooled(x, y)
-    steps, hidden, n_features = check_int(steps, "steps", minimum=0), check_int(hidden, "hidden"), \
-        check_int(n_features, "n_features")
+    steps, hidden, n_features = (
+        check_int(steps, "steps", minimum=0),
+        check_int(hidden, "hidden"),
+        check_int(n_features, "n_features"),
+    )
     layers, batch_size = check_int(layers, "layers", minimum=0), check_int(batch_size, "batch_size", minimum=2)
     lr = check_real(lr, "lr", low=0, low_open=True)
     generator, seed = seeded_rng(rng)
     constant = warn_if_constant(np.vstack([x, y]))
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     tgen = torch_generator(generator)
-    body = mlp(x.shape[1], n_features, hidden=hidden, layers=layers, activation="elu", generator=tgen,
-               device=device)
+    body = mlp(x.shape[1], n_features, hidden=hidden, layers=layers, activation="elu", generator=tgen, device=device)
     phi = torch.nn.Sequential(body, torch.nn.Softplus()).to(device)
     tx = torch.as_tensor(x_train, dtype=torch.float32, device=device)
     ty = torch.as_tensor(y_train, dtype=torch.float32, device=device)
@@ -341,8 +394,14 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
     size = min(batch_size, len(x_train), len(y_train))
 
     def gram(a, b, fa, fb):
-        return _deep_kernel(squared_distances(fa, fb, torch), squared_distances(a, b, torch),
-                            2 * torch.exp(2 * log_sphi), 2 * torch.exp(2 * log_sq), torch.sigmoid(logit_eps), torch)
+        return _deep_kernel(
+            squared_distances(fa, fb, torch),
+            squared_distances(a, b, torch),
+            2 * torch.exp(2 * log_sphi),
+            2 * torch.exp(2 * log_sq),
+            torch.sigmoid(logit_eps),
+            torch,
+        )
 
     def criterion():  # the power criterion on equal-size minibatches drawn without replacement
         ix = torch.as_tensor(generator.choice(len(x_train), size, replace=False), device=device)
@@ -351,16 +410,43 @@ def deep_mmd_test(x, y, *, test_size=0.5, alpha=0.05, n_resamples=999, rng=None,
         fx, fy = phi(bx), phi(by)
         return _power_criterion(gram(bx, bx, fx, fx), gram(by, by, fy, fy), gram(bx, by, fx, fy))
 
-    history = maximise(criterion, opt, 0 if constant else steps, what="the power criterion",
-                       desc="mmd-deep: fitting the kernel", threads=threads)
+    history = maximise(
+        criterion,
+        opt,
+        0 if constant else steps,
+        what="the power criterion",
+        desc="mmd-deep: fitting the kernel",
+        threads=threads,
+    )
     phi.eval()
     with torch.no_grad():
-        kernel = DeepKernel(bandwidth=float(torch.exp(log_sphi)), n_features=n_features,
-                            input_bandwidth=float(torch.exp(log_sq)), epsilon=float(torch.sigmoid(logit_eps)))
+        kernel = DeepKernel(
+            bandwidth=float(torch.exp(log_sphi)),
+            n_features=n_features,
+            input_bandwidth=float(torch.exp(log_sq)),
+            epsilon=float(torch.sigmoid(logit_eps)),
+        )
     pooled = _on_unique_rows(lambda z: _embed(phi, device, z), np.vstack([x_test, y_test]))  # standardised
-    res = run_permutation_test(pooled[:len(x_test)], pooled[len(x_test):], MMDStatistic(kernel, device=device),
-                               alternative="greater", alpha=alpha, n_resamples=n_resamples, batch=None,
-                               rng=generator, test=name_of(deep_mmd_test), seed=seed)
-    return DeepMMDResult.extend(res, n_x=len(x), n_y=len(y), kernel=kernel, feature_map=phi,
-                                history=history,
-                                device=str(device), shift=shift, scale=scale)
+    res = run_permutation_test(
+        pooled[: len(x_test)],
+        pooled[len(x_test) :],
+        MMDStatistic(kernel, device=device),
+        alternative="greater",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=None,
+        rng=generator,
+        test=name_of(deep_mmd_test),
+        seed=seed,
+    )
+    return DeepMMDResult.extend(
+        res,
+        n_x=len(x),
+        n_y=len(y),
+        kernel=kernel,
+        feature_map=phi,
+        history=history,
+        device=str(device),
+        shift=shift,
+        scale=scale,
+    )

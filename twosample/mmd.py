@@ -45,9 +45,17 @@ from .validation import (
     warn_if_constant,
 )
 
-__all__ = ["FuseStatistic", "MMDStatistic", "fuse_kernels", "linear_mmd_test", "mmd2", "mmd2_from_kernel",
-           "mmd_agg_test", "mmd_test",
-           "rff_mmd_test"]
+__all__ = [
+    "FuseStatistic",
+    "MMDStatistic",
+    "fuse_kernels",
+    "linear_mmd_test",
+    "mmd2",
+    "mmd2_from_kernel",
+    "mmd_agg_test",
+    "mmd_test",
+    "rff_mmd_test",
+]
 
 ESTIMATORS = ("unbiased", "biased", "linear")
 # Gram matrices held whole up to this many bytes; beyond, they are formed by column blocks.
@@ -99,7 +107,7 @@ class _GramSums:
         for i in range(len(self.kernels)):
             diag_parts, total, sq_total = [], 0.0, 0.0
             for start, gram in self._blocks(i):
-                diag_parts.append(self._np(gram[start:start + gram.shape[1]].diagonal()))
+                diag_parts.append(self._np(gram[start : start + gram.shape[1]].diagonal()))
                 total += float(gram.sum())
                 # vdot: the sum of squares through BLAS, without a second N x block array
                 sq_total += float(np.vdot(gram, gram)) if not self.use_torch else float((gram * gram).sum())
@@ -117,7 +125,7 @@ class _GramSums:
             yield 0, self.grams[i]
             return
         for start in range(0, self.n_total, self.block):
-            yield start, self.kernels[i].matrix(self.z, self.z[start:start + self.block])
+            yield start, self.kernels[i].matrix(self.z, self.z[start : start + self.block])
 
     def __call__(self, masks):
         """Lists (one per kernel) of s'Ks, s'K1 and s'diag(K), each a float64 array (B,)."""
@@ -133,7 +141,7 @@ class _GramSums:
             sk1 = 0.0
             for start, gram in self._blocks(i):
                 prod = s @ gram  # (B, cols): the one product per block
-                sks = sks + (prod * s[:, start:start + gram.shape[1]]).sum(1)
+                sks = sks + (prod * s[:, start : start + gram.shape[1]]).sum(1)
                 sk1 = sk1 + prod.sum(1)
             out.append((self._np(sks), self._np(sk1), masks @ self.diag[i]))
         return out
@@ -199,11 +207,12 @@ class FuseStatistic(PermutationStatistic):
         lam = math.sqrt(n_x * n_y)
 
         def evaluate(masks):
-            stats_ = np.stack([
-                _mmd_from_sums(sks, sk1, s_diag, sums.total[i], sums.diag_total[i], n_x, n_y, "unbiased")
-                / norms[i]
-                for i, (sks, sk1, s_diag) in enumerate(sums(masks))
-            ])
+            stats_ = np.stack(
+                [
+                    _mmd_from_sums(sks, sk1, s_diag, sums.total[i], sums.diag_total[i], n_x, n_y, "unbiased") / norms[i]
+                    for i, (sks, sk1, s_diag) in enumerate(sums(masks))
+                ]
+            )
             return (special.logsumexp(lam * stats_, axis=0) - math.log(len(self.kernels))) / lam
 
         return evaluate
@@ -227,15 +236,18 @@ def mmd2_from_kernel(x, y, kernel: Kernel, estimator: str = "unbiased"):
         if estimator == "biased":
             value = kxx.mean() + kyy.mean() - 2 * kxy.mean()
         else:
-            value = ((kxx.sum() - kxx.diagonal().sum()) / (n * (n - 1))
-                     + (kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1)) - 2 * kxy.mean())
+            value = (
+                (kxx.sum() - kxx.diagonal().sum()) / (n * (n - 1))
+                + (kyy.sum() - kyy.diagonal().sum()) / (m * (m - 1))
+                - 2 * kxy.mean()
+            )
     return float(value) if isinstance(value, (np.ndarray, np.generic, float)) else value
 
 
 def _linear_terms(x, y, kernel, pairs):
     """Gretton et al. (2012) linear-time terms h((x1, y1), (x2, y2)) over disjoint pairs."""
-    x1, x2 = x[0:2 * pairs:2], x[1:2 * pairs:2]
-    y1, y2 = y[0:2 * pairs:2], y[1:2 * pairs:2]
+    x1, x2 = x[0 : 2 * pairs : 2], x[1 : 2 * pairs : 2]
+    y1, y2 = y[0 : 2 * pairs : 2], y[1 : 2 * pairs : 2]
 
     return kernel.paired(x1, x2) + kernel.paired(y1, y2) - kernel.paired(x1, y2) - kernel.paired(x2, y1)
 
@@ -276,8 +288,20 @@ def mmd2(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", r
 
 
 @register("mmd", description="kernel MMD (Gaussian, median bandwidth)")
-def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", alpha=0.05,
-             n_resamples=1999, batch=None, rng=None, device="cpu", dtype=np.float64) -> TestResult:
+def mmd_test(
+    x,
+    y,
+    *,
+    kernel="gaussian",
+    bandwidth="median",
+    estimator="unbiased",
+    alpha=0.05,
+    n_resamples=1999,
+    batch=None,
+    rng=None,
+    device="cpu",
+    dtype=np.float64,
+) -> TestResult:
     r"""MMD permutation test of H0: p = q.
 
     Parameters
@@ -333,16 +357,31 @@ def mmd_test(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased
     if batch is None:
         batch = _default_batch(len(pooled), 1, n_resamples, dtype)
     statistic = MMDStatistic(k, estimator, device=device, dtype=dtype)
-    return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                                batch=batch, rng=generator, test=name_of(mmd_test), seed=seed)
+    return run_permutation_test(
+        x,
+        y,
+        statistic,
+        alternative="greater",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=generator,
+        test=name_of(mmd_test),
+        seed=seed,
+    )
 
 
 def _default_batch(n_total, n_kernels, n_resamples, dtype):
     """All relabellings at once when the Gram matrices are formed in blocks (each block once)."""
     if grams_fit(n_total, n_kernels, dtype):
         return None
-    return max(1, min(int(n_resamples) if isinstance(n_resamples, (int, np.integer)) else 1,
-                      2**30 // (n_total * np.dtype(dtype).itemsize)))  # masks are cast to `dtype`
+    return max(
+        1,
+        min(
+            int(n_resamples) if isinstance(n_resamples, (int, np.integer)) else 1,
+            2**30 // (n_total * np.dtype(dtype).itemsize),
+        ),
+    )  # masks are cast to `dtype`
 
 
 def fuse_kernels(pooled, *, n_bandwidths=10, rng=None):
@@ -353,7 +392,7 @@ def fuse_kernels(pooled, *, n_bandwidths=10, rng=None):
     kernels = []
     for cls in (Gaussian, Laplace):
         dist = positive_distances(sub, cls.metric)
-        lo, hi = (np.quantile(dist, [0.05, 0.95]) if dist.size else (1.0, 1.0))
+        lo, hi = np.quantile(dist, [0.05, 0.95]) if dist.size else (1.0, 1.0)
         lo = max(lo, hi * 1e-3) if hi > 0 else 1.0
         kernels += [cls(bandwidth=float(b)) for b in np.geomspace(lo, max(hi, lo), n_bandwidths)]
     return kernels
@@ -370,8 +409,19 @@ def _check_kernel_list(kernels) -> list:
 
 
 @register("mmd-agg", description="MMD aggregated over Gaussian and Laplace bandwidths (MMD-FUSE)")
-def mmd_agg_test(x, y, *, kernels=None, n_bandwidths=10, alpha=0.05, n_resamples=1999, batch=None, rng=None,
-                 device="cpu", dtype=np.float64) -> TestResult:
+def mmd_agg_test(
+    x,
+    y,
+    *,
+    kernels=None,
+    n_bandwidths=10,
+    alpha=0.05,
+    n_resamples=1999,
+    batch=None,
+    rng=None,
+    device="cpu",
+    dtype=np.float64,
+) -> TestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
 
     For a user who does not know which bandwidth to pick. The statistic is
@@ -425,8 +475,18 @@ def mmd_agg_test(x, y, *, kernels=None, n_bandwidths=10, alpha=0.05, n_resamples
     if batch is None:
         batch = _default_batch(len(pooled), len(kernels), n_resamples, dtype)
     statistic = FuseStatistic(kernels, device=device, dtype=dtype)
-    return run_permutation_test(x, y, statistic, alternative="greater", alpha=alpha, n_resamples=n_resamples,
-                                batch=batch, rng=generator, test=name_of(mmd_agg_test), seed=seed)
+    return run_permutation_test(
+        x,
+        y,
+        statistic,
+        alternative="greater",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=generator,
+        test=name_of(mmd_agg_test),
+        seed=seed,
+    )
 
 
 @register("mmd-linear", description="linear-time MMD, normal null", null="asymptotic")
@@ -472,14 +532,23 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
         # Measured level at n = 50 (4,000 reps): 0.0505 with t, 0.0545 with the normal.
         pvalue = float(stats.t.sf(statistic * math.sqrt(pairs) / sd, pairs - 1))
         threshold = float(stats.t.isf(alpha, pairs - 1) * sd / math.sqrt(pairs))
-    return TestResult.from_analytic(statistic=statistic, pvalue=pvalue, alpha=alpha, threshold=threshold,
-                                    method="asymptotic", n_x=len(x), n_y=len(y), test=name_of(linear_mmd_test),
-                                    seed=seed)
+    return TestResult.from_analytic(
+        statistic=statistic,
+        pvalue=pvalue,
+        alpha=alpha,
+        threshold=threshold,
+        method="asymptotic",
+        n_x=len(x),
+        n_y=len(y),
+        test=name_of(linear_mmd_test),
+        seed=seed,
+    )
 
 
 @register("mmd-rff", description="random-Fourier-feature MMD, O(n) per permutation")
-def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resamples=999, batch=None,
-                 rng=None) -> TestResult:
+def rff_mmd_test(
+    x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resamples=999, batch=None, rng=None
+) -> TestResult:
     r"""Gaussian-kernel MMD test with random Fourier features and a permutation null, O(N D B).
 
     With :math:`\phi(x) = \sqrt{2/D}\cos(Wx + b)`, :math:`W \sim N(0, \sigma^{-2} I)`,
@@ -518,7 +587,16 @@ def rff_mmd_test(x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resa
     def features(a):
         return np.sqrt(2.0 / n_features) * np.cos(a @ w + b)
 
-    res = run_permutation_test(features(x), features(y), MeanDifference(), alternative="greater", alpha=alpha,
-                               n_resamples=n_resamples, batch=batch, rng=generator, test=name_of(rff_mmd_test),
-                               seed=seed)
+    res = run_permutation_test(
+        features(x),
+        features(y),
+        MeanDifference(),
+        alternative="greater",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=generator,
+        test=name_of(rff_mmd_test),
+        seed=seed,
+    )
     return res

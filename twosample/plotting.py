@@ -31,7 +31,7 @@ def plot_power_curve(df, *, title=None):
         for (name, effect), rows in part.groupby(["test", "effect"], dropna=False, sort=False):
             rows = rows.sort_values("n")
             label = name if effect is None or (isinstance(effect, float) and np.isnan(effect)) else f"{name} ({effect})"
-            line, = ax.plot(rows["n"], rows["power"], marker="o", ms=3, label=label)
+            (line,) = ax.plot(rows["n"], rows["power"], marker="o", ms=3, label=label)
             ax.fill_between(rows["n"], rows["ci_low"], rows["ci_high"], color=line.get_color(), alpha=0.15)
         ax.axhline(alpha, color="black", ls="--", lw=1, label=f"alpha = {alpha:g}")
         ax.set_xscale("log")

@@ -83,19 +83,30 @@ def _run_chunk(test, scenario, n, m, alpha, seeds, kwargs):
     stacked = None if info is None else info.stacked
     out = np.empty(len(seeds))
     for start in range(0, len(seeds), _STACK):
-        rngs = [np.random.default_rng(seed) for seed in seeds[start:start + _STACK]]
+        rngs = [np.random.default_rng(seed) for seed in seeds[start : start + _STACK]]
         samples = [scenario.sample(n, m, rng) for rng in rngs]
         pvalues = None
         if stacked is not None:
             pvalues = stacked([s[0] for s in samples], [s[1] for s in samples], alpha=alpha, rngs=rngs, **kwargs)
         if pvalues is None:
             pvalues = [test(x, y, alpha=alpha, rng=rng, **kwargs).pvalue for (x, y), rng in zip(samples, rngs)]
-        out[start:start + len(rngs)] = pvalues
+        out[start : start + len(rngs)] = pvalues
     return out
 
 
-def power(test, scenario: Scenario, *, n: int, m: int | None = None, alpha: float = 0.05, reps: int = 1000,
-          rng=None, n_jobs: int = 1, confidence: float = 0.95, **test_kwargs) -> PowerResult:
+def power(
+    test,
+    scenario: Scenario,
+    *,
+    n: int,
+    m: int | None = None,
+    alpha: float = 0.05,
+    reps: int = 1000,
+    rng=None,
+    n_jobs: int = 1,
+    confidence: float = 0.95,
+    **test_kwargs,
+) -> PowerResult:
     r"""Rejection rate of `test` on `scenario` at sample sizes n (and m), with an exact interval.
 
     Parameters
@@ -137,8 +148,11 @@ def power(test, scenario: Scenario, *, n: int, m: int | None = None, alpha: floa
     m = None if m is None else check_int(m, "m", minimum=2)
     n_jobs = check_n_jobs(n_jobs)
     confidence = check_real(confidence, "confidence", low=0, high=1, low_open=True, high_open=True)
-    seed_root = rng if isinstance(rng, np.random.SeedSequence) else np.random.SeedSequence(
-        int(check_rng(rng).integers(0, 2**63 - 1)))
+    seed_root = (
+        rng
+        if isinstance(rng, np.random.SeedSequence)
+        else np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1)))
+    )
     seeds = seed_root.spawn(reps)
     workers = 1 if n_jobs in (None, 1) else n_jobs
     if workers == 1:
@@ -147,13 +161,22 @@ def power(test, scenario: Scenario, *, n: int, m: int | None = None, alpha: floa
         chunks = np.array_split(np.arange(reps), min(reps, 4 * (workers if workers > 0 else 8)))
         parts = Parallel(n_jobs=workers)(
             delayed(_run_chunk)(test, scenario, n, m, alpha, [seeds[i] for i in chunk], test_kwargs)
-            for chunk in chunks if len(chunk)
+            for chunk in chunks
+            if len(chunk)
         )
         pvalues = np.concatenate(parts)
     rejections = int(np.count_nonzero(pvalues <= alpha))
     low, high = proportion_confint(rejections, reps, alpha=1 - confidence, method="beta")
-    return PowerResult(power=rejections / reps, ci_low=float(low), ci_high=float(high), rejections=rejections,
-                       reps=reps, alpha=alpha, pvalues=pvalues, confidence=confidence)
+    return PowerResult(
+        power=rejections / reps,
+        ci_low=float(low),
+        ci_high=float(high),
+        rejections=rejections,
+        reps=reps,
+        alpha=alpha,
+        pvalues=pvalues,
+        confidence=confidence,
+    )
 
 
 def level(test, scenario: Scenario, **kwargs) -> PowerResult:
@@ -163,8 +186,20 @@ def level(test, scenario: Scenario, **kwargs) -> PowerResult:
     return power(test, scenario.null(), **kwargs)
 
 
-def power_curve(tests, scenario, *, sizes, effects=None, reps: int = 200, alpha: float = 0.05, rng=None,
-                n_jobs: int = 1, include_level: bool = True, progress=None, **test_kwargs) -> pd.DataFrame:
+def power_curve(
+    tests,
+    scenario,
+    *,
+    sizes,
+    effects=None,
+    reps: int = 200,
+    alpha: float = 0.05,
+    rng=None,
+    n_jobs: int = 1,
+    include_level: bool = True,
+    progress=None,
+    **test_kwargs,
+) -> pd.DataFrame:
     r"""Power (and level) of several tests over sample sizes and effect sizes: a tidy table.
 
     Parameters
@@ -226,11 +261,23 @@ def power_curve(tests, scenario, *, sizes, effects=None, reps: int = 200, alpha:
         for (name, kind, n, effect), seed in zip(cells, root.spawn(len(cells))):
             sc = scenario if effect is None else scenario(effect)
             start = time.perf_counter()
-            estimate = (power if kind == "power" else level)(named[name], sc, n=n, alpha=alpha, reps=reps,
-                                                             rng=seed, n_jobs=n_jobs, **test_kwargs)
-            rows.append({"test": name, "kind": kind, "n": n, "effect": effect, "power": estimate.power,
-                         "ci_low": estimate.ci_low, "ci_high": estimate.ci_high,
-                         "rejections": estimate.rejections, "reps": reps, "alpha": alpha,
-                         "seconds": time.perf_counter() - start})
+            estimate = (power if kind == "power" else level)(
+                named[name], sc, n=n, alpha=alpha, reps=reps, rng=seed, n_jobs=n_jobs, **test_kwargs
+            )
+            rows.append(
+                {
+                    "test": name,
+                    "kind": kind,
+                    "n": n,
+                    "effect": effect,
+                    "power": estimate.power,
+                    "ci_low": estimate.ci_low,
+                    "ci_high": estimate.ci_high,
+                    "rejections": estimate.rejections,
+                    "reps": reps,
+                    "alpha": alpha,
+                    "seconds": time.perf_counter() - start,
+                }
+            )
             bar.update()
     return pd.DataFrame(rows)

@@ -15,8 +15,10 @@ __all__ = ["TESTS", "TestInfo", "get_test", "info_for"]
 
 # Listed family by family, each in the order its module defines them (not in import order).
 _FAMILIES = [classical, mmd, classifier_tests, learned]
-_ordered = sorted(TESTS.values(), key=lambda info: (_FAMILIES.index(inspect.getmodule(info.function)),
-                                                     info.function.__code__.co_firstlineno))
+_ordered = sorted(
+    TESTS.values(),
+    key=lambda info: (_FAMILIES.index(inspect.getmodule(info.function)), info.function.__code__.co_firstlineno),
+)
 TESTS.clear()
 TESTS.update((info.name, info) for info in _ordered)
 

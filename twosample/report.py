@@ -23,16 +23,20 @@ def figure_html(caption: str, fig) -> str:
 
     data = png_base64(fig)
     plt.close(fig)
-    return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
+    return (
+        f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{data}">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def html_page(title: str, body) -> str:
     """A self-contained HTML page: `title` and the HTML fragments of `body`, with the house style."""
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>" + html.escape(title) + "</title>"
-            "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
-            "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"
-            "img{max-width:100%}</style></head><body>" + "\n".join(body) + "</body></html>")
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><title>" + html.escape(title) + "</title>"
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto}"
+        "table{border-collapse:collapse;font-size:13px}td,th{border:1px solid #ccc;padding:3px 6px}"
+        "img{max-width:100%}</style></head><body>" + "\n".join(body) + "</body></html>"
+    )
 
 
 def write_power_report(df, out, *, title: str, description: str = "", extra_figures=()) -> Path:

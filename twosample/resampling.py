@@ -125,14 +125,12 @@ class CallableStatistic(PermutationStatistic):
                 try:
                     value = self.func(data[mask], data[~mask])
                 except Exception as exc:
-                    raise ValueError(f"`statistic` raised {type(exc).__name__}: {' '.join(str(exc).split())}") \
-                        from exc
+                    raise ValueError(f"`statistic` raised {type(exc).__name__}: {' '.join(str(exc).split())}") from exc
                 try:
                     out[b] = float(value)
                 except (TypeError, ValueError):
                     raise ValueError(
-                        f"`statistic` must return a real scalar, got {type(value).__name__} "
-                        f"{np.shape(value)}."
+                        f"`statistic` must return a real scalar, got {type(value).__name__} {np.shape(value)}."
                     ) from None
             return out
 
@@ -278,8 +276,10 @@ def run_permutation_test(
     observed = float(evaluate(identity)[0])
     if math.isnan(observed):
         top = float(np.max(np.abs(pooled)))
-        raise ValueError(f"the statistic is NaN on the observed samples `x` and `y` (largest |value| {top:.3g}): "
-                         "it cannot be computed for this data in float64.")
+        raise ValueError(
+            f"the statistic is NaN on the observed samples `x` and `y` (largest |value| {top:.3g}): "
+            "it cannot be computed for this data in float64."
+        )
 
     n_splits = math.comb(n_total, n_x)
     exact = n_splits <= n_resamples
@@ -301,9 +301,19 @@ def run_permutation_test(
         raise ValueError("the statistic is NaN on some relabelled samples.")
 
     pvalue, threshold = _pvalue_and_threshold(observed, null, alternative, alpha, exact)
-    return TestResult.from_null(statistic=observed, pvalue=pvalue, alpha=alpha, threshold=threshold,
-                                null_distribution=null, exact=exact, alternative=alternative, n_x=n_x,
-                                n_y=n_total - n_x, test=test, seed=seed)
+    return TestResult.from_null(
+        statistic=observed,
+        pvalue=pvalue,
+        alpha=alpha,
+        threshold=threshold,
+        null_distribution=null,
+        exact=exact,
+        alternative=alternative,
+        n_x=n_x,
+        n_y=n_total - n_x,
+        test=test,
+        seed=seed,
+    )
 
 
 def _all_splits(n_total: int, n_x: int, batch: int) -> Iterator[np.ndarray]:
@@ -366,7 +376,6 @@ def _pvalue_and_threshold(observed, null, alternative, alpha, exact):
         order_statistic(alpha / 2, descending=True),
     )
     return float(pvalue), threshold
-
 
 
 def holdout_split(x: np.ndarray, y: np.ndarray, test_size: float, rng: np.random.Generator):

@@ -75,8 +75,12 @@ class Scenario:
 
     def null(self) -> Scenario:
         """The same scenario under H0: both samples from p."""
-        return dataclasses.replace(self, name=f"{self.name} (null)", sample_q=self.sample_p,
-                                   description=f"H0: both samples from p of {self.name}")
+        return dataclasses.replace(
+            self,
+            name=f"{self.name} (null)",
+            sample_q=self.sample_p,
+            description=f"H0: both samples from p of {self.name}",
+        )
 
 
 def _column(values: np.ndarray) -> np.ndarray:
@@ -101,9 +105,13 @@ def mean_shift(effect: float = 0.5, *, d: int = 1) -> Scenario:
     effect, d = check_real(effect, "effect"), check_int(d, "d")
     shift = np.zeros(d)
     shift[0] = effect
-    return Scenario("mean-shift", lambda n, rng: rng.normal(size=(n, d)),
-                    lambda n, rng: rng.normal(size=(n, d)) + shift, effect,
-                    f"N(0, I_{d}) vs N({effect} e_1, I_{d})")
+    return Scenario(
+        "mean-shift",
+        lambda n, rng: rng.normal(size=(n, d)),
+        lambda n, rng: rng.normal(size=(n, d)) + shift,
+        effect,
+        f"N(0, I_{d}) vs N({effect} e_1, I_{d})",
+    )
 
 
 def variance_shift(effect: float = 2.0, *, d: int = 1) -> Scenario:
@@ -111,9 +119,13 @@ def variance_shift(effect: float = 2.0, *, d: int = 1) -> Scenario:
     effect, d = check_real(effect, "effect", low=0, low_open=True), check_int(d, "d")
     scale = np.ones(d)
     scale[0] = np.sqrt(effect)
-    return Scenario("variance-shift", lambda n, rng: rng.normal(size=(n, d)),
-                    lambda n, rng: rng.normal(size=(n, d)) * scale, effect,
-                    f"N(0, I_{d}) vs variance {effect} in coordinate 1")
+    return Scenario(
+        "variance-shift",
+        lambda n, rng: rng.normal(size=(n, d)),
+        lambda n, rng: rng.normal(size=(n, d)) * scale,
+        effect,
+        f"N(0, I_{d}) vs variance {effect} in coordinate 1",
+    )
 
 
 def student_t(df: float = 3.0, *, d: int = 1) -> Scenario:
@@ -123,9 +135,13 @@ def student_t(df: float = 3.0, *, d: int = 1) -> Scenario:
     """
     df, d = check_real(df, "df", low=0, low_open=True), check_int(d, "d")
     scale = np.sqrt((df - 2) / df) if df > 2 else 1.0
-    return Scenario("student-t", lambda n, rng: rng.normal(size=(n, d)),
-                    lambda n, rng: rng.standard_t(df, size=(n, d)) * scale, df,
-                    f"N(0, 1) vs standardised Student-t({df})")
+    return Scenario(
+        "student-t",
+        lambda n, rng: rng.normal(size=(n, d)),
+        lambda n, rng: rng.standard_t(df, size=(n, d)) * scale,
+        df,
+        f"N(0, 1) vs standardised Student-t({df})",
+    )
 
 
 def blob(*, rows: int = 3, sigma2: float = 0.03) -> Scenario:
@@ -141,8 +157,7 @@ def blob(*, rows: int = 3, sigma2: float = 0.03) -> Scenario:
     rows, sigma2 = check_int(rows, "rows"), check_real(sigma2, "sigma2", low=0, low_open=True)
     centres = np.array([(i, j) for i in range(rows) for j in range(rows)], dtype=float)
     k = len(centres)
-    covs = np.array([-0.02 - 0.002 * i if i < 4 else (0.0 if i == 4 else 0.02 + 0.002 * (i - 5))
-                     for i in range(k)])
+    covs = np.array([-0.02 - 0.002 * i if i < 4 else (0.0 if i == 4 else 0.02 + 0.002 * (i - 5)) for i in range(k)])
     corrs = covs / 0.03  # Liu et al.'s covariances are relative to their variance 0.03
 
     def sample_p(n, rng):
@@ -172,8 +187,13 @@ def hdgm(*, d: int = 10) -> Scenario:
         z[:, 1] = rho * z[:, 0] + np.sqrt(1 - rho**2) * z[:, 1]
         return means[mode] + z
 
-    return Scenario("hdgm", lambda n, rng: draw(n, rng, (0.0, 0.0)),
-                    lambda n, rng: draw(n, rng, (0.5, -0.5)), None, f"Liu et al. (2020) HDGM, d = {d}")
+    return Scenario(
+        "hdgm",
+        lambda n, rng: draw(n, rng, (0.0, 0.0)),
+        lambda n, rng: draw(n, rng, (0.5, -0.5)),
+        None,
+        f"Liu et al. (2020) HDGM, d = {d}",
+    )
 
 
 def gaussian_mixture(separation: float = 2.0) -> Scenario:
@@ -184,7 +204,9 @@ def gaussian_mixture(separation: float = 2.0) -> Scenario:
         "gaussian-mixture",
         lambda n, rng: _column(rng.normal(size=n) + separation / 2 * rng.choice([-1.0, 1.0], size=n)),
         lambda n, rng: _column(rng.normal(scale=sd, size=n)),
-        separation, f"0.5 N(-{separation / 2}, 1) + 0.5 N({separation / 2}, 1) vs N(0, {sd**2:.4g})")
+        separation,
+        f"0.5 N(-{separation / 2}, 1) + 0.5 N({separation / 2}, 1) vs N(0, {sd**2:.4g})",
+    )
 
 
 def from_callables(sample_p: Sampler, sample_q: Sampler, *, name: str = "custom", effect=None) -> Scenario:
@@ -199,9 +221,13 @@ def from_data(data_p, data_q, *, name: str = "data") -> Scenario:
     data_p, data_q = check_sample(data_p, "data_p"), check_sample(data_q, "data_q")
     if data_p.shape[1] != data_q.shape[1]:
         raise ValueError("`data_p` and `data_q` must have the same number of columns.")
-    return Scenario(name, lambda n, rng: data_p[rng.integers(0, len(data_p), n)],
-                    lambda n, rng: data_q[rng.integers(0, len(data_q), n)], None,
-                    f"resampling {len(data_p)} and {len(data_q)} rows")
+    return Scenario(
+        name,
+        lambda n, rng: data_p[rng.integers(0, len(data_p), n)],
+        lambda n, rng: data_q[rng.integers(0, len(data_q), n)],
+        None,
+        f"resampling {len(data_p)} and {len(data_q)} rows",
+    )
 
 
 #: Scenarios by the names the CLI uses, each with its default effect.
@@ -233,11 +259,22 @@ def null_scenarios() -> dict[str, tuple[Scenario, int | None]]:
     return {
         "gaussian": (mean_shift(0.0).null(), None),
         # Both samples Student-t(2): student_t(2).null() would keep its p, the Gaussian.
-        "student-t2": (from_callables(lambda n, rng: rng.standard_t(2.0, size=(n, 1)),
-                                      lambda n, rng: rng.standard_t(2.0, size=(n, 1)), name="student-t2"), None),
-        "discrete-ties": (from_callables(lambda n, rng: rng.integers(0, 5, size=(n, 1)).astype(float),
-                                         lambda n, rng: rng.integers(0, 5, size=(n, 1)).astype(float),
-                                         name="discrete"), None),
+        "student-t2": (
+            from_callables(
+                lambda n, rng: rng.standard_t(2.0, size=(n, 1)),
+                lambda n, rng: rng.standard_t(2.0, size=(n, 1)),
+                name="student-t2",
+            ),
+            None,
+        ),
+        "discrete-ties": (
+            from_callables(
+                lambda n, rng: rng.integers(0, 5, size=(n, 1)).astype(float),
+                lambda n, rng: rng.integers(0, 5, size=(n, 1)).astype(float),
+                name="discrete",
+            ),
+            None,
+        ),
         "unequal-sizes": (mean_shift(0.0).null(), "half"),
         "gaussian-d20": (mean_shift(0.0, d=20).null(), None),
     }

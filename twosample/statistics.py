@@ -373,9 +373,7 @@ def _anderson_standardisation(n_x: int, n_y: int):
     b = (2 * g - 4) * k**2 + 8 * h * k + (2 * g - 14 * h - 4) * h_sum - 8 * h + 4 * g - 6
     c = (6 * h + 2 * g - 2) * k**2 + (4 * h - 4 * g + 6) * k + (2 * h - 6) * h_sum + 4 * h
     d = (2 * h + 6) * k**2 - 4 * h * k
-    var = (a * n_total**3 + b * n_total**2 + c * n_total + d) / (
-        (n_total - 1.0) * (n_total - 2.0) * (n_total - 3.0)
-    )
+    var = (a * n_total**3 + b * n_total**2 + c * n_total + d) / ((n_total - 1.0) * (n_total - 2.0) * (n_total - 3.0))
     return k - 1.0, math.sqrt(var)
 
 

@@ -45,8 +45,19 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         Input standardisation learnt from the training data.
     """
 
-    def __init__(self, *, hidden=20, layers=1, epochs=100, batch_size=128, lr=1e-3, weight_decay=0.0,
-                 device="cpu", random_state=None, threads=None):
+    def __init__(
+        self,
+        *,
+        hidden=20,
+        layers=1,
+        epochs=100,
+        batch_size=128,
+        lr=1e-3,
+        weight_decay=0.0,
+        device="cpu",
+        random_state=None,
+        threads=None,
+    ):
         self.hidden = hidden
         self.layers = layers
         self.epochs = epochs
@@ -69,8 +80,9 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.mean_ = X.mean(axis=0)
         self.scale_ = np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0)
         rng = np.random.default_rng(self.random_state)
-        self.module_ = mlp(X.shape[1], 1, hidden=self.hidden, layers=self.layers, generator=torch_generator(rng),
-                           device=self.device)
+        self.module_ = mlp(
+            X.shape[1], 1, hidden=self.hidden, layers=self.layers, generator=torch_generator(rng), device=self.device
+        )
         data = torch.as_tensor((X - self.mean_) / self.scale_, dtype=torch.float32, device=self.device)
         labels = torch.as_tensor(target, device=self.device)
         opt = torch.optim.Adam(self.module_.parameters(), lr=self.lr, weight_decay=self.weight_decay)
@@ -79,7 +91,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
             for _ in range(self.epochs):
                 order = torch.as_tensor(rng.permutation(len(X)), device=self.device)
                 for start in range(0, len(X), self.batch_size):
-                    idx = order[start:start + self.batch_size]
+                    idx = order[start : start + self.batch_size]
                     opt.zero_grad()
                     loss_fn(self.module_(data[idx])[:, 0], labels[idx]).backward()
                     opt.step()

@@ -30,8 +30,17 @@ def torch_generator(rng: np.random.Generator):
     return gen
 
 
-def mlp(in_features: int, out_features: int = 1, *, hidden: int = 64, layers: int = 2,
-        activation: str = "relu", generator=None, device="cpu", dtype=None):
+def mlp(
+    in_features: int,
+    out_features: int = 1,
+    *,
+    hidden: int = 64,
+    layers: int = 2,
+    activation: str = "relu",
+    generator=None,
+    device="cpu",
+    dtype=None,
+):
     """A fully connected network ``in -> hidden x layers -> out``, initialised from `generator`.
 
     Parameters

@@ -65,9 +65,7 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
         try:
             arr = arr.astype(np.float64)
         except (TypeError, ValueError):
-            raise ValueError(
-                f"`{name}` must be numeric (real numbers); got an array of dtype {arr.dtype}."
-            ) from None
+            raise ValueError(f"`{name}` must be numeric (real numbers); got an array of dtype {arr.dtype}.") from None
     arr = np.asarray(arr, dtype=np.float64)
     if arr.ndim == 0:
         raise ValueError(f"`{name}` must be a 1-D or 2-D array of observations, got a scalar.")
@@ -81,9 +79,7 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
     if arr.shape[0] == 0 or arr.shape[1] == 0:
         raise ValueError(f"`{name}` is empty (shape {arr.shape}).")
     if arr.shape[0] < min_rows:
-        raise ValueError(
-            f"`{name}` needs at least {min_rows} observations (rows), got {arr.shape[0]}."
-        )
+        raise ValueError(f"`{name}` needs at least {min_rows} observations (rows), got {arr.shape[0]}.")
     finite = np.isfinite(arr)
     if not finite.all():
         row = int(np.argwhere(~finite)[0, 0])
@@ -103,11 +99,15 @@ def match_columns(x, y):
     if cols_x == cols_y:
         return y
     if len(set(cols_x)) != len(cols_x) or len(set(cols_y)) != len(cols_y):
-        raise ValueError("`x` and `y` are DataFrames with duplicated column names; columns are matched by "
-                         "name, so rename them first.")
+        raise ValueError(
+            "`x` and `y` are DataFrames with duplicated column names; columns are matched by "
+            "name, so rename them first."
+        )
     if set(cols_x) != set(cols_y):
-        raise ValueError(f"`x` and `y` are DataFrames with different columns: `x` has {cols_x}, `y` has "
-                         f"{cols_y}; columns are matched by name.")
+        raise ValueError(
+            f"`x` and `y` are DataFrames with different columns: `x` has {cols_x}, `y` has "
+            f"{cols_y}; columns are matched by name."
+        )
     return y[cols_x]
 
 
@@ -125,8 +125,7 @@ def check_samples(x, y, *, univariate: bool = False, min_rows: int = 2):
     y = check_sample(y, "y", min_rows=min_rows)
     if x.shape[1] != y.shape[1]:
         raise ValueError(
-            f"`x` and `y` must have the same number of columns (features), "
-            f"got {x.shape[1]} and {y.shape[1]}."
+            f"`x` and `y` must have the same number of columns (features), got {x.shape[1]} and {y.shape[1]}."
         )
     if univariate and x.shape[1] != 1:
         raise ValueError(
@@ -195,8 +194,10 @@ def check_n_resamples(n_resamples) -> int:
         raise ValueError(f"`n_resamples` must be a positive integer, got {n_resamples!r}.")
     if n_resamples > MAX_RESAMPLES:
         gigabytes = 8 * n_resamples // 10**9  # integer arithmetic: n_resamples may exceed any float
-        raise ValueError(f"`n_resamples` = {n_resamples} would keep {gigabytes:,} GB of null statistics in "
-                         f"memory; at most {MAX_RESAMPLES:,} are allowed.")
+        raise ValueError(
+            f"`n_resamples` = {n_resamples} would keep {gigabytes:,} GB of null statistics in "
+            f"memory; at most {MAX_RESAMPLES:,} are allowed."
+        )
     return int(n_resamples)
 
 
@@ -217,8 +218,9 @@ def check_n_jobs(n_jobs) -> int | None:
     return int(n_jobs)
 
 
-def check_real(value, name: str, *, low: float = -math.inf, high: float = math.inf, low_open: bool = False,
-               high_open: bool = False) -> float:
+def check_real(
+    value, name: str, *, low: float = -math.inf, high: float = math.inf, low_open: bool = False, high_open: bool = False
+) -> float:
     """`value` as a finite float in the interval given; a ValueError naming `name` otherwise (bools refused)."""
     lo = "(" if low_open or low == -math.inf else "["
     hi = ")" if high_open or high == math.inf else "]"
@@ -270,9 +272,7 @@ def check_rng(rng) -> np.random.Generator:
         if isinstance(rng, numbers.Integral) and rng < 0:
             raise ValueError(f"`rng` must be a non-negative integer seed, got {rng}.")
         return np.random.default_rng(rng)
-    raise TypeError(
-        f"`rng` must be None, an int, a numpy SeedSequence or a numpy Generator, got {type(rng).__name__}."
-    )
+    raise TypeError(f"`rng` must be None, an int, a numpy SeedSequence or a numpy Generator, got {type(rng).__name__}.")
 
 
 def seeded_rng(rng) -> tuple[np.random.Generator, int | None]:
@@ -310,8 +310,9 @@ def check_device(device):
     try:
         parsed = torch.device(device)
     except (RuntimeError, TypeError, ValueError):
-        raise ValueError(f"`device` must be 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device; got {device!r}.") \
-            from None
+        raise ValueError(
+            f"`device` must be 'cpu', 'cuda', 'cuda:N', 'mps' or a torch.device; got {device!r}."
+        ) from None
     if parsed.type == "cuda":
         count = torch.cuda.device_count() if torch.cuda.is_available() else 0
         if count == 0:

@@ -87,8 +87,22 @@ class FittedCritic:
         return float(t_p.mean() - c_q.mean()), se
 
 
-def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr=1e-3,
-               batch_size=256, weight_decay=0.0, rng=None, device="cpu", threads=None, **params) -> FittedCritic:
+def fit_critic(
+    x_p,
+    x_q,
+    divergence="kl",
+    *,
+    hidden=64,
+    layers=2,
+    steps=1000,
+    lr=1e-3,
+    batch_size=256,
+    weight_decay=0.0,
+    rng=None,
+    device="cpu",
+    threads=None,
+    **params,
+) -> FittedCritic:
     r"""Train a critic to maximise :math:`E_P[g_f(v)] - E_Q[f^*(g_f(v))]`.
 
     Parameters
@@ -118,15 +132,17 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
 
     div = get(divergence, **params)
     x_p, x_q = check_samples(x_p, x_q)
-    steps, batch_size, hidden = check_int(steps, "steps"), check_int(batch_size, "batch_size"), \
-        check_int(hidden, "hidden")
+    steps, batch_size, hidden = (
+        check_int(steps, "steps"),
+        check_int(batch_size, "batch_size"),
+        check_int(hidden, "hidden"),
+    )
     layers = check_int(layers, "layers", minimum=0)
     lr = check_real(lr, "lr", low=0, low_open=True)
     weight_decay = check_real(weight_decay, "weight_decay", low=0)
     device = check_device(device)
     generator = check_rng(rng)
-    module = mlp(x_p.shape[1], 1, hidden=hidden, layers=layers, generator=torch_generator(generator),
-                 device=device)
+    module = mlp(x_p.shape[1], 1, hidden=hidden, layers=layers, generator=torch_generator(generator), device=device)
     tp = torch.as_tensor(x_p, dtype=torch.float32, device=device)
     tq = torch.as_tensor(x_q, dtype=torch.float32, device=device)
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
@@ -136,8 +152,9 @@ def fit_critic(x_p, x_q, divergence="kl", *, hidden=64, layers=2, steps=1000, lr
         iq = torch.as_tensor(generator.integers(0, len(tq), min(batch_size, len(tq))), device=device)
         return div.lower_bound(module(tp[ip])[:, 0], module(tq[iq])[:, 0])
 
-    history = maximise(bound, opt, steps, what=f"the {div.name} bound", desc=f"fitting a {div.name} critic",
-                       threads=threads)
+    history = maximise(
+        bound, opt, steps, what=f"the {div.name} bound", desc=f"fitting a {div.name} critic", threads=threads
+    )
     module.eval()
     return FittedCritic(module=module, divergence=div, history=history, device=str(device))
 
@@ -209,8 +226,9 @@ def jensen_shannon_from_discriminator(logits_p, logits_q) -> float:
         P (data) and Q (model). At the optimal discriminator the bracket is
         :math:`2\,\mathrm{JSD} - \log 4`.
     """
-    logits_p, logits_q = (check_sample(v, name, min_rows=1)[:, 0] for v, name in
-                          ((logits_p, "logits_p"), (logits_q, "logits_q")))
+    logits_p, logits_q = (
+        check_sample(v, name, min_rows=1)[:, 0] for v, name in ((logits_p, "logits_p"), (logits_q, "logits_q"))
+    )
     objective = get("gan").lower_bound(logits_p, logits_q)
     return float((objective + _LOG4) / 2)
 
@@ -299,5 +317,10 @@ def generator_loss_gradients(d=None) -> GeneratorLossCurves:
     d = np.linspace(1e-4, 1 - 1e-4, 500) if d is None else np.asarray(d, dtype=float)
     if np.any((d <= 0) | (d >= 1)) or not np.all(np.isfinite(d)):
         raise ValueError("`d` must hold probabilities strictly between 0 and 1.")
-    return GeneratorLossCurves(d=d, saturating_loss=np.log1p(-d), saturating_grad=-d,
-                               non_saturating_loss=-np.log(d), non_saturating_grad=-(1 - d))
+    return GeneratorLossCurves(
+        d=d,
+        saturating_loss=np.log1p(-d),
+        saturating_grad=-d,
+        non_saturating_loss=-np.log(d),
+        non_saturating_grad=-(1 - d),
+    )

@@ -98,8 +98,12 @@ def hellinger_gaussian(mean_p, cov_p, mean_q, cov_q) -> float:
 
 def _gaussian_1d_args(mean_p, sd_p, mean_q, sd_q):
     """Finite means and positive standard deviations (a Gaussian with sd 0 has no density), by name."""
-    return (check_real(mean_p, "mean_p"), check_real(sd_p, "sd_p", low=0, low_open=True),
-            check_real(mean_q, "mean_q"), check_real(sd_q, "sd_q", low=0, low_open=True))
+    return (
+        check_real(mean_p, "mean_p"),
+        check_real(sd_p, "sd_p", low=0, low_open=True),
+        check_real(mean_q, "mean_q"),
+        check_real(sd_q, "sd_q", low=0, low_open=True),
+    )
 
 
 def total_variation_gaussian_1d(mean_p, sd_p, mean_q, sd_q) -> float:
@@ -322,6 +326,5 @@ def _continuous(p, q, div: FDivergence) -> float:
     edges = [lo, *points.tolist(), hi]
     for a, b in zip(edges[:-1], edges[1:]):
         if b > a:
-            total += integrate.quad(lambda t: _integrand(p, q, div, t), a, b, limit=200, epsabs=1e-13,
-                                    epsrel=1e-10)[0]
+            total += integrate.quad(lambda t: _integrand(p, q, div, t), a, b, limit=200, epsabs=1e-13, epsrel=1e-10)[0]
     return float(total) if math.isfinite(total) else math.inf
