@@ -20,9 +20,10 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from ..resampling import holdout_split
-from ..torch_utils import maximise, mlp, torch_generator
-from ..validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
+from twosample._core.resampling import holdout_split
+from twosample._core.torch_utils import maximise, mlp, torch_generator
+from twosample._core.validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
+
 from ._registry import FDivergence, get
 
 __all__ = [

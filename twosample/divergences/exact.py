@@ -13,7 +13,8 @@ import mpmath
 import numpy as np
 from scipy import integrate, stats
 
-from ..validation import check_real
+from twosample._core.validation import check_real
+
 from ._registry import FDivergence, get
 
 __all__ = [

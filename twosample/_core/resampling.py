@@ -31,9 +31,9 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from ._result import TestResult
-from .progress import progress_bar, progress_enabled
-from .validation import (
+from twosample._core.progress import progress_bar, progress_enabled
+from twosample._core.result import TestResult
+from twosample._core.validation import (
     canonical_order,
     check_alpha,
     check_alternative,

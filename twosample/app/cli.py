@@ -16,11 +16,11 @@ import os
 import sys
 import warnings
 
-from .io import load_sample
-from .power import power_curve
-from .registry import TESTS, get_test
-from .report import write_power_report
-from .scenarios import SCENARIOS, get_scenario
+from twosample.app.io import load_sample
+from twosample.app.report import write_power_report
+from twosample.study.power import power_curve
+from twosample.study.registry import TESTS, get_test
+from twosample.study.scenarios import SCENARIOS, get_scenario
 
 __all__ = ["Parser", "main", "run_command"]
 
@@ -199,7 +199,7 @@ def _run_test(args) -> str:
     info = get_test(args.test)
     kwargs = _test_kwargs(info, args)
     x, y = _samples(args)
-    from .progress import show_progress
+    from twosample._core.progress import show_progress
 
     with show_progress(None):
         result = info(x, y, **kwargs)

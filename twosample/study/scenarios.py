@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .validation import check_int, check_real, check_sample
+from twosample._core.validation import check_int, check_real, check_sample
 
 __all__ = [
     "SCENARIOS",

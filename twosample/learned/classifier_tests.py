@@ -48,10 +48,10 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from ._result import TestResult
-from ._spec import choices, name_of, register
-from .resampling import CallableStatistic, PermutationStatistic, holdout_split, run_permutation_test
-from .validation import (
+from twosample._core.resampling import CallableStatistic, PermutationStatistic, holdout_split, run_permutation_test
+from twosample._core.result import TestResult
+from twosample._core.spec import choices, name_of, register
+from twosample._core.validation import (
     check_alpha,
     check_choice,
     check_device,
@@ -105,7 +105,7 @@ def make_classifier(name: str, n_train: int, random_state: int, device="cpu"):
     """
     check_choice(name, "classifier", PRESETS)
     if name == "torch-mlp":
-        from .torch_classifier import TorchMLPClassifier
+        from twosample.learned.torch_classifier import TorchMLPClassifier
 
         return TorchMLPClassifier(random_state=random_state, device=device)
     if name == "mlp":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from .torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
+from twosample._core.torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 
 __all__ = ["TorchMLPClassifier"]
 

@@ -26,15 +26,12 @@ import math
 
 import numpy as np
 
-from ._backend import namespace
-from ._result import TestResult
-from ._spec import name_of, register
-from .divergences import fit_critic, get
-from .kernels import Kernel, median_distance, squared_distances
-from .mmd import MMDStatistic
-from .resampling import PermutationStatistic, holdout_split, run_permutation_test
-from .torch_utils import maximise, mlp, torch_generator
-from .validation import (
+from twosample._core.backend import namespace
+from twosample._core.resampling import PermutationStatistic, holdout_split, run_permutation_test
+from twosample._core.result import TestResult
+from twosample._core.spec import name_of, register
+from twosample._core.torch_utils import maximise, mlp, torch_generator
+from twosample._core.validation import (
     check_alpha,
     check_device,
     check_int,
@@ -45,6 +42,9 @@ from .validation import (
     seeded_rng,
     warn_if_constant,
 )
+from twosample.divergences import fit_critic, get
+from twosample.kernel.kernels import Kernel, median_distance, squared_distances
+from twosample.kernel.mmd import MMDStatistic
 
 __all__ = ["DeepKernel", "DeepMMDResult", "deep_mmd_test", "f_divergence_test"]
 

@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from .validation import check_int
+from twosample._core.validation import check_int
 
 __all__ = ["SMALL_NETWORK_THREADS", "maximise", "mlp", "torch_generator", "torch_threads"]
 
@@ -115,7 +115,7 @@ def maximise(objective, optimizer, steps: int, *, what: str, desc: str, threads:
     progress bar when :func:`twosample.progress.show_progress` is on. Returns
     the values per step.
     """
-    from .progress import progress_range
+    from twosample._core.progress import progress_range
 
     history = np.empty(steps)
     with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):

@@ -16,10 +16,21 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from ._result import TestResult
-from ._spec import choices, name_of, register
-from .resampling import PermutationStatistic, run_permutation_test
-from .statistics import (
+from twosample._core.resampling import PermutationStatistic, run_permutation_test
+from twosample._core.result import TestResult
+from twosample._core.spec import choices, name_of, register
+from twosample._core.validation import (
+    check_alpha,
+    check_alternative,
+    check_batch,
+    check_choice,
+    check_n_resamples,
+    check_rng,
+    check_samples,
+    scale_exponent,
+    warn_if_constant,
+)
+from twosample.classical.statistics import (
     AndersonDarling,
     CramerVonMises,
     EnergyDistance,
@@ -31,17 +42,6 @@ from .statistics import (
     Moments,
     Wasserstein1,
     WelchT,
-)
-from .validation import (
-    check_alpha,
-    check_alternative,
-    check_batch,
-    check_choice,
-    check_n_resamples,
-    check_rng,
-    check_samples,
-    scale_exponent,
-    warn_if_constant,
 )
 
 __all__ = [

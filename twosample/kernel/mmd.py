@@ -17,21 +17,10 @@ import math
 import numpy as np
 from scipy import special, stats
 
-from ._result import TestResult
-from ._spec import name_of, register
-from .kernels import (
-    Gaussian,
-    Kernel,
-    Laplace,
-    check_bandwidth,
-    make_kernel,
-    positive_distances,
-    scale_free_inputs,
-    subsample_rows,
-)
-from .resampling import PermutationStatistic, run_permutation_test
-from .statistics import MeanDifference
-from .validation import (
+from twosample._core.resampling import PermutationStatistic, run_permutation_test
+from twosample._core.result import TestResult
+from twosample._core.spec import name_of, register
+from twosample._core.validation import (
     canonical_order,
     check_alpha,
     check_choice,
@@ -43,6 +32,17 @@ from .validation import (
     seeded_rng,
     uses_torch,
     warn_if_constant,
+)
+from twosample.classical.statistics import MeanDifference
+from twosample.kernel.kernels import (
+    Gaussian,
+    Kernel,
+    Laplace,
+    check_bandwidth,
+    make_kernel,
+    positive_distances,
+    scale_free_inputs,
+    subsample_rows,
 )
 
 __all__ = [

@@ -39,8 +39,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ._backend import namespace
-from .validation import canonical_order, check_rng, scale_exponent
+from twosample._core.backend import namespace
+from twosample._core.validation import canonical_order, check_rng, scale_exponent
 
 __all__ = [
     "CallableKernel",

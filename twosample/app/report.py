@@ -58,7 +58,7 @@ def write_power_report(df, out, *, title: str, description: str = "", extra_figu
     pathlib.Path
         The path of ``report.html``.
     """
-    from .plotting import plot_power_curve
+    from twosample.app.plotting import plot_power_curve
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

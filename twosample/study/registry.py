@@ -1,15 +1,17 @@
 """Name -> test, with the metadata the CLI and the power engine need.
 
 Each test declares itself once, with ``@register`` beside its function (see
-:mod:`twosample._spec`); importing the families here fills :data:`TESTS` in their order.
+:mod:`twosample._core.spec`); importing the families here fills :data:`TESTS` in their order.
 """
 
 from __future__ import annotations
 
 import inspect
 
-from . import classical, classifier_tests, learned, mmd  # noqa: F401  (their @register fill TESTS)
-from ._spec import TESTS, TestInfo, info_for
+from twosample import classical, learned  # their @register fill TESTS
+from twosample._core.spec import TESTS, TestInfo, info_for
+from twosample.kernel import mmd
+from twosample.learned import classifier_tests
 
 __all__ = ["TESTS", "TestInfo", "get_test", "info_for"]
 

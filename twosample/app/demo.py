@@ -14,10 +14,10 @@ import time
 import numpy as np
 from sklearn.datasets import load_iris
 
-from .power import power_curve
-from .registry import TESTS
-from .report import write_power_report
-from .scenarios import gaussian_vs_laplace
+from twosample.app.report import write_power_report
+from twosample.study.power import power_curve
+from twosample.study.registry import TESTS
+from twosample.study.scenarios import gaussian_vs_laplace
 
 __all__ = ["main", "run_study", "tour"]
 

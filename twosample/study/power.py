@@ -17,10 +17,10 @@ import pandas as pd
 from joblib import Parallel, delayed
 from statsmodels.stats.proportion import proportion_confint
 
-from .progress import progress_bar
-from .registry import get_test, info_for
-from .scenarios import Scenario
-from .validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
+from twosample._core.progress import progress_bar
+from twosample._core.validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
+from twosample.study.registry import get_test, info_for
+from twosample.study.scenarios import Scenario
 
 __all__ = ["PowerResult", "level", "power", "power_curve"]
 

@@ -1,0 +1,1 @@
+"""The applications: the command line, file input, reports, figures, the demo."""

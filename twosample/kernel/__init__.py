@@ -1,0 +1,1 @@
+"""Kernel tests: kernels and bandwidths, MMD statistics and tests."""

@@ -1,0 +1,1 @@
+"""Studying tests: scenarios, level and power, the registry of tests."""
