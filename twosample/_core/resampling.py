@@ -102,7 +102,10 @@ class PermutationStatistic(abc.ABC):
 
     def __call__(self, x, y) -> float:
         """The statistic of the samples `x` and `y` as given."""
-        x, y = check_samples(x, y)
+        return self.value(*check_samples(x, y))
+
+    def value(self, x: np.ndarray, y: np.ndarray) -> float:
+        """The statistic of already validated float arrays `x` (n, d) and `y` (m, d)."""
         pooled = np.vstack([x, y])
         mask = np.zeros((1, len(pooled)), dtype=bool)
         mask[0, : len(x)] = True
