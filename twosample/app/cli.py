@@ -61,7 +61,7 @@ class Parser(argparse.ArgumentParser):
 
 
 class _UsageError(Exception):
-    pass
+    """A command-line option that does not fit the chosen test (reported in one line, exit 2)."""
 
 
 def _add_test_parser(sub) -> None:

@@ -7,7 +7,9 @@ import html
 import io
 from pathlib import Path
 
-__all__ = ["figure_html", "html_page", "png_base64", "write_power_report"]
+from twosample._core.result import jsonable
+
+__all__ = ["figure_html", "html_page", "jsonable", "png_base64", "write_power_report"]
 
 
 def png_base64(fig) -> str:
