@@ -30,12 +30,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from scipy import linalg, stats
+
+import twosample as ts
 from twosample.io import load_sample
 from twosample.progress import progress_bar, progress_enabled
 from twosample.report import jsonable
 from twosample.validation import check_alpha, check_choice, check_int, check_rng
-
-import twosample as ts
 
 from . import metrics
 from .datasets import get_dataset

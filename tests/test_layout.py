@@ -8,9 +8,28 @@ import pytest
 
 import twosample as ts
 
-OLD_PATHS = ["classical", "statistics", "kernels", "mmd", "classifier_tests", "torch_classifier", "learned",
-             "divergences", "scenarios", "power", "registry", "resampling", "validation", "progress",
-             "torch_utils", "io", "cli", "demo", "report", "plotting"]
+OLD_PATHS = [
+    "classical",
+    "statistics",
+    "kernels",
+    "mmd",
+    "classifier_tests",
+    "torch_classifier",
+    "learned",
+    "divergences",
+    "scenarios",
+    "power",
+    "registry",
+    "resampling",
+    "validation",
+    "progress",
+    "torch_utils",
+    "io",
+    "cli",
+    "demo",
+    "report",
+    "plotting",
+]
 
 
 @pytest.mark.parametrize("name", ts.__all__)
