@@ -16,7 +16,7 @@ import inspect
 import typing
 from collections.abc import Callable
 
-__all__ = ["TESTS", "TestInfo", "choices", "name_of", "register"]
+__all__ = ["TESTS", "TestInfo", "choices", "info_for", "name_of", "register"]
 
 
 @dataclasses.dataclass(frozen=True)

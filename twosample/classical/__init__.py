@@ -94,8 +94,11 @@ def _analytic(
     """
     alpha = check_alpha(alpha)
     alternative = check_alternative(alternative)
-    n_resamples, batch, rng = unused  # not used by an analytic null, but a bad value is still an error
-    check_n_resamples(n_resamples), check_batch(batch), check_rng(rng)
+    # Not used by an analytic null, but a bad value is still an error.
+    n_resamples, batch, rng = unused
+    check_n_resamples(n_resamples)
+    check_batch(batch)
+    check_rng(rng)
     if warn_if_constant(np.vstack([x, y])):
         statistic, pvalue, threshold = 0.0, 1.0, np.nan
     else:
