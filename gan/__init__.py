@@ -8,21 +8,28 @@ during training and as auditors of a frozen generator. It imports
 
 import twosample as _twosample
 
-from . import datasets, metrics, networks, objectives
+from . import callbacks, datasets, metrics, networks, objectives, penalties
 from .auditing import AuditReport, audit
-from .train import GAN, TrainingDiverged, load, train
+from .config import TrainConfig
+from .model import GAN, load
+from .train import train
+from .trainer import Trainer, TrainingDiverged
 
 __version__ = _twosample.__version__
 
 __all__ = [
     "AuditReport",
     "GAN",
+    "TrainConfig",
+    "Trainer",
     "TrainingDiverged",
     "audit",
+    "callbacks",
     "datasets",
     "load",
     "metrics",
     "networks",
     "objectives",
+    "penalties",
     "train",
 ]

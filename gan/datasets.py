@@ -37,6 +37,7 @@ __all__ = [
     "ring",
     "swiss_roll",
     "from_array",
+    "image_folder",
 ]
 
 
@@ -59,9 +60,13 @@ class Dataset:
         For 1-D laws, a frozen SciPy distribution-like object with ``pdf`` and
         ``logpdf``.
     image_shape : tuple, optional
-        ``(h, w)`` for image data (rows are flattened images in [-1, 1]).
+        ``(h, w)`` or ``(c, h, w)`` for image data (rows are flattened images in [-1, 1]).
     rows : numpy.ndarray, optional
         For a finite data set, its rows; samples are drawn from them with replacement.
+    labels : numpy.ndarray, optional
+        Integer class labels 0..K-1 of the rows (for conditional GANs).
+    classes : tuple, optional
+        The class names the labels code (``classes[k]`` is label k).
     """
 
     name: str
@@ -72,6 +77,8 @@ class Dataset:
     density: object | None = None
     image_shape: tuple | None = None
     rows: np.ndarray | None = dataclasses.field(default=None, repr=False)
+    labels: np.ndarray | None = dataclasses.field(default=None, repr=False)
+    classes: tuple | None = None
 
     @property
     def finite(self) -> bool:
@@ -199,28 +206,112 @@ def swiss_roll(noise: float = 0.25) -> Dataset:
     return Dataset("swiss_roll", sample, 2)
 
 
-def from_array(data, name: str = "data", image_shape=None) -> Dataset:
-    """A finite data set: rows drawn with replacement from `data` (array, or a path to .npy/.csv/.parquet)."""
+def _check_labels(labels, n: int):
+    """(integer codes 0..K-1, class names) for `labels`, one per row."""
+    values = np.asarray(labels)
+    if values.ndim != 1 or len(values) != n:
+        raise ValueError(f"`labels` must hold one label per row of `data` ({n}), got shape {values.shape}.")
+    if values.dtype.kind == "f" and not np.isfinite(values).all():
+        raise ValueError("`labels` contain NaN or infinite values.")
+    classes, codes = np.unique(values, return_inverse=True)
+    if len(classes) < 2:
+        raise ValueError(f"`labels` must name at least 2 classes, got {len(classes)}.")
+    return codes.astype(np.int64), tuple(c.item() if hasattr(c, "item") else c for c in classes)
+
+
+def _image_rows(array, image_shape):
+    """Arrays of images (n, h, w) or (n, c, h, w) as rows, with their shape; other arrays as they are."""
+    if array.ndim in (3, 4) and image_shape is None:
+        return array.reshape(len(array), -1), tuple(int(s) for s in array.shape[1:])
+    return array, image_shape
+
+
+def from_array(data, name: str = "data", image_shape=None, labels=None) -> Dataset:
+    """A finite data set: rows drawn with replacement from `data`.
+
+    `data` is an array ``(n, d)``, images ``(n, h, w)`` or ``(n, c, h, w)`` (flattened to
+    rows; pixels expected in [-1, 1]), or a path to .npy/.npz/.csv/.parquet or an image folder.
+    `labels` (one per row, any values) are coded 0..K-1 for conditional GANs.
+    """
     if isinstance(data, (str, Path)):
         name = Path(data).stem if name == "data" else name
-        data = load_sample(data)
-    array = check_sample(data, "data")
-    array = np.ascontiguousarray(array, dtype=np.float64)
+        data, found_labels, found_shape = _load_path(Path(data))
+        labels = found_labels if labels is None else labels
+        image_shape = found_shape if image_shape is None else image_shape
+    array = np.asarray(data) if not hasattr(data, "to_numpy") else data
+    if isinstance(array, np.ndarray):
+        array, image_shape = _image_rows(array, image_shape)
+    array = np.ascontiguousarray(check_sample(array, "data"), dtype=np.float64)
+    codes, classes = (None, None) if labels is None else _check_labels(labels, len(array))
     return Dataset(
         name,
         lambda n, rng: array[rng.integers(0, len(array), size=n)],
         array.shape[1],
-        image_shape=image_shape,
+        image_shape=None if image_shape is None else tuple(int(s) for s in image_shape),
         rows=array,
+        labels=codes,
+        classes=classes,
     )
 
 
+def _load_path(path: Path):
+    """(array, labels or None, image shape or None) from a file or an image folder."""
+    if path.is_dir():
+        return image_folder(path)
+    if path.suffix == ".npz":
+        with np.load(path, allow_pickle=False) as archive:
+            keys = list(archive.keys())
+            x_key = next((k for k in ("x", "images", "data", "X") if k in keys), keys[0] if len(keys) == 1 else None)
+            if x_key is None:
+                raise ValueError(f"{path.name}: name the rows 'x' (or 'images'/'data'); found {', '.join(keys)}.")
+            y_key = next((k for k in ("y", "labels", "targets") if k in keys), None)
+            return archive[x_key], None if y_key is None else archive[y_key], None
+    return load_sample(path), None, None
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+
+
+def image_folder(path, *, size=None, mode=None):
+    """Images of a folder (PNG, JPEG...) read with Pillow: (rows in [-1, 1], labels or None, (c, h, w)).
+
+    Images directly in `path` have no labels; one subfolder per class (as torchvision's
+    ImageFolder) gives labels named by the subfolders. Every image must have the same size
+    unless `size` = (height, width) resizes them; `mode` ("L" grey, "RGB") defaults to RGB
+    if any image has colour, else grey.
+    """
+    from PIL import Image
+
+    path = Path(path)
+    files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+    if not files:
+        raise ValueError(f"`data`: the folder {str(path)!r} holds no images ({', '.join(IMAGE_SUFFIXES)}).")
+    images = [Image.open(f) for f in files]
+    if mode is None:
+        mode = "RGB" if any(im.mode not in ("L", "1", "I", "I;16", "LA") for im in images) else "L"
+    images = [im.convert(mode) for im in images]
+    if size is not None:
+        images = [im.resize((int(size[1]), int(size[0]))) for im in images]
+    sizes = sorted({im.size for im in images})
+    if len(sizes) > 1:
+        named = [f"{w}x{h} ({next(f.name for f, im in zip(files, images) if im.size == (w, h))})" for w, h in sizes[:2]]
+        raise ValueError(
+            f"`data`: the images in {str(path)!r} have {len(sizes)} sizes ({', '.join(named)}"
+            f"{', ...' if len(sizes) > 2 else ''}); pass `size=(height, width)` to gan.datasets.image_folder to resize."
+        )
+    pixels = np.stack([np.asarray(im, dtype=np.float64) for im in images]) / 127.5 - 1.0
+    pixels = pixels[:, None] if pixels.ndim == 3 else pixels.transpose(0, 3, 1, 2)
+    parents = [f.parent.relative_to(path) for f in files]
+    labels = None if all(p == Path(".") for p in parents) else [str(p) for p in parents]
+    return pixels.reshape(len(pixels), -1), labels, pixels.shape[1:]
+
+
 def digits() -> Dataset:
-    """scikit-learn's bundled 8x8 digits (1,797 images), pixels scaled from [0, 16] to [-1, 1]."""
+    """scikit-learn's bundled 8x8 digits (1,797 images, labels 0-9), pixels scaled from [0, 16] to [-1, 1]."""
     from sklearn.datasets import load_digits
 
-    images = load_digits().data / 8.0 - 1.0
-    return from_array(images, name="digits", image_shape=(8, 8))
+    bunch = load_digits()
+    return from_array(bunch.data / 8.0 - 1.0, name="digits", image_shape=(8, 8), labels=bunch.target)
 
 
 _FACTORIES = {
@@ -239,19 +330,29 @@ def names() -> list[str]:
     return list(_FACTORIES)
 
 
-def get_dataset(data) -> Dataset:
-    """A :class:`Dataset` from a name, a Dataset, an array or a path to .npy / .csv / .parquet."""
+def get_dataset(data, *, labels=None) -> Dataset:
+    """A :class:`Dataset` from a name, a Dataset, an array, a file (.npy/.npz/.csv/.parquet) or an image folder.
+
+    `labels` (one per row) replace the data's own (a folder's subfolders, an .npz's ``y``).
+    """
     if isinstance(data, Dataset):
-        return data
+        if labels is None:
+            return data
+        if not data.finite:
+            raise ValueError(f"`labels` need a finite data set (rows); {data.name!r} is a sampler.")
+        codes, classes = _check_labels(labels, len(data.rows))
+        return dataclasses.replace(data, labels=codes, classes=classes)
     if isinstance(data, str) and data in _FACTORIES:
-        return _FACTORIES[data]()
+        return get_dataset(_FACTORIES[data](), labels=labels)
     if isinstance(data, (str, Path)):
-        if not Path(data).is_file():
-            raise ValueError(f"`data` must be one of {', '.join(_FACTORIES)} or an existing file, got {str(data)!r}.")
+        if not Path(data).exists():
+            raise ValueError(
+                f"`data` must be one of {', '.join(_FACTORIES)}, an existing file or folder, got {str(data)!r}."
+            )
         try:
-            return from_array(data)
+            return from_array(data, labels=labels)
         except ValueError as exc:
             raise ValueError(f"`data`: {exc}") from None
-    if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)):
-        return from_array(data)
+    if isinstance(data, np.ndarray) or isinstance(data, (list, tuple)) or hasattr(data, "__array__"):
+        return from_array(data, labels=labels)
     raise TypeError(f"`data` must be a dataset name, a Dataset, an array or a path, got {type(data).__name__}.")

@@ -4,7 +4,44 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["plot_critic_test", "plot_losses", "plot_samples"]
+__all__ = ["image_grid", "plot_critic_test", "plot_losses", "plot_samples", "save_image_grid"]
+
+
+def image_grid(rows, image_shape, *, columns=None, gap: int = 1, background: float = 1.0) -> np.ndarray:
+    """Flattened images (pixels in [-1, 1]) tiled as a grid: an (H, W, 3) float array in [0, 1].
+
+    Square cells for square images, `gap` pixels of `background` (1 = white) between them,
+    `columns` per row (default: the nearest square). Grey images are drawn dark on light,
+    as digits are printed.
+    """
+    rows = np.clip(np.asarray(rows, dtype=float), -1, 1)
+    shape = tuple(int(s) for s in image_shape)
+    c, h, w = (1, *shape) if len(shape) == 2 else shape
+    n = len(rows)
+    columns = int(np.ceil(np.sqrt(n))) if columns is None else int(columns)
+    lines = int(np.ceil(n / columns))
+    images = rows.reshape(n, c, h, w).transpose(0, 2, 3, 1)
+    images = (1 - images) / 2 if c == 1 else (images + 1) / 2  # grey: ink dark on white; colour: as is
+    images = np.repeat(images, 3, axis=3) if c == 1 else images[..., :3]
+    out = np.full((lines * (h + gap) + gap, columns * (w + gap) + gap, 3), float(background))
+    for i, image in enumerate(images):
+        top, left = gap + (i // columns) * (h + gap), gap + (i % columns) * (w + gap)
+        out[top : top + h, left : left + w] = image
+    return out
+
+
+def save_image_grid(rows, image_shape, path, *, columns=None, scale: int | None = None):
+    """Write :func:`image_grid` of `rows` to a PNG (Pillow); pixels drawn `scale` x `scale` (default: 32-pixel cells)"""
+    from PIL import Image
+
+    shape = tuple(int(s) for s in image_shape)
+    scale = max(1, 32 // shape[-1]) if scale is None else int(scale)
+    grid = image_grid(rows, shape, columns=columns)
+    image = Image.fromarray((grid * 255).round().astype(np.uint8))
+    if scale > 1:
+        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
+    image.save(path)
+    return path
 
 
 def plot_losses(history, *, title=None):
@@ -23,26 +60,32 @@ def plot_losses(history, *, title=None):
 
 
 def plot_critic_test(history, *, alpha=0.05, title=None):
-    """The frozen critic as a two-sample test: p-value (log scale) and held-out accuracy against the step."""
+    """The frozen critic as a two-sample test: p-value (log axis up to 1, alpha marked) and held-out accuracy."""
     import matplotlib.pyplot as plt
 
     rows = history.dropna(subset=["pvalue"])
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
-    left.semilogy(rows["step"], np.maximum(rows["pvalue"], 1e-300), marker="o", ms=3)
-    left.axhline(alpha, color="black", ls="--", lw=1, label=f"alpha = {alpha:g}")
+    pvalues = np.clip(rows["pvalue"], 1e-300, 1.0)
+    left.semilogy(rows["step"], pvalues, marker="o", ms=3, label="p-value")
+    left.axhline(
+        alpha, color="black", ls="--", lw=1, label=f"alpha = {alpha:g}: below, the critic still tells them apart"
+    )
+    left.set_ylim(max(pvalues.min() / 3, 1e-300) if len(pvalues) else 1e-3, 1.0)
     left.set_xlabel("generator step")
     left.set_ylabel("p-value (held-out real vs fresh fake)")
-    left.legend()
+    left.legend(fontsize=8, loc="lower right")
     if rows["heldout_accuracy"].notna().any():
         right.plot(rows["step"], rows["heldout_accuracy"], marker="o", ms=3, label="held-out accuracy")
-        right.axhline(0.5, color="black", ls="--", lw=1, label="chance")
-        right.set_ylabel("accuracy")
+        right.set_ylabel("balanced accuracy")
+        note = "below 1/2: the frozen critic is behind the generator (chance plus noise)"
     else:
         right.plot(rows["step"], rows["auc"], marker="o", ms=3, label="AUC of the critic's scores")
-        right.axhline(0.5, color="black", ls="--", lw=1, label="chance")
         right.set_ylabel("AUC")
+        note = "1/2: the critic's scores no longer separate real from generated"
+    right.axhline(0.5, color="black", ls="--", lw=1, label="chance")
+    right.text(0.02, 0.02, note, transform=right.transAxes, fontsize=8, color="0.3")
     right.set_xlabel("generator step")
-    right.legend()
+    right.legend(fontsize=8)
     fig.suptitle(title or "the critic as a two-sample test")
     fig.tight_layout()
     return fig
@@ -56,12 +99,9 @@ def plot_samples(model, dataset=None, *, n=2500, rng=0, title=None):
     fake = model.sample(n, rng=rng)
     real = dataset.sample(n, rng=np.random.default_rng(rng).integers(2**32)) if dataset is not None else None
     if dataset is not None and dataset.image_shape is not None:
-        h, w = dataset.image_shape
-        k = 8
-        fig, axes = plt.subplots(1, 2, figsize=(9, 4.6))
+        fig, axes = plt.subplots(1, 2, figsize=(10, 5.2))
         for ax, rows, name in ((axes[0], real, "data"), (axes[1], fake, "generated")):
-            tiles = np.clip(rows[: k * k], -1, 1).reshape(k, k, h, w).transpose(0, 2, 1, 3).reshape(k * h, k * w)
-            ax.imshow(tiles, cmap="gray_r", vmin=-1, vmax=1)
+            ax.imshow(image_grid(rows[:64], dataset.image_shape, columns=8), interpolation="nearest")
             ax.set_title(name)
             ax.axis("off")
     elif fake.shape[1] == 1:

@@ -49,7 +49,8 @@ def test_user_data_from_array_and_files(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "data, match", [("nope", "`data` must be one of"), (np.ones((5, 2, 2)), "data"), ([[1.0, np.nan]] * 5, "data")]
+    "data, match",
+    [("nope", "`data` must be one of"), (np.ones((5, 2, 2, 2, 2)), "data"), ([[1.0, np.nan]] * 5, "data")],
 )
 def test_bad_data_names_the_argument(data, match):
     with pytest.raises(ValueError, match=match):
@@ -252,7 +253,7 @@ def test_monitor_reports_the_critic_as_a_test():
 def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data(pack):
     # Level of the monitor's test: a critic scored on held-out real vs rows of the same law
     # (pack = 2: a packed critic on pairs of rows).
-    from gan.train import _monitor
+    from gan.monitor import Monitor
 
     class Identity(torch.nn.Module):  # "generator" that returns data-law rows from the latent
         config = {}
@@ -266,7 +267,8 @@ def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data(pack):
     pvalues = []
     for step in range(200):
         held_out = rng.normal(0, 0.7071, size=(100, 2))
-        pvalues.append(_monitor(Identity(), critic, obj, held_out, 2, 100, pack, 0.05, 0, step, "cpu")["pvalue"])
+        monitor = Monitor(held_out, None, n_monitor=100, z_dim=2, pack=pack, alpha=0.05, seed=0, device="cpu")
+        pvalues.append(monitor(Identity(), critic, obj, step)["pvalue"])
     rejections = int(np.sum(np.array(pvalues) <= 0.05))
     assert rejections <= 19  # 99% binomial upper end for 200 reps at 0.05 is 19
 
@@ -328,22 +330,20 @@ def test_mixture_density_is_a_distribution():
 
 
 def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_path, monkeypatch):
-    import sys
-
-    train_module = sys.modules["gan.train"]  # gan.train is also the function
+    from gan.monitor import Monitor
 
     plain = gan.train("ring", steps=12, monitor_every=4, rng=1)
     full = gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1)
     assert full.config["lr_decay"] == "linear"
     assert any(not torch.equal(p, q) for p, q in zip(_weights(plain), _weights(full)))
-    real_monitor = train_module._monitor
+    real_monitor = Monitor.__call__
 
-    def crash_at_12(*args):
-        if args[9] == 12:  # the step argument: the last checkpoint is step 8's
+    def crash_at_12(self, generator, critic, objective, step):
+        if step == 12:  # the last checkpoint is step 8's
             raise KeyboardInterrupt
-        return real_monitor(*args)
+        return real_monitor(self, generator, critic, objective, step)
 
-    monkeypatch.setattr(train_module, "_monitor", crash_at_12)
+    monkeypatch.setattr(Monitor, "__call__", crash_at_12)
     with pytest.raises(KeyboardInterrupt):
         gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1, out=tmp_path)
     monkeypatch.undo()

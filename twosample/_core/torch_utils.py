@@ -15,7 +15,15 @@ import numpy as np
 
 from twosample._core.validation import check_int
 
-__all__ = ["SMALL_NETWORK_THREADS", "maximise", "mlp", "torch_generator", "torch_threads"]
+__all__ = [
+    "SMALL_NETWORK_THREADS",
+    "all_finite",
+    "maximise",
+    "minibatch_indices",
+    "mlp",
+    "torch_generator",
+    "torch_threads",
+]
 
 # Threads the training loops of small networks use unless told otherwise (see torch_threads).
 SMALL_NETWORK_THREADS = 1
@@ -104,6 +112,27 @@ def torch_threads(threads: int | None):
         torch.set_num_threads(before)
 
 
+def minibatch_indices(n: int, size: int, generator, device="cpu"):
+    """`size` row indices in ``[0, n)`` drawn with replacement, on `device`.
+
+    `generator` is a NumPy ``Generator`` or a CPU ``torch.Generator``; the draws are
+    made on the CPU either way, so a seeded fit picks the same rows on every device.
+    This is how every training loop of the package draws its minibatches.
+    """
+    import torch
+
+    if isinstance(generator, np.random.Generator):
+        return torch.as_tensor(generator.integers(0, n, size), device=device)
+    return torch.randint(0, n, (size,), generator=generator).to(device)
+
+
+def all_finite(*tensors) -> bool:
+    """Whether every value of every tensor is finite (the training loops' NaN guard)."""
+    import torch
+
+    return all(bool(torch.isfinite(t).all()) for t in tensors)
+
+
 def maximise(objective, optimizer, steps: int, *, what: str, desc: str, threads: int | None = None) -> np.ndarray:
     """The one training loop of the learned statistics: `steps` optimiser steps that raise ``objective()``.
 
@@ -125,6 +154,6 @@ def maximise(objective, optimizer, steps: int, *, what: str, desc: str, threads:
             (-value).backward()
             optimizer.step()
             history[step] = value.item()
-            if not math.isfinite(history[step]):
+            if not all_finite(value.detach()):
                 raise FloatingPointError(f"{what} became {history[step]} at step {step}; lower `lr`.")
     return history

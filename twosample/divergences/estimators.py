@@ -21,7 +21,7 @@ import numpy as np
 from scipy import special
 
 from twosample._core.resampling import holdout_split
-from twosample._core.torch_utils import maximise, mlp, torch_generator
+from twosample._core.torch_utils import maximise, minibatch_indices, mlp, torch_generator
 from twosample._core.validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
 from twosample.classical.statistics import Wasserstein1
 
@@ -150,8 +150,8 @@ def fit_critic(
     opt = torch.optim.Adam(module.parameters(), lr=lr, weight_decay=weight_decay)
 
     def bound():  # the bound on a minibatch drawn with replacement from each sample
-        ip = torch.as_tensor(generator.integers(0, len(tp), min(batch_size, len(tp))), device=device)
-        iq = torch.as_tensor(generator.integers(0, len(tq), min(batch_size, len(tq))), device=device)
+        ip = minibatch_indices(len(tp), min(batch_size, len(tp)), generator, device)
+        iq = minibatch_indices(len(tq), min(batch_size, len(tq)), generator, device)
         return div.lower_bound(module(tp[ip])[:, 0], module(tq[iq])[:, 0])
 
     history = maximise(

@@ -1,0 +1,277 @@
+"""The settings of a training run: one frozen, validated record.
+
+:class:`TrainConfig` is what a checkpoint stores and what a resume compares:
+every field is a plain value (numbers, strings, lists, dicts), so it round-trips
+through JSON and ``torch.load(weights_only=True)``. :meth:`TrainConfig.create`
+validates a call's arguments against the data and the objective and fills the
+objective's defaults; :meth:`TrainConfig.from_dict` reads a stored config,
+giving the keys an older checkpoint lacks the values that reproduce its run.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import numpy as np
+
+from twosample.validation import check_alpha, check_choice, check_int, check_real
+
+from . import penalties as penalty_module
+from .objectives import Objective
+
+__all__ = ["TrainConfig"]
+
+LR_DECAYS = ("none", "linear")
+
+# Settings that must agree between a checkpoint and the call that resumes it.
+RESUME_KEYS = (
+    "objective",
+    "generator_loss",
+    "data",
+    "dim",
+    "critic_steps",
+    "batch_size",
+    "z_dim",
+    "hidden",
+    "depth",
+    "network",
+    "generator_options",
+    "critic_options",
+    "n_train",
+    "lr_decay",
+    "pack",
+    "standardize",
+    "ema",
+    "conditional",
+    "penalties",
+    "label_smoothing",
+    "feature_matching",
+)
+
+# What a checkpoint of the first format (gan-checkpoint/1) meant by the keys it lacks.
+LEGACY = {
+    "critic_lr": None,
+    "ema": 0.0,
+    "conditional": False,
+    "n_classes": 0,
+    "class_counts": None,
+    "label_smoothing": 0.0,
+    "feature_matching": 0.0,
+    "lr_decay": "none",
+    "pack": 1,
+    "standardize": False,
+    "network": None,
+}
+
+
+def _check_betas(betas) -> list[float]:
+    """Adam's (beta1, beta2), each in [0, 1)."""
+    if isinstance(betas, (str, bytes)) or not hasattr(betas, "__len__") or len(betas) != 2:
+        raise ValueError(f"`betas` must be a pair (beta1, beta2) of numbers in [0, 1), got {betas!r}.")
+    return [check_real(b, "betas", low=0, high=1, high_open=True) for b in betas]
+
+
+def _check_options(options, name) -> dict:
+    if options is None:
+        return {}
+    if not isinstance(options, Mapping):
+        raise TypeError(f"`{name}` must be a dict of network arguments, got {type(options).__name__}.")
+    return dict(options)
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    """Every setting of a run (see :func:`gan.train` for their meaning)."""
+
+    objective: str
+    generator_loss: str | None
+    data: str
+    dim: int
+    image_shape: list | None
+    steps: int
+    critic_steps: int
+    batch_size: int
+    lr: float
+    critic_lr: float | None
+    betas: list
+    z_dim: int
+    hidden: int
+    depth: int
+    network: str
+    generator_options: dict
+    critic_options: dict
+    n_train: int
+    monitor_every: int
+    n_monitor: int
+    alpha: float
+    log_every: int
+    checkpoint_every: int
+    lr_decay: str
+    pack: int
+    standardize: bool
+    ema: float
+    conditional: bool
+    n_classes: int
+    class_counts: list | None
+    penalties: list
+    label_smoothing: float
+    feature_matching: float
+    data_seed: int
+    monitor_seed: int
+
+    # --- construction ---------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, dataset, obj: Objective, seeds: tuple[int, int], **kw) -> TrainConfig:
+        """A validated config for training `obj` on `dataset`; `kw` are :func:`gan.train`'s settings."""
+        steps = check_int(kw["steps"], "steps")
+        monitor_every = (
+            max(1, steps // 20) if kw["monitor_every"] is None else check_int(kw["monitor_every"], "monitor_every")
+        )
+        values = dict(
+            objective=obj.name,
+            generator_loss=obj.generator_loss,
+            data=dataset.name,
+            dim=dataset.dim,
+            image_shape=None if dataset.image_shape is None else list(dataset.image_shape),
+            steps=steps,
+            monitor_every=monitor_every,
+            log_every=max(1, steps // 200) if kw["log_every"] is None else check_int(kw["log_every"], "log_every"),
+            checkpoint_every=monitor_every
+            if kw["checkpoint_every"] is None
+            else check_int(kw["checkpoint_every"], "checkpoint_every"),
+            data_seed=int(seeds[0]),
+            monitor_seed=int(seeds[1]),
+            **_optimiser_settings(obj, kw),
+            **_network_settings(dataset, obj, kw),
+            **_training_settings(dataset, obj, kw),
+        )
+        return cls(**values)
+
+    @classmethod
+    def from_dict(cls, stored: Mapping) -> TrainConfig:
+        """The config stored in a checkpoint (older formats: the keys they lack mean their old behaviour)."""
+        values = {**LEGACY, **dict(stored)}
+        if values["network"] is None:  # first format: the 8x8 conv pair for 8x8 images when conv was on
+            values["network"] = "conv8" if values.get("conv", True) and values.get("image_shape") == [8, 8] else "mlp"
+        if "penalties" not in values:
+            from .objectives import get_objective
+
+            values["penalties"] = penalty_module.describe(get_objective(values["objective"]).default_penalties())
+        values.setdefault("checkpoint_every", values.get("monitor_every", 1))
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in values.items() if k in names})
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes) -> TrainConfig:
+        return dataclasses.replace(self, **changes)
+
+    def check_resume(self, stored: TrainConfig) -> None:
+        """Refuse a checkpoint trained with other settings, naming the first that differs."""
+        for key in RESUME_KEYS:
+            old, new = getattr(stored, key), getattr(self, key)
+            if old != new:
+                raise ValueError(f"`resume`: the checkpoint was trained with {key}={old!r}, this call has {new!r}.")
+
+    # --- derived ---------------------------------------------------------------------------
+
+    def penalty_objects(self) -> tuple:
+        return penalty_module.from_records(self.penalties)
+
+    @property
+    def learning_rates(self) -> tuple[float, float]:
+        """(generator, critic) learning rates before any decay."""
+        return self.lr, self.lr if self.critic_lr is None else self.critic_lr
+
+
+def _optimiser_settings(obj: Objective, kw) -> dict:
+    lr = obj.lr if kw["lr"] is None else check_real(kw["lr"], "lr", low=0, low_open=True)
+    critic_lr = None if kw["critic_lr"] is None else check_real(kw["critic_lr"], "critic_lr", low=0, low_open=True)
+    return dict(
+        critic_steps=obj.critic_steps if kw["critic_steps"] is None else check_int(kw["critic_steps"], "critic_steps"),
+        batch_size=check_int(kw["batch_size"], "batch_size", minimum=2),
+        lr=lr,
+        critic_lr=critic_lr,
+        betas=list(obj.betas) if kw["betas"] is None else _check_betas(kw["betas"]),
+        lr_decay=check_choice(kw["lr_decay"], "lr_decay", LR_DECAYS),
+        ema=check_real(kw["ema"], "ema", low=0, high=1, high_open=True),
+    )
+
+
+def _network_settings(dataset, obj: Objective, kw) -> dict:
+    pack = check_int(kw["pack"], "pack")
+    image = dataset.image_shape is not None
+    network = "mlp"
+    if image and kw["conv"]:
+        network = "conv8" if tuple(dataset.image_shape) == (8, 8) else "dcgan"
+    if pack > 1 and not obj.critic:
+        raise ValueError(f"`pack` applies to objectives with a critic; {obj.name!r} has none (use pack=1).")
+    if kw["standardize"] and network != "mlp":
+        raise ValueError("`standardize` is for the MLP networks; the conv pair works on pixels in [-1, 1].")
+    return dict(
+        z_dim=check_int(kw["z_dim"], "z_dim"),
+        hidden=check_int(kw["hidden"], "hidden"),
+        depth=check_int(kw["depth"], "depth"),
+        network=network,
+        generator_options=_check_options(kw["generator_options"], "generator_options"),
+        critic_options=_check_options(kw["critic_options"], "critic_options"),
+        pack=pack,
+        standardize=bool(kw["standardize"]),
+    )
+
+
+def _penalties(obj: Objective, kw) -> list:
+    chosen = (
+        list(obj.default_penalties()) if kw["penalties"] is None else list(penalty_module.from_records(kw["penalties"]))
+    )
+    for name, cls in (("r1_gamma", penalty_module.R1), ("r2_gamma", penalty_module.R2)):
+        if kw[name] is not None:
+            chosen.append(cls(check_real(kw[name], name, low=0)))
+    if chosen and not obj.critic:
+        raise ValueError(f"`penalties` apply to objectives with a critic; {obj.name!r} has none.")
+    return penalty_module.describe(chosen)
+
+
+def _training_settings(dataset, obj: Objective, kw) -> dict:
+    n_monitor = check_int(kw["n_monitor"], "n_monitor", minimum=10)
+    pack = kw["pack"]
+    if n_monitor < 10 * pack:
+        raise ValueError(f"`n_monitor` ({n_monitor}) must be at least 10 * `pack` ({10 * pack}).")
+    smoothing = check_real(kw["label_smoothing"], "label_smoothing", low=0, high=1, high_open=True)
+    if smoothing and not obj.classifier:
+        raise ValueError(
+            f"`label_smoothing` applies to the logistic critics (js, gan, nsgan, minimax), not {obj.name!r}."
+        )
+    matching = check_real(kw["feature_matching"], "feature_matching", low=0)
+    if matching and (not obj.critic or obj.features > 1):
+        raise ValueError(f"`feature_matching` needs a critic with one output; {obj.name!r} has none.")
+    return dict(
+        n_train=check_int(kw["n_train"], "n_train", minimum=2),
+        n_monitor=n_monitor,
+        alpha=check_alpha(kw["alpha"]),
+        penalties=_penalties(obj, kw),
+        label_smoothing=smoothing,
+        feature_matching=matching,
+        **_conditional_settings(dataset, obj, kw),
+    )
+
+
+def _conditional_settings(dataset, obj: Objective, kw) -> dict:
+    conditional = bool(kw["conditional"])
+    if not conditional:
+        return dict(conditional=False, n_classes=0, class_counts=None)
+    if dataset.labels is None:
+        raise ValueError(
+            f"`conditional=True` needs class labels; {dataset.name!r} has none (give `labels=`, one per row)."
+        )
+    if not obj.critic or obj.features > 1:
+        raise ValueError(
+            f"`conditional` needs a critic with one output (a projection discriminator); not {obj.name!r}."
+        )
+    if kw["pack"] > 1:
+        raise ValueError("`pack` and `conditional` cannot be combined (a pack would mix classes).")
+    counts = np.bincount(dataset.labels)
+    return dict(conditional=True, n_classes=len(counts), class_counts=counts.tolist())
