@@ -167,7 +167,7 @@ class Objective:
     # the generator's loss reads the critic's output on real rows too
     generator_reads_real = False
     # threshold of the critic's raw output for the monitor's held-out accuracy (None: no accuracy)
-    threshold: float | None = None
+    threshold = None
 
     def get_divergence(self):
         return divergences.get(self.divergence) if self.divergence is not None else None
