@@ -205,8 +205,8 @@ def _network_settings(dataset, obj: Objective, kw) -> dict:
     pack = check_int(kw["pack"], "pack")
     image = dataset.image_shape is not None
     network = "mlp"
-    if image and kw["conv"]:
-        network = "conv8" if tuple(dataset.image_shape) == (8, 8) else "dcgan"
+    if image and kw["conv"]:  # "conv8", the first release's 8x8 pair, is only rebuilt from old checkpoints
+        network = "dcgan"
     if pack > 1 and not obj.critic:
         raise ValueError(f"`pack` applies to objectives with a critic; {obj.name!r} has none (use pack=1).")
     if kw["standardize"] and network != "mlp":

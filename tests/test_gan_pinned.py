@@ -11,6 +11,8 @@ import pytest
 import gan
 
 # The settings of these runs that issue 16 may give new defaults, spelled out.
+# The digits run was re-pinned when image data moved from the first release's 8x8 conv pair to
+# the DCGAN pair for any image size (its own commit; nothing else changed in it).
 SETTINGS = dict(batch_size=100, z_dim=2, hidden=128, depth=3, lr_decay="none", standardize=False)
 
 PINNED = [
@@ -89,10 +91,10 @@ PINNED = [
     (
         "digits",
         {"objective": "nsgan", "steps": 6, "monitor_every": 3, "z_dim": 8},
-        12.872784436913207,
-        77.81780392047949,
-        1.330765962600708,
-        0.6286962628364563,
+        -19.614051535958424,
+        32.75235374388285,
+        1.3431246280670166,
+        0.6167734265327454,
         2.920623929376963e-119,
     ),
 ]

@@ -290,7 +290,8 @@ def test_bad_arguments_name_themselves(bad, match):
 
 def test_digits_train_with_the_conv_pair():
     model = gan.train("digits", objective="nsgan", steps=5, z_dim=16, rng=0)
-    assert model.generator.config["kind"] == "conv_generator"
+    assert model.generator.config["kind"] == "dcgan_generator"
+    assert model.critic.config["kind"] == "dcgan_critic"
     x = model.sample(7, rng=0)
     assert x.shape == (7, 64) and np.abs(x).max() <= 1
 
@@ -381,7 +382,7 @@ def test_packing_feeds_the_critic_packs_and_resumes_exactly(tmp_path):
     with pytest.raises(ValueError, match="trained with pack=4"):
         gan.train("ring", objective="js", steps=12, pack=2, rng=1, resume=tmp_path / "part" / "checkpoint.pt")
     digits = gan.train("digits", objective="js", steps=2, pack=2, z_dim=8, rng=0)
-    assert digits.critic.config["in_channels"] == 2
+    assert digits.critic.config["image_shape"] == [2, 8, 8]
 
 
 @pytest.mark.parametrize(
