@@ -17,7 +17,10 @@ from pathlib import Path
 
 __all__ = ["FORMAT", "read_checkpoint", "write_checkpoint"]
 
-FORMAT = "gan-checkpoint/1"
+FORMAT = "gan-checkpoint/2"
+# Formats this version reads: /1 (before the EMA generator, conditional models and penalties were
+# stored; its config's missing keys mean the old behaviour, see gan.config.LEGACY) and /2.
+READABLE = ("gan-checkpoint/1", "gan-checkpoint/2")
 
 
 def write_checkpoint(state: dict, path) -> Path:
@@ -54,6 +57,11 @@ def read_checkpoint(path, *, map_location="cpu") -> dict:
     except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise ValueError(f"{str(path)!r} is not a readable gan checkpoint ({first}).") from None
-    if not isinstance(state, dict) or state.get("format") != FORMAT:
+    if not isinstance(state, dict) or state.get("format") not in READABLE:
+        found = state.get("format") if isinstance(state, dict) else None
+        if isinstance(found, str) and found.startswith("gan-checkpoint/"):
+            raise ValueError(
+                f"{str(path)!r} is a {found} checkpoint; this version of gan reads {', '.join(READABLE)}: upgrade gan."
+            )
         raise ValueError(f"{str(path)!r} is not a gan checkpoint (format {FORMAT!r} expected).")
     return state

@@ -51,6 +51,8 @@ RESUME_KEYS = (
 
 # What a checkpoint of the first format (gan-checkpoint/1) meant by the keys it lacks.
 LEGACY = {
+    "generator_options": {},
+    "critic_options": {},
     "critic_lr": None,
     "ema": 0.0,
     "conditional": False,

@@ -79,7 +79,7 @@ class GAN:
         if labels is None:
             counts = np.asarray(self.config["class_counts"], float)
             return rng.choice(self.n_classes, size=n, p=counts / counts.sum())
-        labels = np.broadcast_to(np.asarray(labels), (n,)) if np.ndim(labels) == 0 else np.asarray(labels)
+        labels = np.full(n, labels) if np.ndim(labels) == 0 else np.array(labels)
         if labels.shape != (n,) or not np.issubdtype(labels.dtype, np.integer):
             raise ValueError(
                 f"`labels` must be one integer or {n} integers, got shape {labels.shape} ({labels.dtype})."
