@@ -1,0 +1,73 @@
+"""Audit results pinned before audit() was split into a registry of checks: moving code must not move them."""
+
+import numpy as np
+import pytest
+import torch
+
+import gan
+from gan import datasets
+
+RING = {
+    "c2st": [0.5266666667, 0.20873896340117634],
+    "mmd": [0.231059887, 0.0005],
+    "features": [0.1733333333, 0.00047249263466359867],
+    "copying": [4.1579151208, 1.0],
+    "js lower bound": [-0.0026045506, None],
+    "kl lower bound": [-0.013194985, None],
+    "frechet": [0.0039992415, None],
+    "kid": [-0.0072691509, None],
+    "precision": [0.77, None],
+    "recall": [0.87, None],
+    "density": [0.5146666667, None],
+    "coverage": [0.55, None],
+    "modes captured": [8.0, None],
+    "high quality": [0.7933333333, None],
+    "reverse KL (modes)": [0.0281311959, None],
+    "parzen log-likelihood": [3.0894646081, None],
+}
+RING_VERDICT = "reject H0 (generator = data) at alpha = 0.05: mmd and features"
+DIGITS = {
+    "features": [1.0, 9.473906426877951e-178],
+    "frechet": [6.9110159108, None],
+    "kid": [0.9424227869, None],
+    "precision": [0.79, None],
+    "recall": [0.7633333333, None],
+    "density": [0.5766666667, None],
+    "coverage": [0.6566666667, None],
+    "n for power 0.8": [20.0, None],
+    "inception score": [9.7321663496, None],
+}
+
+
+def _table(report):
+    return {r.check: (r.statistic, r.pvalue) for r in report.table.itertuples()}
+
+
+def _compare(found, pinned):
+    assert list(found) == list(pinned)
+    for check, (statistic, pvalue) in pinned.items():
+        assert found[check][0] == pytest.approx(statistic, rel=1e-6, abs=1e-9), check
+        if pvalue is None:
+            assert np.isnan(found[check][1]), check
+        else:
+            assert found[check][1] == pytest.approx(pvalue, rel=1e-6), check
+
+
+def test_ring_audit_is_unchanged():
+    torch.set_num_threads(1)
+    ring = datasets.ring()
+    rng = np.random.default_rng(0)
+    train, test = ring.sample(300, rng), ring.sample(300, rng)
+    checks = ["c2st", "mmd", "features", "copying", "divergence", "frechet", "kid", "prdc", "modes", "parzen"]
+    report = gan.audit(
+        lambda n, r: ring.sample(n, r) * 1.02, train, test, dataset="ring", rng=1, checks=checks, critic_steps=50
+    )
+    _compare(_table(report), RING)
+    assert report.verdict == RING_VERDICT
+
+
+def test_digits_audit_is_unchanged():
+    x = datasets.digits().rows
+    checks = ["frechet", "kid", "prdc", "inception", "features", "sample_size"]
+    report = gan.audit(x[:300] + 0.05, x[300:700], x[700:1000], features="digits", rng=2, checks=checks, power_reps=3)
+    _compare(_table(report), DIGITS)
