@@ -484,13 +484,72 @@ def audit(
     by simulation in the suite). Data copying tests a different way of failing
     (memorising the training set) and is reported by name in the verdict.
     """
-    from statsmodels.stats.multitest import multipletests
+    inputs = _prepare(
+        generated,
+        real_train,
+        real_test,
+        alpha=alpha,
+        n=n,
+        checks=checks,
+        features=features,
+        dataset=dataset,
+        options=dict(
+            feature_test=check_choice(feature_test, "feature_test", ("ks", "ad")),
+            feature_correction=check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh")),
+            critic_steps=critic_steps,
+            power_reps=power_reps,
+            device=device,
+        ),
+        rng=rng,
+    )
+    rows, details = [], {}
+    # A bar on a terminal when the caller asked for progress (the gan command does); the core tests
+    # it runs show their own (the aggregated MMD's relabellings).
+    with progress_bar(None, progress_enabled(), desc="audit", unit="score") as bar:
+        for name, run_check in _REGISTRY.items():
+            if name not in inputs.wanted:
+                continue
+            found, detail = run_check(inputs)
+            rows += found
+            if detail is not None:
+                details[name] = detail
+            bar.set_postfix_str(name, refresh=False)
+            bar.update(len(found))
+    table, reject, verdict = _verdict(rows, inputs.alpha)
+    return AuditReport(table, reject, verdict, inputs.alpha, details, _report_samples(inputs))
 
-    alpha = check_alpha(alpha)
-    generator = check_rng(rng)
-    real_test = _as_rows(real_test, "real_test")
-    d = real_test.shape[1]
-    real_train = _as_rows(real_train, "real_train", d)
+
+@dataclasses.dataclass
+class _Inputs:
+    """The validated inputs of one audit, shared by its checks (the checks draw from `rng` in registry order)."""
+
+    real_train: np.ndarray
+    real_test: np.ndarray
+    gen: np.ndarray
+    gen_fit: np.ndarray | None
+    gen_eval: np.ndarray
+    draw: object
+    features: object
+    dataset: object
+    alpha: float
+    wanted: list
+    options: dict
+    rng: np.random.Generator
+    _mapped: tuple | None = None
+
+    @property
+    def d(self) -> int:
+        return self.real_test.shape[1]
+
+    def mapped(self):
+        """(real_test, generated) through the feature map (computed once)."""
+        if self._mapped is None:
+            feat = self.features if callable(self.features) else (lambda a: a)
+            self._mapped = (feat(self.real_test), feat(self.gen))
+        return self._mapped
+
+
+def _wanted_checks(checks) -> list:
     if isinstance(checks, str):
         checks = [checks]
     wanted = list(CHECKS) if checks is None else list(checks)
@@ -498,175 +557,213 @@ def audit(
         raise ValueError(f"`checks` is empty; choose some of {', '.join(CHECKS + OPTIONAL)} (None: all).")
     for c in wanted:
         check_choice(c, "checks", CHECKS + OPTIONAL)
-    feature_test = check_choice(feature_test, "feature_test", ("ks", "ad"))
-    feature_correction = check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh"))
+    return wanted
+
+
+def _feature_map(features):
+    if features == "digits":
+        return digits_features()
+    if features is not None and not callable(features):
+        raise ValueError(f"`features` must be None, 'digits' or a callable mapping rows to features; got {features!r}.")
+    return features
+
+
+def _prepare(generated, real_train, real_test, *, alpha, n, checks, features, dataset, options, rng) -> _Inputs:
+    """Validate the audit's arguments and draw the generated rows (in the order the first release did)."""
+    alpha = check_alpha(alpha)
+    generator = check_rng(rng)
+    real_test = _as_rows(real_test, "real_test")
+    d = real_test.shape[1]
+    real_train = _as_rows(real_train, "real_train", d)
+    wanted = _wanted_checks(checks)
     draw, fixed = _sampler(generated)
     n = len(real_test) if n is None else check_int(n, "n", minimum=_MIN_ROWS)
     if draw is not None:
         gen = _draw(draw, n, generator, d)
         gen_fit = _draw(draw, n, generator, d) if "divergence" in wanted else None
     else:
-        gen = _as_rows(fixed, "generated", d)
-        gen_fit = None
+        gen, gen_fit = _as_rows(fixed, "generated", d), None
     for name, arr in (("real_test", real_test), ("real_train", real_train), ("generated", gen)):
         if len(arr) < _MIN_ROWS:
             raise ValueError(f"`{name}` has {len(arr)} rows; the audit needs at least {_MIN_ROWS}.")
+    gen_eval = gen
     if "divergence" in wanted and gen_fit is None:  # an array: critics fit on half, tested on the other half
         order = generator.permutation(len(gen))
         gen_fit, gen_eval = gen[order[: len(gen) // 2]], gen[order[len(gen) // 2 :]]
-    else:
-        gen_eval = gen
-    if features == "digits":
-        features = digits_features()
-    elif features is not None and not callable(features):
-        raise ValueError(f"`features` must be None, 'digits' or a callable mapping rows to features; got {features!r}.")
-    feat = features if callable(features) else (lambda a: a)
-    if dataset is not None:
-        dataset = get_dataset(dataset)
+    return _Inputs(
+        real_train,
+        real_test,
+        gen,
+        gen_fit,
+        gen_eval,
+        draw,
+        _feature_map(features),
+        None if dataset is None else get_dataset(dataset),
+        alpha,
+        wanted,
+        options,
+        generator,
+    )
 
-    rows, details = [], {}
-    # A bar on a terminal when the caller asked for progress (the gan command does); the core tests
-    # it runs show their own (the aggregated MMD's relabellings).
-    bar = progress_bar(None, progress_enabled(), desc="audit", unit="score")
 
-    def add(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
-        rows.append(
-            {
-                "check": check,
-                "statistic": float(statistic),
-                "pvalue": float(pvalue),
-                "low": float(low),
-                "high": float(high),
-                "in_verdict": check in _VERDICT_CHECKS,
-                "note": note,
-            }
-        )
-        bar.set_postfix_str(check, refresh=False)
-        bar.update()
+def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
+    return {
+        "check": check,
+        "statistic": float(statistic),
+        "pvalue": float(pvalue),
+        "low": float(low),
+        "high": float(high),
+        "in_verdict": check in _VERDICT_CHECKS,
+        "note": note,
+    }
 
-    if "c2st" in wanted:
-        res = ts.c2st(real_test, gen, rng=generator)
-        details["c2st"] = res
-        add(
-            "c2st",
-            res.statistic,
-            res.pvalue,
-            note=f"fresh MLP's held-out accuracy (chance "
-            f"{max(len(real_test), len(gen)) / (len(real_test) + len(gen)):.2f})",
-        )
-    if "mmd" in wanted:
-        res = ts.mmd_agg_test(real_test, gen, rng=generator)
-        details["mmd"] = res
-        add("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)")
-    if "features" in wanted:
-        pvals, stat = [], []
-        for j in range(d):
-            a, b = real_test[:, j], gen[:, j]
-            if np.all(a == a[0]) and np.all(b == a[0]):
-                pvals.append(1.0)  # the same constant on both sides
-                stat.append(0.0)
-            elif feature_test == "ks":
-                r = stats.ks_2samp(a, b)
-                pvals.append(r.pvalue)
-                stat.append(r.statistic)
-            else:
-                import warnings
 
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value cap notice
-                    r = stats.anderson_ksamp([a, b])
-                pvals.append(r.pvalue)
-                stat.append(r.statistic)
-        reject_j, adjusted, _, _ = multipletests(pvals, alpha=alpha, method=feature_correction)
-        details["features"] = pd.DataFrame(
-            {"feature": range(d), "statistic": stat, "pvalue": pvals, "adjusted": adjusted, "reject": reject_j}
-        )
-        worst = int(np.argmin(adjusted))
-        add(
-            "features",
-            max(stat),
-            float(np.min(adjusted)),
-            note=f"{feature_test.upper()} per feature, {feature_correction}: {int(reject_j.sum())} of {d} reject; "
-            f"worst feature {worst}",
-        )
-    if "copying" in wanted:
-        res = copying_test(real_train, real_test, gen, rng=generator)
-        details["copying"] = res
-        add(
-            "copying",
-            res.statistic,
-            res.pvalue,
-            note=f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
-            f"fresh data); NN distance ratio generated / held-out = {res.distance_ratio:.3f}",
-        )
-    if "divergence" in wanted:
-        for name in ("js", "kl"):
-            est, lo, hi = _critic_bound(real_train, gen_fit, real_test, gen_eval, name, critic_steps, generator, device)
-            add(
-                f"{name} lower bound",
-                est,
-                low=lo,
-                high=hi,
-                note=f"fresh {name.upper()} critic on fresh data; 95% bootstrap interval (the critic fixed)",
-            )
-    if {"frechet", "kid", "prdc", "inception"} & set(wanted):
-        f_real, f_gen = feat(real_test), feat(gen)
-    if "frechet" in wanted:
-        fd = frechet_distance(f_real, f_gen)
-        boot = [
-            frechet_distance(
-                f_real[generator.integers(0, len(f_real), len(f_real))],
-                f_gen[generator.integers(0, len(f_gen), len(f_gen))],
-            )
-            for _ in range(50)
-        ]
-        add(
-            "frechet",
-            fd,
-            low=np.quantile(boot, 0.025),
-            high=np.quantile(boot, 0.975),
-            note="float64; 95% bootstrap interval (50 resamples); biased upward at small n",
-        )
-    if "kid" in wanted:
-        mean, sd = kid(f_real, f_gen, rng=generator)
-        add(
-            "kid",
-            mean,
-            low=mean - sd,
-            high=mean + sd,
-            note="unbiased polynomial-kernel MMD², mean ± sd over 100 subsets",
-        )
-    if "prdc" in wanted:
-        prdc = precision_recall_density_coverage(f_real, f_gen)
-        details["prdc"] = prdc
-        for key, value in prdc.items():
-            add(key, value, note="k-NN balls, k = 5")
-    if "modes" in wanted and dataset is not None and dataset.modes is not None:
-        score = metrics.mode_coverage(gen, dataset.modes, dataset.mode_std)
-        add("modes captured", score.modes_captured, note=f"of {score.n_modes}")
-        add("high quality", score.high_quality, note="share within 3 sd of a mode")
-        add("reverse KL (modes)", score.reverse_kl, note="mode histogram vs uniform")
-    if "sample_size" in wanted:
-        curve = _c2st_power_curve(real_test, gen, draw, power_reps, alpha, generator)
-        details["sample_size"] = curve
-        add("n for power 0.8", curve["n80"], note=curve["note"])
-    if "inception" in wanted:
-        proba = getattr(features, "predict_proba", None)
-        if proba is None:
-            raise ValueError("`checks`: 'inception' needs a feature map with predict_proba (features='digits').")
-        p = np.clip(proba(gen), 1e-12, 1)
-        marginal = p.mean(0)
-        score = float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), 1))))
-        add("inception score", score, note="not in the verdict: ignores the data and rewards confident classes")
-    if "parzen" in wanted:
-        add(
-            "parzen log-likelihood",
-            _parzen(real_train, real_test, gen, generator),
-            note="not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
-            "unreliable in more than a few dimensions",
-        )
+# --- the checks: each takes the audit's inputs and returns (rows, details or None) ---------------
 
-    bar.close()
+
+def _check_c2st(inp: _Inputs):
+    res = ts.c2st(inp.real_test, inp.gen, rng=inp.rng)
+    chance = max(len(inp.real_test), len(inp.gen)) / (len(inp.real_test) + len(inp.gen))
+    return [_row("c2st", res.statistic, res.pvalue, note=f"fresh MLP's held-out accuracy (chance {chance:.2f})")], res
+
+
+def _check_mmd(inp: _Inputs):
+    res = ts.mmd_agg_test(inp.real_test, inp.gen, rng=inp.rng)
+    return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)")], res
+
+
+def _feature_pvalue(a, b, test):
+    """(statistic, p-value) of one feature's two-sample test (the same constant on both sides: 0, 1)."""
+    if np.all(a == a[0]) and np.all(b == a[0]):
+        return 0.0, 1.0
+    if test == "ks":
+        r = stats.ks_2samp(a, b)
+        return r.statistic, r.pvalue
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value cap notice
+        r = stats.anderson_ksamp([a, b])
+    return r.statistic, r.pvalue
+
+
+def _check_features(inp: _Inputs):
+    from statsmodels.stats.multitest import multipletests
+
+    test, correction = inp.options["feature_test"], inp.options["feature_correction"]
+    stat, pvals = zip(*(_feature_pvalue(inp.real_test[:, j], inp.gen[:, j], test) for j in range(inp.d)))
+    reject_j, adjusted, _, _ = multipletests(list(pvals), alpha=inp.alpha, method=correction)
+    detail = pd.DataFrame(
+        {"feature": range(inp.d), "statistic": stat, "pvalue": pvals, "adjusted": adjusted, "reject": reject_j}
+    )
+    worst = int(np.argmin(adjusted))
+    note = f"{test.upper()} per feature, {correction}: {int(reject_j.sum())} of {inp.d} reject; worst feature {worst}"
+    return [_row("features", max(stat), float(np.min(adjusted)), note=note)], detail
+
+
+def _check_copying(inp: _Inputs):
+    res = copying_test(inp.real_train, inp.real_test, inp.gen, rng=inp.rng)
+    note = (
+        f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
+        f"fresh data); NN distance ratio generated / held-out = {res.distance_ratio:.3f}"
+    )
+    return [_row("copying", res.statistic, res.pvalue, note=note)], res
+
+
+def _check_divergence(inp: _Inputs):
+    rows = []
+    for name in ("js", "kl"):
+        args = (inp.real_train, inp.gen_fit, inp.real_test, inp.gen_eval, name, inp.options["critic_steps"])
+        est, lo, hi = _critic_bound(*args, inp.rng, inp.options["device"])
+        note = f"fresh {name.upper()} critic on fresh data; 95% bootstrap interval (the critic fixed)"
+        rows.append(_row(f"{name} lower bound", est, low=lo, high=hi, note=note))
+    return rows, None
+
+
+def _check_frechet(inp: _Inputs):
+    f_real, f_gen = inp.mapped()
+    fd = frechet_distance(f_real, f_gen)
+    rng = inp.rng
+    boot = [
+        frechet_distance(
+            f_real[rng.integers(0, len(f_real), len(f_real))], f_gen[rng.integers(0, len(f_gen), len(f_gen))]
+        )
+        for _ in range(50)
+    ]
+    low, high = np.quantile(boot, 0.025), np.quantile(boot, 0.975)
+    note = "float64; 95% bootstrap interval (50 resamples); biased upward at small n"
+    return [_row("frechet", fd, low=low, high=high, note=note)], None
+
+
+def _check_kid(inp: _Inputs):
+    mean, sd = kid(*inp.mapped(), rng=inp.rng)
+    note = "unbiased polynomial-kernel MMD², mean ± sd over 100 subsets"
+    return [_row("kid", mean, low=mean - sd, high=mean + sd, note=note)], None
+
+
+def _check_prdc(inp: _Inputs):
+    prdc = precision_recall_density_coverage(*inp.mapped())
+    return [_row(key, value, note="k-NN balls, k = 5") for key, value in prdc.items()], prdc
+
+
+def _check_modes(inp: _Inputs):
+    if inp.dataset is None or inp.dataset.modes is None:
+        return [], None
+    score = metrics.mode_coverage(inp.gen, inp.dataset.modes, inp.dataset.mode_std)
+    return [
+        _row("modes captured", score.modes_captured, note=f"of {score.n_modes}"),
+        _row("high quality", score.high_quality, note="share within 3 sd of a mode"),
+        _row("reverse KL (modes)", score.reverse_kl, note="mode histogram vs uniform"),
+    ], None
+
+
+def _check_sample_size(inp: _Inputs):
+    curve = _c2st_power_curve(inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, inp.rng)
+    return [_row("n for power 0.8", curve["n80"], note=curve["note"])], curve
+
+
+def _check_inception(inp: _Inputs):
+    proba = getattr(inp.features, "predict_proba", None)
+    if proba is None:
+        raise ValueError("`checks`: 'inception' needs a feature map with predict_proba (features='digits').")
+    p = np.clip(proba(inp.gen), 1e-12, 1)
+    marginal = p.mean(0)
+    score = float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), 1))))
+    return [
+        _row("inception score", score, note="not in the verdict: ignores the data and rewards confident classes")
+    ], None
+
+
+def _check_parzen(inp: _Inputs):
+    note = (
+        "not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
+        "unreliable in more than a few dimensions"
+    )
+    return [_row("parzen log-likelihood", _parzen(inp.real_train, inp.real_test, inp.gen, inp.rng), note=note)], None
+
+
+# The checks in the order they run (and draw from the audit's rng).
+_REGISTRY = {
+    "c2st": _check_c2st,
+    "mmd": _check_mmd,
+    "features": _check_features,
+    "copying": _check_copying,
+    "divergence": _check_divergence,
+    "frechet": _check_frechet,
+    "kid": _check_kid,
+    "prdc": _check_prdc,
+    "modes": _check_modes,
+    "sample_size": _check_sample_size,
+    "inception": _check_inception,
+    "parzen": _check_parzen,
+}
+assert set(_REGISTRY) == set(CHECKS + OPTIONAL)
+
+
+def _verdict(rows, alpha):
+    """(table, reject, verdict): Holm's correction over the checks with a p-value that enter the verdict."""
+    from statsmodels.stats.multitest import multipletests
+
     table = pd.DataFrame(rows)
     table["pvalue_holm"] = np.nan
     table["reject"] = False
@@ -677,24 +774,26 @@ def audit(
         table.loc[tested, "reject"] = rej
     table = table[["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "in_verdict", "note"]]
     rejected = list(table.loc[table["reject"], "check"])
-    reject = bool(rejected)
     if not tested.any():
-        verdict = "no check with a p-value was run: scores only, no verdict"
-    elif reject:
-        why = " and ".join(rejected)
-        verdict = f"reject H0 (generator = data) at alpha = {alpha}: {why}"
+        return table, False, "no check with a p-value was run: scores only, no verdict"
+    if rejected:
+        verdict = f"reject H0 (generator = data) at alpha = {alpha}: {' and '.join(rejected)}"
         if "copying" in rejected:
             verdict += " (generated rows are closer to the training set than fresh data: memorisation)"
-    else:
-        verdict = f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
+        return table, True, verdict
+    return table, False, f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
+
+
+def _report_samples(inp: _Inputs) -> dict:
     samples = {
-        "real": real_test[:2000],
-        "generated": gen[:2000],
-        "image_shape": None if dataset is None else dataset.image_shape,
+        "real": inp.real_test[:2000],
+        "generated": inp.gen[:2000],
+        "image_shape": None if inp.dataset is None else inp.dataset.image_shape,
     }
-    if samples["image_shape"] is None and d == 64 and features is not None and getattr(features, "predict_proba", None):
+    proba = getattr(inp.features, "predict_proba", None)
+    if samples["image_shape"] is None and inp.d == 64 and proba is not None:
         samples["image_shape"] = (8, 8)
-    return AuditReport(table, reject, verdict, alpha, details, samples)
+    return samples
 
 
 def _critic_bound(real_train, gen_fit, real_test, gen_eval, name, steps, generator, device):
