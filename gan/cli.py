@@ -10,6 +10,7 @@ Bad input ends with one line on stderr and exit status 2.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from twosample.cli import Parser, run_command
+from twosample.io import load_sample
 from twosample.progress import show_progress
 
 from . import datasets, objectives
@@ -32,16 +34,29 @@ def _build_parser():
     tr.add_argument(
         "--data", default="ring", help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file"
     )
-    tr.add_argument("--objective", default="js", help=f"one of {', '.join(objectives.names())}")
-    tr.add_argument("--steps", type=int, default=2000, help="training steps (generator updates)")
-    tr.add_argument("--batch-size", type=int, default=100, help="rows per minibatch")
+    tr.add_argument("--objective", default=None, help=f"one of {', '.join(objectives.names())} (default: js)")
+    tr.add_argument("--steps", type=int, default=None, help="training steps (default: gan.train's for the data)")
+    tr.add_argument("--batch-size", type=int, default=None, help="rows per minibatch (default: gan.train's)")
     tr.add_argument("--lr", type=float, default=None, help="default: the objective's")
     tr.add_argument("--critic-steps", type=int, default=None, help="default: the objective's")
-    tr.add_argument("--z-dim", type=int, default=2, help="latent dimension")
-    tr.add_argument("--lr-decay", default="none", help="none or linear (to 0 at the last step)")
+    tr.add_argument("--z-dim", type=int, default=None, help="latent dimension (default: gan.train's)")
+    tr.add_argument("--lr-decay", default=None, help="none or linear (to 0 at the last step; the default)")
     tr.add_argument("--pack", type=int, default=1, help="PacGAN packing: rows per critic input (default 1)")
-    tr.add_argument("--standardize", action="store_true", help="MLP networks on standardised rows")
+    tr.add_argument(
+        "--standardize",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="MLP networks on standardised rows (default: on for vectors)",
+    )
     tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
+    tr.add_argument("--critic-lr", type=float, default=None, help="the critic's learning rate (default: --lr)")
+    tr.add_argument("--ema", type=float, default=None, help="decay of the generator's moving average, in [0, 1)")
+    tr.add_argument("--r1-gamma", type=float, default=None, help="R1 penalty on real rows (Mescheder et al.)")
+    tr.add_argument("--r2-gamma", type=float, default=None, help="R2 penalty on generated rows")
+    tr.add_argument("--label-smoothing", type=float, default=0.0, help="one-sided label smoothing (logistic critics)")
+    tr.add_argument("--feature-matching", type=float, default=0.0, help="weight of the feature-matching loss")
+    tr.add_argument("--conditional", action="store_true", help="conditional GAN on the data's class labels")
+    tr.add_argument("--labels", default=None, help="class labels of --data's rows (.npy/.csv, one per row)")
     tr.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     tr.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 or mps")
     tr.add_argument(
@@ -56,7 +71,9 @@ def _build_parser():
     sa.add_argument("checkpoint")
     sa.add_argument("-n", type=int, default=1000, help="rows to draw")
     sa.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
-    sa.add_argument("--out", required=True, help="output .npy or .csv")
+    sa.add_argument("--out", default=None, help="output .npy or .csv")
+    sa.add_argument("--labels", default=None, help="conditional models: one class for every row, or a .npy of labels")
+    sa.add_argument("--grid", default=None, help="image models: also write a PNG grid of the first 64 rows")
     sub.add_parser("objectives", help="list the objectives and their defaults")
     au = sub.add_parser("audit", help="audit a frozen generator: a verdict with p-values; writes report.html")
     au.add_argument("generated", help="a checkpoint (.pt) or generated rows (.npy/.csv/.parquet)")
@@ -72,30 +89,43 @@ def _build_parser():
     return parser
 
 
-def _train(args):
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from .plotting import plot_critic_test, plot_losses, plot_samples
-
-    model = train(
-        args.data,
+def _train_options(args) -> dict:
+    """gan.train's keyword arguments from the command line (options left unset keep train's defaults)."""
+    options = dict(
         objective=args.objective,
         steps=args.steps,
         batch_size=args.batch_size,
         lr=args.lr,
+        critic_lr=args.critic_lr,
         critic_steps=args.critic_steps,
         z_dim=args.z_dim,
         generator_loss=args.generator_loss,
         lr_decay=args.lr_decay,
         pack=args.pack,
         standardize=args.standardize,
+        ema=args.ema,
+        r1_gamma=args.r1_gamma,
+        r2_gamma=args.r2_gamma,
+        label_smoothing=args.label_smoothing,
+        feature_matching=args.feature_matching,
+        conditional=args.conditional,
+        labels=None if args.labels is None else np.ravel(load_sample(args.labels)),
         rng=args.seed,
         device=args.device,
         out=args.out,
         resume=args.resume,
         threads=args.threads,
     )
+    return {k: v for k, v in options.items() if v is not None or k in ("rng", "resume", "labels")}
+
+
+def _train(args):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .plotting import plot_critic_test, plot_losses, plot_samples
+
+    model = train(args.data, **_train_options(args))
     out = Path(args.out)
     for name, fig in (
         ("losses.png", plot_losses(model.history)),
@@ -110,17 +140,38 @@ def _train(args):
     )
 
 
+def _sample_labels(value, n):
+    if value is None:
+        return None
+    if Path(value).suffix in (".npy", ".csv", ".txt"):
+        return np.ravel(load_sample(value)).astype(int)
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"--labels must be a class number or a .npy/.csv file of {n} labels, got {value!r}.") from None
+
+
 def _sample(args):
+    if args.out is None and args.grid is None:
+        raise ValueError("give --out (rows as .npy or .csv) or --grid (a PNG of images), or both.")
     model = load(args.checkpoint)
-    rows = model.sample(args.n, rng=args.seed)
-    out = Path(args.out)
-    if out.suffix == ".csv":  # with a header row, as twosample.io.load_sample reads CSV
-        pd.DataFrame(rows, columns=[f"x{j}" for j in range(rows.shape[1])]).to_csv(out, index=False)
-    elif out.suffix == ".npy":
-        np.save(out, rows)
-    else:
-        raise ValueError(f"--out must end in .npy or .csv, got {str(out)!r}.")
-    print(f"wrote {len(rows)} samples to {out}")
+    rows = model.sample(args.n, rng=args.seed, labels=_sample_labels(args.labels, args.n))
+    if args.out is not None:
+        out = Path(args.out)
+        if out.suffix == ".csv":  # with a header row, as twosample.io.load_sample reads CSV
+            pd.DataFrame(rows, columns=[f"x{j}" for j in range(rows.shape[1])]).to_csv(out, index=False)
+        elif out.suffix == ".npy":
+            np.save(out, rows)
+        else:
+            raise ValueError(f"--out must end in .npy or .csv, got {str(out)!r}.")
+        print(f"wrote {len(rows)} samples to {out}")
+    if args.grid is not None:
+        from .plotting import save_image_grid
+
+        shape = model.config.get("image_shape")
+        if shape is None:
+            raise ValueError("--grid is for image models; this checkpoint's rows are not images.")
+        print(f"wrote a grid of {min(len(rows), 64)} images to {save_image_grid(rows[:64], shape, args.grid)}")
 
 
 def _audit(args):

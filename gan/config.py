@@ -20,7 +20,48 @@ from twosample.validation import check_alpha, check_choice, check_int, check_rea
 from . import penalties as penalty_module
 from .objectives import Objective
 
-__all__ = ["TrainConfig"]
+__all__ = ["RECIPES", "TrainConfig", "recipe_for"]
+
+# What gan.train uses for the settings a call leaves unset, by the kind of data: measured to work
+# on every seed of the benchmarks (docs/benchmarks.md: benchmarks/bench_gan_modes.py for vectors,
+# benchmarks/bench_gan_digits.py for images). `lr` applies to the recipe's own objective; another
+# objective keeps its paper's rate (gan.objectives.objective_table).
+RECIPES = {
+    "vectors": dict(
+        objective="js",
+        steps=8000,
+        batch_size=256,
+        lr=5e-4,
+        lr_decay="linear",
+        ema=0.999,
+        standardize=True,
+    ),
+    "images": dict(
+        objective="hinge",
+        steps=6000,
+        batch_size=64,
+        lr=2e-4,
+        lr_decay="linear",
+        ema=0.999,
+        standardize=False,
+    ),
+}
+
+
+def recipe_for(dataset, given: dict) -> dict:
+    """`given` (gan.train's arguments) with the recipe of the data's kind filling those left as None."""
+    kind = "images" if dataset.image_shape is not None and given.get("conv", True) else "vectors"
+    recipe = RECIPES[kind]
+    out = dict(given)
+    for key in ("objective", "steps", "batch_size", "lr_decay", "ema", "standardize"):
+        if out.get(key) is None:
+            out[key] = recipe[key]
+    if out.get("z_dim") is None:  # latent size: 2 for the planar toys, up to 32 for wider rows and images
+        out["z_dim"] = 32 if kind == "images" else max(2, min(int(dataset.dim), 32))
+    if out.get("lr") is None and out["objective"] == recipe["objective"]:
+        out["lr"] = recipe["lr"]
+    return out
+
 
 LR_DECAYS = ("none", "linear")
 

@@ -88,7 +88,7 @@ def test_penalties_change_the_run_and_are_stored():
 
 @pytest.mark.parametrize("objective", ["hinge", "lsgan", "rgan"])
 def test_new_objectives_train_resume_exactly_and_report_the_monitor(tmp_path, objective):
-    kw = dict(objective=objective, steps=12, monitor_every=4, ema=0.9, rng=1)
+    kw = dict(objective=objective, steps=12, monitor_every=4, ema=0.9, lr_decay="none", rng=1)
     full = gan.train("ring", **kw, out=tmp_path / "full")
     gan.train("ring", **{**kw, "steps": 8}, out=tmp_path / "part")
     resumed = gan.train("ring", **kw, out=tmp_path / "part", resume=tmp_path / "part" / "checkpoint.pt")
@@ -108,7 +108,7 @@ def test_ema_is_the_moving_average_used_for_sampling_and_saved(tmp_path):
     b = gan.train("ring", steps=30, ema=0.99, rng=3)
     assert _same(a.generator, b.generator)  # same rng, same weights
     assert a.trained_generator is not None and not _same(a.generator, a.trained_generator)
-    plain = gan.train("ring", steps=30, rng=3)
+    plain = gan.train("ring", steps=30, ema=0.0, rng=3)
     assert _same(plain.generator, a.trained_generator)  # EMA does not change the training itself
     assert plain.trained_generator is None
     loaded = gan.load(tmp_path / "checkpoint.pt")
@@ -158,7 +158,7 @@ def test_bad_training_options_name_the_argument(bad, match):
 
 
 def test_conditional_digits_sample_by_label_and_resume_exactly(tmp_path):
-    kw = dict(objective="hinge", conditional=True, steps=6, monitor_every=3, z_dim=8, ema=0.9, rng=2)
+    kw = dict(objective="hinge", conditional=True, steps=6, monitor_every=3, z_dim=8, ema=0.9, lr_decay="none", rng=2)
     kw["generator_options"] = kw["critic_options"] = {"channels": 8}
     full = gan.train("digits", **kw, out=tmp_path / "full")
     assert full.n_classes == 10 and full.critic.embed is not None and full.generator.embed is not None
@@ -300,7 +300,7 @@ def test_critic_test_figure_ends_at_one_and_marks_alpha():
 
 
 def test_first_format_checkpoints_still_load(tmp_path):
-    model = gan.train("ring", steps=5, rng=0, out=tmp_path)
+    model = gan.train("ring", steps=5, ema=0.0, rng=0, out=tmp_path)  # the first format had no EMA
     state = read_checkpoint(tmp_path / "checkpoint.pt")
     old_keys = ("objective", "generator_loss", "data", "dim", "image_shape", "steps", "critic_steps", "batch_size")
     old_keys += ("lr", "betas", "z_dim", "hidden", "depth", "n_train", "monitor_every", "n_monitor", "alpha")
@@ -347,3 +347,23 @@ def test_run_directory_gets_sample_grids_and_tensorboard_for_images(tmp_path):
     events = EventAccumulator(str(tmp_path / "tensorboard"))
     events.Reload()
     assert "pvalue" in events.Tags()["scalars"] and "samples" in events.Tags()["images"]
+
+
+def test_cli_trains_a_conditional_image_gan_and_draws_a_grid(tmp_path, capsys):
+    from gan.cli import main
+
+    run = tmp_path / "run"
+    argv = ["train", "--data", "digits", "--conditional", "--steps", "4", "--ema", "0.9", "--r1-gamma", "1"]
+    assert main([*argv, "--critic-lr", "4e-4", "--seed", "0", "--out", str(run)]) == 0
+    config = gan.load(run / "checkpoint.pt").config
+    assert config["conditional"] and config["ema"] == 0.9 and config["critic_lr"] == 4e-4
+    assert config["penalties"] == [{"name": "r1", "gamma": 1.0}]
+    grid = tmp_path / "grid.png"
+    assert main(["sample", str(run / "checkpoint.pt"), "-n", "20", "--labels", "3", "--grid", str(grid)]) == 0
+    from PIL import Image
+
+    assert Image.open(grid).size[0] > 100
+    assert main(["sample", str(run / "checkpoint.pt"), "-n", "5", "--labels", "12", "--grid", str(grid)]) == 2
+    assert "`labels` must lie in 0..9" in capsys.readouterr().err
+    assert main(["train", "--data", "ring", "--conditional", "--steps", "2", "--out", str(tmp_path / "r")]) == 2
+    assert "`conditional=True` needs class labels" in capsys.readouterr().err

@@ -160,14 +160,15 @@ def test_same_rng_same_weights_and_history():
 
 @pytest.mark.parametrize("objective", ["js", "wgan-gp", "wgan", "mmd", "mmd-critic", "wgan-sn"])
 def test_resume_reproduces_the_uninterrupted_run(tmp_path, objective):
-    full = gan.train("ring", objective=objective, steps=12, monitor_every=4, rng=1, out=tmp_path / "full")
-    gan.train("ring", objective=objective, steps=8, monitor_every=4, rng=1, out=tmp_path / "part")
+    # A run of 8 steps extended to 12 equals a run of 12 when the schedule does not depend on the
+    # total (lr_decay="none"); a linear decay is resumed after an interruption in the test below.
+    kw = dict(objective=objective, monitor_every=4, rng=1, lr_decay="none")
+    full = gan.train("ring", steps=12, **kw, out=tmp_path / "full")
+    gan.train("ring", steps=8, **kw, out=tmp_path / "part")
     resumed = gan.train(
         "ring",
-        objective=objective,
         steps=12,
-        monitor_every=4,
-        rng=1,
+        **kw,
         out=tmp_path / "part",
         resume=tmp_path / "part" / "checkpoint.pt",
     )
@@ -333,7 +334,7 @@ def test_mixture_density_is_a_distribution():
 def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_path, monkeypatch):
     from gan.monitor import Monitor
 
-    plain = gan.train("ring", steps=12, monitor_every=4, rng=1)
+    plain = gan.train("ring", steps=12, monitor_every=4, lr_decay="none", rng=1)
     full = gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1)
     assert full.config["lr_decay"] == "linear"
     assert any(not torch.equal(p, q) for p, q in zip(_weights(plain), _weights(full)))
@@ -358,21 +359,20 @@ def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_p
 
 
 def test_packing_feeds_the_critic_packs_and_resumes_exactly(tmp_path):
-    model = gan.train("ring", objective="js", steps=12, pack=4, monitor_every=4, rng=1, out=tmp_path / "full")
+    kw = dict(objective="js", monitor_every=4, lr_decay="none", rng=1)  # resumed runs are extended: a flat rate
+    model = gan.train("ring", steps=12, pack=4, **kw, out=tmp_path / "full")
     assert model.critic.config["in_dim"] == 8 and model.config["pack"] == 4
     assert model.sample(7, rng=0).shape == (7, 2)  # the generator still makes single rows
     rows = model.history.dropna(subset=["pvalue"])
     assert rows["pvalue"].between(0, 1).all() and rows["heldout_accuracy"].between(0, 1).all()
-    plain = gan.train("ring", objective="js", steps=12, monitor_every=4, rng=1)
+    plain = gan.train("ring", steps=12, **kw)
     assert any(not torch.equal(p, q) for p, q in zip(_weights(plain), _weights(model)))
-    gan.train("ring", objective="js", steps=8, pack=4, monitor_every=4, rng=1, out=tmp_path / "part")
+    gan.train("ring", steps=8, pack=4, **kw, out=tmp_path / "part")
     resumed = gan.train(
         "ring",
-        objective="js",
         steps=12,
         pack=4,
-        monitor_every=4,
-        rng=1,
+        **kw,
         out=tmp_path / "part",
         resume=tmp_path / "part" / "checkpoint.pt",
     )
@@ -380,7 +380,7 @@ def test_packing_feeds_the_critic_packs_and_resumes_exactly(tmp_path):
         assert torch.equal(p, q)
     assert gan.load(tmp_path / "full" / "checkpoint.pt").critic.config["in_dim"] == 8
     with pytest.raises(ValueError, match="trained with pack=4"):
-        gan.train("ring", objective="js", steps=12, pack=2, rng=1, resume=tmp_path / "part" / "checkpoint.pt")
+        gan.train("ring", steps=12, pack=2, **kw, resume=tmp_path / "part" / "checkpoint.pt")
     digits = gan.train("digits", objective="js", steps=2, pack=2, z_dim=8, rng=0)
     assert digits.critic.config["image_shape"] == [2, 8, 8]
 
@@ -422,7 +422,7 @@ def test_standardize_puts_the_networks_on_unit_scale_and_round_trips(tmp_path):
     loaded = gan.load(tmp_path / "checkpoint.pt")
     np.testing.assert_array_equal(loaded.sample(20, rng=1), model.sample(20, rng=1))
     with pytest.raises(ValueError, match="trained with standardize=True"):
-        gan.train(grid, objective="js", steps=8, rng=2, resume=tmp_path / "checkpoint.pt")
+        gan.train(grid, objective="js", steps=8, standardize=False, rng=2, resume=tmp_path / "checkpoint.pt")
     with pytest.raises(ValueError, match="`standardize` is for the MLP networks"):
         gan.train("digits", steps=2, standardize=True)
     with pytest.raises(ValueError, match="`shift/scale`: shift must be finite and scale positive"):
