@@ -41,6 +41,7 @@ __all__ = [
     "conv_generator",
     "dcgan_critic",
     "dcgan_generator",
+    "default_channels",
     "image_levels",
     "mlp_critic",
     "mlp_generator",
@@ -311,13 +312,25 @@ def mlp_critic(
     return build(config, rng=rng, device=device)
 
 
-def dcgan_generator(z_dim: int, image_shape, *, channels: int = 64, n_classes: int = 0, rng=None, device="cpu"):
+def default_channels(image_shape) -> int:
+    """The DCGAN pair's width at full resolution: 32 for images up to 16 pixels a side, 64 above."""
+    _, h, w = _check_image_shape(image_shape)
+    return 32 if max(h, w) <= 16 else 64
+
+
+def _channels(channels, shape) -> int:
+    return default_channels(shape) if channels is None else check_int(channels, "channels")
+
+
+def dcgan_generator(z_dim: int, image_shape, *, channels=None, n_classes: int = 0, rng=None, device="cpu"):
     """DCGAN-style generator for images of `image_shape` ((h, w) or (c, h, w)); rows of c*h*w pixels in [-1, 1].
 
-    `channels` is the width at full resolution; it doubles at each coarser level (at most 8x).
+    `channels` is the width at full resolution (default :func:`default_channels`); it doubles
+    at each coarser level (at most 8x).
     """
-    config = dict(kind="dcgan_generator", z_dim=check_int(z_dim, "z_dim"), image_shape=_check_image_shape(image_shape))
-    config.update(channels=check_int(channels, "channels"), n_classes=_n_classes(n_classes))
+    shape = _check_image_shape(image_shape)
+    config = dict(kind="dcgan_generator", z_dim=check_int(z_dim, "z_dim"), image_shape=shape)
+    config.update(channels=_channels(channels, shape), n_classes=_n_classes(n_classes))
     return build(config, rng=rng, device=device)
 
 
@@ -325,7 +338,7 @@ def dcgan_critic(
     image_shape,
     *,
     out_dim: int = 1,
-    channels: int = 64,
+    channels=None,
     spectral_norm: bool = False,
     cap=None,
     n_classes: int = 0,

@@ -90,7 +90,14 @@ PINNED = [
     ),
     (
         "digits",
-        {"objective": "nsgan", "steps": 6, "monitor_every": 3, "z_dim": 8},
+        {
+            "objective": "nsgan",
+            "steps": 6,
+            "monitor_every": 3,
+            "z_dim": 8,
+            "generator_options": {"channels": 64},
+            "critic_options": {"channels": 64},
+        },
         -19.614051535958424,
         32.75235374388285,
         1.3431246280670166,
