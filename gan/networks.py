@@ -350,10 +350,9 @@ def dcgan_critic(
     Packed inputs (``pack`` images side by side) are read as ``pack * c`` channels: give
     ``image_shape = (pack * c, h, w)``.
     """
-    config = dict(
-        kind="dcgan_critic", image_shape=_check_image_shape(image_shape), out_dim=check_int(out_dim, "out_dim")
-    )
-    config.update(channels=check_int(channels, "channels"), spectral_norm=bool(spectral_norm))
+    shape = _check_image_shape(image_shape)
+    config = dict(kind="dcgan_critic", image_shape=shape, out_dim=check_int(out_dim, "out_dim"))
+    config.update(channels=_channels(channels, shape), spectral_norm=bool(spectral_norm))
     config.update(cap=_check_cap(cap), n_classes=_n_classes(n_classes))
     return build(config, rng=rng, device=device)
 
