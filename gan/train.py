@@ -17,10 +17,9 @@ from twosample.validation import check_device, check_int, check_rng
 
 from . import callbacks as cb
 from .checkpoint import read_checkpoint
-from .config import TrainConfig, recipe_for
+from .config import TRAIN_DEFAULTS, TrainConfig
 from .datasets import get_dataset
 from .model import GAN, load
-from .objectives import get_objective
 from .trainer import Trainer, TrainingDiverged
 
 __all__ = ["GAN", "TrainingDiverged", "load", "train"]
@@ -220,13 +219,11 @@ def train(
     >>> model.sample(5, rng=1).shape
     (5, 2)
     """
-    given = {k: v for k, v in locals().items() if k not in ("data", "generator_loss", "labels")}
+    settings = {k: v for k, v in locals().items() if k in TRAIN_DEFAULTS}
     dataset = get_dataset(data, labels=labels)
-    settings = recipe_for(dataset, given)
-    obj = get_objective(settings.pop("objective"), generator_loss=generator_loss)
     generator = check_rng(rng)
     seeds = (int(generator.integers(2**63 - 1)), int(generator.integers(2**63 - 1)))
-    config = TrainConfig.create(dataset, obj, seeds, **settings)
+    config = TrainConfig.create(dataset, seeds, generator_loss=generator_loss, **settings)
     device = check_device(device)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise ValueError(f"`out` = {str(out)!r} is an existing file; give a folder for the run.")

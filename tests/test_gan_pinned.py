@@ -18,7 +18,7 @@ SETTINGS = dict(batch_size=100, z_dim=2, hidden=128, depth=3, lr_decay="none", s
 PINNED = [
     (
         "ring",
-        {"objective": "js", "steps": 30, "monitor_every": 10, "lr": 2e-4},
+        {"objective": "js", "steps": 30, "monitor_every": 10, "lr": 2e-4, "penalties": []},
         1.448060691356659,
         2.790317952632904,
         -0.11122468113899231,
@@ -63,7 +63,15 @@ PINNED = [
     ),
     (
         "grid",
-        {"objective": "js", "lr": 2e-4, "steps": 20, "monitor_every": 10, "standardize": True, "lr_decay": "linear"},
+        {
+            "objective": "js",
+            "lr": 2e-4,
+            "penalties": [],
+            "steps": 20,
+            "monitor_every": 10,
+            "standardize": True,
+            "lr_decay": "linear",
+        },
         -1.111677646636963,
         2.6822859048843384,
         -0.052218589931726456,
