@@ -45,6 +45,9 @@ def _check(name, steps=1000, lr=3e-3):
     # wgan 2.64 -> 0.007, mmd 2.64 -> 0.29, total variation 0.95 -> 0.52 (the slowest).
     obj = objectives.get_objective(name)
     kwargs = dict(objective=name, z_dim=1, generator_options={"depth": 0}, n_train=20_000, n_monitor=200, rng=0)
+    # the settings these measurements were made with (the affine generator's law is read off its
+    # one linear layer, so no standardisation and no moving average)
+    kwargs.update(batch_size=100, lr_decay="none", standardize=False, ema=0.0, penalties=obj.default_penalties())
     before = _excess(obj, _model_law(gan.train(DATA, steps=1, lr=1e-12, **kwargs)))
     after = _excess(obj, _model_law(gan.train(DATA, steps=steps, lr=lr, **kwargs)))
     assert np.isfinite(after) and after < 2 / 3 * before, (name, before, after)
@@ -62,7 +65,7 @@ def test_every_objective_decreases_its_exact_divergence(name):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("data", ["ring", "grid", "mixture"])
+@pytest.mark.parametrize("data", ["ring", "grid", "mixture", "digits"])
 @pytest.mark.parametrize("name", objectives.names())
 def test_no_nan_in_2000_steps_at_the_defaults(name, data):
     model = gan.train(data, objective=name, steps=2000, monitor_every=500, rng=0)  # raises TrainingDiverged
@@ -73,9 +76,11 @@ def test_no_nan_in_2000_steps_at_the_defaults(name, data):
 def test_the_critic_cap_keeps_exponential_conjugates_finite(name):
     # Without the cap the critic's output climbs where the data has mass the generator lacks,
     # until exp(v - 1) overflows (measured: step 519 for KL, 433 for Jeffrey, on this run).
+    kw = dict(objective=name, steps=700, monitor_every=500, rng=0)
+    kw.update(batch_size=100, lr_decay="none", standardize=False, ema=0.0, z_dim=2)  # as measured
     with pytest.raises(gan.TrainingDiverged, match=f"objective '{name}'"):
-        gan.train("mixture", objective=name, steps=700, monitor_every=500, critic_options={"cap": None}, rng=0)
-    model = gan.train("mixture", objective=name, steps=700, monitor_every=500, rng=0)
+        gan.train("mixture", **kw, critic_options={"cap": None})
+    model = gan.train("mixture", **kw)
     assert model.critic.config["cap"] == 10.0
     assert np.isfinite(model.history[["critic_loss", "generator_loss", "bound"]].dropna().to_numpy()).all()
     with torch.no_grad():
