@@ -320,12 +320,13 @@ class AuditReport:
         real, fake = self.samples["real"], self.samples["generated"]
         shape = self.samples.get("image_shape")
         if shape is not None:
-            fig, axes = plt.subplots(2, 8, figsize=(8, 2.3))
-            for row, data, label in ((0, real, "data"), (1, fake, "generated")):
-                for j in range(8):
-                    axes[row, j].imshow(data[j].reshape(shape), cmap="gray_r")
-                    axes[row, j].axis("off")
-                axes[row, 0].set_title(label, fontsize=8, loc="left")
+            from .plotting import image_grid
+
+            fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
+            for ax, data, label in ((axes[0], real, "held-out data"), (axes[1], fake, "generated")):
+                ax.imshow(image_grid(data[:64], shape, columns=8), interpolation="nearest")
+                ax.set_title(label, fontsize=9)
+                ax.axis("off")
         else:
             fig, ax = plt.subplots(figsize=(4.5, 4))
             if real.shape[1] == 1:
