@@ -34,6 +34,9 @@ def _workloads(steps: int):
         f"gan.train ring, {steps} steps": lambda threads: gan.train(
             "ring", steps=steps, rng=0, threads=threads, progress=False
         ),
+        f"gan.train digits (DCGAN pair, 32 channels), {steps // 4} steps": lambda threads: gan.train(
+            "digits", steps=steps // 4, rng=0, threads=threads, progress=False
+        ),
         f"fit_critic js, {steps} steps": lambda threads: fit_critic(x, y, "js", steps=steps, rng=0, threads=threads),
         "c2st torch-mlp, n = 2000 (100 epochs)": lambda threads: _c2st(x, y, threads),
     }

@@ -197,8 +197,10 @@ def train(
     progress : bool, optional
         Progress bar (default: when stderr is a terminal).
     threads : int, optional
-        torch CPU threads during training. Default: 1 for the MLP networks
-        (``benchmarks/bench_threads.py``), torch's own setting for the conv
+        torch CPU threads during training. Default: 1 for the MLP networks and
+        the DCGAN pair on images up to 16 pixels a side (``benchmarks/bench_threads.py``:
+        the 8x8 digits pair took 16 ms of CPU a step on one thread, 363 ms on
+        two threads of two busy cores), torch's own setting for larger conv
         networks. torch's global setting is restored afterwards.
 
     Returns
@@ -227,8 +229,8 @@ def train(
     device = check_device(device)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise ValueError(f"`out` = {str(out)!r} is an existing file; give a folder for the run.")
-    if threads is None and config.network == "mlp":
-        threads = SMALL_NETWORK_THREADS
+    if threads is None and (config.network == "mlp" or max(config.image_shape[-2:]) <= 16):
+        threads = SMALL_NETWORK_THREADS  # small networks: one thread is as fast and never spin-waits
     threads = None if threads is None else check_int(threads, "threads")
     net_rng = np.random.default_rng(generator.integers(2**63 - 1))
     torch_rng = torch_generator(generator)
