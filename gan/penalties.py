@@ -85,31 +85,32 @@ class GradientPenalty(Penalty):
 
 
 @dataclasses.dataclass(frozen=True)
-class R1(Penalty):
+class _SquaredGradient(Penalty):
+    """``gamma / 2 * E |grad_x D(x)|^2`` on one side's rows (R1: real, R2: generated)."""
+
+    gamma: float = 10.0
+    side = "real"
+
+    def __post_init__(self):
+        check_real(self.gamma, f"{self.name}_gamma", low=0)
+
+    def loss(self, critic, real, fake, labels_real, labels_fake, generator):
+        rows, labels = (real, labels_real) if self.side == "real" else (fake, labels_fake)
+        return 0.5 * self.gamma * _input_gradient(critic, rows, labels).pow(2).sum(dim=1).mean()
+
+
+class R1(_SquaredGradient):
     """``gamma / 2 * E_P |grad_x D(x)|^2`` on the real rows (Mescheder et al. 2018)."""
 
-    gamma: float = 10.0
     name = "r1"
-
-    def __post_init__(self):
-        check_real(self.gamma, "r1_gamma", low=0)
-
-    def loss(self, critic, real, fake, labels_real, labels_fake, generator):
-        return 0.5 * self.gamma * _input_gradient(critic, real, labels_real).pow(2).sum(dim=1).mean()
+    side = "real"
 
 
-@dataclasses.dataclass(frozen=True)
-class R2(Penalty):
+class R2(_SquaredGradient):
     """``gamma / 2 * E_Q |grad_x D(x)|^2`` on the generated rows (Mescheder et al. 2018)."""
 
-    gamma: float = 10.0
     name = "r2"
-
-    def __post_init__(self):
-        check_real(self.gamma, "r2_gamma", low=0)
-
-    def loss(self, critic, real, fake, labels_real, labels_fake, generator):
-        return 0.5 * self.gamma * _input_gradient(critic, fake, labels_fake).pow(2).sum(dim=1).mean()
+    side = "fake"
 
 
 @dataclasses.dataclass(frozen=True)
