@@ -125,7 +125,7 @@ class TensorBoard(Callback):
         if _monitored(trainer, step) and trainer.config.image_shape is not None:
             from .plotting import image_grid
 
-            grid = image_grid(_grid_rows(trainer), trainer.config.image_shape, background=1.0)
+            grid = image_grid(_grid_rows(trainer), trainer.config.image_shape)
             self.writer.add_image("samples", grid, step, dataformats="HWC")
 
     def on_train_end(self, trainer) -> None:

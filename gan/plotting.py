@@ -7,12 +7,12 @@ import numpy as np
 __all__ = ["image_grid", "plot_critic_test", "plot_losses", "plot_samples", "save_image_grid"]
 
 
-def image_grid(rows, image_shape, *, columns=None, gap: int = 1, background: float = 1.0) -> np.ndarray:
+def image_grid(rows, image_shape, *, columns=None, gap: int = 1, background: float = 0.7) -> np.ndarray:
     """Flattened images (pixels in [-1, 1]) tiled as a grid: an (H, W, 3) float array in [0, 1].
 
-    Square cells for square images, `gap` pixels of `background` (1 = white) between them,
-    `columns` per row (default: the nearest square). Grey images are drawn dark on light,
-    as digits are printed.
+    Square cells for square images, `gap` pixels of `background` between them (1 = white;
+    the default grey parts white-ground images), `columns` per row (default: the nearest
+    square). Grey images are drawn dark on light, as digits are printed.
     """
     rows = np.clip(np.asarray(rows, dtype=float), -1, 1)
     shape = tuple(int(s) for s in image_shape)
