@@ -383,3 +383,18 @@ def test_every_option_is_reproducible_from_rng(options):
     assert _same(a.generator, b.generator) and _same(a.critic, b.critic)
     c = gan.train("ring", steps=8, rng=12, **options)
     assert not _same(a.generator, c.generator)
+
+
+def test_public_names_of_every_gan_module_exist():
+    import importlib
+
+    for name in gan.__all__:
+        assert getattr(gan, name) is not None, name
+    for module in ("callbacks", "config", "datasets", "model", "monitor", "networks", "objectives", "penalties"):
+        mod = importlib.import_module(f"gan.{module}")
+        for name in mod.__all__:
+            assert hasattr(mod, name), f"gan.{module}.{name}"
+    for module in ("trainer", "train", "plotting", "auditing", "checkpoint"):
+        mod = importlib.import_module(f"gan.{module}")
+        for name in getattr(mod, "__all__", []):
+            assert hasattr(mod, name), f"gan.{module}.{name}"
