@@ -28,7 +28,9 @@ __all__ = ["RECIPES", "TRAIN_DEFAULTS", "TrainConfig", "recipe_for"]
 # objective; another objective keeps its paper's rate and penalties (gan.objectives.objective_table).
 # Vectors: lr 1e-3 with the R1 penalty took the ring from 7 of 10 seeds with 90% high-quality
 # samples (lr 5e-4, no penalty: modes dropped or unbalanced) to 10 of 10 (gamma 0.1); gamma 1
-# took the grid from 8 of 10 seeds with 25/25 modes (gamma 0.1) to every seed tried.
+# took the grid from 8 of 10 seeds with 25/25 modes (gamma 0.1) to every seed tried. Images: R1
+# (gamma 0.1) on the conditional digits: Fréchet distance 1.81 -> 1.76, recall 0.85 -> 0.89,
+# fresh C2ST accuracy 0.957 -> 0.934, for 23% more CPU (103 -> 127 s).
 RECIPES = {
     "vectors": dict(
         objective="js",
@@ -45,7 +47,7 @@ RECIPES = {
         steps=6000,
         batch_size=64,
         lr=2e-4,
-        r1_gamma=None,
+        r1_gamma=0.1,
         lr_decay="linear",
         ema=0.999,
         standardize=False,
