@@ -193,7 +193,7 @@ class Trainer:
         net = generator if generator is not None else self.generator
         return pack_rows(net(z) if labels is None else net(z, labels), self.config.pack)
 
-    def _critic(self, rows, labels):
+    def _critic(self, rows, labels=None):
         return self.critic(rows) if labels is None else self.critic(rows, labels)
 
     # --- the step --------------------------------------------------------------------------
@@ -217,7 +217,7 @@ class Trainer:
             self._critic(real, labels), self._critic(fake, labels), self.config.label_smoothing
         )
         for penalty in self.penalties:
-            extra = penalty.loss(self._critic_fn, real, fake, labels, labels, self.torch_rng)
+            extra = penalty.loss(self._critic, real, fake, labels, labels, self.torch_rng)
             loss = loss if extra is None else loss + extra
         self.opt_c.zero_grad(set_to_none=True)
         loss.backward()
@@ -225,9 +225,6 @@ class Trainer:
         for penalty in self.penalties:
             penalty.after_step(self.critic)
         return loss.detach()
-
-    def _critic_fn(self, rows, labels=None):
-        return self._critic(rows, labels)
 
     def generator_step(self):
         """One generator update; returns its loss (detached)."""
