@@ -41,7 +41,7 @@ def _build_parser():
     tr.add_argument("--critic-steps", type=int, default=None, help="default: the objective's")
     tr.add_argument("--z-dim", type=int, default=None, help="latent dimension (default: gan.train's)")
     tr.add_argument("--lr-decay", default=None, help="none or linear (to 0 at the last step; the default)")
-    tr.add_argument("--pack", type=int, default=1, help="PacGAN packing: rows per critic input (default 1)")
+    tr.add_argument("--pack", type=int, default=None, help="PacGAN packing: rows per critic input (default: train's)")
     tr.add_argument(
         "--standardize",
         action=argparse.BooleanOptionalAction,

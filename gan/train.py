@@ -75,7 +75,7 @@ def train(
     out=None,
     resume=None,
     lr_decay: str | None = None,
-    pack: int = 1,
+    pack: int | None = None,
     standardize: bool | None = None,
     ema: float | None = None,
     penalties=None,
@@ -158,9 +158,10 @@ def train(
     lr_decay : {"none", "linear"}, optional
         Default ``"linear"``.
         ``"linear"`` scales the learning rates by ``1 - (step - 1) / steps``.
-    pack : int, default 1
+    pack : int, optional
         PacGAN packing (Lin et al. 2018): the critic reads `pack` rows of the
-        same side concatenated; objectives with a critic only.
+        same side concatenated; objectives with a critic only. Default 2 for
+        unconditional image GANs (without it the digits GAN collapsed), else 1.
     standardize : bool, optional
         Default: True for vectors (the MLPs).
         MLP networks on standardised rows (the critic reads ``(x - mean) / sd``,
