@@ -22,9 +22,15 @@ from twosample.io import load_sample
 from twosample.progress import show_progress
 
 from . import datasets, objectives
+from .config import RECIPES
 from .train import TrainingDiverged, load, train
 
 __all__ = ["main"]
+
+
+def _by_kind(key) -> str:
+    """A recipe setting as help text: "8000 for vectors, 6000 for images"."""
+    return f"{RECIPES['vectors'][key]} for vectors, {RECIPES['images'][key]} for images"
 
 
 def _build_parser():
@@ -35,13 +41,17 @@ def _build_parser():
         "--data", default="ring", help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file"
     )
     tr.add_argument("--objective", default=None, help=f"one of {', '.join(objectives.names())} (default: js)")
-    tr.add_argument("--steps", type=int, default=None, help="training steps (default: gan.train's for the data)")
-    tr.add_argument("--batch-size", type=int, default=None, help="rows per minibatch (default: gan.train's)")
+    tr.add_argument("--steps", type=int, default=None, help=f"training steps (default: {_by_kind('steps')})")
+    tr.add_argument(
+        "--batch-size", type=int, default=None, help=f"rows per minibatch (default: {_by_kind('batch_size')})"
+    )
     tr.add_argument("--lr", type=float, default=None, help="default: the objective's")
     tr.add_argument("--critic-steps", type=int, default=None, help="default: the objective's")
     tr.add_argument("--z-dim", type=int, default=None, help="latent dimension (default: gan.train's)")
     tr.add_argument("--lr-decay", default=None, help="none or linear (to 0 at the last step; the default)")
-    tr.add_argument("--pack", type=int, default=None, help="PacGAN packing: rows per critic input (default: train's)")
+    tr.add_argument(
+        "--pack", type=int, default=None, help="PacGAN packing (default: 2 for images without labels, else 1)"
+    )
     tr.add_argument(
         "--standardize",
         action=argparse.BooleanOptionalAction,
@@ -50,7 +60,7 @@ def _build_parser():
     )
     tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
     tr.add_argument("--critic-lr", type=float, default=None, help="the critic's learning rate (default: --lr)")
-    tr.add_argument("--ema", type=float, default=None, help="decay of the generator's moving average, in [0, 1)")
+    tr.add_argument("--ema", type=float, default=None, help=f"generator's moving average (default: {_by_kind('ema')})")
     tr.add_argument("--r1-gamma", type=float, default=None, help="R1 penalty on real rows (Mescheder et al.)")
     tr.add_argument("--r2-gamma", type=float, default=None, help="R2 penalty on generated rows")
     tr.add_argument("--label-smoothing", type=float, default=0.0, help="one-sided label smoothing (logistic critics)")
