@@ -222,7 +222,7 @@ class TrainConfig:
         """
         from .objectives import get_objective
 
-        kw = recipe_for(dataset, {**TRAIN_DEFAULTS, **{k: v for k, v in kw.items() if v is not None}})
+        kw = recipe_for(dataset, {**TRAIN_DEFAULTS, **kw})  # None where the default is None: decided here
         obj = get_objective(kw.pop("objective"), generator_loss=generator_loss)
         steps = check_int(kw["steps"], "steps")
         monitor_every = (
