@@ -184,14 +184,14 @@ class Trainer:
         labels = None if self.train_labels is None else self.train_labels[idx].to(self.device)
         return pack_rows(self.train_rows[idx].to(self.device), self.config.pack), labels
 
-    def draw_fake(self, labels=None, generator=None):
+    def draw_fake(self, labels=None):
         """Generated rows (packed as the real ones); conditional: for the given labels."""
         import torch
 
         size = self.config.batch_size * self.config.pack
         z = torch.randn(size, self.config.z_dim, generator=self.torch_rng).to(self.device)
-        net = generator if generator is not None else self.generator
-        return pack_rows(net(z) if labels is None else net(z, labels), self.config.pack)
+        rows = self.generator(z) if labels is None else self.generator(z, labels)
+        return pack_rows(rows, self.config.pack)
 
     def _critic(self, rows, labels=None):
         return self.critic(rows) if labels is None else self.critic(rows, labels)
