@@ -31,6 +31,8 @@ import contextlib
 import math
 
 import numpy as np
+import torch
+from torch import nn
 
 from twosample.validation import check_choice, check_int, check_rng
 
@@ -51,26 +53,15 @@ _ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh")
 _OUTPUTS = ("none", "tanh")
 
 
-def _torch():
-    import torch
-    from torch import nn
-
-    return torch, nn
-
-
 @contextlib.contextmanager
 def seeded(rng):
     """Run torch's default initialisers from a seed drawn from `rng`, leaving the global state untouched."""
-    import torch
-
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(int(check_rng(rng).integers(0, 2**63 - 1)))
         yield
 
 
 # --- the modules, defined once ------------------------------------------------------------------
-
-torch, nn = _torch()
 
 
 class Affine(nn.Module):
