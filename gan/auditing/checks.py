@@ -1,0 +1,277 @@
+"""The audit's checks: each takes the validated inputs of one audit and returns (rows, details or None)."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+import twosample as ts
+from twosample.validation import check_choice, check_int
+
+from .. import metrics
+from .scores import copying_test, frechet_distance, kid, precision_recall_density_coverage
+
+CHECKS = ("c2st", "mmd", "features", "copying", "divergence", "frechet", "kid", "prdc", "modes", "sample_size")
+OPTIONAL = ("inception", "parzen")
+_VERDICT_CHECKS = ("c2st", "mmd", "features", "copying")  # the ones with a p-value, corrected together
+_MIN_ROWS = 20
+
+
+@dataclasses.dataclass
+class _Inputs:
+    """The validated inputs of one audit, shared by its checks (the checks draw from `rng` in registry order)."""
+
+    real_train: np.ndarray
+    real_test: np.ndarray
+    gen: np.ndarray
+    gen_fit: np.ndarray | None
+    gen_eval: np.ndarray
+    draw: object
+    features: object
+    dataset: object
+    alpha: float
+    wanted: list
+    options: dict
+    rng: np.random.Generator
+    _mapped: tuple | None = None
+
+    @property
+    def d(self) -> int:
+        return self.real_test.shape[1]
+
+    def mapped(self):
+        """(real_test, generated) through the feature map (computed once)."""
+        if self._mapped is None:
+            feat = self.features if callable(self.features) else (lambda a: a)
+            self._mapped = (feat(self.real_test), feat(self.gen))
+        return self._mapped
+
+
+def _wanted_checks(checks) -> list:
+    if isinstance(checks, str):
+        checks = [checks]
+    wanted = list(CHECKS) if checks is None else list(checks)
+    if not wanted:
+        raise ValueError(f"`checks` is empty; choose some of {', '.join(CHECKS + OPTIONAL)} (None: all).")
+    for c in wanted:
+        check_choice(c, "checks", CHECKS + OPTIONAL)
+    return wanted
+
+
+def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
+    return {
+        "check": check,
+        "statistic": float(statistic),
+        "pvalue": float(pvalue),
+        "low": float(low),
+        "high": float(high),
+        "in_verdict": check in _VERDICT_CHECKS,
+        "note": note,
+    }
+
+
+# --- the checks: each takes the audit's inputs and returns (rows, details or None) ---------------
+
+
+def _check_c2st(inp: _Inputs):
+    res = ts.c2st(inp.real_test, inp.gen, rng=inp.rng)
+    chance = max(len(inp.real_test), len(inp.gen)) / (len(inp.real_test) + len(inp.gen))
+    return [_row("c2st", res.statistic, res.pvalue, note=f"fresh MLP's held-out accuracy (chance {chance:.2f})")], res
+
+
+def _check_mmd(inp: _Inputs):
+    res = ts.mmd_agg_test(inp.real_test, inp.gen, rng=inp.rng)
+    return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)")], res
+
+
+def _feature_pvalue(a, b, test):
+    """(statistic, p-value) of one feature's two-sample test (the same constant on both sides: 0, 1)."""
+    if np.all(a == a[0]) and np.all(b == a[0]):
+        return 0.0, 1.0
+    if test == "ks":
+        r = stats.ks_2samp(a, b)
+        return r.statistic, r.pvalue
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value cap notice
+        r = stats.anderson_ksamp([a, b])
+    return r.statistic, r.pvalue
+
+
+def _check_features(inp: _Inputs):
+    from statsmodels.stats.multitest import multipletests
+
+    test, correction = inp.options["feature_test"], inp.options["feature_correction"]
+    stat, pvals = zip(*(_feature_pvalue(inp.real_test[:, j], inp.gen[:, j], test) for j in range(inp.d)))
+    reject_j, adjusted, _, _ = multipletests(list(pvals), alpha=inp.alpha, method=correction)
+    detail = pd.DataFrame(
+        {"feature": range(inp.d), "statistic": stat, "pvalue": pvals, "adjusted": adjusted, "reject": reject_j}
+    )
+    worst = int(np.argmin(adjusted))
+    note = f"{test.upper()} per feature, {correction}: {int(reject_j.sum())} of {inp.d} reject; worst feature {worst}"
+    return [_row("features", max(stat), float(np.min(adjusted)), note=note)], detail
+
+
+def _check_copying(inp: _Inputs):
+    res = copying_test(inp.real_train, inp.real_test, inp.gen, rng=inp.rng)
+    note = (
+        f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
+        f"fresh data); NN distance ratio generated / held-out = {res.distance_ratio:.3f}"
+    )
+    return [_row("copying", res.statistic, res.pvalue, note=note)], res
+
+
+def _check_divergence(inp: _Inputs):
+    rows = []
+    for name in ("js", "kl"):
+        args = (inp.real_train, inp.gen_fit, inp.real_test, inp.gen_eval, name, inp.options["critic_steps"])
+        est, lo, hi = _critic_bound(*args, inp.rng, inp.options["device"])
+        note = f"fresh {name.upper()} critic on fresh data; 95% bootstrap interval (the critic fixed)"
+        rows.append(_row(f"{name} lower bound", est, low=lo, high=hi, note=note))
+    return rows, None
+
+
+def _check_frechet(inp: _Inputs):
+    f_real, f_gen = inp.mapped()
+    fd = frechet_distance(f_real, f_gen)
+    rng = inp.rng
+    boot = [
+        frechet_distance(
+            f_real[rng.integers(0, len(f_real), len(f_real))], f_gen[rng.integers(0, len(f_gen), len(f_gen))]
+        )
+        for _ in range(50)
+    ]
+    low, high = np.quantile(boot, 0.025), np.quantile(boot, 0.975)
+    note = "float64; 95% bootstrap interval (50 resamples); biased upward at small n"
+    return [_row("frechet", fd, low=low, high=high, note=note)], None
+
+
+def _check_kid(inp: _Inputs):
+    mean, sd = kid(*inp.mapped(), rng=inp.rng)
+    note = "unbiased polynomial-kernel MMD², mean ± sd over 100 subsets"
+    return [_row("kid", mean, low=mean - sd, high=mean + sd, note=note)], None
+
+
+def _check_prdc(inp: _Inputs):
+    prdc = precision_recall_density_coverage(*inp.mapped())
+    return [_row(key, value, note="k-NN balls, k = 5") for key, value in prdc.items()], prdc
+
+
+def _check_modes(inp: _Inputs):
+    if inp.dataset is None or inp.dataset.modes is None:
+        return [], None
+    score = metrics.mode_coverage(inp.gen, inp.dataset.modes, inp.dataset.mode_std)
+    return [
+        _row("modes captured", score.modes_captured, note=f"of {score.n_modes}"),
+        _row("high quality", score.high_quality, note="share within 3 sd of a mode"),
+        _row("reverse KL (modes)", score.reverse_kl, note="mode histogram vs uniform"),
+    ], None
+
+
+def _check_sample_size(inp: _Inputs):
+    curve = _c2st_power_curve(inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, inp.rng)
+    return [_row("n for power 0.8", curve["n80"], note=curve["note"])], curve
+
+
+def _check_inception(inp: _Inputs):
+    proba = getattr(inp.features, "predict_proba", None)
+    if proba is None:
+        raise ValueError("`checks`: 'inception' needs a feature map with predict_proba (features='digits').")
+    p = np.clip(proba(inp.gen), 1e-12, 1)
+    marginal = p.mean(0)
+    score = float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), 1))))
+    return [
+        _row("inception score", score, note="not in the verdict: ignores the data and rewards confident classes")
+    ], None
+
+
+def _check_parzen(inp: _Inputs):
+    note = (
+        "not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
+        "unreliable in more than a few dimensions"
+    )
+    return [_row("parzen log-likelihood", _parzen(inp.real_train, inp.real_test, inp.gen, inp.rng), note=note)], None
+
+
+# The checks in the order they run (and draw from the audit's rng).
+_REGISTRY = {
+    "c2st": _check_c2st,
+    "mmd": _check_mmd,
+    "features": _check_features,
+    "copying": _check_copying,
+    "divergence": _check_divergence,
+    "frechet": _check_frechet,
+    "kid": _check_kid,
+    "prdc": _check_prdc,
+    "modes": _check_modes,
+    "sample_size": _check_sample_size,
+    "inception": _check_inception,
+    "parzen": _check_parzen,
+}
+assert set(_REGISTRY) == set(CHECKS + OPTIONAL)
+
+
+def _critic_bound(real_train, gen_fit, real_test, gen_eval, name, steps, generator, device):
+    """Held-out bound E_P T - E_Q f*(T) of a fresh critic and its 95% bootstrap interval."""
+    from twosample import divergences
+
+    div = divergences.get(name)
+    critic = divergences.fit_critic(real_train, gen_fit, div, steps=steps, rng=generator, device=device)
+    t = np.asarray(div.activation(critic(real_test)), float)
+    c = np.asarray(div.conjugate_activation(critic(gen_eval)), float)
+    est = t.mean() - c.mean()
+    idx_t = generator.integers(0, len(t), (1000, len(t)))
+    idx_c = generator.integers(0, len(c), (1000, len(c)))
+    boot = t[idx_t].mean(1) - c[idx_c].mean(1)
+    return est, np.quantile(boot, 0.025), np.quantile(boot, 0.975)
+
+
+def _c2st_power_curve(real, gen, draw, reps, alpha, generator):
+    """Power of a fresh C2ST at sizes up to the available rows; where it crosses 0.8."""
+    top = min(len(real), len(gen)) // 2  # subsamples without replacement, so repetitions differ
+    if draw is not None:
+        top = len(real) // 2
+    sizes = sorted({int(s) for s in np.geomspace(max(_MIN_ROWS, top // 16), top, 5)})
+    reps = check_int(reps, "power_reps")
+    out = []
+    for s in sizes:
+        rejections = 0
+        for _ in range(reps):
+            xr = real[generator.choice(len(real), s, replace=False)]
+            xg = draw(s, generator) if draw is not None else gen[generator.choice(len(gen), s, replace=False)]
+            rejections += ts.c2st(xr, np.asarray(xg, float), rng=generator).reject
+        lo, hi = _clopper_pearson(rejections, reps)
+        out.append({"n": s, "power": rejections / reps, "ci_low": lo, "ci_high": hi})
+    curve = pd.DataFrame(out)
+    above = curve[curve["power"] >= 0.8]
+    if above.empty:
+        n80, note = math.inf, f"power below 0.8 up to n = {sizes[-1]} ({reps} repetitions per size)"
+    elif above.index[0] == 0:
+        n80, note = float(sizes[0]), f"power >= 0.8 already at the smallest size tried ({sizes[0]})"
+    else:
+        i = above.index[0]
+        (n0, p0), (n1, p1) = curve.loc[i - 1, ["n", "power"]], curve.loc[i, ["n", "power"]]
+        frac = (0.8 - p0) / (p1 - p0)
+        n80 = float(np.exp(np.log(n0) + frac * (np.log(n1) - np.log(n0))))
+        note = f"interpolated on a log scale between n = {int(n0)} and {int(n1)} ({reps} repetitions per size)"
+    return {"curve": curve, "n80": n80, "note": note}
+
+
+def _clopper_pearson(k, n):
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(k, n, alpha=0.05, method="beta")
+    return float(lo), float(hi)
+
+
+def _parzen(real_train, real_test, gen, generator):
+    from sklearn.neighbors import KernelDensity
+
+    val = real_train[generator.choice(len(real_train), min(500, len(real_train)), replace=False)]
+    best = max(np.geomspace(0.01, 2.0, 12) * np.std(gen), key=lambda h: KernelDensity(bandwidth=h).fit(gen).score(val))
+    return float(KernelDensity(bandwidth=best).fit(gen).score_samples(real_test).mean())

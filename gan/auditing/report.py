@@ -1,0 +1,180 @@
+"""The audit's report: the table, the verdict (Holm's correction), JSON, HTML and figures."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from twosample.report import jsonable
+
+__all__ = ["AuditReport"]
+
+
+@dataclasses.dataclass(repr=False)
+class AuditReport:
+    """The outcome of :func:`audit`.
+
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per check: ``check``, ``statistic``, ``pvalue`` (NaN for scores),
+        ``pvalue_holm`` (the battery's Holm-adjusted p-value), ``reject``,
+        ``low`` / ``high`` (an interval where one exists), ``in_verdict``, ``note``.
+    reject : bool
+        H0: generator = data is rejected at `alpha` by the corrected battery.
+    verdict : str
+        One sentence naming the checks that rejected.
+    alpha : float
+    details : dict
+        Per-check extras (e.g. the MMD null distribution, the power curve).
+    """
+
+    table: pd.DataFrame
+    reject: bool
+    verdict: str
+    alpha: float
+    details: dict
+    samples: dict
+
+    def __repr__(self):
+        return str(self)
+
+    def __str__(self):
+        cols = ["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "note"]
+        return (
+            self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
+            + f"\n\nverdict: {self.verdict}"
+        )
+
+    def to_dict(self) -> dict:
+        """Strict JSON data: NaN and infinities (an unreachable sample size, say) become null."""
+        rows = self.table.to_dict(orient="records")
+        return jsonable(
+            {
+                "alpha": self.alpha,
+                "reject": self.reject,
+                "verdict": self.verdict,
+                "checks": rows,
+                "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80"),
+            }
+        )
+
+    def to_json(self, path=None) -> str:
+        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
+        if path is not None:
+            Path(path).write_text(text + "\n")
+        return text
+
+    def to_html(self, out) -> Path:
+        """Write ``report.html`` (figures embedded), ``audit.json`` and ``checks.csv`` into the folder `out`."""
+        from twosample.report import figure_html, html_page
+
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        self.table.to_csv(out / "checks.csv", index=False)
+        self.to_json(out / "audit.json")
+        body = [
+            f"<h1>Generator audit</h1><p><b>{html.escape(self.verdict)}</b> (alpha = {self.alpha})</p>",
+            self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""),
+        ]
+        body += [figure_html(caption, fig) for caption, fig in self.figures()]
+        page = html_page("Generator audit", body)
+        path = out / "report.html"
+        path.write_text(page, encoding="utf-8")
+        return path
+
+    def figures(self):
+        """(caption, matplotlib Figure) pairs: samples vs data, MMD null, precision/recall, power curve."""
+        import matplotlib.pyplot as plt
+
+        figs = []
+        real, fake = self.samples["real"], self.samples["generated"]
+        shape = self.samples.get("image_shape")
+        if shape is not None:
+            from ..plotting import image_grid
+
+            fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
+            for ax, data, label in ((axes[0], real, "held-out data"), (axes[1], fake, "generated")):
+                ax.imshow(image_grid(data[:64], shape, columns=8), interpolation="nearest")
+                ax.set_title(label, fontsize=9)
+                ax.axis("off")
+        else:
+            fig, ax = plt.subplots(figsize=(4.5, 4))
+            if real.shape[1] == 1:
+                ax.hist([real[:, 0], fake[:, 0]], bins=50, density=True, label=["data", "generated"])
+            else:
+                ax.scatter(real[:, 0], real[:, 1], s=3, alpha=0.4, label="held-out data")
+                ax.scatter(fake[:, 0], fake[:, 1], s=3, alpha=0.4, label="generated")
+            ax.legend(fontsize=8)
+        figs.append(("Generated samples beside held-out data (first two coordinates)", fig))
+        mmd = self.details.get("mmd")
+        if mmd is not None and mmd.null_distribution is not None:
+            fig, ax = plt.subplots(figsize=(5, 3))
+            ax.hist(mmd.null_distribution, bins=40, color="grey", label="permutation null")
+            ax.axvline(mmd.statistic, color="C3", label=f"observed (p = {mmd.pvalue:.3g})")
+            ax.set_xlabel("MMD-agg statistic")
+            ax.legend(fontsize=8)
+            fig.tight_layout()
+            figs.append(("Aggregated MMD: the permutation null and the observed statistic", fig))
+        prdc = self.details.get("prdc")
+        if prdc is not None:
+            fig, ax = plt.subplots(figsize=(4.5, 3))
+            ax.bar(list(prdc), list(prdc.values()), color=["C0", "C1", "C2", "C3"])
+            ax.axhline(1.0, color="grey", lw=0.8, ls=":")
+            fig.tight_layout()
+            figs.append(("Precision, recall, density and coverage (k-NN balls)", fig))
+        curve = self.details.get("sample_size")
+        if curve is not None:
+            fig, ax = plt.subplots(figsize=(5, 3))
+            c = curve["curve"]
+            ax.errorbar(
+                c["n"], c["power"], yerr=[c["power"] - c["ci_low"], c["ci_high"] - c["power"]], marker="o", capsize=3
+            )
+            ax.axhline(0.8, color="grey", ls=":")
+            ax.set_xscale("log")
+            ax.set_xlabel("n = m")
+            ax.set_ylabel("fresh C2ST power")
+            fig.tight_layout()
+            figs.append(("How many samples until a fresh C2ST can tell (power 0.8)", fig))
+        return figs
+
+
+def _verdict(rows, alpha):
+    """(table, reject, verdict): Holm's correction over the checks with a p-value that enter the verdict."""
+    from statsmodels.stats.multitest import multipletests
+
+    table = pd.DataFrame(rows)
+    table["pvalue_holm"] = np.nan
+    table["reject"] = False
+    tested = table["in_verdict"] & table["pvalue"].notna()
+    if tested.any():
+        rej, adj, _, _ = multipletests(table.loc[tested, "pvalue"], alpha=alpha, method="holm")
+        table.loc[tested, "pvalue_holm"] = adj
+        table.loc[tested, "reject"] = rej
+    table = table[["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "in_verdict", "note"]]
+    rejected = list(table.loc[table["reject"], "check"])
+    if not tested.any():
+        return table, False, "no check with a p-value was run: scores only, no verdict"
+    if rejected:
+        verdict = f"reject H0 (generator = data) at alpha = {alpha}: {' and '.join(rejected)}"
+        if "copying" in rejected:
+            verdict += " (generated rows are closer to the training set than fresh data: memorisation)"
+        return table, True, verdict
+    return table, False, f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
+
+
+def _report_samples(inp) -> dict:
+    samples = {
+        "real": inp.real_test[:2000],
+        "generated": inp.gen[:2000],
+        "image_shape": None if inp.dataset is None else inp.dataset.image_shape,
+    }
+    proba = getattr(inp.features, "predict_proba", None)
+    if samples["image_shape"] is None and inp.d == 64 and proba is not None:
+        samples["image_shape"] = (8, 8)
+    return samples
