@@ -1,4 +1,9 @@
-"""Audit results pinned before audit() was split into a registry of checks: moving code must not move them."""
+"""Audit results pinned before audit() was split into a registry of checks: moving code must not move them.
+
+Re-pinned once (c2st, js and kl lower bounds) when every check got its own random stream spawned
+from the audit's seed (before, the checks shared one generator, so a check's numbers depended on
+which checks ran before it).
+"""
 
 import numpy as np
 import pytest
@@ -8,12 +13,12 @@ import gan
 from gan import datasets
 
 RING = {
-    "c2st": [0.5266666667, 0.20873896340117634],
+    "c2st": [0.42, 0.9983490433235743],
     "mmd": [0.231059887, 0.0005],
     "features": [0.1733333333, 0.00047249263466359867],
     "copying": [4.1579151208, 1.0],
-    "js lower bound": [-0.0026045506, None],
-    "kl lower bound": [-0.013194985, None],
+    "js lower bound": [-0.0036105605, None],
+    "kl lower bound": [-0.0201037946, None],
     "frechet": [0.0039992415, None],
     "kid": [-0.0072691509, None],
     "precision": [0.77, None],

@@ -21,6 +21,8 @@ Which data goes where
 
 from __future__ import annotations
 
+import numpy as np
+
 from twosample.progress import progress_bar, progress_enabled
 from twosample.validation import check_alpha, check_choice, check_int, check_rng
 
@@ -145,7 +147,7 @@ def audit(
         for name, run_check in _REGISTRY.items():
             if name not in inputs.wanted:
                 continue
-            found, detail = run_check(inputs)
+            found, detail = run_check(inputs, inputs.stream(name))
             rows += found
             if detail is not None:
                 details[name] = detail
@@ -189,5 +191,5 @@ def _prepare(generated, real_train, real_test, *, alpha, n, checks, features, da
         alpha,
         wanted,
         options,
-        generator,
+        dict(zip(_REGISTRY, np.random.SeedSequence(int(generator.integers(0, 2**63 - 1))).spawn(len(_REGISTRY)))),
     )

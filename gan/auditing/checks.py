@@ -22,7 +22,7 @@ _MIN_ROWS = 20
 
 @dataclasses.dataclass
 class _Inputs:
-    """The validated inputs of one audit, shared by its checks (the checks draw from `rng` in registry order)."""
+    """The validated inputs of one audit, shared by its checks (each check draws from its own stream)."""
 
     real_train: np.ndarray
     real_test: np.ndarray
@@ -35,12 +35,16 @@ class _Inputs:
     alpha: float
     wanted: list
     options: dict
-    rng: np.random.Generator
+    seeds: dict  # check name -> its SeedSequence, spawned in registry order
     _mapped: tuple | None = None
 
     @property
     def d(self) -> int:
         return self.real_test.shape[1]
+
+    def stream(self, name: str) -> np.random.Generator:
+        """A fresh generator on check `name`'s own stream."""
+        return np.random.default_rng(self.seeds[name])
 
     def mapped(self):
         """(real_test, generated) through the feature map (computed once)."""
@@ -76,14 +80,14 @@ def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""
 # --- the checks: each takes the audit's inputs and returns (rows, details or None) ---------------
 
 
-def _check_c2st(inp: _Inputs):
-    res = ts.c2st(inp.real_test, inp.gen, rng=inp.rng)
+def _check_c2st(inp: _Inputs, rng: np.random.Generator):
+    res = ts.c2st(inp.real_test, inp.gen, rng=rng)
     chance = max(len(inp.real_test), len(inp.gen)) / (len(inp.real_test) + len(inp.gen))
     return [_row("c2st", res.statistic, res.pvalue, note=f"fresh MLP's held-out accuracy (chance {chance:.2f})")], res
 
 
-def _check_mmd(inp: _Inputs):
-    res = ts.mmd_agg_test(inp.real_test, inp.gen, rng=inp.rng)
+def _check_mmd(inp: _Inputs, rng: np.random.Generator):
+    res = ts.mmd_agg_test(inp.real_test, inp.gen, rng=rng)
     return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)")], res
 
 
@@ -109,7 +113,7 @@ def _feature_pvalue(a, b, test):
     return r.statistic, r.pvalue
 
 
-def _check_features(inp: _Inputs):
+def _check_features(inp: _Inputs, rng: np.random.Generator):
     from statsmodels.stats.multitest import multipletests
 
     test, correction = inp.options["feature_test"], inp.options["feature_correction"]
@@ -123,8 +127,8 @@ def _check_features(inp: _Inputs):
     return [_row("features", max(stat), float(np.min(adjusted)), note=note)], detail
 
 
-def _check_copying(inp: _Inputs):
-    res = copying_test(inp.real_train, inp.real_test, inp.gen, rng=inp.rng)
+def _check_copying(inp: _Inputs, rng: np.random.Generator):
+    res = copying_test(inp.real_train, inp.real_test, inp.gen, rng=rng)
     note = (
         f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
         f"fresh data); NN distance ratio generated / held-out = {res.distance_ratio:.3f}"
@@ -132,20 +136,19 @@ def _check_copying(inp: _Inputs):
     return [_row("copying", res.statistic, res.pvalue, note=note)], res
 
 
-def _check_divergence(inp: _Inputs):
+def _check_divergence(inp: _Inputs, rng: np.random.Generator):
     rows = []
     for name in ("js", "kl"):
         args = (inp.real_train, inp.gen_fit, inp.real_test, inp.gen_eval, name, inp.options["critic_steps"])
-        est, lo, hi = _critic_bound(*args, inp.rng, inp.options["device"])
+        est, lo, hi = _critic_bound(*args, rng, inp.options["device"])
         note = f"fresh {name.upper()} critic on fresh data; 95% bootstrap interval (the critic fixed)"
         rows.append(_row(f"{name} lower bound", est, low=lo, high=hi, note=note))
     return rows, None
 
 
-def _check_frechet(inp: _Inputs):
+def _check_frechet(inp: _Inputs, rng: np.random.Generator):
     f_real, f_gen = inp.mapped()
     fd = frechet_distance(f_real, f_gen)
-    rng = inp.rng
     boot = [
         frechet_distance(
             f_real[rng.integers(0, len(f_real), len(f_real))], f_gen[rng.integers(0, len(f_gen), len(f_gen))]
@@ -157,18 +160,18 @@ def _check_frechet(inp: _Inputs):
     return [_row("frechet", fd, low=low, high=high, note=note)], None
 
 
-def _check_kid(inp: _Inputs):
-    mean, sd = kid(*inp.mapped(), rng=inp.rng)
+def _check_kid(inp: _Inputs, rng: np.random.Generator):
+    mean, sd = kid(*inp.mapped(), rng=rng)
     note = "unbiased polynomial-kernel MMD², mean ± sd over 100 subsets"
     return [_row("kid", mean, low=mean - sd, high=mean + sd, note=note)], None
 
 
-def _check_prdc(inp: _Inputs):
+def _check_prdc(inp: _Inputs, rng: np.random.Generator):
     prdc = precision_recall_density_coverage(*inp.mapped())
     return [_row(key, value, note="k-NN balls, k = 5") for key, value in prdc.items()], prdc
 
 
-def _check_modes(inp: _Inputs):
+def _check_modes(inp: _Inputs, rng: np.random.Generator):
     if inp.dataset is None or inp.dataset.modes is None:
         return [], None
     score = metrics.mode_coverage(inp.gen, inp.dataset.modes, inp.dataset.mode_std)
@@ -179,12 +182,12 @@ def _check_modes(inp: _Inputs):
     ], None
 
 
-def _check_sample_size(inp: _Inputs):
-    curve = _c2st_power_curve(inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, inp.rng)
+def _check_sample_size(inp: _Inputs, rng: np.random.Generator):
+    curve = _c2st_power_curve(inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, rng)
     return [_row("n for power 0.8", curve["n80"], note=curve["note"])], curve
 
 
-def _check_inception(inp: _Inputs):
+def _check_inception(inp: _Inputs, rng: np.random.Generator):
     proba = getattr(inp.features, "predict_proba", None)
     if proba is None:
         raise ValueError("`checks`: 'inception' needs a feature map with predict_proba (features='digits').")
@@ -196,15 +199,16 @@ def _check_inception(inp: _Inputs):
     ], None
 
 
-def _check_parzen(inp: _Inputs):
+def _check_parzen(inp: _Inputs, rng: np.random.Generator):
     note = (
         "not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
         "unreliable in more than a few dimensions"
     )
-    return [_row("parzen log-likelihood", _parzen(inp.real_train, inp.real_test, inp.gen, inp.rng), note=note)], None
+    return [_row("parzen log-likelihood", _parzen(inp.real_train, inp.real_test, inp.gen, rng), note=note)], None
 
 
-# The checks in the order they run (and draw from the audit's rng).
+# The checks in the order they run; check i draws from the i-th stream spawned from the audit's seed, so
+# a check's numbers do not depend on which other checks run.
 _REGISTRY = {
     "c2st": _check_c2st,
     "mmd": _check_mmd,
