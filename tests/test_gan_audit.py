@@ -283,6 +283,6 @@ def test_each_check_draws_from_its_own_stream():
     # A check's numbers do not depend on which other checks ran before it.
     rng = np.random.default_rng(5)
     train, test, rows = rng.normal(size=(200, 3)), rng.normal(size=(200, 3)), rng.normal(size=(200, 3))
-    alone = gan.audit(rows, train, test, checks=["c2st"], rng=7).table
-    after = gan.audit(rows, train, test, checks=["kid", "frechet", "c2st"], rng=7).table
-    assert alone.set_index("check").loc["c2st", "pvalue"] == after.set_index("check").loc["c2st", "pvalue"]
+    alone = gan.audit(rows, train, test, checks=["divergence"], critic_steps=20, rng=7).table.set_index("check")
+    after = gan.audit(rows, train, test, checks=["c2st", "divergence"], critic_steps=20, rng=7).table.set_index("check")
+    assert alone.loc["js lower bound", "statistic"] == after.loc["js lower bound", "statistic"]
