@@ -71,6 +71,46 @@ def test_precision_recall_density_coverage_extremes():
     assert collapsed["precision"] > 0.9 and collapsed["recall"] < 0.2  # quality without diversity
 
 
+def _prdc_reference(real, fake, k, strict):
+    """The four scores from full matrices of distances computed from differences (scipy's cdist):
+    ``prdc``'s rule when strict (inside the ball), Kynkäänniemi et al.'s when not (boundary included)."""
+    from scipy.spatial.distance import cdist
+
+    inside = np.less if strict else np.less_equal
+    r_real = np.partition(cdist(real, real), k, axis=1)[:, k]
+    r_fake = np.partition(cdist(fake, fake), k, axis=1)[:, k]
+    d = cdist(real, fake)
+    return {
+        "precision": inside(d, r_real[:, None]).any(0).mean(),
+        "recall": inside(d, r_fake[None, :]).any(1).mean(),
+        "density": inside(d, r_real[:, None]).sum(0).mean() / k,
+        "coverage": inside(d.min(1), r_real).mean(),
+    }
+
+
+@pytest.mark.parametrize("boundary", ["exclude", "include"])
+def test_prdc_decides_ties_exactly_like_a_reimplementation_of_each_convention(boundary, monkeypatch):
+    # Integer-valued rows with memorised copies: many distances tie with a radius exactly.
+    rng = np.random.default_rng(0)
+    real = np.round(rng.normal(size=(400, 5)) * 2)
+    fake = np.vstack([real[:150], np.round(rng.normal(size=(250, 5)) * 2)])
+    expected = _prdc_reference(real, fake, 5, strict=boundary == "exclude")
+    found = A.precision_recall_density_coverage(real, fake, boundary=boundary)
+    assert found == pytest.approx(expected, abs=1e-12)
+    from gan.auditing import scores
+
+    monkeypatch.setattr(scores, "_BLOCK_BYTES", 8 * 400 * 7)  # blocks of 7 rows: the same answer
+    assert A.precision_recall_density_coverage(real, fake, boundary=boundary) == found
+
+
+def test_prdc_of_a_set_against_its_own_copy():
+    real = np.random.default_rng(1).normal(size=(300, 3))
+    assert A.precision_recall_density_coverage(real, real.copy())["density"] == 1.0
+    assert A.precision_recall_density_coverage(real, real.copy(), boundary="include")["density"] == 1.2
+    with pytest.raises(ValueError, match="`boundary`"):
+        A.precision_recall_density_coverage(real, real, boundary="inside")
+
+
 def test_kid_is_near_zero_under_h0_and_positive_under_h1():
     rng = np.random.default_rng(3)
     x, y = rng.normal(size=(1000, 4)), rng.normal(size=(1000, 4))

@@ -169,7 +169,8 @@ def _check_kid(inp: _Inputs, rng: np.random.Generator):
 
 def _check_prdc(inp: _Inputs, rng: np.random.Generator):
     prdc = precision_recall_density_coverage(*inp.mapped())
-    return [_row(key, value, note="k-NN balls, k = 5") for key, value in prdc.items()], prdc
+    note = "k-NN balls, k = 5, a row on a boundary outside (prdc's rule)"
+    return [_row(key, value, note=note) for key, value in prdc.items()], prdc
 
 
 def _check_modes(inp: _Inputs, rng: np.random.Generator):

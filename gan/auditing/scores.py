@@ -10,7 +10,8 @@ import numpy as np
 from scipy import linalg, stats
 
 import twosample as ts
-from twosample.validation import check_int, check_rng
+from twosample.kernel.kernels import squared_distances
+from twosample.validation import check_choice, check_int, check_rng
 
 __all__ = [
     "CopyingResult",
@@ -18,6 +19,7 @@ __all__ = [
     "frechet_distance",
     "frechet_distance_gaussians",
     "kid",
+    "knn_radii",
     "precision_recall_density_coverage",
 ]
 
@@ -67,29 +69,136 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, floa
     return float(np.mean(values)), float(np.std(values))
 
 
-def precision_recall_density_coverage(real, fake, *, k=5) -> dict:
-    """Precision and recall (Kynkäänniemi et al. 2019), density and coverage (Naeem et al. 2020).
+_BLOCK_BYTES = 64 * 2**20  # one block of squared distances; a handful of such temporaries at a time
+_SLACK = 8  # extra neighbour candidates per row, re-measured exactly
 
-    The manifold of a sample is the union of balls around its rows of radius
-    the distance to the k-th nearest other row (scikit-learn's NearestNeighbors).
+
+def _exact_sq(a, b) -> np.ndarray:
+    """Squared distances of the row pairs (a_i, b_i) from their differences: symmetric and exact at ties."""
+    diff = a - b
+    return np.einsum("ij,ij->i", diff, diff)
+
+
+def _band(a_norms, b_norms) -> np.ndarray:
+    """Bound on the rounding of the expansion |a|^2 + |b|^2 - 2 a.b (generous: 1e-9 of the squared norms)."""
+    return 1e-9 * (a_norms[:, None] + b_norms[None, :]) + 1e-300
+
+
+def _block_rows(n_columns: int) -> int:
+    return max(1, _BLOCK_BYTES // (8 * max(n_columns, 1)))
+
+
+def knn_radii(rows, k: int) -> np.ndarray:
+    """Distance from each row to its k-th nearest other row (float64, exact at ties; see :func:`_knn_sq_radii`)."""
+    return np.sqrt(_knn_sq_radii(np.asarray(rows, float), check_int(k, "k")))
+
+
+def _knn_sq_radii(rows, k: int) -> np.ndarray:
+    """Squared distance from each row to its k-th nearest other row (float64, exact at ties).
+
+    The expansion |a|^2 + |b|^2 - 2 a.b (one matrix product per block of rows,
+    never the full n x n matrix) picks k + 1 + 8 candidates per row; they are
+    re-measured from their differences, so a duplicate is at exactly 0 and two
+    rows at the same distance tie exactly. A row whose candidates cannot be
+    told apart from the rest within rounding is measured in full.
     """
-    from sklearn.neighbors import NearestNeighbors
+    n = len(rows)
+    if k >= n:
+        raise ValueError(f"`k` must be below the number of rows ({n}), got {k}.")
+    norms = np.einsum("ij,ij->i", rows, rows)
+    take = min(n, k + 1 + _SLACK)
+    radii = np.empty(n)
+    step = _block_rows(n)
+    for start in range(0, n, step):
+        block = rows[start : start + step]
+        d2 = squared_distances(block, rows, np)
+        cand = np.argpartition(d2, take - 1, axis=1)[:, :take]
+        exact = _exact_sq(np.repeat(block, take, 0), rows[cand.ravel()]).reshape(len(block), take)
+        kth = np.sort(exact, axis=1)[:, k]
+        # Every row left out has an expansion value >= the candidates' largest; it could still be
+        # nearer than the k-th only if that largest is within rounding of it.
+        largest = np.take_along_axis(d2, cand, 1).max(1)
+        margin = 2e-9 * (norms[start : start + len(block)] + norms.max()) + 1e-300
+        for i in np.flatnonzero((largest - margin <= kth) & (take < n)):
+            kth[i] = np.partition(_exact_sq(np.broadcast_to(block[i], rows.shape), rows), k)[k]
+        radii[start : start + len(block)] = kth
+    return radii
 
-    real, fake = np.asarray(real, float), np.asarray(fake, float)
+
+def _inside(block, real, r2_real, r2_fake_block, strict):
+    """(fake-in-real-ball, real-in-fake-ball) boolean blocks; pairs near a radius re-measured exactly."""
+    d2 = squared_distances(block, real, np)
+    band = _band(np.einsum("ij,ij->i", block, block), np.einsum("ij,ij->i", real, real))
+    near = (np.abs(d2 - r2_real[None, :]) <= band) | (np.abs(d2 - r2_fake_block[:, None]) <= band)
+    i, j = np.nonzero(near)
+    if len(i):
+        d2[i, j] = _exact_sq(block[i], real[j])
+    if strict:
+        return d2 < r2_real[None, :], d2 < r2_fake_block[:, None]
+    return d2 <= r2_real[None, :], d2 <= r2_fake_block[:, None]
+
+
+def precision_recall_density_coverage(real, fake, *, k=5, boundary="exclude") -> dict:
+    r"""Precision and recall (Kynkäänniemi et al. 2019), density and coverage (Naeem et al. 2020).
+
+    The manifold of a sample is the union of balls around its rows, each of
+    radius the distance to the row's k-th nearest other row
+    (:func:`knn_radii`). Precision: share of fake rows inside the real
+    manifold; recall: share of real rows inside the fake manifold; density:
+    the number of (fake row, real ball) memberships over ``k * len(fake)``;
+    coverage: share of real balls holding a fake row.
+
+    Parameters
+    ----------
+    real, fake : array_like, shape (n, d) and (m, d)
+    k : int, default 5
+    boundary : {"exclude", "include"}, default "exclude"
+        A row exactly on a ball's boundary: ``"exclude"`` counts only rows
+        strictly inside (the ``prdc`` package of Naeem et al.), ``"include"``
+        counts the boundary too (Kynkäänniemi et al.'s code). They differ only
+        at exact ties, e.g. a fake set holding copies of real rows: a set
+        against its own copy has density 1 when excluding and (k + 1) / k when
+        including.
+
+    Notes
+    -----
+    Radii and cross distances come from one routine: distances through a
+    matrix product in float64, in blocks of rows (memory linear in the
+    sample sizes, never the m x n matrix), with every pair within rounding of
+    a radius re-measured from its difference, so that ties are decided
+    exactly rather than by rounding.
+    """
+    real, fake = _float_rows(real, "real"), _float_rows(fake, "fake")
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"`fake` has {fake.shape[1]} columns, `real` has {real.shape[1]}.")
     k = check_int(k, "k")
-    r_real = NearestNeighbors(n_neighbors=k + 1).fit(real).kneighbors(real)[0][:, -1]
-    r_fake = NearestNeighbors(n_neighbors=k + 1).fit(fake).kneighbors(fake)[0][:, -1]
-    d_fr = np.sqrt(np.maximum(_sq_dist(fake, real), 0.0))  # (m, n)
-    inside = d_fr <= r_real[None, :]
-    precision = float(inside.any(1).mean())
-    density = float(inside.sum() / (k * len(fake)))
-    recall = float((d_fr <= r_fake[:, None]).any(0).mean())
-    coverage = float((d_fr.min(0) <= r_real).mean())
-    return {"precision": precision, "recall": recall, "density": density, "coverage": coverage}
+    strict = check_choice(boundary, "boundary", ("exclude", "include")) == "exclude"
+    r2_real, r2_fake = _knn_sq_radii(real, k), _knn_sq_radii(fake, k)
+    in_real = np.zeros(len(fake), bool)
+    memberships = 0
+    covered = np.zeros(len(real), bool)
+    recalled = np.zeros(len(real), bool)
+    step = _block_rows(len(real))
+    for start in range(0, len(fake), step):
+        stop = start + step
+        fake_in_real, real_in_fake = _inside(fake[start:stop], real, r2_real, r2_fake[start:stop], strict)
+        in_real[start:stop] = fake_in_real.any(1)
+        memberships += int(fake_in_real.sum())
+        covered |= fake_in_real.any(0)
+        recalled |= real_in_fake.any(0)
+    return {
+        "precision": float(in_real.mean()),
+        "recall": float(recalled.mean()),
+        "density": memberships / (k * len(fake)),
+        "coverage": float(covered.mean()),
+    }
 
 
-def _sq_dist(a, b):
-    return (a * a).sum(1)[:, None] + (b * b).sum(1)[None, :] - 2 * a @ b.T
+def _float_rows(value, name) -> np.ndarray:
+    arr = np.asarray(value, dtype=float)
+    if arr.ndim != 2 or len(arr) < 2 or not np.isfinite(arr).all():
+        raise ValueError(f"`{name}` must be a finite 2-D array of at least 2 rows, got shape {arr.shape}.")
+    return arr
 
 
 @dataclasses.dataclass(frozen=True)
