@@ -120,6 +120,50 @@ def test_kid_is_near_zero_under_h0_and_positive_under_h1():
     assert mean > 10 * sd
 
 
+def _c_t_reference(train, test, generated, km, tau_rows=20):
+    """Meehan et al.'s C_T re-implemented from their description: within each k-means cell, the
+    nearest training row of the same cell, a continuity-corrected Mann-Whitney z, cells with more
+    than `tau_rows` generated rows, weights the cells' share of held-out rows."""
+    from scipy.spatial.distance import cdist
+
+    c_train, c_test, c_gen = km.labels_, km.predict(test), km.predict(generated)
+    total, weight = 0.0, 0.0
+    for c in range(km.n_clusters):
+        t, p, q = train[c_train == c], test[c_test == c], generated[c_gen == c]
+        if len(q) <= tau_rows or len(p) == 0:
+            continue
+        lp, lq = cdist(p, t).min(1), cdist(q, t).min(1)
+        u = (lq[:, None] > lp[None, :]).sum() + 0.5 * (lq[:, None] == lp[None, :]).sum()
+        n, m = len(lp), len(lq)
+        z = (u - (n * m / 2 - 0.5)) / np.sqrt(n * m * (n + m + 1) / 12)
+        total, weight = total + len(p) / len(test) * z, weight + len(p) / len(test)
+    return total / weight
+
+
+def test_copying_statistic_follows_meehan_et_al():
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(3)
+    train, test = rng.normal(size=(1000, 10)), rng.normal(size=(400, 10))
+    generated = np.vstack([train[:100] + 0.01 * rng.normal(size=(100, 10)), rng.normal(size=(300, 10))])
+    res = A.copying_test(train, test, generated, cells=5, rng=4)
+    seed = int(np.random.default_rng(4).integers(2**31 - 1))  # the k-means seed copying_test draws
+    km = KMeans(n_clusters=5, n_init=3, random_state=seed).fit(train)
+    assert res.statistic == pytest.approx(_c_t_reference(train, test, generated, km), rel=1e-10)
+    assert res.statistic < 0 and res.cells_used == 5
+
+
+def test_level_of_the_copying_test():
+    # Generated rows from the data law, independent of the training set: p <= 0.05 at most 5% of
+    # the time (99% binomial interval; the continuity correction makes it conservative).
+    reps, count = 200, 0
+    for child in np.random.SeedSequence(12).spawn(reps):
+        rng = np.random.default_rng(child)
+        train, test, gen = rng.normal(size=(400, 3)), rng.normal(size=(200, 3)), rng.normal(size=(200, 3))
+        count += A.copying_test(train, test, gen, rng=rng).pvalue <= 0.05
+    assert count <= stats.binom.interval(0.99, reps, 0.05)[1], count
+
+
 # --- the verdict -------------------------------------------------------------------------------
 
 

@@ -211,46 +211,77 @@ class CopyingResult:
     distance_ratio: float  # median NN distance to train: generated / held-out real
 
 
-def copying_test(train, test, generated, *, cells=None, min_per_cell=None, rng=None) -> CopyingResult:
-    r"""The data-copying test of Meehan, Chaudhuri and Dasgupta (2020).
+def copying_test(train, test, generated, *, cells=None, min_generated=20, rng=None) -> CopyingResult:
+    r"""The data-copying test of Meehan, Chaudhuri and Dasgupta (2020), as in their reference code.
 
-    Distances to the nearest training row are compared, within each k-means
-    cell of the training set, between held-out real rows and generated rows
-    (a Mann-Whitney z-score :math:`Z_U(\pi)`; negative when generated rows sit
-    closer to the training set than fresh real data). :math:`C_T` is the
-    average of :math:`Z_U` weighted by the cells' share of held-out rows, over
-    cells with enough generated rows. Under H0 (generated rows independent of
+    The training set is cut into k-means cells. Within each cell
+    :math:`\pi`, every held-out and every generated row is measured against
+    its nearest training row *of the same cell*, and the two sets of
+    distances are compared by a Mann-Whitney z-score with continuity
+    correction, :math:`Z_U(\pi) = (U - nm/2 + 1/2) / \sqrt{nm(n+m+1)/12}`
+    (U counts pairs where the generated row is farther; negative when
+    generated rows sit closer to the training set than fresh real data).
+    :math:`C_T` averages :math:`Z_U` weighted by the cells' share of held-out
+    rows, over the cells holding more than `min_generated` generated rows
+    (the paper's :math:`\Pi_\tau`). Under H0 (generated rows independent of
     the training set) each :math:`Z_U` is approximately N(0, 1), so the
     standardised sum :math:`\sum w Z / \sqrt{\sum w^2}` gives the p-value
-    (Meehan et al. threshold :math:`C_T` itself, whose null variance is below 1).
+    (Meehan et al. threshold :math:`C_T` itself, whose null variance is below
+    1); the continuity correction makes it slightly conservative.
+
+    Parameters
+    ----------
+    train, test, generated : array_like, shape (l, d), (n, d), (m, d)
+    cells : int, optional
+        k-means cells (default ``min(n, m) // 50`` between 1 and 20).
+    min_generated : int, default 20
+        A cell enters :math:`C_T` only with more generated rows than this.
+    rng : None, int, SeedSequence or Generator
+        Seeds k-means.
     """
     from sklearn.cluster import KMeans
-    from sklearn.neighbors import NearestNeighbors
 
     train, test, generated = (np.asarray(a, float) for a in (train, test, generated))
     generator = check_rng(rng)
-    cells = cells or int(np.clip(min(len(test), len(generated)) // 50, 1, 20))
-    min_per_cell = min_per_cell or 10
+    cells = int(np.clip(min(len(test), len(generated)) // 50, 1, 20)) if cells is None else check_int(cells, "cells")
+    min_generated = check_int(min_generated, "min_generated", minimum=0)
     km = KMeans(n_clusters=cells, n_init=3, random_state=int(generator.integers(2**31 - 1))).fit(train)
-    nn = NearestNeighbors(n_neighbors=1).fit(train)
-    d_test, d_gen = nn.kneighbors(test)[0][:, 0], nn.kneighbors(generated)[0][:, 0]
-    c_test, c_gen = km.predict(test), km.predict(generated)
-    zs, weights = [], []
+    c_train, c_test, c_gen = km.labels_, km.predict(test), km.predict(generated)
+    zs, weights, d_test, d_gen = [], [], [], []
     for c in range(cells):
-        a, b = d_gen[c_gen == c], d_test[c_test == c]
-        if len(a) < min_per_cell or len(b) < min_per_cell:
+        found = _cell_distances(train[c_train == c], test[c_test == c], generated[c_gen == c])
+        if found is None or len(found[1]) <= min_generated:
             continue
-        u = stats.mannwhitneyu(a, b, alternative="two-sided").statistic  # pairs with generated farther
-        m, n = len(a), len(b)
-        zs.append((u - m * n / 2) / math.sqrt(m * n * (m + n + 1) / 12))
-        weights.append(n / len(test))
+        zs.append(_mann_whitney_z(found[1], found[0]))
+        weights.append(len(found[0]) / len(test))
+        d_test.append(found[0])
+        d_gen.append(found[1])
     if not zs:
         raise ValueError(
-            "`generated`: no k-means cell of the training set holds enough generated and held-out "
-            f"rows (at least {min_per_cell} each); draw more samples."
+            "`generated`: no k-means cell of the training set holds held-out rows and more than "
+            f"{min_generated} generated rows; draw more samples."
         )
     zs, weights = np.array(zs), np.array(weights)
     c_t = float(weights @ zs / weights.sum())
     pvalue = float(stats.norm.cdf(weights @ zs / math.sqrt(weights @ weights)))
+    d_test, d_gen = np.concatenate(d_test), np.concatenate(d_gen)
     ratio = float(np.median(d_gen) / np.median(d_test)) if np.median(d_test) > 0 else math.inf
     return CopyingResult(c_t, pvalue, len(zs), ratio)
+
+
+def _cell_distances(train, test, generated):
+    """(held-out, generated) distances to the nearest training row of one cell; None if a side is empty."""
+    from sklearn.neighbors import NearestNeighbors
+
+    if not (len(train) and len(test) and len(generated)):
+        return None
+    nn = NearestNeighbors(n_neighbors=1).fit(train)
+    return nn.kneighbors(test)[0][:, 0], nn.kneighbors(generated)[0][:, 0]
+
+
+def _mann_whitney_z(generated, held_out) -> float:
+    """Z of U (pairs with the generated distance larger), continuity-corrected towards the mean as in
+    Meehan et al.'s code (which tests the alternative 'generated closer')."""
+    m, n = len(generated), len(held_out)
+    u = stats.mannwhitneyu(generated, held_out).statistic
+    return (u - m * n / 2 + 0.5) / math.sqrt(m * n * (m + n + 1) / 12)
