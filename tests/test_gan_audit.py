@@ -164,6 +164,29 @@ def test_level_of_the_copying_test():
     assert count <= stats.binom.interval(0.99, reps, 0.05)[1], count
 
 
+def test_kid_subsets_are_smaller_than_the_samples():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(300, 3)), rng.normal(size=(300, 3))
+    with pytest.raises(ValueError, match="`subset_size`"):
+        A.kid(x, y)  # torch-fidelity's default of 1,000 rows is larger than the samples
+    mean, sd = A.kid(x, y, subset_size=150, rng=0)
+    assert sd > 0
+    table = gan.audit(y, x, x, checks=["kid"], rng=0).table.set_index("check")
+    assert table.loc["kid", "low"] < table.loc["kid", "high"] and "150 rows" in table.loc["kid", "note"]
+
+
+def test_inception_score_splits():
+    rng = np.random.default_rng(5)
+    p = rng.dirichlet(np.full(10, 0.3), size=500)
+    one, sd = A.inception_score(p, splits=1, rng=False)
+    marginal = p.mean(0)
+    assert one == pytest.approx(np.exp(np.mean(np.sum(p * np.log(p / marginal), 1))), rel=1e-12) and sd == 0
+    parts = [A.inception_score(p[i * 50 : (i + 1) * 50], splits=1, rng=False)[0] for i in range(10)]
+    assert A.inception_score(p, rng=False) == pytest.approx((np.mean(parts), np.std(parts)), rel=1e-12)
+    with pytest.raises(ValueError, match="`splits`"):
+        A.inception_score(p[:5], splits=10)
+
+
 # --- the verdict -------------------------------------------------------------------------------
 
 

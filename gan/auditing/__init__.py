@@ -35,6 +35,7 @@ from .scores import (
     copying_test,
     frechet_distance,
     frechet_distance_gaussians,
+    inception_score,
     kid,
     precision_recall_density_coverage,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "digits_features",
     "frechet_distance",
     "frechet_distance_gaussians",
+    "inception_score",
     "kid",
     "precision_recall_density_coverage",
 ]
@@ -70,6 +72,9 @@ def audit(
     feature_correction="holm",
     critic_steps=300,
     power_reps=20,
+    power_n=1000,
+    mmd_n=1000,
+    inception_splits=10,
     rng=None,
     device="cpu",
 ) -> AuditReport:
@@ -104,7 +109,16 @@ def audit(
     critic_steps : int, default 300
         Training steps of the fresh JS / KL critics.
     power_reps : int, default 20
-        Repetitions per size of the C2ST power curve (``"sample_size"``).
+        Repetitions per size of the C2ST power curve (``"sample_size"``), each
+        on its own stream (:func:`twosample.power`).
+    power_n : int, default 1000
+        Largest size a side of the power curve (five sizes up to it, geometric;
+        at most half the held-out rows, drawn without replacement).
+    mmd_n : int or None, default 1000
+        Rows a side the aggregated MMD test sees, drawn without replacement
+        (its cost grows as the square; None: all rows).
+    inception_splits : int, default 10
+        Splits of the Inception score (torch-fidelity's default).
     rng : None, int, SeedSequence or Generator
     device : str, default "cpu"
         For the critics.
@@ -136,6 +150,9 @@ def audit(
             feature_correction=check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh")),
             critic_steps=critic_steps,
             power_reps=power_reps,
+            power_n=check_int(power_n, "power_n", minimum=_MIN_ROWS),
+            mmd_n=None if mmd_n is None else check_int(mmd_n, "mmd_n", minimum=_MIN_ROWS),
+            inception_splits=check_int(inception_splits, "inception_splits"),
             device=device,
         ),
         rng=rng,

@@ -13,7 +13,8 @@ import twosample as ts
 from twosample.validation import check_choice, check_int
 
 from .. import metrics
-from .scores import copying_test, frechet_distance, kid, precision_recall_density_coverage
+from .scores import copying_test, frechet_distance, inception_score, kid, precision_recall_density_coverage
+from .sources import _draw
 
 CHECKS = ("c2st", "mmd", "features", "copying", "divergence", "frechet", "kid", "prdc", "modes", "sample_size")
 OPTIONAL = ("inception", "parzen")
@@ -88,8 +89,18 @@ def _check_c2st(inp: _Inputs, rng: np.random.Generator):
 
 
 def _check_mmd(inp: _Inputs, rng: np.random.Generator):
-    res = ts.mmd_agg_test(inp.real_test, inp.gen, rng=rng)
-    return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)")], res
+    real, gen, note = _subsample(inp.real_test, inp.gen, inp.options["mmd_n"], rng)
+    res = ts.mmd_agg_test(real, gen, rng=rng)
+    return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)" + note)], res
+
+
+def _subsample(real, gen, cap, rng):
+    """At most `cap` rows of each sample, drawn without replacement (None: all), and a note saying so."""
+    if cap is None or max(len(real), len(gen)) <= cap:
+        return real, gen, ""
+    real = real[np.sort(rng.choice(len(real), min(cap, len(real)), replace=False))]
+    gen = gen[np.sort(rng.choice(len(gen), min(cap, len(gen)), replace=False))]
+    return real, gen, f" on {len(real)} and {len(gen)} rows drawn without replacement"
 
 
 def _feature_pvalue(a, b, test):
@@ -162,8 +173,10 @@ def _check_frechet(inp: _Inputs, rng: np.random.Generator):
 
 
 def _check_kid(inp: _Inputs, rng: np.random.Generator):
-    mean, sd = kid(*inp.mapped(), rng=rng)
-    note = "unbiased polynomial-kernel MMD², mean ± sd over 100 subsets"
+    f_real, f_gen = inp.mapped()
+    size = min(1000, min(len(f_real), len(f_gen)) // 2)
+    mean, sd = kid(f_real, f_gen, subset_size=size, rng=rng)
+    note = f"unbiased polynomial-kernel MMD², mean ± sd over 100 subsets of {size} rows a side"
     return [_row("kid", mean, low=mean - sd, high=mean + sd, note=note)], None
 
 
@@ -185,7 +198,8 @@ def _check_modes(inp: _Inputs, rng: np.random.Generator):
 
 
 def _check_sample_size(inp: _Inputs, rng: np.random.Generator):
-    curve = _c2st_power_curve(inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, rng)
+    args = (inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, inp.options["power_n"], rng)
+    curve = _c2st_power_curve(*args)
     return [_row("n for power 0.8", curve["n80"], note=curve["note"])], curve
 
 
@@ -193,12 +207,10 @@ def _check_inception(inp: _Inputs, rng: np.random.Generator):
     proba = getattr(inp.features, "predict_proba", None)
     if proba is None:
         raise ValueError("`checks`: 'inception' needs a feature map with predict_proba (features='digits').")
-    p = np.clip(proba(inp.gen), 1e-12, 1)
-    marginal = p.mean(0)
-    score = float(np.exp(np.mean(np.sum(p * (np.log(p) - np.log(marginal)), 1))))
-    return [
-        _row("inception score", score, note="not in the verdict: ignores the data and rewards confident classes")
-    ], None
+    splits = inp.options["inception_splits"]
+    mean, sd = inception_score(proba(inp.gen), splits=splits, rng=rng)
+    note = f"mean ± sd over {splits} splits; not in the verdict: ignores the data and rewards confident classes"
+    return [_row("inception score", mean, low=mean - sd, high=mean + sd, note=note)], None
 
 
 def _check_parzen(inp: _Inputs, rng: np.random.Generator):
@@ -243,23 +255,31 @@ def _critic_bound(real_train, gen_fit, real_test, gen_eval, name, steps, generat
     return est, est - z * se, est + z * se
 
 
-def _c2st_power_curve(real, gen, draw, reps, alpha, generator):
-    """Power of a fresh C2ST at sizes up to the available rows; where it crosses 0.8."""
-    top = min(len(real), len(gen)) // 2  # subsamples without replacement, so repetitions differ
-    if draw is not None:
-        top = len(real) // 2
-    sizes = sorted({int(s) for s in np.geomspace(max(_MIN_ROWS, top // 16), top, 5)})
+def _c2st_power_curve(real, gen, draw, reps, alpha, top, generator):
+    """Power of a fresh C2ST (:func:`twosample.power`, each repetition on its own spawned stream)
+    at five sizes up to `top` rows a side; where it crosses 0.8."""
+    from twosample import scenarios
+
+    top = min(top, len(real) // 2 if draw is not None else min(len(real), len(gen)) // 2)
+    sizes = sorted({int(s) for s in np.geomspace(max(_MIN_ROWS, top // 16), max(top, _MIN_ROWS), 5)})
     reps = check_int(reps, "power_reps")
+    d = real.shape[1]
+    sample_q = (lambda n, r: _draw(draw, n, r, d)) if draw is not None else _subsampler(gen)
+    scenario = scenarios.from_callables(_subsampler(real), sample_q, name="generator vs data")
     out = []
-    for s in sizes:
-        rejections = 0
-        for _ in range(reps):
-            xr = real[generator.choice(len(real), s, replace=False)]
-            xg = draw(s, generator) if draw is not None else gen[generator.choice(len(gen), s, replace=False)]
-            rejections += ts.c2st(xr, np.asarray(xg, float), rng=generator).reject
-        lo, hi = _clopper_pearson(rejections, reps)
-        out.append({"n": s, "power": rejections / reps, "ci_low": lo, "ci_high": hi})
-    curve = pd.DataFrame(out)
+    for s in sizes:  # subsamples without replacement, so that repetitions differ
+        res = ts.power(ts.c2st, scenario, n=s, reps=reps, alpha=alpha, rng=generator)
+        out.append({"n": s, "power": res.power, "ci_low": res.ci_low, "ci_high": res.ci_high})
+    return _crossing(pd.DataFrame(out), reps)
+
+
+def _subsampler(rows):
+    return lambda n, r: rows[r.choice(len(rows), n, replace=False)]
+
+
+def _crossing(curve, reps) -> dict:
+    """Where the power curve first reaches 0.8 (interpolated on a log scale), with a note."""
+    sizes = list(curve["n"])
     above = curve[curve["power"] >= 0.8]
     if above.empty:
         n80, note = math.inf, f"power below 0.8 up to n = {sizes[-1]} ({reps} repetitions per size)"
@@ -272,13 +292,6 @@ def _c2st_power_curve(real, gen, draw, reps, alpha, generator):
         n80 = float(np.exp(np.log(n0) + frac * (np.log(n1) - np.log(n0))))
         note = f"interpolated on a log scale between n = {int(n0)} and {int(n1)} ({reps} repetitions per size)"
     return {"curve": curve, "n80": n80, "note": note}
-
-
-def _clopper_pearson(k, n):
-    from statsmodels.stats.proportion import proportion_confint
-
-    lo, hi = proportion_confint(k, n, alpha=0.05, method="beta")
-    return float(lo), float(hi)
 
 
 def _parzen(real_train, real_test, gen, generator):

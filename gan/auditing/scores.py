@@ -18,6 +18,7 @@ __all__ = [
     "copying_test",
     "frechet_distance",
     "frechet_distance_gaussians",
+    "inception_score",
     "kid",
     "knn_radii",
     "precision_recall_density_coverage",
@@ -55,10 +56,20 @@ def frechet_distance(x, y) -> float:
 
 def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, float]:
     """Kernel Inception Distance: mean and sd over subsets of the unbiased MMD² with the
-    polynomial kernel (x·y/d + 1)^3 (Bińkowski et al. 2018; torch-fidelity's defaults)."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
+    polynomial kernel (x·y/d + 1)^3 (Bińkowski et al. 2018; torch-fidelity's defaults).
+
+    Each subset draws `subset_size` rows of `x` and of `y` without replacement.
+    As in torch-fidelity, a `subset_size` larger than either sample is refused:
+    subsets as large as the sample would all be the whole sample, with an sd of 0.
+    """
+    x, y = _float_rows(x, "x"), _float_rows(y, "y")
     generator = check_rng(rng)
-    size = min(subset_size, len(x), len(y))
+    size = check_int(subset_size, "subset_size", minimum=2)
+    if size > min(len(x), len(y)):
+        raise ValueError(
+            f"`subset_size` ({size}) is larger than the smaller sample ({min(len(x), len(y))} rows); "
+            "choose a smaller subset (half the rows, say) so that subsets differ."
+        )
     kernel = ts.kernels.Polynomial()
     values = [
         ts.mmd.mmd2_from_kernel(
@@ -67,6 +78,36 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, floa
         for _ in range(check_int(n_subsets, "n_subsets"))
     ]
     return float(np.mean(values)), float(np.std(values))
+
+
+def inception_score(probabilities, *, splits=10, rng=None) -> tuple[float, float]:
+    r"""Inception score: mean and sd over `splits` parts of :math:`\exp E_x KL(p(y|x) \| p(y))`.
+
+    As torch-fidelity computes it (default 10 splits): the rows are shuffled
+    (by `rng`; ``rng=False`` keeps their order), cut into `splits` parts of
+    near-equal size, and each part's marginal :math:`p(y)` is its own mean;
+    in float64.
+
+    Parameters
+    ----------
+    probabilities : array_like, shape (m, classes)
+        Class probabilities of the generated rows (rows sum to 1).
+    splits : int, default 10
+    rng : None, int, SeedSequence, Generator or False
+    """
+    p = _float_rows(probabilities, "probabilities")
+    splits = check_int(splits, "splits")
+    if splits > len(p):
+        raise ValueError(f"`splits` ({splits}) is larger than the number of rows ({len(p)}).")
+    if rng is not False:
+        p = p[check_rng(rng).permutation(len(p))]
+    log_p = np.log(np.clip(p, 1e-300, None))
+    scores = []
+    for i in range(splits):
+        part = slice(i * len(p) // splits, (i + 1) * len(p) // splits)
+        marginal = np.log(np.clip(p[part].mean(0), 1e-300, None))
+        scores.append(math.exp(np.mean(np.sum(p[part] * (log_p[part] - marginal), 1))))
+    return float(np.mean(scores)), float(np.std(scores))
 
 
 _BLOCK_BYTES = 64 * 2**20  # one block of squared distances; a handful of such temporaries at a time
