@@ -27,7 +27,7 @@ from twosample.progress import progress_bar, progress_enabled
 from twosample.validation import check_alpha, check_choice, check_int, check_rng
 
 from ..datasets import get_dataset
-from .checks import _MIN_ROWS, _REGISTRY, CHECKS, OPTIONAL, _Inputs, _wanted_checks
+from .checks import _MIN_ROWS, _REGISTRY, CHECKS, OPTIONAL, REGISTRY, Check, _Inputs, _missing, _wanted_checks
 from .features import ClassifierFeatures, _feature_map, digits_features
 from .report import AuditReport, _report_samples, _verdict
 from .scores import (
@@ -45,6 +45,8 @@ __all__ = [
     "AuditReport",
     "CHECKS",
     "OPTIONAL",
+    "REGISTRY",
+    "Check",
     "ClassifierFeatures",
     "CopyingResult",
     "audit",
@@ -157,18 +159,22 @@ def audit(
         ),
         rng=rng,
     )
+    for check in REGISTRY:  # asked for by name, a check must be able to run
+        reason = _missing(check, inputs) if checks is not None and check.name in inputs.wanted else None
+        if reason:
+            raise ValueError(f"`checks`: {reason}.")
     rows, details = [], {}
     # A bar on a terminal when the caller asked for progress (the gan command does); the core tests
     # it runs show their own (the aggregated MMD's relabellings).
     with progress_bar(None, progress_enabled(), desc="audit", unit="score") as bar:
-        for name, run_check in _REGISTRY.items():
-            if name not in inputs.wanted:
-                continue
-            found, detail = run_check(inputs, inputs.stream(name))
-            rows += found
+        for check in REGISTRY:
+            if check.name not in inputs.wanted or _missing(check, inputs):
+                continue  # by default a check runs where its inputs exist
+            found, detail = check.run(inputs, inputs.stream(check.name))
+            rows += [dict(row, in_verdict=check.in_verdict) for row in found]
             if detail is not None:
-                details[name] = detail
-            bar.set_postfix_str(name, refresh=False)
+                details[check.name] = detail
+            bar.set_postfix_str(check.name, refresh=False)
             bar.update(len(found))
     table, reject, verdict = _verdict(rows, inputs.alpha)
     return AuditReport(table, reject, verdict, inputs.alpha, details, _report_samples(inputs))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -16,10 +17,34 @@ from .. import metrics
 from .scores import copying_test, frechet_distance, inception_score, kid, precision_recall_density_coverage
 from .sources import _draw
 
-CHECKS = ("c2st", "mmd", "features", "copying", "divergence", "frechet", "kid", "prdc", "modes", "sample_size")
-OPTIONAL = ("inception", "parzen")
-_VERDICT_CHECKS = ("c2st", "mmd", "features", "copying")  # the ones with a p-value, corrected together
 _MIN_ROWS = 20
+
+
+@dataclasses.dataclass(frozen=True)
+class Check:
+    """One check of the audit.
+
+    Attributes
+    ----------
+    name : str
+        What ``checks=`` calls it.
+    run : callable
+        ``run(inputs, rng) -> (rows, details or None)``: the rows go into the
+        report's table, the details into ``report.details[name]``.
+    in_verdict : bool
+        Its p-value enters the Holm-corrected verdict (False: a score, no verdict).
+    default : bool
+        Run when ``checks=None``.
+    needs : tuple of str
+        What the inputs must provide: ``"predict_proba"`` (a feature map with
+        class probabilities), ``"modes"`` (a dataset with known modes).
+    """
+
+    name: str
+    run: Callable
+    in_verdict: bool = False
+    default: bool = True
+    needs: tuple = ()
 
 
 @dataclasses.dataclass
@@ -67,6 +92,15 @@ def _wanted_checks(checks) -> list:
     return wanted
 
 
+def _missing(check: Check, inp: _Inputs) -> str | None:
+    """Why `check` cannot run on these inputs (None: it can)."""
+    if "predict_proba" in check.needs and getattr(inp.features, "predict_proba", None) is None:
+        return f"'{check.name}' needs a feature map with predict_proba (features='digits', or your classifier's)"
+    if "modes" in check.needs and (inp.dataset is None or inp.dataset.modes is None):
+        return f"'{check.name}' needs a dataset with known modes (dataset='ring' or 'grid')"
+    return None
+
+
 def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
     return {
         "check": check,
@@ -74,7 +108,6 @@ def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""
         "pvalue": float(pvalue),
         "low": float(low),
         "high": float(high),
-        "in_verdict": check in _VERDICT_CHECKS,
         "note": note,
     }
 
@@ -187,8 +220,6 @@ def _check_prdc(inp: _Inputs, rng: np.random.Generator):
 
 
 def _check_modes(inp: _Inputs, rng: np.random.Generator):
-    if inp.dataset is None or inp.dataset.modes is None:
-        return [], None
     score = metrics.mode_coverage(inp.gen, inp.dataset.modes, inp.dataset.mode_std)
     return [
         _row("modes captured", score.modes_captured, note=f"of {score.n_modes}"),
@@ -204,11 +235,8 @@ def _check_sample_size(inp: _Inputs, rng: np.random.Generator):
 
 
 def _check_inception(inp: _Inputs, rng: np.random.Generator):
-    proba = getattr(inp.features, "predict_proba", None)
-    if proba is None:
-        raise ValueError("`checks`: 'inception' needs a feature map with predict_proba (features='digits').")
     splits = inp.options["inception_splits"]
-    mean, sd = inception_score(proba(inp.gen), splits=splits, rng=rng)
+    mean, sd = inception_score(inp.features.predict_proba(inp.gen), splits=splits, rng=rng)
     note = f"mean ± sd over {splits} splits; not in the verdict: ignores the data and rewards confident classes"
     return [_row("inception score", mean, low=mean - sd, high=mean + sd, note=note)], None
 
@@ -222,22 +250,24 @@ def _check_parzen(inp: _Inputs, rng: np.random.Generator):
 
 
 # The checks in the order they run; check i draws from the i-th stream spawned from the audit's seed, so
-# a check's numbers do not depend on which other checks run.
-_REGISTRY = {
-    "c2st": _check_c2st,
-    "mmd": _check_mmd,
-    "features": _check_features,
-    "copying": _check_copying,
-    "divergence": _check_divergence,
-    "frechet": _check_frechet,
-    "kid": _check_kid,
-    "prdc": _check_prdc,
-    "modes": _check_modes,
-    "sample_size": _check_sample_size,
-    "inception": _check_inception,
-    "parzen": _check_parzen,
-}
-assert set(_REGISTRY) == set(CHECKS + OPTIONAL)
+# a check's numbers do not depend on which other checks run. A new check is one function and one line.
+REGISTRY = (
+    Check("c2st", _check_c2st, in_verdict=True),
+    Check("mmd", _check_mmd, in_verdict=True),
+    Check("features", _check_features, in_verdict=True),
+    Check("copying", _check_copying, in_verdict=True),
+    Check("divergence", _check_divergence),
+    Check("frechet", _check_frechet),
+    Check("kid", _check_kid),
+    Check("prdc", _check_prdc),
+    Check("modes", _check_modes, needs=("modes",)),
+    Check("sample_size", _check_sample_size),
+    Check("inception", _check_inception, default=False, needs=("predict_proba",)),
+    Check("parzen", _check_parzen, default=False),
+)
+_REGISTRY = {check.name: check for check in REGISTRY}
+CHECKS = tuple(check.name for check in REGISTRY if check.default)
+OPTIONAL = tuple(check.name for check in REGISTRY if not check.default)
 
 
 def _critic_bound(real_train, gen_fit, real_test, gen_eval, name, steps, generator, device):
