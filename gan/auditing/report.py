@@ -45,11 +45,16 @@ class AuditReport:
         return str(self)
 
     def __str__(self):
-        cols = ["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "note"]
+        cols = ("class", "check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "note")
+        shown = self._shown()[[c for c in cols if c in self.table]]
         return (
-            self.table[cols].to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
-            + f"\n\nverdict: {self.verdict}"
+            shown.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="") + f"\n\nverdict: {self.verdict}"
         )
+
+    def _shown(self) -> pd.DataFrame:
+        """The table for reading: no verdict (a blank, not False) on rows that are not tests."""
+        reject = self.table["reject"].astype(object)
+        return self.table.assign(reject=reject.where(self.table["reject"].notna(), ""))
 
     def to_dict(self) -> dict:
         """Strict JSON data: NaN and infinities (an unreachable sample size, say) become null."""
@@ -80,7 +85,7 @@ class AuditReport:
         self.to_json(out / "audit.json")
         body = [
             f"<h1>Generator audit</h1><p><b>{html.escape(self.verdict)}</b> (alpha = {self.alpha})</p>",
-            self.table.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""),
+            self._shown().to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""),
         ]
         body += [figure_html(caption, fig) for caption, fig in self.figures()]
         page = html_page("Generator audit", body)
@@ -145,24 +150,32 @@ class AuditReport:
 
 
 def _verdict(rows, alpha):
-    """(table, reject, verdict): Holm's correction over the checks with a p-value that enter the verdict."""
+    """(table, reject, verdict): Holm's correction over the checks with a p-value that enter the verdict.
+
+    Rows that are not tests (scores, and tests outside the verdict) have no ``reject``
+    (``<NA>``), not False. Rows with a ``class`` (a per-class audit) are corrected together.
+    """
     from statsmodels.stats.multitest import multipletests
 
     table = pd.DataFrame(rows)
     table["pvalue_holm"] = np.nan
-    table["reject"] = False
     tested = table["in_verdict"] & table["pvalue"].notna()
+    table["reject"] = pd.array([False if t else pd.NA for t in tested], dtype="boolean")
     if tested.any():
         rej, adj, _, _ = multipletests(table.loc[tested, "pvalue"], alpha=alpha, method="holm")
         table.loc[tested, "pvalue_holm"] = adj
         table.loc[tested, "reject"] = rej
-    table = table[["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "in_verdict", "note"]]
-    rejected = list(table.loc[table["reject"], "check"])
+    front = ["class"] if "class" in table else []
+    columns = ["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "in_verdict", "note"]
+    table = table[front + columns]
     if not tested.any():
         return table, False, "no check with a p-value was run: scores only, no verdict"
+    hits = table[table["reject"].fillna(False).astype(bool)]
+    classes = hits["class"] if front else [None] * len(hits)
+    rejected = [check if cls is None else f"{check} (class {cls})" for check, cls in zip(hits["check"], classes)]
     if rejected:
         verdict = f"reject H0 (generator = data) at alpha = {alpha}: {' and '.join(rejected)}"
-        if "copying" in rejected:
+        if "copying" in set(hits["check"]):
             verdict += " (generated rows are closer to the training set than fresh data: memorisation)"
         return table, True, verdict
     return table, False, f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
