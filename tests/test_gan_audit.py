@@ -4,6 +4,7 @@ import json
 
 import numpy as np
 import pytest
+import torch
 from scipy import linalg, stats
 
 import gan
@@ -403,3 +404,92 @@ def test_each_check_draws_from_its_own_stream():
     alone = gan.audit(rows, train, test, checks=["divergence"], critic_steps=20, rng=7).table.set_index("check")
     after = gan.audit(rows, train, test, checks=["c2st", "divergence"], critic_steps=20, rng=7).table.set_index("check")
     assert alone.loc["js lower bound", "statistic"] == after.loc["js lower bound", "statistic"]
+
+
+# --- generators trained elsewhere ---------------------------------------------------------------
+
+
+def test_a_torch_module_trained_elsewhere_is_audited():
+    torch.manual_seed(0)
+    module = torch.nn.Sequential(torch.nn.Linear(3, 16), torch.nn.Tanh(), torch.nn.Linear(16, 2))
+    sampler = A.ModuleSampler(module)  # latent size from the first Linear, standard normal latent
+    assert sampler.latent_shape == (3,)
+    rng = np.random.default_rng(0)
+    train, test = sampler(600, rng), sampler(400, rng)
+    same = gan.audit(module, train, test, checks=VERDICT, rng=1)
+    assert not same.reject and len(same.samples["generated"]) == 400
+    shifted = torch.nn.Sequential(module, torch.nn.Linear(2, 2))
+    with torch.no_grad():
+        shifted[1].weight.copy_(torch.eye(2))
+        shifted[1].bias.fill_(0.5)
+    assert gan.audit(shifted, train, test, checks=["c2st", "mmd"], latent_dim=3, rng=1).reject
+    assert module.training  # the module's mode is restored
+
+
+def test_a_dcgan_style_module_with_image_output():
+    class Tiny(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = torch.nn.Sequential(torch.nn.ConvTranspose2d(5, 1, 8), torch.nn.Tanh())
+
+        def forward(self, z):
+            return self.net(z)
+
+    module = Tiny()
+    sampler = A.ModuleSampler(module)
+    assert sampler.latent_shape == (5, 1, 1)
+    rows = sampler(30, np.random.default_rng(0))
+    assert rows.shape == (30, 64) and sampler.image_shape == (8, 8)
+    report = gan.audit(module, rows, rows, checks=["frechet"], rng=0)
+    assert report.samples["image_shape"] == (8, 8)
+
+
+def test_a_module_without_a_readable_latent_size_names_latent_dim():
+    class Opaque(torch.nn.Module):
+        def forward(self, z):
+            return z * 2
+
+    rows = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(ValueError, match="`latent_dim`"):
+        gan.audit(Opaque(), rows, rows)
+    assert gan.audit(Opaque(), rows, rows, latent_dim=2, checks=["c2st"], rng=0).table.shape[0] == 1
+    with pytest.raises(ValueError, match="`generated` has 4 columns"):
+        gan.audit(Opaque(), rows, rows, latent_dim=(2, 2), checks=["c2st"], rng=0)  # images, not rows
+
+
+class _DigitsByClass(torch.nn.Module):
+    """A conditional 'generator' trained nowhere: for label c it returns digits of class c from a pool
+    (picked by the latent draw); `swap` sends one class's rows to another."""
+
+    def __init__(self, rows, labels, swap=None):
+        super().__init__()
+        self.rows, self.labels, self.swap = torch.as_tensor(rows), torch.as_tensor(labels), swap or {}
+        self.latent_dim = 2
+
+    def forward(self, z, labels):
+        out = []
+        for zi, c in zip(z, labels.tolist()):
+            pool = self.rows[self.labels == self.swap.get(c, c)]
+            pick = int((torch.special.ndtr(zi[0]) * len(pool)).clamp(max=len(pool) - 1))
+            out.append(pool[pick])
+        return torch.stack(out)
+
+
+def test_a_conditional_digits_generator_is_audited_per_class():
+    digits = datasets.get_dataset("digits")
+    order = np.random.default_rng(0).permutation(len(digits.rows))
+    x, y = digits.rows[order], digits.labels[order]
+    train, test, pool = slice(0, 600), slice(600, 1200), slice(1200, None)
+    labels = (y[train], y[test])
+    good = _DigitsByClass(x[pool], y[pool])
+    checks = ["c2st", "mmd", "features"]
+    report = gan.audit(good, x[train], x[test], labels=labels, checks=checks, mmd_n=None, rng=3)
+    assert set(report.table["class"]) == set(range(10)) and not report.reject
+    swapped = _DigitsByClass(x[pool], y[pool], swap={3: 8})
+    report = gan.audit(swapped, x[train], x[test], labels=labels, checks=checks, rng=3)
+    assert report.reject and "(class 3)" in report.verdict
+    assert not report.table[report.table["class"] != 3]["reject"].any()
+    with pytest.raises(ValueError, match="`labels`"):
+        gan.audit(x[pool], x[train], x[test], labels=labels)
+    with pytest.raises(ValueError, match="`labels`"):
+        gan.audit(good, x[train], x[test], labels=(y[train], y[test][:5]))

@@ -21,6 +21,8 @@ Which data goes where
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from twosample.progress import progress_bar, progress_enabled
@@ -39,7 +41,7 @@ from .scores import (
     kid,
     precision_recall_density_coverage,
 )
-from .sources import _as_rows, _draw, _sampler
+from .sources import ModuleSampler, _as_rows, _draw, _sampler
 
 __all__ = [
     "AuditReport",
@@ -49,6 +51,7 @@ __all__ = [
     "Check",
     "ClassifierFeatures",
     "CopyingResult",
+    "ModuleSampler",
     "audit",
     "copying_test",
     "digits_features",
@@ -77,6 +80,9 @@ def audit(
     power_n=1000,
     mmd_n=1000,
     inception_splits=10,
+    latent_dim=None,
+    latent=None,
+    labels=None,
     rng=None,
     device="cpu",
 ) -> AuditReport:
@@ -84,10 +90,12 @@ def audit(
 
     Parameters
     ----------
-    generated : array_like, callable, GAN or path
-        Generated rows ``(m, d)``; or ``sample(n, rng) -> rows`` (any generator,
-        not only ones trained here); a :class:`gan.GAN`; a checkpoint ``.pt``
-        (safe loading) or a ``.npy`` / ``.csv`` / ``.parquet`` file of rows.
+    generated : array_like, torch.nn.Module, callable, GAN or path
+        Generated rows ``(m, d)``; any ``torch.nn.Module`` mapping latent rows
+        to samples (rows, or images that are flattened), trained anywhere
+        (:class:`ModuleSampler`: batched, on `device`, without gradients); a
+        callable ``sample(n, rng) -> rows``; a :class:`gan.GAN`; a checkpoint
+        ``.pt`` (safe loading) or a ``.npy`` / ``.csv`` / ``.parquet`` file of rows.
     real_train, real_test : array_like or path
         Real rows the generator was trained on, and held-out real rows it never saw.
     alpha : float, default 0.05
@@ -121,9 +129,20 @@ def audit(
         (its cost grows as the square; None: all rows).
     inception_splits : int, default 10
         Splits of the Inception score (torch-fidelity's default).
+    latent_dim : int or tuple, optional
+        A module's latent shape, when it cannot be read from the module.
+    latent : callable, optional
+        A module's latent law, ``latent(shape, rng) -> array`` (default standard normal).
+    labels : (array_like, array_like), optional
+        Class labels of `real_train` and `real_test`, for a conditional
+        generator (a conditional :class:`gan.GAN`, a module called as
+        ``module(z, labels)``, or ``sample(n, rng, labels=c)``): each class c is
+        audited on its own rows against the generator's rows of class c, and
+        all the classes' tests are corrected together (Holm); the table gains a
+        ``class`` column.
     rng : None, int, SeedSequence or Generator
     device : str, default "cpu"
-        For the critics.
+        For the critics and a module generator.
 
     Returns
     -------
@@ -138,27 +157,25 @@ def audit(
     by simulation in the suite). Data copying tests a different way of failing
     (memorising the training set) and is reported by name in the verdict.
     """
-    inputs = _prepare(
-        generated,
-        real_train,
-        real_test,
-        alpha=alpha,
-        n=n,
-        checks=checks,
-        features=features,
-        dataset=dataset,
-        options=dict(
-            feature_test=check_choice(feature_test, "feature_test", ("ks", "ad")),
-            feature_correction=check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh")),
-            critic_steps=critic_steps,
-            power_reps=power_reps,
-            power_n=check_int(power_n, "power_n", minimum=_MIN_ROWS),
-            mmd_n=None if mmd_n is None else check_int(mmd_n, "mmd_n", minimum=_MIN_ROWS),
-            inception_splits=check_int(inception_splits, "inception_splits"),
-            device=device,
-        ),
-        rng=rng,
+    options = dict(
+        feature_test=check_choice(feature_test, "feature_test", ("ks", "ad")),
+        feature_correction=check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh")),
+        critic_steps=critic_steps,
+        power_reps=power_reps,
+        power_n=check_int(power_n, "power_n", minimum=_MIN_ROWS),
+        mmd_n=None if mmd_n is None else check_int(mmd_n, "mmd_n", minimum=_MIN_ROWS),
+        inception_splits=check_int(inception_splits, "inception_splits"),
+        device=device,
+        module=dict(latent_dim=latent_dim, latent=latent, device=device),
     )
+    common = dict(alpha=alpha, n=n, checks=checks, features=features, dataset=dataset, options=options)
+    if labels is not None:
+        return _audit_by_class(generated, real_train, real_test, labels, common, rng)
+    return _audit_one(_prepare(generated, real_train, real_test, rng=rng, **common), checks)
+
+
+def _audit_one(inputs: _Inputs, checks) -> AuditReport:
+    """Run the wanted checks on one audit's inputs and give the verdict."""
     for check in REGISTRY:  # asked for by name, a check must be able to run
         reason = _missing(check, inputs) if checks is not None and check.name in inputs.wanted else None
         if reason:
@@ -180,6 +197,59 @@ def audit(
     return AuditReport(table, reject, verdict, inputs.alpha, details, _report_samples(inputs))
 
 
+def _audit_by_class(generated, real_train, real_test, labels, common, rng) -> AuditReport:
+    """One audit per class of `real_test`'s labels, all tests corrected together."""
+    draw, _ = _sampler(generated, common["options"]["module"])
+    if draw is None:
+        raise ValueError(
+            "`labels`: a per-class audit draws each class from the generator; pass a conditional generator "
+            "(a conditional GAN, a module called as module(z, labels), or sample(n, rng, labels=c)), not rows."
+        )
+    real_train, real_test = _as_rows(real_train, "real_train"), _as_rows(real_test, "real_test")
+    y_train, y_test = _class_labels(labels, len(real_train), len(real_test))
+    classes = np.unique(y_test)
+    streams = np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1))).spawn(len(classes))
+    rows, details, samples = [], {}, []
+    for c, stream in zip(classes, streams):
+        label = c.item()
+        inputs = _prepare(
+            functools.partial(_draw_class, draw, label),
+            real_train[y_train == c],
+            real_test[y_test == c],
+            rng=np.random.default_rng(stream),
+            **common,
+        )
+        report = _audit_one(inputs, common["checks"])
+        rows += [
+            dict(row, **{"class": label})
+            for row in report.table.drop(columns=["pvalue_holm", "reject"]).to_dict("records")
+        ]
+        details.update({(label, name): value for name, value in report.details.items()})
+        samples.append(report.samples)
+    table, reject, verdict = _verdict(rows, common["alpha"])
+    merged = {key: np.vstack([s[key] for s in samples])[:2000] for key in ("real", "generated")}
+    return AuditReport(table, reject, verdict, common["alpha"], details, dict(samples[0], **merged))
+
+
+def _draw_class(draw, label, n, rng):
+    return draw(n, rng, labels=label)
+
+
+def _class_labels(labels, n_train, n_test):
+    """(train labels, test labels) as integer arrays of the right lengths, else an error naming `labels`."""
+    if not isinstance(labels, (tuple, list)) or len(labels) != 2:
+        raise ValueError("`labels` must be a pair (labels of real_train, labels of real_test).")
+    out = []
+    for values, n, name in ((labels[0], n_train, "real_train"), (labels[1], n_test, "real_test")):
+        arr = np.asarray(values)
+        if arr.shape != (n,) or not np.issubdtype(arr.dtype, np.integer):
+            raise ValueError(
+                f"`labels`: the labels of {name} must be {n} integers, got shape {arr.shape} ({arr.dtype})."
+            )
+        out.append(arr)
+    return out
+
+
 def _prepare(generated, real_train, real_test, *, alpha, n, checks, features, dataset, options, rng) -> _Inputs:
     """Validate the audit's arguments and draw the generated rows (in the order the first release did)."""
     alpha = check_alpha(alpha)
@@ -188,7 +258,7 @@ def _prepare(generated, real_train, real_test, *, alpha, n, checks, features, da
     d = real_test.shape[1]
     real_train = _as_rows(real_train, "real_train", d)
     wanted = _wanted_checks(checks)
-    draw, fixed = _sampler(generated)
+    draw, fixed = _sampler(generated, options["module"])
     n = len(real_test) if n is None else check_int(n, "n", minimum=_MIN_ROWS)
     if draw is not None:
         gen = _draw(draw, n, generator, d)

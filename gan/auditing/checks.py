@@ -146,15 +146,16 @@ def _feature_pvalue(a, b, test):
     """
     if np.all(a == a[0]) and np.all(b == a[0]):
         return 0.0, 1.0
-    if test == "ks":
-        method = "exact" if max(len(a), len(b)) <= 10_000 else "asymptotic"
-        r = ts.ks_test(a, b, method=method)
-        return r.statistic, r.pvalue
     import warnings
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value cap notice
-        r = ts.anderson_test(a, b, method="asymptotic")
+        # SciPy's notices: AD's p-value cap, KS's exact null falling back to the asymptotic one at ties
+        warnings.simplefilter("ignore", UserWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if test == "ks":
+            r = ts.ks_test(a, b, method="exact" if max(len(a), len(b)) <= 10_000 else "asymptotic")
+        else:
+            r = ts.anderson_test(a, b, method="asymptotic")
     return r.statistic, r.pvalue
 
 

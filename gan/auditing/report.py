@@ -185,7 +185,7 @@ def _report_samples(inp) -> dict:
     samples = {
         "real": inp.real_test[:2000],
         "generated": inp.gen[:2000],
-        "image_shape": None if inp.dataset is None else inp.dataset.image_shape,
+        "image_shape": getattr(inp.draw, "image_shape", None) if inp.dataset is None else inp.dataset.image_shape,
     }
     proba = getattr(inp.features, "predict_proba", None)
     if samples["image_shape"] is None and inp.d == 64 and proba is not None:
