@@ -290,7 +290,7 @@ def test_array_npy_callable_model_and_checkpoint_inputs(tmp_path):
         (dict(checks=["c2st", "fid"]), "`checks` must be one of"),
         (dict(checks=["inception"]), "'inception' needs a feature map with predict_proba"),
         (dict(alpha=1.5), "`alpha`"),
-        (dict(features="inception-v3"), "`features` must be None, 'digits' or a callable"),
+        (dict(features="inception-v3"), "`features` must be None, one of 'digits', a torch.nn.Module or a callable"),
         (dict(generated=np.zeros((100, 2, 2))), "`generated` must be 2-D"),
     ],
 )
@@ -493,3 +493,64 @@ def test_a_conditional_digits_generator_is_audited_per_class():
         gan.audit(x[pool], x[train], x[test], labels=labels)
     with pytest.raises(ValueError, match="`labels`"):
         gan.audit(good, x[train], x[test], labels=(y[train], y[test][:5]))
+
+
+# --- feature maps --------------------------------------------------------------------------------
+
+
+def test_features_from_a_module_a_callable_or_a_name_are_computed_once():
+    rng = np.random.default_rng(20)
+    train, test, gen = rng.normal(size=(200, 4)), rng.normal(size=(200, 4)), rng.normal(size=(200, 4))
+    calls = []
+
+    def double(rows):
+        calls.append(len(rows))
+        return 2 * rows
+
+    by_callable = gan.audit(gen, train, test, features=double, checks=["frechet", "kid", "prdc"], rng=0)
+    assert calls == [200, 200]  # real_test and generated, once each, shared by three checks
+    layer = torch.nn.Linear(4, 4, bias=False)
+    with torch.no_grad():
+        layer.weight.copy_(2 * torch.eye(4))
+    by_module = gan.audit(gen, train, test, features=layer, checks=["frechet", "kid", "prdc"], rng=0)
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(by_callable.table, by_module.table, rtol=1e-6)
+    assert layer.training and layer.weight.grad is None
+
+
+def test_module_features_reshape_rows_and_give_probabilities():
+    net = torch.nn.Sequential(torch.nn.Conv2d(1, 3, 3), torch.nn.Flatten())
+    head = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.Linear(64, 10))
+    fmap = A.ModuleFeatures(net, input_shape=(1, 8, 8), probabilities=head, batch_size=7)
+    rows = np.random.default_rng(0).normal(size=(30, 64))
+    assert fmap(rows).shape == (30, 3 * 6 * 6) and fmap(rows).dtype == np.float64
+    p = fmap.predict_proba(rows)
+    assert p.shape == (30, 10) and np.allclose(p.sum(1), 1)
+    report = gan.audit(rows, rows, rows, features=fmap, checks=["inception"], inception_splits=3, rng=0)
+    assert report.table["statistic"].iloc[0] >= 1
+
+
+def test_tests_can_run_on_the_embeddings():
+    rng = np.random.default_rng(21)
+    train, test, other = (rng.exponential(size=(300, 3)) for _ in range(3))
+    flipped = -other  # a different law in the data space, the same one through abs
+    assert gan.audit(flipped, train, test, checks=["c2st", "mmd"], rng=0).reject
+    checks = ["c2st", "mmd", "features", "copying"]
+    on_features = gan.audit(flipped, train, test, features=np.abs, test_space="features", checks=checks, rng=0)
+    assert not on_features.reject
+    assert on_features.samples["generated"].min() < 0  # the report shows the rows as drawn
+
+
+@pytest.mark.parametrize(
+    "features, match",
+    [
+        ("inception", "`features` must be None, one of 'digits'"),
+        (lambda rows: rows[:5], "`features` must map 200 rows"),
+        (lambda rows: rows * np.nan, "NaN or infinite"),
+        (3, "`features` must be None"),
+    ],
+)
+def test_bad_feature_maps_are_named(features, match):
+    rows = np.random.default_rng(0).normal(size=(200, 2))
+    with pytest.raises(ValueError, match=match):
+        gan.audit(rows, rows, rows, features=features, checks=["frechet"])

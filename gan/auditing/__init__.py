@@ -29,8 +29,19 @@ from twosample.progress import progress_bar, progress_enabled
 from twosample.validation import check_alpha, check_choice, check_int, check_rng
 
 from ..datasets import get_dataset
-from .checks import _MIN_ROWS, _REGISTRY, CHECKS, OPTIONAL, REGISTRY, Check, _Inputs, _missing, _wanted_checks
-from .features import ClassifierFeatures, _feature_map, digits_features
+from .checks import (
+    _MIN_ROWS,
+    _REGISTRY,
+    CHECKS,
+    OPTIONAL,
+    REGISTRY,
+    Check,
+    _Inputs,
+    _missing,
+    _wanted_checks,
+    on_features,
+)
+from .features import FEATURE_MAPS, ClassifierFeatures, ModuleFeatures, digits_features, get_feature_map
 from .report import AuditReport, _report_samples, _verdict
 from .scores import (
     CopyingResult,
@@ -46,6 +57,9 @@ from .sources import ModuleSampler, _as_rows, _draw, _sampler
 __all__ = [
     "AuditReport",
     "CHECKS",
+    "FEATURE_MAPS",
+    "ModuleFeatures",
+    "get_feature_map",
     "OPTIONAL",
     "REGISTRY",
     "Check",
@@ -80,6 +94,7 @@ def audit(
     power_n=1000,
     mmd_n=1000,
     inception_splits=10,
+    test_space="data",
     latent_dim=None,
     latent=None,
     labels=None,
@@ -106,9 +121,19 @@ def audit(
     checks : sequence of str, optional
         A subset of :data:`CHECKS` (default all), plus ``"inception"`` /
         ``"parzen"`` (never part of the verdict).
-    features : None, callable or "digits"
+    features : None, str, torch.nn.Module or callable
         Feature map for the Fréchet distance, KID and precision/recall
-        (default: raw rows); ``"digits"``: :func:`digits_features`.
+        (default: raw rows): a name in :data:`FEATURE_MAPS` (``"digits"``:
+        :func:`digits_features`), any ``torch.nn.Module`` (:class:`ModuleFeatures`:
+        batched, on `device`, without gradients; wrap it yourself for
+        ``input_shape`` or a logits head), or a callable ``rows -> features``.
+        Embeddings are computed once per audit and shared by the checks. No
+        weights are downloaded: to score with Inception or CLIP features, pass
+        the network whose weights you have (docs/audit.md).
+    test_space : {"data", "features"}, default "data"
+        Where the tests (C2ST, MMD, per-feature, copying, critics, power curve)
+        run: on the rows as drawn, or on their embeddings (images through a
+        feature network, say).
     dataset : str or gan.datasets.Dataset, optional
         A known mixture (``"ring"``, ``"grid"``) for the mode scores.
     feature_test : {"ks", "ad"}, default "ks"
@@ -165,6 +190,7 @@ def audit(
         power_n=check_int(power_n, "power_n", minimum=_MIN_ROWS),
         mmd_n=None if mmd_n is None else check_int(mmd_n, "mmd_n", minimum=_MIN_ROWS),
         inception_splits=check_int(inception_splits, "inception_splits"),
+        test_space=check_choice(test_space, "test_space", ("data", "features")),
         device=device,
         module=dict(latent_dim=latent_dim, latent=latent, device=device),
     )
@@ -194,7 +220,7 @@ def _audit_one(inputs: _Inputs, checks) -> AuditReport:
             bar.set_postfix_str(check.name, refresh=False)
             bar.update(len(found))
     table, reject, verdict = _verdict(rows, inputs.alpha)
-    return AuditReport(table, reject, verdict, inputs.alpha, details, _report_samples(inputs))
+    return AuditReport(table, reject, verdict, inputs.alpha, details, inputs.samples)
 
 
 def _audit_by_class(generated, real_train, real_test, labels, common, rng) -> AuditReport:
@@ -272,17 +298,20 @@ def _prepare(generated, real_train, real_test, *, alpha, n, checks, features, da
     if "divergence" in wanted and gen_fit is None:  # an array: critics fit on half, tested on the other half
         order = generator.permutation(len(gen))
         gen_fit, gen_eval = gen[order[: len(gen) // 2]], gen[order[len(gen) // 2 :]]
-    return _Inputs(
+    inputs = _Inputs(
         real_train,
         real_test,
         gen,
         gen_fit,
         gen_eval,
         draw,
-        _feature_map(features),
+        get_feature_map(features, device=options["device"]),
         None if dataset is None else get_dataset(dataset),
         alpha,
         wanted,
         options,
         dict(zip(_REGISTRY, np.random.SeedSequence(int(generator.integers(0, 2**63 - 1))).spawn(len(_REGISTRY)))),
+        raw_gen=gen,
     )
+    inputs.samples = _report_samples(inputs)
+    return on_features(inputs) if options["test_space"] == "features" and inputs.features is not None else inputs

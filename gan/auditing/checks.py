@@ -63,6 +63,8 @@ class _Inputs:
     wanted: list
     options: dict
     seeds: dict  # check name -> its SeedSequence, spawned in registry order
+    samples: dict | None = None  # what the report shows (raw rows, image shape)
+    raw_gen: np.ndarray | None = None  # the generated rows as drawn (gen may hold their embeddings)
     _mapped: tuple | None = None
 
     @property
@@ -74,11 +76,41 @@ class _Inputs:
         return np.random.default_rng(self.seeds[name])
 
     def mapped(self):
-        """(real_test, generated) through the feature map (computed once)."""
+        """(real_test, generated) through the feature map (computed once per audit)."""
         if self._mapped is None:
-            feat = self.features if callable(self.features) else (lambda a: a)
-            self._mapped = (feat(self.real_test), feat(self.gen))
+            self._mapped = (embed(self.features, self.real_test), embed(self.features, self.gen))
         return self._mapped
+
+
+def embed(features, rows) -> np.ndarray:
+    """`rows` through the feature map (None: as they are), checked: one finite float64 row per input row."""
+    if features is None:
+        return rows
+    out = np.asarray(features(rows), dtype=float)
+    out = out.reshape(len(out), -1) if out.ndim > 2 else out
+    if out.ndim != 2 or len(out) != len(rows) or not np.isfinite(out).all():
+        raise ValueError(
+            f"`features` must map {len(rows)} rows to {len(rows)} finite feature rows, "
+            f"got shape {out.shape}" + ("" if np.isfinite(out).all() else " with NaN or infinite values") + "."
+        )
+    return out
+
+
+def on_features(inp: _Inputs) -> _Inputs:
+    """The same inputs with every sample replaced by its embedding (each computed once), so that the tests
+    run in the feature space; the generated rows as drawn stay for the Inception score."""
+    f_test, f_gen = inp.mapped()
+    draw = None if inp.draw is None else (lambda n, rng: embed(inp.features, inp.draw(n, rng)))
+    return dataclasses.replace(
+        inp,
+        real_train=embed(inp.features, inp.real_train),
+        real_test=f_test,
+        gen=f_gen,
+        gen_fit=None if inp.gen_fit is None else embed(inp.features, inp.gen_fit),
+        gen_eval=f_gen if inp.gen_eval is inp.gen else embed(inp.features, inp.gen_eval),
+        draw=draw,
+        _mapped=(f_test, f_gen),
+    )
 
 
 def _wanted_checks(checks) -> list:
@@ -237,7 +269,7 @@ def _check_sample_size(inp: _Inputs, rng: np.random.Generator):
 
 def _check_inception(inp: _Inputs, rng: np.random.Generator):
     splits = inp.options["inception_splits"]
-    mean, sd = inception_score(inp.features.predict_proba(inp.gen), splits=splits, rng=rng)
+    mean, sd = inception_score(inp.features.predict_proba(inp.raw_gen), splits=splits, rng=rng)
     note = f"mean ± sd over {splits} splits; not in the verdict: ignores the data and rewards confident classes"
     return [_row("inception score", mean, low=mean - sd, high=mean + sd, note=note)], None
 

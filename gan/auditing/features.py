@@ -1,10 +1,15 @@
-"""Feature maps for the audit's scores: the bundled-digits classifier, or any callable."""
+"""Feature maps for the audit: a named built-in, any callable, or any ``torch.nn.Module``.
+
+No weights are downloaded: the built-in map is trained on scikit-learn's bundled digits in a
+second, and a network whose weights the user has (Inception, CLIP, a domain model) plugs in
+as a module through :class:`ModuleFeatures` (see docs/audit.md).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ClassifierFeatures", "digits_features"]
+__all__ = ["FEATURE_MAPS", "ClassifierFeatures", "ModuleFeatures", "digits_features", "get_feature_map"]
 
 _DIGITS_MODEL = None
 
@@ -56,9 +61,81 @@ def digits_features() -> ClassifierFeatures:
     return ClassifierFeatures(_DIGITS_MODEL, 64)
 
 
-def _feature_map(features):
-    if features == "digits":
-        return digits_features()
-    if features is not None and not callable(features):
-        raise ValueError(f"`features` must be None, 'digits' or a callable mapping rows to features; got {features!r}.")
-    return features
+class ModuleFeatures:
+    """A ``torch.nn.Module`` as a feature map: rows in, float64 features out.
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Run in eval mode, without gradients, in batches, on `device` (its own
+        mode is restored afterwards). Its output is flattened per row.
+    input_shape : tuple of int, optional
+        Shape one row is reshaped to before the module, e.g. ``(3, 32, 32)``
+        for images stored as flat rows (default: rows as they are).
+    probabilities : torch.nn.Module, optional
+        A head mapping the same inputs to class logits; gives ``predict_proba``
+        (softmax), which the Inception score reads.
+    batch_size : int, default 256
+    device : str, default "cpu"
+    """
+
+    def __init__(self, module, *, input_shape=None, probabilities=None, batch_size=256, device="cpu"):
+        self.module = module
+        self.input_shape = None if input_shape is None else tuple(int(s) for s in input_shape)
+        self.batch_size = int(batch_size)
+        self.device = device
+        if probabilities is not None:
+            self.probabilities = probabilities
+            self.predict_proba = self._predict_proba
+
+    def __call__(self, rows) -> np.ndarray:
+        return self._run(self.module, rows)
+
+    def _predict_proba(self, rows) -> np.ndarray:
+        logits = self._run(self.probabilities, rows)
+        logits -= logits.max(1, keepdims=True)
+        p = np.exp(logits)
+        return p / p.sum(1, keepdims=True)
+
+    def _run(self, module, rows) -> np.ndarray:
+        import torch
+
+        rows = np.asarray(rows, dtype=np.float32)
+        shape = (len(rows), *self.input_shape) if self.input_shape is not None else rows.shape
+        if self.input_shape is not None and int(np.prod(self.input_shape)) != rows.shape[1]:
+            raise ValueError(f"`features`: rows of {rows.shape[1]} columns cannot be reshaped to {self.input_shape}.")
+        inputs = torch.from_numpy(rows.reshape(shape))
+        was_training = module.training
+        module.eval()
+        try:
+            with torch.no_grad():
+                parts = [
+                    module(inputs[i : i + self.batch_size].to(self.device)).reshape(
+                        len(inputs[i : i + self.batch_size]), -1
+                    )
+                    for i in range(0, len(inputs), self.batch_size)
+                ]
+        finally:
+            module.train(was_training)
+        return torch.cat(parts).double().cpu().numpy()
+
+
+#: Built-in feature maps by name (no downloads: each is built from data a package ships).
+FEATURE_MAPS = {"digits": digits_features}
+
+
+def get_feature_map(features, *, device="cpu"):
+    """A feature map from `features`: None (raw rows), a name in :data:`FEATURE_MAPS`, a
+    ``torch.nn.Module`` (wrapped in :class:`ModuleFeatures`) or a callable ``rows -> features``."""
+    from .sources import _is_module
+
+    if features is None or (callable(features) and not _is_module(features)):
+        return features
+    if isinstance(features, str) and features in FEATURE_MAPS:
+        return FEATURE_MAPS[features]()
+    if _is_module(features):
+        return ModuleFeatures(features, device=device)
+    raise ValueError(
+        f"`features` must be None, one of {', '.join(map(repr, FEATURE_MAPS))}, a torch.nn.Module or a callable "
+        f"mapping rows to features; got {features!r}."
+    )
