@@ -95,6 +95,13 @@ def _build_parser():
     au.add_argument("--checks", default=None, help="comma-separated subset of the checks (default: all)")
     au.add_argument("--features", default=None, help="'digits' for the digits feature map (default: raw rows)")
     au.add_argument("--dataset", default=None, help="ring or grid: add the mode scores")
+    au.add_argument("--power-reps", type=int, default=20, help="repetitions per size of the C2ST power curve")
+    au.add_argument("--power-n", type=int, default=1000, help="largest size a side of the power curve")
+    au.add_argument("--mmd-n", type=int, default=1000, help="rows a side the aggregated MMD sees (0: all)")
+    au.add_argument(
+        "--test-space", choices=("data", "features"), default="data", help="run the tests on the rows or on --features"
+    )
+    au.add_argument("--json", action="store_true", help="print the report as strict JSON instead of a table")
     au.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     return parser
 
@@ -200,9 +207,13 @@ def _audit(args):
         checks=checks,
         features=args.features,
         dataset=args.dataset,
+        power_reps=args.power_reps,
+        power_n=args.power_n,
+        mmd_n=args.mmd_n or None,
+        test_space=args.test_space,
         rng=args.seed,
     )
-    print(report)
+    print(report.to_json() if args.json else report)
     if args.out is not None:
         print(f"wrote {report.to_html(args.out)}")
     # a verdict either way is a successful run (exit 0, as the twosample command)

@@ -395,6 +395,13 @@ def test_cli_audit(tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and "nope.npy" in err
+    args = ["audit", str(tmp_path / "gen.npy"), "--real-train", str(tmp_path / "train.npy")]
+    args += ["--real-test", str(tmp_path / "test.npy"), "--checks", "c2st,kid,sample_size", "--seed", "0"]
+    code = main(args + ["--json", "--power-reps", "3", "--power-n", "60"])
+    data = json.loads(capsys.readouterr().out)  # strict JSON: the table's NaNs are null
+    rows = {row["check"]: row for row in data["checks"]}
+    assert code == 0 and rows["kid"]["reject"] is None and rows["c2st"]["reject"] in (True, False)
+    assert "3 repetitions per size" in rows["n for power 0.8"]["note"]
 
 
 def test_each_check_draws_from_its_own_stream():

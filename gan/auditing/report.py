@@ -95,58 +95,101 @@ class AuditReport:
 
     def figures(self):
         """(caption, matplotlib Figure) pairs: samples vs data, MMD null, precision/recall, power curve."""
-        import matplotlib.pyplot as plt
-
-        figs = []
-        real, fake = self.samples["real"], self.samples["generated"]
-        shape = self.samples.get("image_shape")
-        if shape is not None:
-            from ..plotting import image_grid
-
-            fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
-            for ax, data, label in ((axes[0], real, "held-out data"), (axes[1], fake, "generated")):
-                ax.imshow(image_grid(data[:64], shape, columns=8), interpolation="nearest")
-                ax.set_title(label, fontsize=9)
-                ax.axis("off")
-        else:
-            fig, ax = plt.subplots(figsize=(4.5, 4))
-            if real.shape[1] == 1:
-                ax.hist([real[:, 0], fake[:, 0]], bins=50, density=True, label=["data", "generated"])
-            else:
-                ax.scatter(real[:, 0], real[:, 1], s=3, alpha=0.4, label="held-out data")
-                ax.scatter(fake[:, 0], fake[:, 1], s=3, alpha=0.4, label="generated")
-            ax.legend(fontsize=8)
-        figs.append(("Generated samples beside held-out data (first two coordinates)", fig))
+        figs = [("Generated samples beside held-out data (first two coordinates)", _samples_figure(self.samples))]
         mmd = self.details.get("mmd")
         if mmd is not None and mmd.null_distribution is not None:
-            fig, ax = plt.subplots(figsize=(5, 3))
-            ax.hist(mmd.null_distribution, bins=40, color="grey", label="permutation null")
-            ax.axvline(mmd.statistic, color="C3", label=f"observed (p = {mmd.pvalue:.3g})")
-            ax.set_xlabel("MMD-agg statistic")
-            ax.legend(fontsize=8)
-            fig.tight_layout()
-            figs.append(("Aggregated MMD: the permutation null and the observed statistic", fig))
-        prdc = self.details.get("prdc")
-        if prdc is not None:
-            fig, ax = plt.subplots(figsize=(4.5, 3))
-            ax.bar(list(prdc), list(prdc.values()), color=["C0", "C1", "C2", "C3"])
-            ax.axhline(1.0, color="grey", lw=0.8, ls=":")
-            fig.tight_layout()
-            figs.append(("Precision, recall, density and coverage (k-NN balls)", fig))
-        curve = self.details.get("sample_size")
-        if curve is not None:
-            fig, ax = plt.subplots(figsize=(5, 3))
-            c = curve["curve"]
-            ax.errorbar(
-                c["n"], c["power"], yerr=[c["power"] - c["ci_low"], c["ci_high"] - c["power"]], marker="o", capsize=3
-            )
-            ax.axhline(0.8, color="grey", ls=":")
-            ax.set_xscale("log")
-            ax.set_xlabel("n = m")
-            ax.set_ylabel("fresh C2ST power")
-            fig.tight_layout()
-            figs.append(("How many samples until a fresh C2ST can tell (power 0.8)", fig))
+            figs.append(("Aggregated MMD: the permutation null and the observed statistic", _mmd_figure(mmd)))
+        if self.details.get("prdc") is not None:
+            figs.append(("Precision, recall, density and coverage (k-NN balls)", _prdc_figure(self.details["prdc"])))
+        if self.details.get("sample_size") is not None:
+            curve = self.details["sample_size"]["curve"]
+            figs.append(("How many samples until a fresh C2ST can tell (power 0.8)", _power_figure(curve)))
         return figs
+
+
+def _samples_figure(samples):
+    """Images side by side, or the data drawn large and light under the generated points."""
+    import matplotlib.pyplot as plt
+
+    real, fake, shape = samples["real"], samples["generated"], samples.get("image_shape")
+    if shape is not None:
+        from ..plotting import image_grid
+
+        fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
+        for ax, data, label in ((axes[0], real, "held-out data"), (axes[1], fake, "generated")):
+            ax.imshow(image_grid(data[:64], shape, columns=8), interpolation="nearest")
+            ax.set_title(label, fontsize=9)
+            ax.axis("off")
+        return fig
+    fig, ax = plt.subplots(figsize=(4.5, 4))
+    if real.shape[1] == 1:
+        ax.hist(real[:, 0], bins=50, density=True, color="0.75", label="held-out data")
+        ax.hist(fake[:, 0], bins=50, density=True, histtype="step", color="C3", lw=1.2, label="generated")
+    else:  # data underneath in large light dots, generated on top in small dark ones: both stay visible
+        ax.scatter(real[:, 0], real[:, 1], s=14, color="C0", alpha=0.25, lw=0, label="held-out data", zorder=1)
+        ax.scatter(fake[:, 0], fake[:, 1], s=3, color="C3", alpha=0.7, lw=0, label="generated", zorder=2)
+    ax.legend(fontsize=8, markerscale=2)
+    _readable(ax)
+    fig.tight_layout()
+    return fig
+
+
+def _mmd_figure(mmd):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    ax.hist(mmd.null_distribution, bins=40, color="grey", label="permutation null")
+    ax.axvline(mmd.statistic, color="C3", label=f"observed (p = {mmd.pvalue:.3g})")
+    ax.set_xlabel("MMD-agg statistic")
+    ax.legend(fontsize=8)
+    _readable(ax)
+    fig.tight_layout()
+    return fig
+
+
+def _prdc_figure(prdc):
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.5, 3))
+    ax.bar(list(prdc), list(prdc.values()), color=["C0", "C1", "C2", "C3"])
+    ax.axhline(1.0, color="grey", lw=0.8, ls=":")
+    _readable(ax, "y")
+    ax.tick_params(axis="x", labelsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _power_figure(curve):
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    fig, ax = plt.subplots(figsize=(5, 3))
+    yerr = [curve["power"] - curve["ci_low"], curve["ci_high"] - curve["power"]]
+    ax.errorbar(curve["n"], curve["power"], yerr=yerr, marker="o", capsize=3)
+    ax.axhline(0.8, color="grey", ls=":")
+    ax.set_xscale("log")
+    ax.set_xticks(list(curve["n"]))
+    ax.xaxis.set_major_formatter(ScalarFormatter())  # 62, 125, ... rather than 10^2
+    ax.xaxis.set_minor_formatter(NullFormatter())
+    ax.set_ylim(-0.03, 1.03)
+    ax.set_xlabel("n = m (rows a side)")
+    ax.set_ylabel("fresh C2ST power")
+    _readable(ax)
+    fig.tight_layout()
+    return fig
+
+
+def _readable(ax, which="xy"):
+    """Few ticks with short labels on the numeric axes `which`: at most 6, scientific notation beyond 1e-3 .. 1e4."""
+    from matplotlib.ticker import MaxNLocator, ScalarFormatter
+
+    for axis in [a for name, a in (("x", ax.xaxis), ("y", ax.yaxis)) if name in which]:
+        if axis.get_scale() == "linear":
+            axis.set_major_locator(MaxNLocator(6))
+            formatter = ScalarFormatter(useMathText=True)
+            formatter.set_powerlimits((-3, 4))
+            axis.set_major_formatter(formatter)
+        axis.set_tick_params(labelsize=8)
 
 
 def _verdict(rows, alpha):
