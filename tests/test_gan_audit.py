@@ -1,6 +1,7 @@
 """gan.audit: level, power, memorisation, Fréchet distance, inputs, report and CLI."""
 
 import json
+import warnings
 
 import numpy as np
 import pytest
@@ -47,6 +48,21 @@ def test_frechet_distance_matches_the_closed_form_between_gaussians():
     x = rng.multivariate_normal(m1, s1, 200_000)
     y = rng.multivariate_normal(m2, s2, 200_000)
     assert A.frechet_distance(x, y) == pytest.approx(expected, rel=0.02)
+
+
+def test_frechet_distance_on_singular_features_follows_pytorch_fid():
+    # Fewer rows than features and dead columns, as with large feature networks: pytorch-fid and
+    # torch-fidelity take SciPy's root of the singular product as it is (an offset only if not finite).
+    rng = np.random.default_rng(3)
+    x, y = np.maximum(rng.normal(size=(40, 60)), 0), np.maximum(rng.normal(0.2, 1, size=(40, 60)), 0)
+    x[:, :5] = y[:, :5] = 0.0
+    s1, s2 = np.cov(x, rowvar=False), np.cov(y, rowvar=False)
+    diff = x.mean(0) - y.mean(0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SciPy's note that the product is singular
+        root = linalg.sqrtm(s1 @ s2)
+    expected = diff @ diff + np.trace(s1) + np.trace(s2) - 2 * np.trace(root.real)
+    assert A.frechet_distance(x, y) == pytest.approx(expected, rel=1e-12)
 
 
 def test_frechet_distance_survives_a_singular_covariance():

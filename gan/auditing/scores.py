@@ -29,20 +29,22 @@ def frechet_distance_gaussians(mu1, cov1, mu2, cov2) -> float:
     r"""Fréchet distance between :math:`N(\mu_1, \Sigma_1)` and :math:`N(\mu_2, \Sigma_2)`.
 
     :math:`\|\mu_1-\mu_2\|^2 + \mathrm{tr}(\Sigma_1 + \Sigma_2 - 2(\Sigma_1\Sigma_2)^{1/2})`,
-    in float64 with :func:`scipy.linalg.sqrtm`. When the product is singular
-    (SciPy warns, or the root is not finite), 1e-6 I is added to both covariances (as
-    pytorch-fid does); a tiny imaginary part from rounding is dropped.
+    in float64 with :func:`scipy.linalg.sqrtm`, as pytorch-fid and torch-fidelity compute
+    it: only when the root is not finite is 1e-6 I added to both covariances (a singular
+    product, as with fewer rows than features, is otherwise taken as SciPy returns it, with
+    its warning silenced); a tiny imaginary part from rounding is dropped, and a negative
+    value from rounding is reported as 0.
     """
     mu1, mu2 = np.atleast_1d(np.asarray(mu1, float)), np.atleast_1d(np.asarray(mu2, float))
     cov1, cov2 = np.atleast_2d(np.asarray(cov1, float)), np.atleast_2d(np.asarray(cov2, float))
     import warnings
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", linalg.LinAlgWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", linalg.LinAlgWarning)
         covmean = linalg.sqrtm(cov1 @ cov2)
-    if caught or not np.isfinite(covmean).all():  # singular product: sqrtm is unreliable there
-        offset = np.eye(len(cov1)) * 1e-6
-        covmean = linalg.sqrtm((cov1 + offset) @ (cov2 + offset))
+        if not np.isfinite(covmean).all():
+            offset = np.eye(len(cov1)) * 1e-6
+            covmean = linalg.sqrtm((cov1 + offset) @ (cov2 + offset))
     covmean = np.real(covmean)
     diff = mu1 - mu2
     return float(max(diff @ diff + np.trace(cov1) + np.trace(cov2) - 2 * np.trace(covmean), 0.0))
