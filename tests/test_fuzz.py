@@ -360,6 +360,20 @@ AUDIT_BAD = {
     ),
     "feature_test": _not_in({"ks", "ad"}),
     "feature_correction": _not_in({"holm", "fdr_bh"}),
+    "critic_steps": _bad_positive_int(),
+    "power_reps": _bad_positive_int(),
+    "power_n": _bad_positive_int(20),
+    "mmd_n": _bad_positive_int(20),
+    "inception_splits": _bad_positive_int(),
+    "test_space": _not_in({"data", "features"}),
+    "features": st.one_of(_not_in({"digits"}), st.integers(), st.just([1, 2])),
+    "labels": st.one_of(
+        st.just("abc"),
+        st.just([1, 2, 3]),
+        st.just((None, None)),
+        st.just((np.zeros(3, int), np.zeros(120, int))),
+        st.just((np.zeros(120), np.zeros(120))),
+    ),
     "rng": BAD["rng"],
 }
 

@@ -50,6 +50,7 @@ from .scores import (
     frechet_distance_gaussians,
     inception_score,
     kid,
+    knn_radii,
     precision_recall_density_coverage,
 )
 from .sources import ModuleSampler, _as_rows, _draw, _sampler
@@ -73,6 +74,7 @@ __all__ = [
     "frechet_distance_gaussians",
     "inception_score",
     "kid",
+    "knn_radii",
     "precision_recall_density_coverage",
 ]
 
@@ -185,8 +187,8 @@ def audit(
     options = dict(
         feature_test=check_choice(feature_test, "feature_test", ("ks", "ad")),
         feature_correction=check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh")),
-        critic_steps=critic_steps,
-        power_reps=power_reps,
+        critic_steps=check_int(critic_steps, "critic_steps"),
+        power_reps=check_int(power_reps, "power_reps"),
         power_n=check_int(power_n, "power_n", minimum=_MIN_ROWS),
         mmd_n=None if mmd_n is None else check_int(mmd_n, "mmd_n", minimum=_MIN_ROWS),
         inception_splits=check_int(inception_splits, "inception_splits"),
