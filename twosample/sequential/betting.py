@@ -1,0 +1,297 @@
+r"""Anytime-valid two-sample testing by betting (Shekhar & Ramdas 2023; Podkopaev & Ramdas 2023).
+
+Pairs :math:`(x_t, y_t)` arrive one at a time (or in batches). Before seeing pair t, a bettor
+fitted on the pairs before it chooses a payoff :math:`v_t = (g_t(x_t) - g_t(y_t)) / 2 \in [-1, 1]`
+(g_t a kernel witness, a classifier's score or a one-dimensional threshold, with values in
+[-1, 1]) and a fraction :math:`\lambda_t \in [0, 1/2]` (online Newton step). The wealth
+
+.. math:: K_t = \prod_{i \le t} (1 + \lambda_i v_i)
+
+is a nonnegative martingale under H0 (x_t and y_t independent draws of one law, so
+:math:`E[g_t(x_t) - g_t(y_t) \mid \text{past}] = 0`), and Ville's inequality gives
+:math:`P_{H_0}(\sup_t K_t \ge 1/\alpha) \le \alpha`: the test may be looked at after every pair
+and stopped at any time, by any rule, and its level holds. ``pvalue = min(1, 1 / max_s K_s)`` is
+an anytime-valid p-value.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from twosample._core.validation import check_alpha, check_choice, check_int, check_rng, check_sample
+from twosample.kernel.kernels import median_distance, squared_distances
+
+__all__ = ["SequentialTest"]
+
+_ONS_STEP = 2 / (2 - math.log(3))  # Cutkosky & Orabona's online Newton step on log(1 + lambda v)
+_MAX_FRACTION = 0.5
+
+
+class _Bettor:
+    """A payoff function g with values in [-1, 1], refitted on the pairs seen so far."""
+
+    def fit(self, x, y, rng) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def __call__(self, z) -> np.ndarray:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class _KernelWitness(_Bettor):
+    r"""The MMD witness of the past, :math:`(\hat\mu_x - \hat\mu_y) / \|\hat\mu_x - \hat\mu_y\|_{\mathcal H}`,
+    with a Gaussian kernel (bandwidth: the median distance of the first pairs, then fixed).
+    Its values lie in [-1, 1] because k(z, z) = 1."""
+
+    def __init__(self, bandwidth=None):
+        self.bandwidth = bandwidth
+        self.x = self.y = None
+        self.norm = 0.0
+
+    def fit(self, x, y, rng):
+        if self.bandwidth is None:
+            self.bandwidth = median_distance(np.vstack([x, y]), rng=rng) or 1.0
+        self.x, self.y = x, y
+        gamma = 1 / (2 * self.bandwidth**2)
+        kxx, kyy, kxy = (np.exp(-gamma * squared_distances(a, b, np)).mean() for a, b in ((x, x), (y, y), (x, y)))
+        self.norm = math.sqrt(max(kxx + kyy - 2 * kxy, 0.0))
+
+    def __call__(self, z):
+        if self.norm <= 1e-12:
+            return np.zeros(len(z))
+        gamma = 1 / (2 * self.bandwidth**2)
+        kx = np.exp(-gamma * squared_distances(z, self.x, np)).mean(1)
+        ky = np.exp(-gamma * squared_distances(z, self.y, np)).mean(1)
+        return np.clip((kx - ky) / self.norm, -1.0, 1.0)
+
+
+class _ClassifierScore(_Bettor):
+    """2 P(label x | z) - 1 from a classifier fitted on the past pairs (a fresh clone at every fit)."""
+
+    def __init__(self, classifier=None):
+        self.classifier = classifier
+        self.model = None
+
+    def fit(self, x, y, rng):
+        from sklearn.base import clone
+        from sklearn.linear_model import LogisticRegression
+
+        template = LogisticRegression() if self.classifier is None else self.classifier
+        model = clone(template)
+        if "random_state" in model.get_params():
+            model.set_params(random_state=int(rng.integers(2**31 - 1)))
+        self.model = model.fit(np.vstack([x, y]), np.r_[np.ones(len(x)), np.zeros(len(y))])
+
+    def __call__(self, z):
+        proba = self.model.predict_proba(z)[:, list(self.model.classes_).index(1.0)]
+        return 2 * proba - 1
+
+
+class _Threshold(_Bettor):
+    """A KS-type bettor in one dimension: +-1 on either side of the threshold where the past
+    empirical CDFs differ most, signed so that x's side pays."""
+
+    def __init__(self):
+        self.cut, self.sign = 0.0, 0.0
+
+    def fit(self, x, y, rng):
+        grid = np.sort(np.r_[x[:, 0], y[:, 0]])
+        fx = np.searchsorted(np.sort(x[:, 0]), grid, side="right") / len(x)
+        fy = np.searchsorted(np.sort(y[:, 0]), grid, side="right") / len(y)
+        best = int(np.argmax(np.abs(fx - fy)))
+        self.cut, self.sign = grid[best], float(np.sign(fx[best] - fy[best]))
+
+    def __call__(self, z):
+        return self.sign * np.where(z[:, 0] <= self.cut, 1.0, -1.0)
+
+
+_BETTORS = {"mmd": _KernelWitness, "c2st": _ClassifierScore, "ks": _Threshold}
+
+
+class SequentialTest:
+    r"""A two-sample test by betting, valid at every sample size at once.
+
+    Parameters
+    ----------
+    test : {"mmd", "c2st", "ks"}, default "mmd"
+        The bettor: the MMD witness of the past pairs (Gaussian kernel), a
+        classifier fitted on the past pairs (its score 2 P(x | z) - 1), or the
+        threshold where the past empirical CDFs differ most (one-dimensional
+        data).
+    alpha : float, default 0.05
+        The test rejects, once and for good, when the wealth reaches 1 / alpha.
+    bandwidth : float, optional
+        ``"mmd"``: the Gaussian kernel's length-scale (default: the median
+        distance of the first `burn_in` pairs, then fixed).
+    classifier : scikit-learn classifier, optional
+        ``"c2st"``: any estimator with ``predict_proba`` (cloned at every fit;
+        default logistic regression).
+    burn_in : int, default 20
+        Pairs seen before the first bet (the wealth stays 1 meanwhile).
+    refit : float, default 1.1
+        The bettor is refitted on all past pairs whenever their number has
+        grown by this factor (every pair while that is less than one pair):
+        each bet uses only pairs seen before it, so the guarantee holds for any
+        schedule; a larger factor is cheaper.
+    rng : None, int, SeedSequence or Generator
+        The only randomness (the bandwidth's subsample, the classifier's seed).
+
+    Attributes
+    ----------
+    reject : bool
+        The wealth has reached 1 / alpha at some point.
+    evalue : float
+        The current wealth :math:`K_t` (an e-value: E[K_t] <= 1 under H0).
+    pvalue : float
+        ``min(1, 1 / max_s K_s)``, valid at any stopping time.
+    n : int
+        Pairs used so far.
+    history : pandas.DataFrame
+        One row per pair: n, payoff, fraction, wealth, pvalue, reject.
+
+    Notes
+    -----
+    ``update(x, y)`` takes batches of any sizes: rows are paired in order,
+    and rows of the longer batch without a partner wait for the next update
+    (they are used, in order, when partners arrive). Pairing requires that,
+    under H0, x_t and y_t are independent draws from one law given the past;
+    feed the rows in the order they arrived (or shuffled by you), never
+    sorted.
+
+    References
+    ----------
+    .. [1] Shekhar, S. and Ramdas, A. (2023). Nonparametric two-sample testing by
+       betting. IEEE Transactions on Information Theory.
+    .. [2] Podkopaev, T. and Ramdas, A. (2023). Sequential predictive two-sample and
+       independence testing. NeurIPS.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from twosample import SequentialTest
+    >>> rng = np.random.default_rng(0)
+    >>> test = SequentialTest("mmd", rng=0)
+    >>> for _ in range(20):
+    ...     _ = test.update(rng.normal(size=(25, 2)), rng.normal(0.5, 1, size=(25, 2)))
+    >>> test.reject, test.pvalue < 0.05
+    (True, True)
+    """
+
+    def __init__(self, test="mmd", *, alpha=0.05, bandwidth=None, classifier=None, burn_in=20, refit=1.1, rng=None):
+        self.test = check_choice(test, "test", tuple(_BETTORS))
+        self.alpha = check_alpha(alpha)
+        self.burn_in = check_int(burn_in, "burn_in", minimum=2)
+        if isinstance(refit, bool) or not isinstance(refit, (int, float)) or not refit >= 1:
+            raise ValueError(f"`refit` must be a number >= 1, got {refit!r}.")
+        self.refit = float(refit)
+        self._rng = check_rng(rng)
+        if test == "mmd":
+            self._bettor = _KernelWitness(None if bandwidth is None else _positive(bandwidth, "bandwidth"))
+        elif test == "c2st":
+            if classifier is not None and not hasattr(classifier, "predict_proba"):
+                raise TypeError("`classifier` must be a scikit-learn classifier with predict_proba.")
+            self._bettor = _ClassifierScore(classifier)
+        else:
+            self._bettor = _Threshold()
+        self._x, self._y = [], []  # paired rows seen so far
+        self._wait_x = self._wait_y = None  # rows without a partner yet
+        self._fitted_at = 0
+        self._log_wealth, self._max_log_wealth = 0.0, 0.0  # logs: long streams neither overflow nor underflow
+        self._fraction, self._sum_sq = 0.0, 1.0
+        self._rows = []
+        self._d = None
+
+    # --- public state ----------------------------------------------------------------------
+
+    @property
+    def n(self) -> int:
+        return len(self._x)
+
+    @property
+    def evalue(self) -> float:
+        return math.exp(min(self._log_wealth, 709.0)) if self._log_wealth < 709.0 else math.inf
+
+    @property
+    def pvalue(self) -> float:
+        return min(1.0, math.exp(-self._max_log_wealth))
+
+    @property
+    def reject(self) -> bool:
+        return self._max_log_wealth >= -math.log(self.alpha)
+
+    @property
+    def history(self) -> pd.DataFrame:
+        columns = ["n", "payoff", "fraction", "wealth", "pvalue", "reject"]
+        return pd.DataFrame(self._rows, columns=columns)
+
+    def __repr__(self):
+        return (
+            f"SequentialTest(test={self.test!r}, n={self.n}, wealth={self.evalue:.4g}, "
+            f"pvalue={self.pvalue:.4g}, reject={self.reject})"
+        )
+
+    # --- updating --------------------------------------------------------------------------
+
+    def update(self, x=None, y=None) -> SequentialTest:
+        """Bet on the new rows of `x` and `y` (paired in order; unpaired rows wait; None: no new rows); returns self.
+
+        A batch is rows ``(k, d)``; 1-D input is k rows of one column (one pair of
+        d-dimensional rows is ``(1, d)``).
+        """
+        x, y = self._rows_of(x, "x"), self._rows_of(y, "y")
+        if self._wait_x is not None:
+            x = np.vstack([self._wait_x, x.reshape(-1, self._d)])
+            y = np.vstack([self._wait_y, y.reshape(-1, self._d)])
+        pairs = min(len(x), len(y))
+        self._wait_x, self._wait_y = x[pairs:], y[pairs:]
+        start = 0
+        while start < pairs:
+            stop = self._next_stop(start, pairs)
+            self._bet(x[start:stop], y[start:stop])
+            start = stop
+        return self
+
+    def _rows_of(self, value, name) -> np.ndarray:
+        """A batch as rows (1-D input: one column), of the width this test has seen."""
+        if value is None:
+            return np.empty((0, self._d or 0))
+        rows = check_sample(value, name, min_rows=1)
+        if self._d is None:
+            if self.test == "ks" and rows.shape[1] != 1:
+                raise ValueError(f"`{name}`: test='ks' bets on one-dimensional data, got {rows.shape[1]} columns.")
+            self._d = rows.shape[1]
+        elif rows.shape[1] != self._d:
+            raise ValueError(f"`{name}` has {rows.shape[1]} columns; this test has seen rows of {self._d}.")
+        return rows
+
+    def _next_stop(self, start, pairs) -> int:
+        """End of the next run of pairs that share one fit of the bettor (the next refit point)."""
+        seen = self.n
+        if seen < self.burn_in:
+            return min(pairs, start + self.burn_in - seen)
+        if seen >= self._fitted_at * self.refit or self._fitted_at == 0:
+            self._bettor.fit(np.asarray(self._x), np.asarray(self._y), self._rng)
+            self._fitted_at = seen
+        return min(pairs, start + max(1, math.ceil(self._fitted_at * self.refit) - seen))
+
+    def _bet(self, x, y) -> None:
+        """Bet on each pair in turn with the bettor fitted before them; lambda by online Newton step."""
+        payoffs = np.zeros(len(x)) if self.n < self.burn_in else (self._bettor(x) - self._bettor(y)) / 2
+        for i, v in enumerate(payoffs):
+            fraction = self._fraction
+            self._log_wealth += math.log1p(fraction * v)
+            self._max_log_wealth = max(self._max_log_wealth, self._log_wealth)
+            z = v / (1 + fraction * v)
+            self._sum_sq += z * z
+            self._fraction = min(max(fraction + _ONS_STEP * z / self._sum_sq, 0.0), _MAX_FRACTION)
+            self._x.append(x[i])
+            self._y.append(y[i])
+            self._rows.append((self.n, float(v), fraction, self.evalue, self.pvalue, self.reject))
+
+
+def _positive(value, name) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
+        raise ValueError(f"`{name}` must be a positive number, got {value!r}.")
+    return float(value)
