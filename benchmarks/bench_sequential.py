@@ -1,0 +1,168 @@
+"""SequentialTest: the level under peeking, and the price of looking, by simulation.
+
+* Anytime level: null streams (both sides N(0, I_2); 1-D for the KS bettor) of up to `--pairs`
+  pairs, looked at after every batch of `--batch` pairs; the fraction of streams that *ever*
+  reject, for each bettor, beside the same fraction for a fixed-sample `mmd_test` (199
+  relabellings) re-run on all rows so far at every look of the first `--fixed-pairs` pairs.
+  Writes benchmarks/results/sequential_level.csv and docs/_static/sequential_peeking.png (the
+  fraction rejected so far against the number of looks).
+* Power: the stopping time (pairs until the wealth reaches 1/alpha, looked at after every batch)
+  against effect size for a mean shift, a variance shift and Gaussian vs Laplace (variance
+  matched), beside the fixed-sample `mmd_test`'s sample size for power 0.8 (from
+  `twosample.power` at a grid of sizes). Writes benchmarks/results/sequential_power.csv.
+
+Run: `.venv/bin/python benchmarks/bench_sequential.py [--reps 100] [--pairs 10000]`
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+from _report import write_table
+
+import twosample as ts
+
+ROOT = Path(__file__).resolve().parent.parent
+ALPHA = 0.05
+
+
+def _first_rejection(test, stream, pairs, batch, rng):
+    """Pairs seen when the sequential test first rejects (inf if it never does within `pairs`)."""
+    seq = ts.SequentialTest(test, alpha=ALPHA, rng=rng)
+    for start in range(0, pairs, batch):
+        x, y = stream(batch, rng)
+        seq.update(x, y)
+        if seq.reject:
+            return start + batch
+    return np.inf
+
+
+def _fixed_first_rejection(stream, pairs, batch, rng):
+    """Looks until a fixed-sample mmd_test on all rows so far first has p <= alpha (peeking)."""
+    xs, ys = [], []
+    for start in range(0, pairs, batch):
+        x, y = stream(batch, rng)
+        xs.append(x)
+        ys.append(y)
+        if ts.mmd_test(np.vstack(xs), np.vstack(ys), n_resamples=199, rng=rng).pvalue <= ALPHA:
+            return start + batch
+    return np.inf
+
+
+def _null(d):
+    return lambda k, rng: (rng.normal(size=(k, d)), rng.normal(size=(k, d)))
+
+
+def level(reps, pairs, batch, fixed_pairs):
+    seeds = np.random.SeedSequence(2026).spawn(reps)
+    rows, curves = [], {}
+    for test, d in (("mmd", 2), ("c2st", 2), ("ks", 1)):
+        start = time.perf_counter()
+        stops = np.array([_first_rejection(test, _null(d), pairs, batch, np.random.default_rng(s)) for s in seeds])
+        rows.append(_level_row(f"SequentialTest({test!r})", stops, pairs, batch, reps, time.perf_counter() - start))
+        curves[f"SequentialTest({test!r})"] = stops
+    start = time.perf_counter()
+    stops = np.array([_fixed_first_rejection(_null(2), fixed_pairs, batch, np.random.default_rng(s)) for s in seeds])
+    rows.append(
+        _level_row("mmd_test re-run at every look", stops, fixed_pairs, batch, reps, time.perf_counter() - start)
+    )
+    curves["mmd_test re-run at every look"] = stops
+    write_table(rows, ROOT / "benchmarks" / "results" / "sequential_level.csv")
+    _plot_level(curves, batch, fixed_pairs)
+
+
+def _level_row(name, stops, pairs, batch, reps, seconds):
+    from statsmodels.stats.proportion import proportion_confint
+
+    k = int(np.isfinite(stops).sum())
+    low, high = proportion_confint(k, reps, alpha=0.05, method="beta")
+    return {
+        "test": name,
+        "pairs": pairs,
+        "looks": pairs // batch,
+        "streams": reps,
+        "ever_rejected": k / reps,
+        "ci_low": low,
+        "ci_high": high,
+        "seconds_per_stream": seconds / reps,
+    }
+
+
+def _plot_level(curves, batch, fixed_pairs):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 3.6))
+    looks = np.arange(1, fixed_pairs // batch + 1)
+    for name, stops in curves.items():
+        ax.plot(looks, [(stops <= k * batch).mean() for k in looks], marker=".", label=name)
+    ax.axhline(ALPHA, color="grey", ls=":", label=f"alpha = {ALPHA}")
+    ax.set_xlabel(f"looks (one every {batch} pairs)")
+    ax.set_ylabel("null streams rejected so far")
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    out = ROOT / "docs" / "_static" / "sequential_peeking.png"
+    fig.savefig(out, dpi=110)
+    print(f"wrote {out}")
+
+
+SCENARIOS = {
+    "mean shift": (lambda e: ts.scenarios.mean_shift(effect=e, d=2), [0.2, 0.35, 0.5]),
+    "variance shift": (lambda e: ts.scenarios.variance_shift(effect=e, d=2), [1.5, 2.0, 3.0]),
+    "gaussian vs laplace": (lambda e: ts.scenarios.gaussian_vs_laplace(variance_matched=True), [None]),
+}
+
+
+def power(reps, pairs, batch):
+    rows = []
+    for name, (make, effects) in SCENARIOS.items():
+        for effect in effects:
+            scenario = make(effect)
+
+            def stream(k, rng, scenario=scenario):
+                return scenario.sample(k, k, rng)
+
+            seeds = np.random.SeedSequence(7).spawn(reps)
+            stops = np.array([_first_rejection("mmd", stream, pairs, batch, np.random.default_rng(s)) for s in seeds])
+            rows.append(
+                {
+                    "scenario": name,
+                    "effect": effect,
+                    "sequential: rejected within": pairs,
+                    "share rejected": float(np.isfinite(stops).mean()),
+                    "median stopping pairs": float(np.median(stops)),
+                    "fixed mmd_test: n for power 0.8": _n80(scenario, rng=1),
+                }
+            )
+            print(rows[-1], flush=True)
+    write_table(rows, ROOT / "benchmarks" / "results" / "sequential_power.csv")
+
+
+def _n80(scenario, rng, sizes=(25, 50, 100, 200, 400, 800, 1600)):
+    for n in sizes:
+        if ts.power("mmd", scenario, n=n, reps=100, rng=rng, n_resamples=199).power >= 0.8:
+            return n
+    return np.inf
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", nargs="+", default=["level", "power"])
+    parser.add_argument("--reps", type=int, default=100)
+    parser.add_argument("--pairs", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--fixed-pairs", type=int, default=2_000)
+    args = parser.parse_args()
+    if "level" in args.part:
+        level(args.reps, args.pairs, args.batch, args.fixed_pairs)
+    if "power" in args.part:
+        power(args.reps, min(args.pairs, 4_000), 20)
+
+
+if __name__ == "__main__":
+    main()
