@@ -27,7 +27,7 @@ from twosample.classical import (
 )
 from twosample.kernel.mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
 from twosample.learned.classifier_tests import C2STResult, c2st
-from twosample.sequential import SequentialTest
+from twosample.sequential import Detector, SequentialTest
 from twosample.study import scenarios
 from twosample.study.power import PowerResult, level, power, power_curve
 from twosample.study.registry import TESTS, TestInfo, get_test
@@ -68,6 +68,7 @@ __all__ = [
     "TESTS",
     "C2STResult",
     "DegenerateDataWarning",
+    "Detector",
     "PermutationStatistic",
     "PowerResult",
     "SequentialTest",

@@ -303,7 +303,7 @@ def run_permutation_test(
     if np.isnan(null).any():
         raise ValueError("the statistic is NaN on some relabelled samples.")
 
-    pvalue, threshold = _pvalue_and_threshold(observed, null, alternative, alpha, exact)
+    pvalue, threshold = pvalue_and_threshold(observed, null, alternative, alpha, exact)
     return TestResult.from_null(
         statistic=observed,
         pvalue=pvalue,
@@ -350,7 +350,7 @@ def _random_splits(
         done += size
 
 
-def _pvalue_and_threshold(observed, null, alternative, alpha, exact):
+def pvalue_and_threshold(observed, null, alternative, alpha, exact):
     """p-value and t_alpha, consistent with each other (see permutation_test Notes)."""
     # An infinite statistic ties only with itself (inf - inf would make every comparison False).
     tol = abs(observed) * _RTOL if math.isfinite(observed) else 0.0

@@ -1,5 +1,6 @@
-"""Sequential two-sample tests: anytime-valid testing by betting."""
+"""Testing as data arrives: anytime-valid tests by betting, and a fit-once detector."""
 
 from twosample.sequential.betting import SequentialTest
+from twosample.sequential.detector import Detector
 
-__all__ = ["SequentialTest"]
+__all__ = ["Detector", "SequentialTest"]
