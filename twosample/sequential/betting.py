@@ -24,7 +24,7 @@ import pandas as pd
 from twosample._core.validation import check_alpha, check_choice, check_int, check_rng, check_sample
 from twosample.kernel.kernels import median_distance, squared_distances
 
-__all__ = ["SequentialTest"]
+__all__ = ["SequentialTest", "Wealth"]
 
 _ONS_STEP = 2 / (2 - math.log(3))  # Cutkosky & Orabona's online Newton step on log(1 + lambda v)
 _MAX_FRACTION = 0.5
@@ -115,6 +115,52 @@ class _Threshold(_Bettor):
 
     def __call__(self, z):
         return self.sign * np.where(z[:, 0] <= self.cut, 1.0, -1.0)
+
+
+class Wealth:
+    r"""The betting wealth :math:`K_t = \prod_{i \le t} (1 + \lambda_i v_i)` on payoffs :math:`v_i \in [-1, 1]`.
+
+    The fraction :math:`\lambda_i \in [0, 1/2]` follows the online Newton step (Cutkosky &
+    Orabona 2018) on :math:`\log(1 + \lambda v)`, from the payoffs before i only. Kept on the log
+    scale. Whoever supplies the payoffs guarantees that each has mean <= 0 given the past under
+    H0 (a payoff function fixed before the pair is drawn, the pair exchangeable under H0); then
+    :math:`K_t` is a nonnegative supermartingale and ``P(max K >= 1/alpha) <= alpha``.
+    """
+
+    def __init__(self, alpha=0.05):
+        self.alpha = check_alpha(alpha)
+        self.log, self.max_log = 0.0, 0.0
+        self.fraction, self.sum_sq = 0.0, 1.0
+
+    def bet(self, v: float) -> float:
+        """Bet the current fraction on payoff `v`; returns the fraction that was bet."""
+        fraction = self.fraction
+        self.log += math.log1p(fraction * v)
+        self.max_log = max(self.max_log, self.log)
+        z = v / (1 + fraction * v)
+        self.sum_sq += z * z
+        self.fraction = min(max(fraction + _ONS_STEP * z / self.sum_sq, 0.0), _MAX_FRACTION)
+        return fraction
+
+    @property
+    def evalue(self) -> float:
+        return math.exp(self.log) if self.log < 709.0 else math.inf
+
+    @property
+    def pvalue(self) -> float:
+        return min(1.0, math.exp(-self.max_log))
+
+    @property
+    def reject(self) -> bool:
+        return self.max_log >= -math.log(self.alpha)
+
+    def state(self) -> dict:
+        """Plain floats (for a checkpoint)."""
+        return {"log": self.log, "max_log": self.max_log, "fraction": self.fraction, "sum_sq": self.sum_sq}
+
+    def load(self, state: dict) -> None:
+        self.log, self.max_log = float(state["log"]), float(state["max_log"])
+        self.fraction, self.sum_sq = float(state["fraction"]), float(state["sum_sq"])
 
 
 _BETTORS = {"mmd": _KernelWitness, "c2st": _ClassifierScore, "ks": _Threshold}
@@ -208,8 +254,7 @@ class SequentialTest:
         self._x, self._y = [], []  # paired rows seen so far
         self._wait_x = self._wait_y = None  # rows without a partner yet
         self._fitted_at = 0
-        self._log_wealth, self._max_log_wealth = 0.0, 0.0  # logs: long streams neither overflow nor underflow
-        self._fraction, self._sum_sq = 0.0, 1.0
+        self._wealth = Wealth(self.alpha)
         self._rows = []
         self._d = None
 
@@ -221,15 +266,15 @@ class SequentialTest:
 
     @property
     def evalue(self) -> float:
-        return math.exp(min(self._log_wealth, 709.0)) if self._log_wealth < 709.0 else math.inf
+        return self._wealth.evalue
 
     @property
     def pvalue(self) -> float:
-        return min(1.0, math.exp(-self._max_log_wealth))
+        return self._wealth.pvalue
 
     @property
     def reject(self) -> bool:
-        return self._max_log_wealth >= -math.log(self.alpha)
+        return self._wealth.reject
 
     @property
     def history(self) -> pd.DataFrame:
@@ -290,12 +335,7 @@ class SequentialTest:
         """Bet on each pair in turn with the bettor fitted before them; lambda by online Newton step."""
         payoffs = np.zeros(len(x)) if self.n < self.burn_in else (self._bettor(x) - self._bettor(y)) / 2
         for i, v in enumerate(payoffs):
-            fraction = self._fraction
-            self._log_wealth += math.log1p(fraction * v)
-            self._max_log_wealth = max(self._max_log_wealth, self._log_wealth)
-            z = v / (1 + fraction * v)
-            self._sum_sq += z * z
-            self._fraction = min(max(fraction + _ONS_STEP * z / self._sum_sq, 0.0), _MAX_FRACTION)
+            fraction = self._wealth.bet(float(v))
             self._x.append(x[i])
             self._y.append(y[i])
             self._rows.append((self.n, float(v), fraction, self.evalue, self.pvalue, self.reject))
