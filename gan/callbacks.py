@@ -84,7 +84,12 @@ class Checkpoints(Callback):
 
             model = trainer.current_model()
             state = state_of(
-                model, opt_g=trainer.opt_g, opt_c=trainer.opt_c, step=step, torch_rng=trainer.torch_rng.get_state()
+                model,
+                opt_g=trainer.opt_g,
+                opt_c=trainer.opt_c,
+                step=step,
+                torch_rng=trainer.torch_rng.get_state(),
+                monitor=trainer.monitor.state(),
             )
             write_checkpoint(state, self.out / CHECKPOINT)
             model.history.to_csv(self.out / "history.csv", index=False)

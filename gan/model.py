@@ -135,8 +135,8 @@ def history_frame(columns: dict) -> pd.DataFrame:
     return pd.DataFrame({c: [math.nan if v is None else v for v in vals] for c, vals in columns.items()})
 
 
-def state_of(model: GAN, *, opt_g=None, opt_c=None, step=None, torch_rng=None) -> dict:
-    """The checkpoint dict of `model` (optimisers, step and RNG state when training)."""
+def state_of(model: GAN, *, opt_g=None, opt_c=None, step=None, torch_rng=None, monitor=None) -> dict:
+    """The checkpoint dict of `model` (optimisers, step, RNG and the monitor's anytime test when training)."""
     trained = model.trained_generator if model.trained_generator is not None else model.generator
     ema = model.generator if model.trained_generator is not None else None
     return {
@@ -151,6 +151,7 @@ def state_of(model: GAN, *, opt_g=None, opt_c=None, step=None, torch_rng=None) -
         "step": step,
         "torch_rng": torch_rng,
         "history": _history_columns(model.history),
+        "monitor": monitor,
     }
 
 

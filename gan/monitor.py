@@ -18,7 +18,21 @@ when there is one). Reported into the run's history:
   variational bound :math:`E_P T - E_Q f^*(T)`; WGANs: :math:`E_P f - E_Q f`
   up to the Lipschitz constant; MMD: the MMD²);
 * conditional models: ``pvalue_<k>`` for each class k (real rows of class k
-  against rows generated with label k), beside the whole.
+  against rows generated with label k), beside the whole;
+* ``anytime_pvalue``: the critic's evidence accumulated over the run by betting
+  (:class:`twosample.sequential.Wealth`). Each look bets on its own slice of the
+  held-out rows (never reused) paired with fresh generated rows, with the payoff
+  :math:`(\tanh((v(x) - c)/s) - \tanh((v(y) - c)/s)) / 2` of the frozen critic v, c
+  and s the median and sd of the previous look's critic scores. Under "the generator equals the data at
+  every look" the wealth is a supermartingale, so ``anytime_pvalue <= alpha`` at any
+  step, however often it is read, happens with probability at most alpha: "the
+  critic can still tell" with a guarantee. The held-out rows cover 20 looks (the
+  default run's number); later looks show NaN (raise ``n_monitor`` for more), as do
+  MMD critics and conditional models.
+
+``pvalue`` is a fixed-sample p-value of this look alone: valid for one look chosen
+in advance, not for the minimum over looks (reading it after every look and
+stopping at the first small one does not control the level; the anytime column does).
 
 A generator that wins drives the critic's power down: the p-values rise toward
 uniform, the accuracy toward 1/2.
@@ -32,6 +46,7 @@ import warnings
 import numpy as np
 
 import twosample as ts
+from twosample.sequential import Wealth
 from twosample.torch_utils import torch_generator
 
 __all__ = ["Monitor", "pack_rows"]
@@ -53,15 +68,28 @@ class Monitor:
         Their class labels (conditional models).
     z_dim, pack, alpha, seed, device
         As in the run; generated rows at step s are drawn from a stream keyed by ``(seed, s)``.
+    looks : int, optional
+        Looks the run will take: the anytime column bets on ``rows // looks`` held-out
+        (packed) rows per look (None: no anytime column).
     """
 
-    def __init__(self, held_out, labels, *, n_monitor, z_dim, pack, alpha, seed, device, n_classes=0):
+    def __init__(self, held_out, labels, *, n_monitor, z_dim, pack, alpha, seed, device, n_classes=0, looks=None):
         n = min(n_monitor, len(held_out))
         n -= n % pack
         self.real = held_out[:n]
         self.labels = None if labels is None else np.asarray(labels[:n])
         self.z_dim, self.pack, self.alpha, self.seed, self.device = z_dim, pack, alpha, seed, device
         self.n_classes = n_classes
+        self.per_look = 0 if not looks else max(1, (n // pack) // looks)
+        self.wealth, self.look, self.centre, self.scale = Wealth(alpha), 0, 0.0, 1.0
+
+    def state(self) -> dict:
+        """The anytime test's state, plain numbers (saved in checkpoints so that a resumed run continues it)."""
+        return {**self.wealth.state(), "look": self.look, "centre": self.centre, "scale": self.scale}
+
+    def load_state(self, state: dict) -> None:
+        self.wealth.load(state)
+        self.look, self.centre, self.scale = int(state["look"]), float(state["centre"]), float(state["scale"])
 
     def __call__(self, generator, critic, objective, step: int) -> dict:
         """A saturated critic (the same score everywhere) gives p = 1 without repeating the core's warning."""
@@ -109,12 +137,27 @@ class Monitor:
         v_r, v_f = v_r[:, 0], v_f[:, 0]
         row.update(self._rank_test(v_r.numpy(), v_f.numpy()))
         row.update(objective.monitor_scores(v_r, v_f))
+        row["anytime_pvalue"] = self._anytime(v_r.numpy(), v_f.numpy()) if self.labels is None else math.nan
         if self.labels is not None:
             for k in range(self.n_classes):
                 mask = torch.as_tensor(self.labels == k)
                 ok = int(mask.sum()) >= 2
                 row[f"pvalue_{k}"] = self._rank_test(v_r[mask].numpy(), v_f[mask].numpy())["pvalue"] if ok else math.nan
         return row
+
+    def _anytime(self, v_r, v_f) -> float:
+        """Bet on this look's own slice of held-out rows against fresh generated rows; the anytime p-value."""
+        start = self.look * self.per_look
+        if self.per_look == 0 or start + self.per_look > len(v_r):
+            return math.nan  # no anytime column, or the held-out rows are used up
+        real, fake = v_r[start : start + self.per_look], v_f[start : start + self.per_look]
+        g = lambda v: np.tanh((v - self.centre) / self.scale)  # noqa: E731 - fixed before this look's rows
+        for payoff in (g(real) - g(fake)) / 2:
+            self.wealth.bet(float(payoff))
+        pooled = np.r_[real, fake]  # the next look's centre and scale, from this look's rows
+        self.centre, self.scale = float(np.median(pooled)), float(np.std(pooled)) or 1.0
+        self.look += 1
+        return self.wealth.pvalue
 
     def _rank_test(self, v_r, v_f) -> dict:
         res = ts.mannwhitney_test(v_r, v_f, alternative="greater", method="asymptotic", alpha=self.alpha)

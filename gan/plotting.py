@@ -66,7 +66,13 @@ def plot_critic_test(history, *, alpha=0.05, title=None):
     rows = history.dropna(subset=["pvalue"])
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
     pvalues = np.clip(rows["pvalue"], 1e-300, 1.0)
-    left.semilogy(rows["step"], pvalues, marker="o", ms=3, label="p-value")
+    left.semilogy(rows["step"], pvalues, marker="o", ms=3, label="p-value of each look (valid for one look)")
+    if "anytime_pvalue" in rows and rows["anytime_pvalue"].notna().any():
+        anytime = rows.dropna(subset=["anytime_pvalue"])
+        left.semilogy(
+            anytime["step"], np.clip(anytime["anytime_pvalue"], 1e-300, 1.0), color="C2", lw=2, label="anytime p-value"
+        )
+        pvalues = np.r_[pvalues, np.clip(anytime["anytime_pvalue"], 1e-300, 1.0)]
     left.axhline(
         alpha, color="black", ls="--", lw=1, label=f"alpha = {alpha:g}: below, the critic still tells them apart"
     )

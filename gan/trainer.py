@@ -142,6 +142,7 @@ class Trainer:
             seed=config.monitor_seed,
             device=device,
             n_classes=config.n_classes,
+            looks=ANYTIME_LOOKS,
         )
         self.history = {c: [] for c in HISTORY_COLUMNS}
         self.step = 0
@@ -166,6 +167,8 @@ class Trainer:
         if self.ema_generator is not None:
             self.ema_generator.load_state_dict(state["ema_generator"])
         self.history = {c: list(v) for c, v in state["history"].items()}
+        if state.get("monitor"):  # checkpoints before the anytime column have none: it starts afresh
+            self.monitor.load_state(state["monitor"])
         self.step = int(state["step"])
         self.torch_rng.set_state(state["torch_rng"])
 
@@ -300,6 +303,10 @@ class Trainer:
                 callback.on_step_end(self, step, losses)
 
 
+# The anytime column splits the held-out rows into this many looks' worth (the default run looks 20
+# times); it does not depend on the planned steps, so a resumed run with more steps continues it.
+ANYTIME_LOOKS = 20
+
 HISTORY_COLUMNS = (
     "step",
     "critic_loss",
@@ -309,5 +316,6 @@ HISTORY_COLUMNS = (
     "pvalue",
     "bound",
     "reject",
+    "anytime_pvalue",
     "seconds",
 )

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from scipy import stats
 
 import gan
 from gan import datasets, metrics, networks, objectives
@@ -177,8 +178,39 @@ def test_resume_reproduces_the_uninterrupted_run(tmp_path, objective):
     if full.critic is not None:
         for (k, v), (_, w) in zip(full.critic.state_dict().items(), resumed.critic.state_dict().items()):
             assert torch.equal(v, w), k
-    cols = ["step", "critic_loss", "generator_loss", "pvalue", "bound"]
+    cols = ["step", "critic_loss", "generator_loss", "pvalue", "bound", "anytime_pvalue"]
     pd.testing.assert_frame_equal(full.history[cols], resumed.history[cols])
+
+
+def test_monitor_anytime_level_when_the_generator_is_the_data():
+    # "The critic can still tell", read at every look: with a generator equal to the data at every
+    # look, the anytime p-value ever falls to alpha in at most alpha of the runs, even though the
+    # critic changes between looks (here a fresh random critic at each) - Ville's inequality.
+    from gan.monitor import Monitor
+
+    class Identity(torch.nn.Module):
+        config = {}
+
+        def forward(self, z):
+            return z * 0.7071
+
+    obj = objectives.get_objective("js")
+    runs, count = 100, 0
+    for run in range(runs):
+        held_out = np.random.default_rng(run).normal(0, 0.7071, size=(300, 2))
+        monitor = Monitor(held_out, None, n_monitor=300, z_dim=2, pack=1, alpha=0.2, seed=run, device="cpu", looks=10)
+        for step in range(1, 11):
+            row = monitor(Identity(), networks.mlp_critic(2, rng=1000 * run + step), obj, step)
+        count += row["anytime_pvalue"] <= 0.2  # the anytime p-value is the running minimum
+    assert count <= stats.binom.interval(0.99, runs, 0.2)[1], count
+
+
+def test_monitor_anytime_column_accumulates_and_stops_when_held_out_rows_run_out():
+    model = gan.train("ring", steps=300, monitor_every=30, rng=0, progress=False)
+    anytime = model.history["anytime_pvalue"].dropna()
+    assert len(anytime) == 10 and (np.diff(anytime) <= 0).all() and anytime.iloc[-1] < 0.05
+    longer = gan.train("ring", steps=300, monitor_every=10, rng=0, progress=False)
+    assert longer.history["anytime_pvalue"].notna().sum() == 20  # the held-out rows cover 20 looks
 
 
 def test_run_directory_and_safe_load(tmp_path):
