@@ -10,6 +10,8 @@
   against effect size for a mean shift, a variance shift and Gaussian vs Laplace (variance
   matched), beside the fixed-sample `mmd_test`'s sample size for power 0.8 (from
   `twosample.power` at a grid of sizes). Writes benchmarks/results/sequential_power.csv.
+* Detector: per-batch time of `Detector.test` against a fresh `mmd_test` (999 relabellings, the
+  same bandwidth) on the same reference and batches. Writes benchmarks/results/detector.csv.
 
 Run: `.venv/bin/python benchmarks/bench_sequential.py [--reps 100] [--pairs 10000]`
 """
@@ -150,9 +152,42 @@ def _n80(scenario, rng, sizes=(25, 50, 100, 200, 400, 800, 1600)):
     return np.inf
 
 
+def detector(repeats=20):
+    """Per-batch time of Detector.test against a fresh mmd_test on the same reference and batch."""
+    rows = []
+    for n, m, d in ((2000, 100, 10), (2000, 500, 10), (5000, 200, 20)):
+        rng = np.random.default_rng(3)
+        reference = rng.normal(size=(n, d))
+        start = time.perf_counter()
+        det = ts.Detector(reference, n_resamples=999, rng=0)
+        fit = time.perf_counter() - start
+        det.test(rng.normal(size=(m, d)))  # the first batch of a size computes its relabellings' reference part
+        batches = [rng.normal(size=(m, d)) for _ in range(repeats)]
+        start = time.perf_counter()
+        found = [det.test(b) for b in batches]
+        per_batch = (time.perf_counter() - start) / repeats
+        start = time.perf_counter()
+        fresh = [ts.mmd_test(reference, b, bandwidth=det.bandwidth, n_resamples=999, rng=0) for b in batches[:5]]
+        per_fresh = (time.perf_counter() - start) / 5
+        rows.append(
+            {
+                "n reference": n,
+                "m batch": m,
+                "d": d,
+                "fit s": fit,
+                "Detector.test s": per_batch,
+                "fresh mmd_test s": per_fresh,
+                "ratio": per_batch / per_fresh,
+                "same statistic": bool(np.allclose([r.statistic for r in found[:5]], [r.statistic for r in fresh])),
+            }
+        )
+        print(rows[-1], flush=True)
+    write_table(rows, ROOT / "benchmarks" / "results" / "detector.csv")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--part", nargs="+", default=["level", "power"])
+    parser.add_argument("--part", nargs="+", default=["level", "power", "detector"])
     parser.add_argument("--reps", type=int, default=100)
     parser.add_argument("--pairs", type=int, default=10_000)
     parser.add_argument("--batch", type=int, default=100)
@@ -162,6 +197,8 @@ def main():
         level(args.reps, args.pairs, args.batch, args.fixed_pairs)
     if "power" in args.part:
         power(args.reps, min(args.pairs, 4_000), 20)
+    if "detector" in args.part:
+        detector()
 
 
 if __name__ == "__main__":
