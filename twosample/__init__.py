@@ -26,6 +26,7 @@ from twosample.classical import (
     wasserstein_test,
 )
 from twosample.kernel.mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
+from twosample.ksample import energy_ksample_test, ks_ksample_test, mmd_ksample_test
 from twosample.learned.classifier_tests import C2STResult, c2st
 from twosample.sequential import Detector, SequentialTest
 from twosample.study import scenarios
@@ -77,9 +78,11 @@ __all__ = [
     "anderson_test",
     "c2st",
     "cvm_test",
+    "energy_ksample_test",
     "energy_test",
     "get_test",
     "hotelling_test",
+    "ks_ksample_test",
     "ks_test",
     "linear_mmd_test",
     "level",
@@ -89,6 +92,7 @@ __all__ = [
     "mean_variance_test",
     "mmd2",
     "mmd_agg_test",
+    "mmd_ksample_test",
     "mmd_test",
     "moments_test",
     "permutation_test",

@@ -68,8 +68,9 @@ class TestInfo:
     stacked: Callable | None = None
     method_parameter: str | None = None
 
-    def __call__(self, x, y, **kwargs):
-        return self.function(x, y, **kwargs)
+    def __call__(self, x, y, *samples, **kwargs):
+        """Run the test (k-sample tests take further samples after `x` and `y`)."""
+        return self.function(x, y, *samples, **kwargs)
 
 
 TESTS: dict[str, TestInfo] = {}

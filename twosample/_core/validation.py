@@ -87,8 +87,8 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
     return arr
 
 
-def match_columns(x, y):
-    """`y` with its DataFrame columns in `x`'s order (columns are matched by name, not position).
+def match_columns(x, y, name: str = "y"):
+    """`y` with its DataFrame columns in `x`'s order (columns are matched by name, not position; errors name `name`).
 
     Two DataFrames with different column sets are an error naming both lists;
     anything else is returned unchanged (arrays are matched by position).
@@ -100,12 +100,12 @@ def match_columns(x, y):
         return y
     if len(set(cols_x)) != len(cols_x) or len(set(cols_y)) != len(cols_y):
         raise ValueError(
-            "`x` and `y` are DataFrames with duplicated column names; columns are matched by "
+            f"`x` and `{name}` are DataFrames with duplicated column names; columns are matched by "
             "name, so rename them first."
         )
     if set(cols_x) != set(cols_y):
         raise ValueError(
-            f"`x` and `y` are DataFrames with different columns: `x` has {cols_x}, `y` has "
+            f"`x` and `{name}` are DataFrames with different columns: `x` has {cols_x}, `{name}` has "
             f"{cols_y}; columns are matched by name."
         )
     return y[cols_x]

@@ -65,9 +65,10 @@ class _UsageError(Exception):
 
 
 def _add_test_parser(sub) -> None:
-    test = sub.add_parser("test", help="run one two-sample test on two files")
+    test = sub.add_parser("test", help="run one two-sample test on two files (a k-sample test on more)")
     test.add_argument("x", help="sample from p: .npy, .csv/.tsv/.txt (optionally .gz/.bz2/.xz/.zip) or .parquet")
     test.add_argument("y", help="sample from q, same formats; tables are matched to x by column name")
+    test.add_argument("more", nargs="*", help="further samples, for the k-sample tests (energy-k, mmd-k, ks-k)")
     test.add_argument("--test", default="energy", help=f"one of: {', '.join(TESTS)}")
     test.add_argument("--alpha", type=float, default=0.05, help="level")
     test.add_argument(
@@ -151,13 +152,16 @@ def _run_power(args) -> str:
     return table.to_string(float_format=lambda v: f"{v:.3f}") + f"\nwrote {path}"
 
 
-def _samples(args):
-    """The two samples: DataFrames (matched by column name) when both files name their columns."""
+def _samples(args) -> list:
+    """The samples: DataFrames (matched by column name) when every file names its columns."""
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
-    x = load_sample(args.x, columns=columns, frame=True)
-    y = load_sample(args.y, columns=columns, frame=True)
-    named = all(isinstance(c, str) for c in [*x.columns, *y.columns])
-    return (x, y) if named else (x.to_numpy(), y.to_numpy())
+    frames = [load_sample(path, columns=columns, frame=True) for path in (args.x, args.y, *args.more)]
+    if all(isinstance(c, str) for frame in frames for c in frame.columns):
+        return [frames[0]] + [
+            frame[list(frames[0].columns)] if set(frame.columns) == set(frames[0].columns) else frame
+            for frame in frames[1:]
+        ]
+    return [frame.to_numpy() for frame in frames]
 
 
 def _test_kwargs(info, args) -> dict:
@@ -198,11 +202,14 @@ def _number_or_text(value: str):
 def _run_test(args) -> str:
     info = get_test(args.test)
     kwargs = _test_kwargs(info, args)
-    x, y = _samples(args)
+    k_sample = any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(info.function).parameters.values())
+    if args.more and not k_sample:
+        raise _UsageError(f"{info.name} compares two samples; for more files use energy-k, mmd-k or ks-k")
+    samples = _samples(args)
     from twosample._core.progress import show_progress
 
     with show_progress(None):
-        result = info(x, y, **kwargs)
+        result = info(*samples, **kwargs)
     if args.json:
         return json.dumps(result.to_dict(), indent=2, allow_nan=False)
     return str(result)
