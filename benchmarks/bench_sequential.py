@@ -12,6 +12,10 @@
   `twosample.power` at a grid of sizes). Writes benchmarks/results/sequential_power.csv.
 * Detector: per-batch time of `Detector.test` against a fresh `mmd_test` (999 relabellings, the
   same bandwidth) on the same reference and batches. Writes benchmarks/results/detector.csv.
+* alibi (not in the default run: it creates benchmarks/.alibi-venv with alibi-detect 0.12, NumPy
+  < 2 and torch's CPU wheel): the Detector and a fresh C2ST per batch beside alibi-detect's
+  MMDDrift and ClassifierDrift on one reference (2,000 x 10) and six batches of 100 (the last
+  shifted by 0.3 in every coordinate), 199 relabellings. Writes detector_alibi.csv.
 
 Run: `.venv/bin/python benchmarks/bench_sequential.py [--reps 100] [--pairs 10000]`
 """
@@ -185,6 +189,79 @@ def detector(repeats=20):
     write_table(rows, ROOT / "benchmarks" / "results" / "detector.csv")
 
 
+ALIBI_VENV = ROOT / "benchmarks" / ".alibi-venv"
+
+
+def _alibi_python() -> Path:
+    """alibi-detect in its own venv (it needs NumPy < 2, beside torch's CPU wheel): created once."""
+    import subprocess
+    import sys
+
+    python = ALIBI_VENV / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(ALIBI_VENV)], check=True)
+        pins = ["numpy<2", "alibi-detect==0.12.0", "torch==2.13.0", "scikit-learn"]
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *pins], check=True)
+    return python
+
+
+def alibi(n_resamples=199):
+    """Side by side on one reference and the same batches: our Detector and a fresh C2ST per batch
+    against alibi-detect's MMDDrift and ClassifierDrift (time per batch, p-values, the shifted batch)."""
+    import json
+    import subprocess
+    import tempfile
+
+    rng = np.random.default_rng(11)
+    reference = rng.normal(size=(2000, 10))
+    batches = np.stack([rng.normal(size=(100, 10)) for _ in range(5)] + [rng.normal(0.3, 1, size=(100, 10))])
+    rows = []
+    det = ts.Detector(reference, n_resamples=n_resamples, rng=0)
+    for name, run in (
+        ("twosample Detector (MMD, fit once)", det.test),
+        (
+            "twosample c2st (logistic, AUC), fresh per batch",
+            lambda b: ts.c2st(
+                reference, b, classifier="logistic", statistic="auc", null="permutation", n_resamples=199, rng=0
+            ),
+        ),
+    ):
+        for i, batch in enumerate(batches):
+            start = time.perf_counter()
+            pvalue = run(batch).pvalue
+            rows.append({"method": name, "batch": i, "seconds": time.perf_counter() - start, "pvalue": pvalue})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "data.npz"
+        np.savez(path, reference=reference, batches=batches)
+        worker = ROOT / "benchmarks" / "_alibi_worker.py"
+        out = subprocess.run(
+            [str(_alibi_python()), str(worker), str(path), str(n_resamples)], capture_output=True, text=True
+        )
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr.strip().splitlines()[-1])
+        rows += json.loads(out.stdout.strip().splitlines()[-1])
+    _alibi_table(rows)
+
+
+def _alibi_table(rows):
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    summary = []
+    for method, part in frame.groupby("method", sort=False):
+        null, shifted = part[part["batch"] < 5], part[part["batch"] == 5]
+        summary.append(
+            {
+                "method": method,
+                "seconds per batch (after the first)": part["seconds"].iloc[1:].mean(),
+                "first batch s": part["seconds"].iloc[0],
+                "null batches: p-values": " ".join(f"{p:.3g}" for p in null["pvalue"]),
+                "shifted batch: p-value": float(shifted["pvalue"].iloc[0]),
+            }
+        )
+    write_table(summary, ROOT / "benchmarks" / "results" / "detector_alibi.csv")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", nargs="+", default=["level", "power", "detector"])
@@ -199,6 +276,8 @@ def main():
         power(args.reps, min(args.pairs, 4_000), 20)
     if "detector" in args.part:
         detector()
+    if "alibi" in args.part:
+        alibi()
 
 
 if __name__ == "__main__":
