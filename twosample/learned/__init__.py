@@ -363,8 +363,6 @@ def deep_mmd_test(
     >>> deep_mmd_test(x, y, steps=100, n_resamples=199, rng=0).reject
     True
     """
-    import torch
-
     x, y = check_samples(x, y, min_rows=4)
     alpha, n_resamples, device = check_alpha(alpha), check_n_resamples(n_resamples), check_device(device)
     x, y, shift, scale = _standardise_pooled(x, y)
@@ -378,8 +376,56 @@ def deep_mmd_test(
     generator, seed = seeded_rng(rng)
     constant = warn_if_constant(np.vstack([x, y]))
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
+    phi, kernel, history = _fit_deep_kernel(
+        x_train,
+        y_train,
+        n_features=n_features,
+        hidden=hidden,
+        layers=layers,
+        lr=lr,
+        steps=0 if constant else steps,
+        batch_size=batch_size,
+        generator=generator,
+        device=device,
+        threads=threads,
+    )
+    pooled = _on_unique_rows(lambda z: _embed(phi, device, z), np.vstack([x_test, y_test]))  # standardised
+    res = run_permutation_test(
+        pooled[: len(x_test)],
+        pooled[len(x_test) :],
+        MMDStatistic(kernel, device=device),
+        alternative="greater",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=None,
+        rng=generator,
+        test=name_of(deep_mmd_test),
+        seed=seed,
+    )
+    return DeepMMDResult.extend(
+        res,
+        n_x=len(x),
+        n_y=len(y),
+        kernel=kernel,
+        feature_map=phi,
+        history=history,
+        device=str(device),
+        shift=shift,
+        scale=scale,
+    )
+
+
+def _fit_deep_kernel(
+    x_train, y_train, *, n_features, hidden, layers, lr, steps, batch_size, generator, device, threads
+):
+    """(feature network phi, fitted DeepKernel, training history): the power criterion maximised on the
+    training split (Liu et al. 2020), minibatches drawn from `generator`."""
+    import torch
+
     tgen = torch_generator(generator)
-    body = mlp(x.shape[1], n_features, hidden=hidden, layers=layers, activation="elu", generator=tgen, device=device)
+    body = mlp(
+        x_train.shape[1], n_features, hidden=hidden, layers=layers, activation="elu", generator=tgen, device=device
+    )
     phi = torch.nn.Sequential(body, torch.nn.Softplus()).to(device)
     tx = torch.as_tensor(x_train, dtype=torch.float32, device=device)
     ty = torch.as_tensor(y_train, dtype=torch.float32, device=device)
@@ -413,7 +459,7 @@ def deep_mmd_test(
     history = maximise(
         criterion,
         opt,
-        0 if constant else steps,
+        steps,
         what="the power criterion",
         desc="mmd-deep: fitting the kernel",
         threads=threads,
@@ -426,27 +472,4 @@ def deep_mmd_test(
             input_bandwidth=float(torch.exp(log_sq)),
             epsilon=float(torch.sigmoid(logit_eps)),
         )
-    pooled = _on_unique_rows(lambda z: _embed(phi, device, z), np.vstack([x_test, y_test]))  # standardised
-    res = run_permutation_test(
-        pooled[: len(x_test)],
-        pooled[len(x_test) :],
-        MMDStatistic(kernel, device=device),
-        alternative="greater",
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=None,
-        rng=generator,
-        test=name_of(deep_mmd_test),
-        seed=seed,
-    )
-    return DeepMMDResult.extend(
-        res,
-        n_x=len(x),
-        n_y=len(y),
-        kernel=kernel,
-        feature_map=phi,
-        history=history,
-        device=str(device),
-        shift=shift,
-        scale=scale,
-    )
+    return phi, kernel, history
