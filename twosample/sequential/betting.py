@@ -16,6 +16,7 @@ an anytime-valid p-value.
 
 from __future__ import annotations
 
+import abc
 import math
 
 import numpy as np
@@ -30,14 +31,16 @@ _ONS_STEP = 2 / (2 - math.log(3))  # Cutkosky & Orabona's online Newton step on 
 _MAX_FRACTION = 0.5
 
 
-class _Bettor:
+class _Bettor(abc.ABC):
     """A payoff function g with values in [-1, 1], refitted on the pairs seen so far."""
 
-    def fit(self, x, y, rng) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def fit(self, x, y, rng) -> None:
+        """Fit g on the paired rows seen so far (`x`, `y`: the same number of rows)."""
 
-    def __call__(self, z) -> np.ndarray:  # pragma: no cover - interface
-        raise NotImplementedError
+    @abc.abstractmethod
+    def __call__(self, z) -> np.ndarray:
+        """g on the rows of `z`, in [-1, 1]."""
 
 
 class _KernelWitness(_Bettor):
