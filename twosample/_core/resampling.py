@@ -303,6 +303,23 @@ def run_permutation_test(
     if np.isnan(null).any():
         raise ValueError("the statistic is NaN on some relabelled samples.")
 
+    return null_result(
+        observed,
+        null,
+        alpha=alpha,
+        alternative=alternative,
+        exact=exact,
+        n_x=n_x,
+        n_y=n_total - n_x,
+        test=test,
+        seed=seed,
+    )
+
+
+def null_result(observed, null, *, alpha, alternative, exact, n_x, n_y, test, seed=None) -> TestResult:
+    """The result of an observed statistic and its null over relabellings: p-value and threshold
+    from :func:`pvalue_and_threshold` (consistent with each other), ``exact`` when every split was
+    enumerated (else the p-value counts the observed statistic, so it is never 0)."""
     pvalue, threshold = pvalue_and_threshold(observed, null, alternative, alpha, exact)
     return TestResult.from_null(
         statistic=observed,
@@ -313,7 +330,7 @@ def run_permutation_test(
         exact=exact,
         alternative=alternative,
         n_x=n_x,
-        n_y=n_total - n_x,
+        n_y=n_y,
         test=test,
         seed=seed,
     )

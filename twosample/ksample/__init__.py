@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from twosample._core.resampling import pvalue_and_threshold
+from twosample._core.resampling import null_result
 from twosample._core.result import TestResult
 from twosample._core.spec import name_of, register
 from twosample._core.validation import (
@@ -93,15 +93,12 @@ def _permute(statistics, labels, *, test, alpha, n_resamples, rng, sizes) -> Tes
         rows = np.tile(labels, (min(per_batch, n_resamples - start), 1))
         null.append(statistics(generator.permuted(rows, axis=1)))
     null = np.concatenate(null)
-    pvalue, threshold = pvalue_and_threshold(observed, null, "greater", alpha, exact=False)
-    return TestResult.from_null(
-        statistic=observed,
-        pvalue=pvalue,
+    return null_result(
+        observed,
+        null,
         alpha=alpha,
-        threshold=threshold,
-        null_distribution=null,
-        exact=False,
         alternative="greater",
+        exact=False,
         n_x=int(sizes[0]),
         n_y=int(sizes[1:].sum()),
         test=test,

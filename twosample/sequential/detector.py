@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twosample._core.resampling import pvalue_and_threshold
+from twosample._core.resampling import null_result
 from twosample._core.result import TestResult
 from twosample._core.validation import check_alpha, check_n_resamples, check_rng, check_sample
 from twosample.kernel.kernels import median_distance, squared_distances
@@ -131,17 +131,14 @@ class Detector:
                 "unbiased",
             )[0]
         )
-        pvalue, threshold = pvalue_and_threshold(observed, null, "greater", self.alpha, exact=False)
         if self.online:
             self._bet(batch)
-        return TestResult.from_null(
-            statistic=observed,
-            pvalue=pvalue,
+        return null_result(
+            observed,
+            null,
             alpha=self.alpha,
-            threshold=threshold,
-            null_distribution=null,
-            exact=False,
             alternative="greater",
+            exact=False,
             n_x=n,
             n_y=m,
             test="detector-mmd",
