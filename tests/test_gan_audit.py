@@ -495,7 +495,7 @@ class _DigitsByClass(torch.nn.Module):
             pool = self.rows[self.labels == self.swap.get(c, c)]
             pick = int((torch.special.ndtr(zi[0]) * len(pool)).clamp(max=len(pool) - 1))
             out.append(pool[pick])
-        return torch.stack(out)
+        return torch.stack(out).reshape(-1, 1, 8, 8)  # images, as a conditional DCGAN gives
 
 
 def test_a_conditional_digits_generator_is_audited_per_class():
@@ -508,6 +508,7 @@ def test_a_conditional_digits_generator_is_audited_per_class():
     checks = ["c2st", "mmd", "features"]
     report = gan.audit(good, x[train], x[test], labels=labels, checks=checks, mmd_n=None, rng=3)
     assert set(report.table["class"]) == set(range(10)) and not report.reject
+    assert report.samples["generated"].shape == (600, 64) and report.samples["image_shape"] == (8, 8)
     swapped = _DigitsByClass(x[pool], y[pool], swap={3: 8})
     report = gan.audit(swapped, x[train], x[test], labels=labels, checks=checks, rng=3)
     assert report.reject and "(class 3)" in report.verdict

@@ -256,6 +256,7 @@ def _audit_by_class(generated, real_train, real_test, labels, common, rng) -> Au
         samples.append(report.samples)
     table, reject, verdict = _verdict(rows, common["alpha"])
     merged = {key: np.vstack([s[key] for s in samples])[:2000] for key in ("real", "generated")}
+    merged["image_shape"] = samples[0]["image_shape"] or getattr(draw, "image_shape", None)  # a module's images
     return AuditReport(table, reject, verdict, common["alpha"], details, dict(samples[0], **merged))
 
 
