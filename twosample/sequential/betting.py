@@ -22,8 +22,8 @@ import math
 import numpy as np
 import pandas as pd
 
-from twosample._core.validation import check_alpha, check_choice, check_int, check_rng, check_sample
-from twosample.kernel.kernels import median_distance, squared_distances
+from twosample._core.validation import check_alpha, check_choice, check_int, check_real, check_rng, check_sample
+from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
 
 __all__ = ["SequentialTest", "Wealth"]
 
@@ -242,12 +242,10 @@ class SequentialTest:
         self.test = check_choice(test, "test", tuple(_BETTORS))
         self.alpha = check_alpha(alpha)
         self.burn_in = check_int(burn_in, "burn_in", minimum=2)
-        if isinstance(refit, bool) or not isinstance(refit, (int, float)) or not refit >= 1:
-            raise ValueError(f"`refit` must be a number >= 1, got {refit!r}.")
-        self.refit = float(refit)
+        self.refit = check_real(refit, "refit", low=1)
         self._rng = check_rng(rng)
         if test == "mmd":
-            self._bettor = _KernelWitness(None if bandwidth is None else _positive(bandwidth, "bandwidth"))
+            self._bettor = _KernelWitness(None if bandwidth is None else check_bandwidth(bandwidth, allow_median=False))
         elif test == "c2st":
             if classifier is not None and not hasattr(classifier, "predict_proba"):
                 raise TypeError("`classifier` must be a scikit-learn classifier with predict_proba.")
@@ -342,9 +340,3 @@ class SequentialTest:
             self._x.append(x[i])
             self._y.append(y[i])
             self._rows.append((self.n, float(v), fraction, self.evalue, self.pvalue, self.reject))
-
-
-def _positive(value, name) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not (math.isfinite(value) and value > 0):
-        raise ValueError(f"`{name}` must be a positive number, got {value!r}.")
-    return float(value)

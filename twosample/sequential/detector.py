@@ -23,7 +23,7 @@ import numpy as np
 from twosample._core.resampling import null_result
 from twosample._core.result import TestResult
 from twosample._core.validation import check_alpha, check_n_resamples, check_rng, check_sample
-from twosample.kernel.kernels import median_distance, squared_distances
+from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
 from twosample.kernel.mmd import _mmd_from_sums
 from twosample.sequential.betting import SequentialTest
 
@@ -80,9 +80,7 @@ class Detector:
         self.seed = int(generator.integers(0, 2**63 - 1))
         if bandwidth is None:
             bandwidth = median_distance(self.reference, rng=np.random.default_rng(self.seed)) or 1.0
-        if isinstance(bandwidth, bool) or not isinstance(bandwidth, (int, float)) or not bandwidth > 0:
-            raise ValueError(f"`bandwidth` must be a positive number, got {bandwidth!r}.")
-        self.bandwidth = float(bandwidth)
+        self.bandwidth = check_bandwidth(bandwidth, allow_median=False)
         self.online = bool(online)
         self._k_rr = self._gram(self.reference, self.reference)
         self._by_size = {}  # batch size -> (masks over the reference part, their s'K_rr s, s'K_rr 1)
