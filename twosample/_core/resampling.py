@@ -24,6 +24,7 @@ either.
 from __future__ import annotations
 
 import abc
+import dataclasses
 import itertools
 import math
 import numbers
@@ -31,6 +32,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from twosample._core.early_stop import EarlyStop
 from twosample._core.progress import progress_bar, progress_enabled
 from twosample._core.result import TestResult
 from twosample._core.validation import (
@@ -38,6 +40,7 @@ from twosample._core.validation import (
     check_alpha,
     check_alternative,
     check_batch,
+    check_bool,
     check_n_resamples,
     check_samples,
     scale_exponent,
@@ -150,6 +153,7 @@ def permutation_test(
     n_resamples: int = 9999,
     batch: int | None = None,
     rng=None,
+    early_stop: bool = False,
 ) -> TestResult:
     r"""Permutation test of H0: p = q for any statistic.
 
@@ -179,11 +183,20 @@ def permutation_test(
         depend on it. Default: about 32 MiB of masks per batch.
     rng : None, int, numpy.random.SeedSequence or numpy.random.Generator
         Source of randomness; the same value gives the same result.
+    early_stop : bool, default False
+        Stop relabelling once the answer is known (sequential Monte Carlo
+        p-values, Besag & Clifford 1991): after :math:`h = \lfloor\alpha(B+1)\rfloor`
+        relabelled statistics reach the observed one (:math:`p = h/L`), or when
+        none of the first :math:`\lceil 20/\alpha\rceil - 1` does. The level stays
+        exact; the rule and its p-values are in :mod:`twosample._core.early_stop`.
+        One-sided alternatives only.
 
     Returns
     -------
     TestResult
-        With ``method="exact"`` or ``"permutation"`` and the null distribution.
+        With ``method="exact"``, ``"permutation"`` or ``"sequential permutation"``
+        (``early_stop``; ``n_resamples`` is then the number used) and the null
+        distribution.
 
     Notes
     -----
@@ -229,6 +242,7 @@ def permutation_test(
         batch=batch,
         rng=rng,
         test="permutation_test",
+        early_stop=early_stop,
     )
 
 
@@ -244,11 +258,13 @@ def run_permutation_test(
     rng,
     test: str,
     seed: int | None = None,
+    early_stop: bool = False,
 ) -> TestResult:
     """The engine behind every permutation test; `x`, `y` already validated (n, d).
 
     `seed` is recorded in the result; by default the seed of `rng` (drawn
     from fresh entropy when `rng` is None, see :func:`seeded_rng`).
+    `early_stop`: sequential Monte Carlo p-values (:mod:`twosample._core.early_stop`).
     """
     alternative = check_alternative(alternative)
     alpha = check_alpha(alpha)
@@ -286,23 +302,19 @@ def run_permutation_test(
 
     n_splits = math.comb(n_total, n_x)
     exact = n_splits <= n_resamples
+    rule = _early_stop_rule(early_stop, exact, alternative, n_resamples, alpha)
     if exact:
         masks: Iterator[np.ndarray] = _all_splits(n_total, n_x, batch)
         n_null = n_splits
     else:
-        masks = _random_splits(n_total, n_x, n_resamples, batch, generator)
+        first = rule.first_chunk() if rule else n_resamples
+        masks = _random_splits(n_total, n_x, n_resamples, batch, generator, first=first)
         n_null = n_resamples
-    null = np.empty(n_null)
-    start = 0
-    with progress_bar(n_null, progress_enabled(), desc=test or "permutations", unit="relabelling") as bar:
-        for block in masks:
-            values = evaluate(block)
-            null[start : start + len(values)] = values
-            start += len(values)
-            bar.update(len(values))
+    null, stop = _collect_null(evaluate, masks, n_null, test, rule, observed, alternative)
     if np.isnan(null).any():
         raise ValueError("the statistic is NaN on some relabelled samples.")
-
+    if rule is not None:
+        return _early_result(observed, null, rule, stop, alpha, alternative, n_x, n_total - n_x, test, seed)
     return null_result(
         observed,
         null,
@@ -314,6 +326,65 @@ def run_permutation_test(
         test=test,
         seed=seed,
     )
+
+
+def _early_stop_rule(early_stop, exact, alternative, n_resamples, alpha) -> EarlyStop | None:
+    """The sequential rule when `early_stop` asks for one and the null is Monte Carlo, else None."""
+    if not check_bool(early_stop, "early_stop") or exact:  # an enumerated null is exact: nothing to stop
+        return None
+    if alternative == "two-sided":
+        raise ValueError("`early_stop` needs a one-sided `alternative` ('greater' or 'less'), got 'two-sided'.")
+    return EarlyStop(n_resamples, alpha)
+
+
+def _collect_null(evaluate, masks, n_null, test, rule, observed, alternative):
+    """The relabelled statistics in drawing order, up to the rule's stop (all of them without a rule)."""
+    null = np.empty(n_null)
+    start = 0
+    stop = None
+    with progress_bar(n_null, progress_enabled(), desc=test or "permutations", unit="relabelling") as bar:
+        for block in masks:
+            values = evaluate(block)
+            null[start : start + len(values)] = values
+            start += len(values)
+            bar.update(len(values))
+            if rule is not None:
+                stop = rule.stop(_exceeds(null[:start], observed, alternative))
+                if stop is not None:
+                    return null[: stop.used], stop
+    return null, stop
+
+
+def _exceeds(null, observed, alternative):
+    """Relabelled statistics at least as extreme as `observed` (same tie tolerance as the p-value)."""
+    tol = abs(observed) * _RTOL if math.isfinite(observed) else 0.0
+    return null >= observed - tol if alternative == "greater" else null <= observed + tol
+
+
+def _early_result(observed, null, rule, stop, alpha, alternative, n_x, n_y, test, seed) -> TestResult:
+    """The result of a sequential run: the rule's p-value, a threshold consistent with its decision."""
+    pvalue = rule.pvalue(stop)
+    sign = 1.0 if alternative == "greater" else -1.0
+    ordered = np.sort(sign * null)[::-1]  # most extreme first
+    if pvalue <= alpha:  # beyond every relabelled statistic seen that reached it
+        beyond = int(np.count_nonzero(_exceeds(null, observed, alternative)))
+        threshold = ordered[beyond] if beyond < len(ordered) else -math.inf
+    else:  # the observed statistic does not pass the stop's most extreme values
+        threshold = ordered[max(stop.count - 1, 0)]
+    result = TestResult.from_null(
+        statistic=observed,
+        pvalue=pvalue,
+        alpha=alpha,
+        threshold=float(sign * threshold),
+        null_distribution=null,
+        exact=False,
+        alternative=alternative,
+        n_x=n_x,
+        n_y=n_y,
+        test=test,
+        seed=seed,
+    )
+    return dataclasses.replace(result, method="sequential permutation")
 
 
 def null_result(observed, null, *, alpha, alternative, exact, n_x, n_y, test, seed=None) -> TestResult:
@@ -350,17 +421,18 @@ def _all_splits(n_total: int, n_x: int, batch: int) -> Iterator[np.ndarray]:
 
 
 def _random_splits(
-    n_total: int, n_x: int, n_resamples: int, batch: int, rng: np.random.Generator
+    n_total: int, n_x: int, n_resamples: int, batch: int, rng: np.random.Generator, *, first: int | None = None
 ) -> Iterator[np.ndarray]:
     """Uniformly random subsets of size `n_x`, drawn row by row (batch-independent).
 
     Each row gets N uniform keys; the `n_x` smallest mark the rows that play x.
     ``rng.random`` fills rows in order, so the masks are the same whatever the
     batch size. Ties among doubles have probability ~N^2 / 2^53: negligible.
+    The first batch has at most `first` rows (a sequential rule's first look).
     """
     done = 0
     while done < n_resamples:
-        size = min(batch, n_resamples - done)
+        size = min(batch, n_resamples - done, first if done == 0 and first else n_resamples)
         keys = rng.random((size, n_total))
         kth = np.partition(keys, n_x - 1, axis=1)[:, n_x - 1 : n_x]
         yield keys <= kth

@@ -201,6 +201,13 @@ def check_n_resamples(n_resamples) -> int:
     return int(n_resamples)
 
 
+def check_bool(value, name: str) -> bool:
+    """`value` as a bool (Python or NumPy), or a ValueError naming `name`."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"`{name}` must be True or False, got {value!r}.")
+    return bool(value)
+
+
 def check_int(value, name: str, *, minimum: int = 1) -> int:
     """`value` as an int of at least `minimum` (bools refused), or a ValueError naming `name`."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:

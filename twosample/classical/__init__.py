@@ -23,6 +23,7 @@ from twosample._core.validation import (
     check_alpha,
     check_alternative,
     check_batch,
+    check_bool,
     check_choice,
     check_n_resamples,
     check_rng,
@@ -60,7 +61,7 @@ __all__ = [
 
 
 def _permutation(
-    statistic: PermutationStatistic, x, y, *, test, alternative="greater", alpha, n_resamples, batch, rng
+    statistic: PermutationStatistic, x, y, *, test, alternative="greater", alpha, n_resamples, batch, rng, early_stop
 ) -> TestResult:
     return run_permutation_test(
         x,
@@ -72,6 +73,7 @@ def _permutation(
         batch=batch,
         rng=rng,
         test=test,
+        early_stop=early_stop,
     )
 
 
@@ -170,7 +172,7 @@ _MWU_STACKED = stacked_analytic(
 
 
 @register("mean", description="norm of the difference of means")
-def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
     r"""Difference-of-means test, :math:`\hat t = \|\bar x - \bar y\|_2`, permutation null.
 
     Parameters
@@ -185,6 +187,10 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
         Relabellings evaluated at once; does not change the result.
     rng : None, int, SeedSequence or Generator
         Source of randomness.
+    early_stop : bool, default False
+        Stop relabelling once the decision at `alpha` is known (sequential Monte
+        Carlo p-values with exact level; see :func:`twosample.permutation_test`).
+        One-sided alternatives only.
 
     Returns
     -------
@@ -215,11 +221,12 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
         n_resamples=n_resamples,
         batch=batch,
         rng=rng,
+        early_stop=early_stop,
     )
 
 
 @register("meanvar", description="difference of the (mean, variance) vectors")
-def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
     r"""Test on the vector of per-sample (mean, variance), permutation null.
 
     The statistic is the squared norm of the difference of the two (mean,
@@ -231,7 +238,7 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
     ----------
     x, y : array_like
         The two samples, shape (n,) or (n, d).
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -256,11 +263,12 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
         n_resamples=n_resamples,
         batch=batch,
         rng=rng,
+        early_stop=early_stop,
     )
 
 
 @register("moments", description="difference of the first k standardised moments")
-def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
     r"""Test on the vector of the first ``order`` standardised moments, permutation null.
 
     Parameters
@@ -269,7 +277,7 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
         The two samples, shape (n,) or (n, d).
     order : int, default 4
         Highest moment compared; see :class:`twosample.statistics.Moments`.
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -290,7 +298,15 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
     """
     x, y = check_samples(x, y)
     return _permutation(
-        Moments(order), x, y, test=name_of(moments_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        Moments(order),
+        x,
+        y,
+        test=name_of(moments_test),
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        early_stop=early_stop,
     )
 
 
@@ -305,6 +321,7 @@ def t_test(
     n_resamples=9999,
     batch=None,
     rng=None,
+    early_stop=False,
 ) -> TestResult:
     r"""Welch's t-test (unequal variances) for 1-D samples.
 
@@ -317,7 +334,7 @@ def t_test(
     method : {"permutation", "analytic"}, default "permutation"
         ``"analytic"`` uses Student's t with Welch-Satterthwaite degrees of
         freedom, through :func:`scipy.stats.ttest_ind` (``equal_var=False``).
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test` (the last three are unused by the
         analytic null).
 
@@ -335,6 +352,7 @@ def t_test(
     'analytic'
     """
     x, y = check_samples(x, y, univariate=True)
+    check_bool(early_stop, "early_stop")
     check_choice(method, "method", choices(t_test, "method"))
     if method == "permutation":
         return _permutation(
@@ -347,6 +365,7 @@ def t_test(
             n_resamples=n_resamples,
             batch=batch,
             rng=rng,
+            early_stop=early_stop,
         )
 
     def compute(x, y):
@@ -402,6 +421,7 @@ def ks_test(
     n_resamples=9999,
     batch=None,
     rng=None,
+    early_stop=False,
 ) -> TestResult:
     r"""Kolmogorov-Smirnov test, :math:`\hat t = \sup |F_x - F_y|` (two-sided).
 
@@ -423,7 +443,7 @@ def ks_test(
         conservative with ties). The asymptotic two-sided threshold is
         ``scipy.stats.kstwo.isf(alpha, round(n m / (n + m)))``; the exact null
         has no quantile function in SciPy, so its threshold is ``nan``.
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -441,6 +461,7 @@ def ks_test(
     'exact'
     """
     x, y = check_samples(x, y, univariate=True)
+    check_bool(early_stop, "early_stop")
     alternative = check_alternative(alternative)
     check_choice(method, "method", choices(ks_test, "method"))
     method = _auto_method(x, y, method, max(len(x), len(y)) <= _EXACT_KS_MAX_N)
@@ -455,6 +476,7 @@ def ks_test(
             n_resamples=n_resamples,
             batch=batch,
             rng=rng,
+            early_stop=early_stop,
         )
         return dataclasses.replace(res, alternative=alternative)
 
@@ -490,6 +512,7 @@ def cvm_test(
     n_resamples=9999,
     batch=None,
     rng=None,
+    early_stop=False,
 ) -> TestResult:
     r"""Two-sample Cramér-von Mises test.
 
@@ -504,7 +527,7 @@ def cvm_test(
         ``"asymptotic"`` are the nulls of
         :func:`scipy.stats.cramervonmises_2samp` (threshold ``nan``: SciPy
         offers no quantile function).
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -520,11 +543,20 @@ def cvm_test(
     True
     """
     x, y = check_samples(x, y, univariate=True)
+    check_bool(early_stop, "early_stop")
     check_choice(method, "method", choices(cvm_test, "method"))
     method = _auto_method(x, y, method, max(len(x), len(y)) <= _EXACT_CVM_MAX_N)
     if method == "permutation":
         return _permutation(
-            CramerVonMises(), x, y, test=name_of(cvm_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+            CramerVonMises(),
+            x,
+            y,
+            test=name_of(cvm_test),
+            alpha=alpha,
+            n_resamples=n_resamples,
+            batch=batch,
+            rng=rng,
+            early_stop=early_stop,
         )
 
     def compute(x, y):
@@ -556,6 +588,7 @@ def anderson_test(
     n_resamples=9999,
     batch=None,
     rng=None,
+    early_stop=False,
 ) -> TestResult:
     r"""Two-sample Anderson-Darling test (Scholz and Stephens, midrank version).
 
@@ -568,7 +601,7 @@ def anderson_test(
         :func:`scipy.stats.anderson_ksamp`, whose p-value is floored at 0.001
         and capped at 0.25 (SciPy warns when it is). That null is a fitted
         interpolation with no quantile function, so the threshold is ``nan``.
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -585,6 +618,7 @@ def anderson_test(
     True
     """
     x, y = check_samples(x, y, univariate=True)
+    check_bool(early_stop, "early_stop")
     check_choice(method, "method", choices(anderson_test, "method"))
     if method == "permutation":
         return _permutation(
@@ -596,6 +630,7 @@ def anderson_test(
             n_resamples=n_resamples,
             batch=batch,
             rng=rng,
+            early_stop=early_stop,
         )
 
     def compute(x, y):
@@ -618,6 +653,7 @@ def mannwhitney_test(
     n_resamples=9999,
     batch=None,
     rng=None,
+    early_stop=False,
 ) -> TestResult:
     r"""Mann-Whitney U (Wilcoxon rank-sum) test; the statistic is :math:`U` of ``x``.
 
@@ -633,7 +669,7 @@ def mannwhitney_test(
         else the permutation null. ``"exact"`` and ``"asymptotic"`` are the
         nulls of :func:`scipy.stats.mannwhitneyu` (the asymptotic one with
         tie and continuity corrections). Their threshold is ``nan``.
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -648,6 +684,7 @@ def mannwhitney_test(
     5.0
     """
     x, y = check_samples(x, y, univariate=True)
+    check_bool(early_stop, "early_stop")
     check_choice(method, "method", choices(mannwhitney_test, "method"))
     method = _auto_method(x, y, method, len(x) * len(y) <= _EXACT_MWU_MAX_NM)
     if method == "permutation":
@@ -661,6 +698,7 @@ def mannwhitney_test(
             n_resamples=n_resamples,
             batch=batch,
             rng=rng,
+            early_stop=early_stop,
         )
 
     def compute(x, y):
@@ -680,7 +718,7 @@ def mannwhitney_test(
 
 
 @register("energy", description="energy distance")
-def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
     r"""Energy-distance test (Székely and Rizzo 2004), any dimension, permutation null.
 
     The statistic is :math:`\frac{nm}{n+m}(2E\|X-Y\| - E\|X-X'\| - E\|Y-Y'\|)`
@@ -691,7 +729,7 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> 
     ----------
     x, y : array_like
         The two samples, shape (n,) or (n, d).
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -710,19 +748,27 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> 
     """
     x, y = check_samples(x, y)
     return _permutation(
-        EnergyDistance(), x, y, test=name_of(energy_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        EnergyDistance(),
+        x,
+        y,
+        test=name_of(energy_test),
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        early_stop=early_stop,
     )
 
 
 @register("wasserstein", description="1-D Wasserstein-1 distance", multivariate=False)
-def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None) -> TestResult:
+def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
     r"""1-D Wasserstein-1 test, :math:`\hat t = \int |F_x - F_y|`, permutation null.
 
     Parameters
     ----------
     x, y : array_like, shape (n,) and (m,)
         The two samples.
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -739,7 +785,15 @@ def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None
     """
     x, y = check_samples(x, y, univariate=True)
     return _permutation(
-        Wasserstein1(), x, y, test=name_of(wasserstein_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+        Wasserstein1(),
+        x,
+        y,
+        test=name_of(wasserstein_test),
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        early_stop=early_stop,
     )
 
 
@@ -753,6 +807,7 @@ def hotelling_test(
     n_resamples=9999,
     batch=None,
     rng=None,
+    early_stop=False,
 ) -> TestResult:
     r"""Hotelling's two-sample :math:`T^2` test (multivariate difference of means).
 
@@ -764,7 +819,7 @@ def hotelling_test(
         ``"analytic"``: under normality with equal covariances
         :math:`\frac{N-d-1}{d(N-2)} T^2 \sim F(d, N-d-1)`; the threshold is
         the F quantile mapped back to the :math:`T^2` scale.
-    alpha, n_resamples, batch, rng
+    alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
     Returns
@@ -781,11 +836,20 @@ def hotelling_test(
     True
     """
     x, y = check_samples(x, y)
+    check_bool(early_stop, "early_stop")
     check_choice(method, "method", choices(hotelling_test, "method"))
     statistic = HotellingT2()
     if method == "permutation":
         return _permutation(
-            statistic, x, y, test=name_of(hotelling_test), alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng
+            statistic,
+            x,
+            y,
+            test=name_of(hotelling_test),
+            alpha=alpha,
+            n_resamples=n_resamples,
+            batch=batch,
+            rng=rng,
+            early_stop=early_stop,
         )
 
     def compute(x, y):

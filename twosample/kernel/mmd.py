@@ -301,6 +301,7 @@ def mmd_test(
     rng=None,
     device="cpu",
     dtype=np.float64,
+    early_stop=False,
 ) -> TestResult:
     r"""MMD permutation test of H0: p = q.
 
@@ -326,6 +327,9 @@ def mmd_test(
         drawn on the CPU from `rng`, so the result does not depend on the
         device beyond rounding.
     dtype : {numpy.float64, numpy.float32}, default float64
+    early_stop : bool, default False
+        Sequential Monte Carlo p-values, as in :func:`twosample.permutation_test`:
+        stops relabelling once the decision at `alpha` is known, with exact level.
 
     Returns
     -------
@@ -368,6 +372,7 @@ def mmd_test(
         rng=generator,
         test=name_of(mmd_test),
         seed=seed,
+        early_stop=early_stop,
     )
 
 
@@ -421,6 +426,7 @@ def mmd_agg_test(
     rng=None,
     device="cpu",
     dtype=np.float64,
+    early_stop=False,
 ) -> TestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
 
@@ -439,7 +445,7 @@ def mmd_agg_test(
         `n_bandwidths` length-scales each, geometric between the 5% and 95%
         quantiles of the pooled pairwise distances (Euclidean and L1).
     n_bandwidths : int, default 10
-    alpha, n_resamples, batch, rng, device, dtype
+    alpha, n_resamples, batch, rng, device, dtype, early_stop
         As in :func:`mmd_test`.
 
     Returns
@@ -486,6 +492,7 @@ def mmd_agg_test(
         rng=generator,
         test=name_of(mmd_agg_test),
         seed=seed,
+        early_stop=early_stop,
     )
 
 
