@@ -275,3 +275,30 @@ def test_paired_values_are_the_gram_diagonal():
         np.testing.assert_allclose(
             kernel.paired(torch.as_tensor(a), torch.as_tensor(b)).numpy(), np.diagonal(kernel.matrix(a, b)), rtol=1e-12
         )
+
+
+def test_shared_distance_blocks_equal_held_grams(monkeypatch):
+    """Gram blocks from shared distance blocks, lower triangle only, one product for every kernel."""
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(size=(90, 3)), rng.laplace(size=(80, 3))
+    held = ts.mmd_agg_test(x, y, n_resamples=300, rng=4)
+    held_one = ts.mmd_test(x, y, n_resamples=300, rng=4)
+    monkeypatch.setattr(M, "_GRAM_BUDGET", 1000)
+    monkeypatch.setattr(M, "_BLOCK_BYTES", 8 * 170 * 20 * 13)  # 13 columns per block, ragged last block
+    shared = ts.mmd_agg_test(x, y, n_resamples=300, rng=4)
+    shared_one = ts.mmd_test(x, y, n_resamples=300, rng=4)
+    assert shared.pvalue == held.pvalue and shared_one.pvalue == held_one.pvalue
+    np.testing.assert_allclose(shared.null_distribution, held.null_distribution, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(shared_one.null_distribution, held_one.null_distribution, rtol=1e-9, atol=1e-12)
+
+
+def test_float32_blocks_agree_with_float64_within_monte_carlo_error(monkeypatch):
+    monkeypatch.setattr(M, "_GRAM_BUDGET", 1000)
+    rng = np.random.default_rng(12)
+    for shift in (0.0, 0.3):
+        x, y = rng.normal(size=(150, 4)), rng.normal(size=(150, 4)) + [shift, 0, 0, 0]
+        r64 = ts.mmd_agg_test(x, y, n_resamples=999, rng=5)
+        r32 = ts.mmd_agg_test(x, y, n_resamples=999, rng=5, dtype=np.float32)
+        se = np.sqrt(r64.pvalue * (1 - r64.pvalue) / 999)
+        assert abs(r32.pvalue - r64.pvalue) <= max(3 * se, 2 / 1000)
+        assert r32.statistic == pytest.approx(r64.statistic, rel=1e-3, abs=1e-4)

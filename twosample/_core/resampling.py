@@ -290,16 +290,6 @@ def run_permutation_test(
         values = np.asarray(bound(masks), dtype=float).reshape(-1)
         return np.ldexp(values, degree * shift) if shift and degree else values
 
-    identity = np.zeros((1, n_total), dtype=bool)
-    identity[0, :n_x] = True
-    observed = float(evaluate(identity)[0])
-    if math.isnan(observed):
-        top = float(np.max(np.abs(pooled)))
-        raise ValueError(
-            f"the statistic is NaN on the observed samples `x` and `y` (largest |value| {top:.3g}): "
-            "it cannot be computed for this data in float64."
-        )
-
     n_splits = math.comb(n_total, n_x)
     exact = n_splits <= n_resamples
     rule = _early_stop_rule(early_stop, exact, alternative, n_resamples, alpha)
@@ -310,7 +300,7 @@ def run_permutation_test(
         first = rule.first_chunk() if rule else n_resamples
         masks = _random_splits(n_total, n_x, n_resamples, batch, generator, first=first)
         n_null = n_resamples
-    null, stop = _collect_null(evaluate, masks, n_null, test, rule, observed, alternative)
+    observed, null, stop = _collect_null(evaluate, masks, n_null, test, rule, alternative, pooled, n_x)
     if np.isnan(null).any():
         raise ValueError("the statistic is NaN on some relabelled samples.")
     if rule is not None:
@@ -337,22 +327,42 @@ def _early_stop_rule(early_stop, exact, alternative, n_resamples, alpha) -> Earl
     return EarlyStop(n_resamples, alpha)
 
 
-def _collect_null(evaluate, masks, n_null, test, rule, observed, alternative):
-    """The relabelled statistics in drawing order, up to the rule's stop (all of them without a rule)."""
+def _collect_null(evaluate, masks, n_null, test, rule, alternative, pooled, n_x):
+    """The observed statistic and the relabelled ones in drawing order, up to the rule's stop.
+
+    The observed labelling is evaluated with the first batch (one pass over the data instead of
+    two, which matters for statistics that recompute Gram blocks per batch).
+    """
+    identity = np.zeros((1, len(pooled)), dtype=bool)
+    identity[0, :n_x] = True
     null = np.empty(n_null)
     start = 0
-    stop = None
+    observed = stop = None
     with progress_bar(n_null, progress_enabled(), desc=test or "permutations", unit="relabelling") as bar:
         for block in masks:
-            values = evaluate(block)
+            if observed is None:
+                values = evaluate(np.vstack([identity, block]))
+                observed, values = float(values[0]), values[1:]
+                _check_observed(observed, pooled)
+            else:
+                values = evaluate(block)
             null[start : start + len(values)] = values
             start += len(values)
             bar.update(len(values))
             if rule is not None:
                 stop = rule.stop(_exceeds(null[:start], observed, alternative))
                 if stop is not None:
-                    return null[: stop.used], stop
-    return null, stop
+                    return observed, null[: stop.used], stop
+    return observed, null, stop
+
+
+def _check_observed(observed, pooled):
+    if math.isnan(observed):
+        top = float(np.max(np.abs(pooled)))
+        raise ValueError(
+            f"the statistic is NaN on the observed samples `x` and `y` (largest |value| {top:.3g}): "
+            "it cannot be computed for this data in float64."
+        )
 
 
 def _exceeds(null, observed, alternative):

@@ -13,6 +13,8 @@ fit the memory budget it is formed block by block of columns, never whole.
 from __future__ import annotations
 
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy import special, stats
@@ -40,6 +42,7 @@ from twosample.kernel.kernels import (
     Laplace,
     check_bandwidth,
     make_kernel,
+    pairwise_distances,
     positive_distances,
     scale_free_inputs,
     subsample_rows,
@@ -147,6 +150,101 @@ class _GramSums:
         return out
 
 
+class _SharedBlockSums:
+    """The sums of :class:`_GramSums` for kernels of a distance, without any N x N matrix.
+
+    For Gram matrices too large to hold (NumPy only). Column block [a, b) of every kernel is
+    computed from one distance block ``dist(z[:b], z[a:b])`` shared by all kernels of that
+    distance (Gaussians share squared Euclidean distances, Laplace kernels L1 distances), and
+    symmetry halves the work: ``s'Ks = sum_blocks 2 s_<a' K s_ab + s_ab' K_ab,ab s_ab``. The
+    kernels' blocks are stacked side by side so one product per block serves them all;
+    ``s'K1`` is ``S (K 1)``, a matrix-vector product with row sums kept from the first pass.
+    Products run in `dtype` (float32 halves their cost); every sum is accumulated in float64.
+    """
+
+    def __init__(self, pooled, kernels, *, dtype=np.float64, block_bytes=None):
+        self.kernels = list(kernels)
+        self.n_total = len(pooled)
+        self.z = np.asarray(pooled, dtype=np.float64)
+        self.dtype = np.dtype(dtype)
+        n_kernels = len(self.kernels)
+        budget = _BLOCK_BYTES if block_bytes is None else block_bytes
+        self.width = max(1, budget // (self.n_total * n_kernels * self.dtype.itemsize))
+        # Pooled constants, accumulated during the first pass over the blocks (the first call).
+        self.row_sums = self.total = self.sq_total = None
+        self.diag = [np.ones(self.n_total) for _ in self.kernels]  # k(z, z) = 1 for kernels of a distance
+        self.diag_total = [float(self.n_total)] * n_kernels
+
+    def _blocks(self):
+        """(a, b, grams): rows [0, b) of column block [a, b) of every kernel, side by side (b, L * (b - a))."""
+        metrics = sorted({k.distance for k in self.kernels})
+        with ThreadPoolExecutor(max_workers=_threads()) as pool:  # NumPy's exp is single-threaded
+            for a in range(0, self.n_total, self.width):
+                b = min(a + self.width, self.n_total)
+                w = b - a
+                grams = np.empty((b, len(self.kernels) * w), dtype=self.dtype)
+                for metric in metrics:
+                    dist = pairwise_distances(self.z[:b], self.z[a:b], metric).astype(self.dtype, copy=False)
+                    jobs = [
+                        pool.submit(kernel.from_distance, dist, grams[:, i * w : (i + 1) * w])
+                        for i, kernel in enumerate(self.kernels)
+                        if kernel.distance == metric
+                    ]
+                    for job in jobs:
+                        job.result()
+                yield a, b, grams
+
+    def _accumulate_constants(self, a, b, grams, row_sums, sq_total):
+        w = b - a
+        for i in range(len(self.kernels)):
+            g = grams[:, i * w : (i + 1) * w]
+            row_sums[i, a:b] += g.sum(0, dtype=np.float64)
+            row_sums[i, :a] += g[:a].sum(1, dtype=np.float64)
+            sq_total[i] += 2 * float(np.vdot(g[:a], g[:a])) + float(np.vdot(g[a:], g[a:]))
+
+    def __call__(self, masks):
+        first = self.row_sums is None
+        n_kernels = len(self.kernels)
+        if first:
+            row_sums, sq_total = np.zeros((n_kernels, self.n_total)), np.zeros(n_kernels)
+        s = masks.astype(self.dtype)
+        sks = np.zeros((n_kernels, len(masks)))
+        for a, b, grams in self._blocks():
+            if first:
+                self._accumulate_constants(a, b, grams, row_sums, sq_total)
+            w = b - a
+            s_ab = s[:, a:b]
+            off = s[:, :a] @ grams[:a] if a else None  # one product for all kernels
+            diag = s_ab @ grams[a:]
+            for i in range(n_kernels):
+                cols = slice(i * w, (i + 1) * w)
+                sks[i] += np.einsum("bj,bj->b", diag[:, cols], s_ab, dtype=np.float64)
+                if off is not None:
+                    sks[i] += 2 * np.einsum("bj,bj->b", off[:, cols], s_ab, dtype=np.float64)
+        if first:
+            self.row_sums, self.sq_total = row_sums, [float(v) for v in sq_total]
+            self.total = [float(r.sum()) for r in row_sums]
+        counts = masks.sum(1).astype(np.float64)
+        return [(sks[i], masks @ self.row_sums[i], counts) for i in range(n_kernels)]
+
+
+def _threads() -> int:
+    return max(1, min(8, os.cpu_count() or 1))
+
+
+def _gram_sums(pooled, kernels, *, device, dtype):
+    """The Gram sums of `kernels` on `pooled`: held whole when they fit, else shared distance blocks."""
+    kernels = list(kernels)
+    shared = (
+        not uses_torch(device)
+        and not grams_fit(len(pooled), len(kernels), dtype)
+        and all(k.distance is not None for k in kernels)
+    )
+    if shared:
+        return _SharedBlockSums(pooled, kernels, dtype=dtype)
+    return _GramSums(pooled, kernels, device=device, dtype=dtype)
+
+
 class MMDStatistic(PermutationStatistic):
     r"""MMD² (unbiased or biased) of a kernel, for the permutation engine.
 
@@ -168,12 +266,11 @@ class MMDStatistic(PermutationStatistic):
 
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
-        sums = _GramSums(pooled, [self.kernel], device=self.device, dtype=self.dtype)
-        total, diag_total = sums.total[0], sums.diag_total[0]
+        sums = _gram_sums(pooled, [self.kernel], device=self.device, dtype=self.dtype)
 
         def evaluate(masks):
-            sks, sk1, s_diag = sums(masks)[0]
-            return _mmd_from_sums(sks, sk1, s_diag, total, diag_total, n_x, n_y, self.estimator)
+            sks, sk1, s_diag = sums(masks)[0]  # the pooled constants are known after the first call
+            return _mmd_from_sums(sks, sk1, s_diag, sums.total[0], sums.diag_total[0], n_x, n_y, self.estimator)
 
         return evaluate
 
@@ -199,18 +296,19 @@ class FuseStatistic(PermutationStatistic):
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
         n_total = len(pooled)
-        sums = _GramSums(pooled, self.kernels, device=self.device, dtype=self.dtype)
-        norms = []
-        for i in range(len(self.kernels)):
-            off_diag = (sums.sq_total[i] - float((sums.diag[i] ** 2).sum())) / (n_total * (n_total - 1))
-            norms.append(math.sqrt(max(off_diag, 1e-300)))
+        sums = _gram_sums(pooled, self.kernels, device=self.device, dtype=self.dtype)
         lam = math.sqrt(n_x * n_y)
 
+        def norm(i):  # permutation-invariant normaliser of kernel i (constants known after the first call)
+            off_diag = (sums.sq_total[i] - float((sums.diag[i] ** 2).sum())) / (n_total * (n_total - 1))
+            return math.sqrt(max(off_diag, 1e-300))
+
         def evaluate(masks):
+            per_kernel = sums(masks)
             stats_ = np.stack(
                 [
-                    _mmd_from_sums(sks, sk1, s_diag, sums.total[i], sums.diag_total[i], n_x, n_y, "unbiased") / norms[i]
-                    for i, (sks, sk1, s_diag) in enumerate(sums(masks))
+                    _mmd_from_sums(sks, sk1, s_diag, sums.total[i], sums.diag_total[i], n_x, n_y, "unbiased") / norm(i)
+                    for i, (sks, sk1, s_diag) in enumerate(per_kernel)
                 ]
             )
             return (special.logsumexp(lam * stats_, axis=0) - math.log(len(self.kernels))) / lam
