@@ -82,6 +82,16 @@ BAD = {
         st.just([]), st.text(max_size=8), st.integers(), st.lists(st.integers(), min_size=1, max_size=2)
     ),
     "n_bandwidths": _bad_positive_int(),
+    # the fuzzed samples have 12 rows: at most 11 subdiagonals
+    "subdiagonals": st.one_of(
+        _bad_positive_int(), st.integers(min_value=12), st.text(max_size=6).filter(lambda s: s != "auto")
+    ),
+    "bandwidths": st.one_of(
+        st.just([]),
+        st.text(min_size=1, max_size=4),
+        st.lists(_bad_positive_real().filter(lambda v: not isinstance(v, list)), min_size=1, max_size=2),
+    ),
+    "weights": _not_in({"uniform", "decreasing", "increasing", "centred"}),
     "n_features": _bad_positive_int(),
     "classifier": st.one_of(
         _not_in({"mlp", "logistic", "knn", "torch-mlp"}), st.integers(), st.just(LogisticRegression)

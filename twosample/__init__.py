@@ -25,6 +25,7 @@ from twosample.classical import (
     t_test,
     wasserstein_test,
 )
+from twosample.kernel.agginc import mmd_agginc_test
 from twosample.kernel.mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
 from twosample.ksample import energy_ksample_test, ks_ksample_test, mmd_ksample_test
 from twosample.learned.classifier_tests import C2STResult, c2st
@@ -92,6 +93,7 @@ __all__ = [
     "mean_variance_test",
     "mmd2",
     "mmd_agg_test",
+    "mmd_agginc_test",
     "mmd_ksample_test",
     "mmd_test",
     "moments_test",

@@ -10,13 +10,13 @@ import inspect
 
 from twosample import classical, ksample, learned  # their @register fill TESTS
 from twosample._core.spec import TESTS, TestInfo, info_for
-from twosample.kernel import mmd
+from twosample.kernel import agginc, mmd
 from twosample.learned import classifier_tests
 
 __all__ = ["TESTS", "TestInfo", "get_test", "info_for"]
 
 # Listed family by family, each in the order its module defines them (not in import order).
-_FAMILIES = [classical, mmd, classifier_tests, learned, ksample]
+_FAMILIES = [classical, mmd, agginc, classifier_tests, learned, ksample]
 _ordered = sorted(
     TESTS.values(),
     key=lambda info: (_FAMILIES.index(inspect.getmodule(info.function)), info.function.__code__.co_firstlineno),
