@@ -238,3 +238,43 @@ def test_power_uses_the_declared_stacked_path():
     res = power(dataclasses.replace(info, stacked=spy), S.mean_shift(0.5), n=15, reps=300, rng=0, method="analytic")
     assert calls == [256, 44] and res.reps == 300
     assert ts.registry.info_for(ts.t_test) is info and ts.registry.info_for(lambda x, y: None) is None
+
+
+def test_blocks_of_repetitions_replay_one_by_one():
+    """Each block's samples come from one draw, each repetition's test from its own stream: replayed by hand."""
+    from twosample.study import power as P
+
+    sc = S.mean_shift(0.5)
+    res = power("mean", sc, n=20, reps=300, rng=np.random.SeedSequence(4), n_resamples=99)
+    blocks = np.random.SeedSequence(4).spawn(2)
+    want = []
+    for block, size in zip(blocks, (256, 44)):
+        data = np.random.SeedSequence(block.entropy, spawn_key=(*block.spawn_key, 0))
+        xs, ys = sc.sample_stack(size, 20, None, data)
+        streams = P._LazyStreams(block, size)
+        want += [ts.mean_difference_test(xs[i], ys[i], n_resamples=99, rng=streams[i]).pvalue for i in range(size)]
+    np.testing.assert_array_equal(res.pvalues, want)
+    # the analytic t's stacked path gives the one-by-one p-values
+    t_res = power(ts.t_test, sc, n=20, reps=300, rng=np.random.SeedSequence(4), method="analytic")
+    loop = []
+    for block, size in zip(blocks, (256, 44)):
+        data = np.random.SeedSequence(block.entropy, spawn_key=(*block.spawn_key, 0))
+        xs, ys = sc.sample_stack(size, 20, None, data)
+        loop += [ts.t_test(xs[i], ys[i], method="analytic").pvalue for i in range(size)]
+    np.testing.assert_allclose(t_res.pvalues, loop, rtol=1e-12)
+
+
+def test_samplers_without_iid_rows_are_called_once_per_repetition():
+    calls = []
+
+    def sample(n, rng):
+        calls.append(n)
+        return rng.normal(size=(n, 1))
+
+    power("mean", S.from_callables(sample, sample), n=10, reps=5, rng=0, n_resamples=19)
+    assert calls == [10] * 10
+    calls.clear()
+    power("mean", S.from_callables(sample, sample, iid_rows=True), n=10, reps=5, rng=0, n_resamples=19)
+    assert calls == [50, 50]
+    with pytest.raises(ValueError, match="`iid_rows`"):
+        S.from_callables(sample, sample, iid_rows="yes")

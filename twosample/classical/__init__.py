@@ -119,6 +119,26 @@ def _analytic(
     )
 
 
+def _stack_of_univariate(xs, ys):
+    """Repetitions as two float arrays (R, n) and (R, m), validated once; (None, None) if not stackable.
+
+    Takes the power engine's stacks (R, n, 1) or lists of samples. A stack whose samples are not
+    univariate or not finite goes back to the one-by-one path, where the test's own checks
+    name the problem.
+    """
+    if isinstance(xs, np.ndarray) and isinstance(ys, np.ndarray) and xs.ndim == ys.ndim == 3:
+        if xs.shape[2] != 1 or ys.shape[2] != 1 or xs.shape[1] < 2 or ys.shape[1] < 2:
+            return None, None
+        a, b = xs[:, :, 0].astype(float), ys[:, :, 0].astype(float)
+        if not (np.isfinite(a).all() and np.isfinite(b).all()):
+            return None, None
+        return a, b
+    pairs = [check_samples(x, y, univariate=True) for x, y in zip(xs, ys)]
+    if len({(p.shape, q.shape) for p, q in pairs}) != 1:
+        return None, None
+    return np.stack([p[0][:, 0] for p in pairs]), np.stack([p[1][:, 0] for p in pairs])
+
+
 def stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple) -> Callable:
     """The test's p-values over a stack of repetitions in one SciPy call (declared in the registry).
 
@@ -137,11 +157,9 @@ def stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple) ->
             return None
         check_alpha(alpha)
         check_alternative(kwargs.get("alternative", "two-sided"))
-        pairs = [check_samples(x, y, univariate=True) for x, y in zip(xs, ys)]
-        if len({(a.shape, b.shape) for a, b in pairs}) != 1:
+        a, b = _stack_of_univariate(xs, ys)
+        if a is None:
             return None
-        a = np.stack([p[0][:, 0] for p in pairs])
-        b = np.stack([p[1][:, 0] for p in pairs])
         pooled = np.concatenate([a, b], axis=1)
         constant = np.all(pooled == pooled[:, :1], axis=1)
         pvalues = np.empty(len(a))

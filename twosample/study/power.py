@@ -3,8 +3,9 @@ r"""Level and power of any test by simulation: equations (15.1) and (15.2) of th
 :func:`power` draws ``reps`` independent pairs of samples from a scenario, runs
 the test on each and reports the rejection rate with an exact
 (Clopper-Pearson) interval; :func:`level` does the same on the scenario's null.
-Repetition ``i`` uses its own stream, spawned from ``rng``, so the result is
-the same for any ``n_jobs``.
+Repetitions are drawn in blocks of 256 from streams spawned from ``rng`` (one draw
+per sampler and block), and each repetition's test has its own stream, so the
+result is the same for any ``n_jobs``.
 """
 
 from __future__ import annotations
@@ -66,32 +67,54 @@ def _resolve(test):
     raise TypeError(f"`test` must be a test function or a registry name, got {type(test).__name__}.")
 
 
-# Repetitions handed to a test's stacked path at once (bounds the memory of the stack).
-_STACK = 256
+# Repetitions drawn together from one spawned stream (fixed: the result must not depend on n_jobs).
+_BLOCK = 256
 
 
-def _run_chunk(test, scenario, n, m, alpha, seeds, kwargs):
-    """p-values of the repetitions `seeds`: rep i samples, then tests, from its own stream.
+class _LazyStreams:
+    """The test's stream of each repetition of a block, made only when a repetition asks for it.
 
-    A registered test that declares ``stacked`` (SciPy's vectorised analytic
-    nulls, see :attr:`twosample.TestInfo.stacked`) gets the repetitions' samples
-    and streams in stacks and returns all their p-values at once; the streams
-    are in the same state as in the one-by-one loop, so the p-values are the
-    same. It returns None for options it does not vectorise.
+    Repetition i of a block gets the child ``spawn_key + (i,)`` of the block's SeedSequence, what
+    ``block.spawn`` would give, without paying for streams a vectorised analytic test never uses.
     """
+
+    def __init__(self, block: np.random.SeedSequence, size: int):
+        self.block, self.size = block, size
+
+    def __len__(self):
+        return self.size
+
+    def __getitem__(self, i):
+        if not 0 <= i < self.size:
+            raise IndexError(i)
+        child = np.random.SeedSequence(self.block.entropy, spawn_key=(*self.block.spawn_key, 1, i))
+        return np.random.default_rng(child)
+
+
+def _run_block(test, scenario, n, m, alpha, block, size, kwargs):
+    """p-values of one block of `size` repetitions.
+
+    The samples of the whole block come from one stream (child 0 of the block) in one draw
+    per sampler (:meth:`Scenario.sample_stack`); each repetition's test gets its own stream
+    (:class:`_LazyStreams`). A registered test that declares ``stacked`` (SciPy's vectorised
+    analytic nulls, see :attr:`twosample.TestInfo.stacked`) gets the stack and returns all its
+    p-values at once, the same as the one-by-one loop; it returns None for options it does
+    not vectorise.
+    """
+    data_seed = np.random.SeedSequence(block.entropy, spawn_key=(*block.spawn_key, 0))
+    xs, ys = scenario.sample_stack(size, n, m, data_seed)
+    rngs = _LazyStreams(block, size)
     info = info_for(test)
-    stacked = None if info is None else info.stacked
-    out = np.empty(len(seeds))
-    for start in range(0, len(seeds), _STACK):
-        rngs = [np.random.default_rng(seed) for seed in seeds[start : start + _STACK]]
-        samples = [scenario.sample(n, m, rng) for rng in rngs]
-        pvalues = None
-        if stacked is not None:
-            pvalues = stacked([s[0] for s in samples], [s[1] for s in samples], alpha=alpha, rngs=rngs, **kwargs)
-        if pvalues is None:
-            pvalues = [test(x, y, alpha=alpha, rng=rng, **kwargs).pvalue for (x, y), rng in zip(samples, rngs)]
-        out[start : start + len(rngs)] = pvalues
-    return out
+    pvalues = None
+    if info is not None and info.stacked is not None:
+        pvalues = info.stacked(xs, ys, alpha=alpha, rngs=rngs, **kwargs)
+    if pvalues is None:
+        pvalues = [test(xs[i], ys[i], alpha=alpha, rng=rngs[i], **kwargs).pvalue for i in range(size)]
+    return np.asarray(pvalues, dtype=float)
+
+
+def _run_blocks(test, scenario, n, m, alpha, blocks, kwargs):
+    return np.concatenate([_run_block(test, scenario, n, m, alpha, b, size, kwargs) for b, size in blocks])
 
 
 def power(
@@ -121,9 +144,11 @@ def power(
     reps : int, default 1000
         Independent repetitions.
     rng : None, int, SeedSequence or Generator
-        Repetition i uses a stream spawned from it: the result does not depend on `n_jobs`.
+        Repetitions are drawn in blocks of 256, each block from its own stream spawned from
+        it, and each repetition's test gets its own stream: the result does not depend on
+        `n_jobs`.
     n_jobs : int, default 1
-        joblib workers (``-1``: all cores).
+        joblib workers over the blocks (``-1``: all cores).
     confidence : float, default 0.95
         Of the Clopper-Pearson interval.
     **test_kwargs
@@ -153,16 +178,14 @@ def power(
         if isinstance(rng, np.random.SeedSequence)
         else np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1)))
     )
-    seeds = seed_root.spawn(reps)
+    sizes = [min(_BLOCK, reps - start) for start in range(0, reps, _BLOCK)]
+    blocks = list(zip(seed_root.spawn(len(sizes)), sizes))
     workers = 1 if n_jobs in (None, 1) else n_jobs
-    if workers == 1:
-        pvalues = _run_chunk(test, scenario, n, m, alpha, seeds, test_kwargs)
+    if workers == 1 or len(blocks) == 1:
+        pvalues = _run_blocks(test, scenario, n, m, alpha, blocks, test_kwargs)
     else:
-        chunks = np.array_split(np.arange(reps), min(reps, 4 * (workers if workers > 0 else 8)))
         parts = Parallel(n_jobs=workers)(
-            delayed(_run_chunk)(test, scenario, n, m, alpha, [seeds[i] for i in chunk], test_kwargs)
-            for chunk in chunks
-            if len(chunk)
+            delayed(_run_blocks)(test, scenario, n, m, alpha, [block], test_kwargs) for block in blocks
         )
         pvalues = np.concatenate(parts)
     rejections = int(np.count_nonzero(pvalues <= alpha))

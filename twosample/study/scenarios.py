@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from twosample._core.validation import check_int, check_real, check_sample
+from twosample._core.validation import check_bool, check_int, check_real, check_sample
 
 __all__ = [
     "SCENARIOS",
@@ -57,6 +57,10 @@ class Scenario:
     effect : float or None
         The scenario's effect size (its meaning is the constructor's).
     description : str
+    iid_rows : bool, default True
+        Whether the samplers' rows are independent and identically distributed, so that
+        ``sample(R * n, rng)`` is R samples of size n at once (:meth:`sample_stack`). True for
+        every built-in scenario; :func:`from_callables` asks.
     """
 
     name: str
@@ -64,6 +68,7 @@ class Scenario:
     sample_q: Sampler
     effect: float | None = None
     description: str = ""
+    iid_rows: bool = True
 
     def sample(self, n: int, m: int | None, rng) -> tuple[np.ndarray, np.ndarray]:
         """Draw x ~ p of size n and y ~ q of size m (default n), as float arrays (n, d)."""
@@ -72,6 +77,21 @@ class Scenario:
         x = check_sample(self.sample_p(n, generator), "sample_p(n, rng)")
         y = check_sample(self.sample_q(m, generator), "sample_q(m, rng)")
         return x, y
+
+    def sample_stack(self, reps: int, n: int, m: int | None, rng) -> tuple[np.ndarray, np.ndarray]:
+        """`reps` pairs of samples as arrays (reps, n, d) and (reps, m, d), drawn from one stream.
+
+        With i.i.d. rows, one call per sampler draws every repetition (what makes a power study of
+        a fast test cost about as much as SciPy's); otherwise one :meth:`sample` per repetition.
+        """
+        generator = np.random.default_rng(rng)
+        m = n if m is None else m
+        if not self.iid_rows:
+            pairs = [self.sample(n, m, generator) for _ in range(reps)]
+            return np.stack([p[0] for p in pairs]), np.stack([p[1] for p in pairs])
+        x = check_sample(self.sample_p(reps * n, generator), "sample_p(n, rng)")
+        y = check_sample(self.sample_q(reps * m, generator), "sample_q(m, rng)")
+        return x.reshape(reps, n, -1), y.reshape(reps, m, -1)
 
     def null(self) -> Scenario:
         """The same scenario under H0: both samples from p."""
@@ -209,11 +229,17 @@ def gaussian_mixture(separation: float = 2.0) -> Scenario:
     )
 
 
-def from_callables(sample_p: Sampler, sample_q: Sampler, *, name: str = "custom", effect=None) -> Scenario:
-    """A scenario from any two samplers ``sample(n, rng) -> array``."""
+def from_callables(
+    sample_p: Sampler, sample_q: Sampler, *, name: str = "custom", effect=None, iid_rows: bool = False
+) -> Scenario:
+    """A scenario from any two samplers ``sample(n, rng) -> array``.
+
+    ``iid_rows=True`` declares that their rows are i.i.d. (a power study then draws many
+    repetitions in one call); by default each repetition calls the samplers once.
+    """
     if not (callable(sample_p) and callable(sample_q)):
         raise TypeError("`sample_p` and `sample_q` must be callables sample(n, rng) -> array.")
-    return Scenario(name, sample_p, sample_q, effect, "user samplers")
+    return Scenario(name, sample_p, sample_q, effect, "user samplers", check_bool(iid_rows, "iid_rows"))
 
 
 def from_data(data_p, data_q, *, name: str = "data") -> Scenario:
