@@ -116,7 +116,7 @@ def test_level_crossfit():
         (dict(statistic="f1"), ValueError, "`statistic` must be one of 'accuracy', 'logit', 'auc'"),
         (dict(null="bootstrap"), ValueError, "`null` must be one of 'binomial', 'permutation', 'crossfit'"),
         (dict(statistic="auc"), ValueError, "`null='binomial'` is for `statistic='accuracy'`"),
-        (dict(classifier="forest"), ValueError, "`classifier` must be one of 'mlp', 'logistic', 'knn'"),
+        (dict(classifier="forest"), ValueError, "`classifier` must be one of 'auto', 'mlp', 'logistic', 'knn'"),
         (dict(classifier=object()), TypeError, "`classifier` must be a preset name or a scikit-learn estimator"),
         (dict(test_size=1.5), ValueError, r"`test_size` must be a number in \(0, 1\)"),
         (dict(null="crossfit", folds=1), ValueError, "`folds` must be an integer >= 2"),
@@ -148,3 +148,27 @@ def test_torch_mlp_level():
     reps = 100
     count = level_count(reps, 23, 40, 40, classifier="torch-mlp")
     assert count <= stats.binom.interval(0.99, reps, 0.05)[1]
+
+
+def test_auto_picks_the_linear_model_for_a_mean_shift_and_the_mlp_for_a_variance_change():
+    from twosample.learned.classifier_tests import select_preset
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(600, 2)), rng.normal(size=(600, 2)) + [0.5, 0.0]
+    z, labels = np.vstack([x, y]), np.r_[np.ones(600), np.zeros(600)]
+    assert select_preset(z, labels, seed=1) == "logistic"
+    x, y = rng.normal(size=(600, 2)), rng.normal(size=(600, 2)) * 2.0
+    z = np.vstack([x, y])
+    assert select_preset(z, labels, seed=1) == "mlp"
+    res = ts.c2st(x, y, rng=0)
+    assert res.reject and type(res.classifier[-1]).__name__ == "MLPClassifier"
+
+
+def test_unbalanced_samples_are_not_a_blind_spot():
+    # 2,000 reference rows against 100 shifted ones: thresholding the log-odds at 0 predicted the
+    # majority class everywhere (p = 1); the scores are now log density ratios.
+    rng = np.random.default_rng(1)
+    ref, batch = rng.normal(size=(2000, 3)), rng.normal(size=(100, 3)) + [0.8, 0.0, 0.0]
+    assert ts.c2st(ref, batch, classifier="logistic", rng=0).reject
+    res = ts.c2st(ref, rng.normal(size=(100, 3)), classifier="logistic", rng=0)
+    assert abs(float(np.mean(res.scores_x > 0)) - 0.5) < 0.3  # not one class everywhere
