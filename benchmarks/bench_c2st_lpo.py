@@ -4,8 +4,8 @@ alpha = 0.05; n = m in {50, 100, 500, 1000, 2000} with nu = 3, and nu in {1, 2, 
 with n = 2000 (../shared/REFERENCES.md). Tests side by side on the same repetitions (each
 repetition's samples come from the same spawned stream for every test): C2ST-NN (one hidden
 layer of 20 ReLU, held-out accuracy, exact null), C2ST-KNN (k = floor(sqrt(n_train))), the
-median-bandwidth MMD, MMD-agg (MMD-FUSE), the deep-kernel MMD, and KS as the classical 1-D
-reference. Power with 95% Clopper-Pearson intervals.
+median-bandwidth MMD, MMD-agg (MMD-FUSE), the deep-kernel MMD, KS as the classical 1-D
+reference, and ts.c2st's default ("auto": logistic regression unless the MLP validates better). Power with 95% Clopper-Pearson intervals.
 
 Run: `.venv/bin/python benchmarks/bench_c2st_lpo.py [--reps 100] [--tests ...] [--settings all|n|nu] [--n-jobs 2]`
 (resumable: rows already in the CSV are skipped).
@@ -32,6 +32,7 @@ from twosample.learned import deep_mmd_test  # noqa: E402
 
 TESTS = {
     "C2ST-NN": functools.partial(ts.c2st, classifier="mlp"),
+    "C2ST default (auto)": ts.c2st,
     "C2ST-KNN": functools.partial(ts.c2st, classifier="knn"),
     "MMD (median)": functools.partial(ts.mmd_test, n_resamples=199),
     "MMD-agg": functools.partial(ts.mmd_agg_test, n_resamples=199),
