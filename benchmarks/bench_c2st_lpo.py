@@ -5,7 +5,8 @@ with n = 2000 (../shared/REFERENCES.md). Tests side by side on the same repetiti
 repetition's samples come from the same spawned stream for every test): C2ST-NN (one hidden
 layer of 20 ReLU, held-out accuracy, exact null), C2ST-KNN (k = floor(sqrt(n_train))), the
 median-bandwidth MMD, MMD-agg (MMD-FUSE), the deep-kernel MMD, KS as the classical 1-D
-reference, and ts.c2st's default ("auto": logistic regression unless the MLP validates better). Power with 95% Clopper-Pearson intervals.
+reference, and ts.c2st's default ("auto": logistic regression unless the MLP validates better).
+Power with 95% Clopper-Pearson intervals.
 
 Run: `.venv/bin/python benchmarks/bench_c2st_lpo.py [--reps 100] [--tests ...] [--settings all|n|nu] [--n-jobs 2]`
 (resumable: rows already in the CSV are skipped).

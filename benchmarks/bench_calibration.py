@@ -6,7 +6,7 @@ interval and whether the level is within the 99% binomial acceptance band around
 (upper end; rank, ECDF and classifier statistics are discrete and may be conservative).
 Univariate tests skip the d = 20 null. Prints a table, writes benchmarks/results/calibration.csv.
 
-Run: `.venv/bin/python benchmarks/bench_calibration.py [--reps 1000] [--n 50] [--n-jobs 2]`
+Run: `.venv/bin/python benchmarks/bench_calibration.py [--reps 1000] [--n 50] [--n-jobs 2] [--tests a,b]`
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import time
 from pathlib import Path
 
+import pandas as pd
 from _report import write_table
 from scipy import stats
 
@@ -27,12 +28,14 @@ def main():
     parser.add_argument("--reps", type=int, default=1000)
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--tests", default=None, help="comma-separated names; their rows replace theirs in the CSV")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "calibration.csv"))
     args = parser.parse_args()
     upper = stats.binom.interval(0.99, args.reps, 0.05)[1]
     rows = []
     start_all = time.perf_counter()
-    for name, info in ts.TESTS.items():
+    names = list(ts.TESTS) if args.tests is None else args.tests.split(",")
+    for name, info in ((name, ts.TESTS[name]) for name in names):
         for null_name, (scenario, m) in null_scenarios().items():
             if null_name == "gaussian-d20" and not info.multivariate:
                 continue
@@ -56,6 +59,9 @@ def main():
             )
             print(f"{name:12} {null_name:14} level {res.power:.3f} [{res.ci_low:.3f}, {res.ci_high:.3f}]", flush=True)
     print(f"total {time.perf_counter() - start_all:.0f} s")
+    if args.tests is not None and Path(args.out).exists():  # keep the other tests' rows
+        kept = pd.read_csv(args.out)
+        rows = kept[~kept["test"].isin(names)].to_dict("records") + rows
     write_table(rows, args.out)
 
 
