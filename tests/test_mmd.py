@@ -116,11 +116,11 @@ def test_blocked_gram_equals_held_gram(monkeypatch):
     rng = np.random.default_rng(7)
     x, y = rng.normal(size=(70, 2)), rng.normal(0.3, 1, size=(60, 2))
     held = ts.mmd_test(x, y, n_resamples=200, rng=2)
-    held_agg = ts.mmd_agg_test(x, y, n_resamples=200, rng=2)
+    held_agg = ts.mmd_agg_test(x, y, n_resamples=200, rng=2, dtype=np.float64)
     monkeypatch.setattr(M, "_GRAM_BUDGET", 1000)  # force column blocks
     monkeypatch.setattr(M, "_BLOCK_BYTES", 8 * 130 * 17)  # 17 columns a block, last block ragged
     blocked = ts.mmd_test(x, y, n_resamples=200, rng=2)
-    blocked_agg = ts.mmd_agg_test(x, y, n_resamples=200, rng=2)
+    blocked_agg = ts.mmd_agg_test(x, y, n_resamples=200, rng=2, dtype=np.float64)  # not 'auto' -> float32
     assert blocked.pvalue == held.pvalue and blocked_agg.pvalue == held_agg.pvalue
     # Block sums change the summation order: values near 0 agree to rounding (1e-12 absolute).
     np.testing.assert_allclose(blocked.null_distribution, held.null_distribution, rtol=1e-10, atol=1e-12)
@@ -281,15 +281,27 @@ def test_shared_distance_blocks_equal_held_grams(monkeypatch):
     """Gram blocks from shared distance blocks, lower triangle only, one product for every kernel."""
     rng = np.random.default_rng(11)
     x, y = rng.normal(size=(90, 3)), rng.laplace(size=(80, 3))
-    held = ts.mmd_agg_test(x, y, n_resamples=300, rng=4)
+    held = ts.mmd_agg_test(x, y, n_resamples=300, rng=4, dtype=np.float64)
     held_one = ts.mmd_test(x, y, n_resamples=300, rng=4)
     monkeypatch.setattr(M, "_GRAM_BUDGET", 1000)
     monkeypatch.setattr(M, "_BLOCK_BYTES", 8 * 170 * 20 * 13)  # 13 columns per block, ragged last block
-    shared = ts.mmd_agg_test(x, y, n_resamples=300, rng=4)
+    shared = ts.mmd_agg_test(x, y, n_resamples=300, rng=4, dtype=np.float64)  # not 'auto' -> float32
     shared_one = ts.mmd_test(x, y, n_resamples=300, rng=4)
     assert shared.pvalue == held.pvalue and shared_one.pvalue == held_one.pvalue
     np.testing.assert_allclose(shared.null_distribution, held.null_distribution, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(shared_one.null_distribution, held_one.null_distribution, rtol=1e-9, atol=1e-12)
+
+
+def test_auto_dtype_is_float32_only_beyond_the_gram_budget(monkeypatch):
+    rng = np.random.default_rng(13)
+    x, y = rng.normal(size=(60, 2)), rng.normal(size=(60, 2))
+    small = ts.mmd_agg_test(x, y, n_resamples=99, rng=1)
+    assert small.pvalue == ts.mmd_agg_test(x, y, n_resamples=99, rng=1, dtype=np.float64).pvalue
+    monkeypatch.setattr(M, "_GRAM_BUDGET", 1000)
+    big = ts.mmd_agg_test(x, y, n_resamples=99, rng=1)
+    np.testing.assert_array_equal(
+        big.null_distribution, ts.mmd_agg_test(x, y, n_resamples=99, rng=1, dtype=np.float32).null_distribution
+    )
 
 
 def test_float32_blocks_agree_with_float64_within_monte_carlo_error(monkeypatch):
@@ -297,7 +309,7 @@ def test_float32_blocks_agree_with_float64_within_monte_carlo_error(monkeypatch)
     rng = np.random.default_rng(12)
     for shift in (0.0, 0.3):
         x, y = rng.normal(size=(150, 4)), rng.normal(size=(150, 4)) + [shift, 0, 0, 0]
-        r64 = ts.mmd_agg_test(x, y, n_resamples=999, rng=5)
+        r64 = ts.mmd_agg_test(x, y, n_resamples=999, rng=5, dtype=np.float64)
         r32 = ts.mmd_agg_test(x, y, n_resamples=999, rng=5, dtype=np.float32)
         se = np.sqrt(r64.pvalue * (1 - r64.pvalue) / 999)
         assert abs(r32.pvalue - r64.pvalue) <= max(3 * se, 2 / 1000)

@@ -189,7 +189,8 @@ def select_preset(z, labels, seed, device="cpu") -> str:
     loss differences (a tie goes to the simpler model, which keeps its power on a linear problem).
     At n = m = 10,000 (benchmarks/bench_c2st.py, 20 repetitions) this chose logistic regression
     on every mean shift and the MLP on 18 of 20 Blob samples; a margin of 2 standard errors
-    chose the MLP on 13 of 20 Blob samples (power 0.65 against the MLP's 0.85). Only training data are used, so the held-out test stays valid.
+    chose the MLP on 13 of 20 Blob samples (power 0.65 against the MLP's 0.85). Only training
+    data are used, so the held-out test stays valid.
     """
     counts = np.bincount(labels.astype(int), minlength=2)
     if counts.min() < _AUTO_FOLDS:
