@@ -5,6 +5,11 @@ that adds this file). Statistics agree to 1e-12 relative (the torch-trained ones
 float32 training), p-values exactly. A change of statistic, null or default is a change of
 behaviour: it updates this table in its own commit, with the reason, never together with a
 move of code.
+
+Changes of behaviour since: mmd-agg's p-value 0.84 -> 10/11 when mmd_agg_test stopped relabelling
+early by default (early_stop=True: the 10th exceedance came at relabelling 11; same statistic).
+c2st (0.6, p 0.111 -> 0.554, p 0.251) when the held-out scores became log-odds less the training
+prior's (these samples are unbalanced, 70 vs 60 rows, so the accuracy threshold moved to p = q).
 """
 
 import numpy as np
@@ -57,10 +62,10 @@ PINNED = {
     "wasserstein": (0.29342890029154434, 0.164),
     "hotelling": (3.0798090774866846, 0.3904526798800046),
     "mmd": (-0.0011415209505032387, 0.478),
-    "mmd-agg": (-0.010389082764232583, 0.84),
+    "mmd-agg": (-0.010389082764232583, 0.9090909090909091),
     "mmd-linear": (0.027025725826781213, 0.31875330595706153),
     "mmd-rff": (0.10167617886061661, 0.55),
-    "c2st": (0.6, 0.11065322000785809),
+    "c2st": (0.5538461538461539, 0.2511190540512791),
     "c2st-perm": (0.5333333333333333, 0.35),
     "f-divergence": (-0.0036942044073067504, 0.43),
     "mmd-deep": (3.446251401922895e-05, 0.37),

@@ -524,7 +524,7 @@ def mmd_agg_test(
     rng=None,
     device="cpu",
     dtype="auto",
-    early_stop=False,
+    early_stop=True,
 ) -> TestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
 
@@ -543,8 +543,12 @@ def mmd_agg_test(
         `n_bandwidths` length-scales each, geometric between the 5% and 95%
         quantiles of the pooled pairwise distances (Euclidean and L1).
     n_bandwidths : int, default 10
-    alpha, n_resamples, batch, rng, device, early_stop
+    alpha, n_resamples, batch, rng, device
         As in :func:`mmd_test`.
+    early_stop : bool, default True
+        Sequential Monte Carlo p-values (:func:`twosample.permutation_test`): relabelling
+        stops once the decision at `alpha` is known; exact level. ``False`` evaluates all
+        `n_resamples` relabellings (a finer p-value far from `alpha`).
     dtype : {"auto", numpy.float64, numpy.float32}, default "auto"
         Precision of the Gram blocks and products. "auto": float64 while the Gram
         matrices fit the 2 GiB budget (N up to about 3,600 with 20 kernels), float32
