@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 from _report import write_table
 from statsmodels.stats.proportion import proportion_confint
 
@@ -74,15 +75,21 @@ def main():
     parser.add_argument("--n", type=int, default=10_000)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--mmd-reps", type=int, default=3)
+    parser.add_argument("--tests", default=None, help="comma-separated rows to (re-)measure; the others are kept")
     parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "c2st.csv"))
     args = parser.parse_args()
     import torch
 
     torch.set_num_threads(1)
+    wanted = None if args.tests is None else args.tests.split(",")
     rows = []
+    if wanted is not None and Path(args.out).exists():
+        rows = [r for r in pd.read_csv(args.out).to_dict("records") if r["test"] not in wanted]
     seeds = np.random.SeedSequence(2026).spawn(max(args.reps, args.mmd_reps))
     for label, make in SCENARIOS.items():
         for name, (test, reps) in _tests(args.reps, args.mmd_reps).items():
+            if wanted is not None and name not in wanted:
+                continue
             rows.append({"scenario": label, **_run(name, test, reps, make(), args.n, seeds)})
             print(rows[-1], flush=True)
             write_table(rows, args.out)
