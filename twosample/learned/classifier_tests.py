@@ -378,8 +378,12 @@ def c2st(
         )
         return C2STResult.extend(res, n_x=len(x), n_y=len(y), **extra)
 
-    # Exact conditional null of the accuracy (hypergeometric).
-    n_x, n_y = len(x_test), len(y_test)
+    return _binomial_result(scores_x, scores_y, alpha, len(x), len(y), seed, extra)
+
+
+def _binomial_result(scores_x, scores_y, alpha, n_x_all, n_y_all, seed, extra) -> C2STResult:
+    """The held-out accuracy (threshold p = q) with its exact conditional (hypergeometric) null."""
+    n_x, n_y = len(scores_x), len(scores_y)
     total = n_x + n_y
     predicted_1 = int(np.count_nonzero(scores_x > 0) + np.count_nonzero(scores_y > 0))
     tp = int(np.count_nonzero(scores_x > 0))
@@ -395,8 +399,8 @@ def c2st(
         alpha=alpha,
         threshold=threshold,
         method="exact",
-        n_x=len(x),
-        n_y=len(y),
+        n_x=n_x_all,
+        n_y=n_y_all,
         test=name_of(c2st),
         seed=seed,
         **extra,
