@@ -60,7 +60,7 @@ def test_early_stop_does_not_depend_on_batch_and_accepts_only_where_the_full_tes
     for shift in (0.0, 0.25, 0.5, 1.0):
         x, y = rng.normal(size=(60, 3)), rng.normal(shift, size=(50, 3))
         full = ts.mmd_test(x, y, n_resamples=999, rng=7)
-        runs = [ts.mmd_test(x, y, n_resamples=999, rng=7, early_stop=True, batch=b) for b in (None, 13, 1000)]
+        runs = [ts.mmd_test(x, y, n_resamples=999, rng=7, early_stop=True, batch=b) for b in (None, 13, 150, 1000)]
         assert len({(r.pvalue, r.n_resamples, r.statistic) for r in runs}) == 1
         early = runs[0]
         assert early.method == "sequential permutation"
@@ -69,6 +69,24 @@ def test_early_stop_does_not_depend_on_batch_and_accepts_only_where_the_full_tes
         if early.n_resamples < 999 and not early.reject:
             assert not full.reject
         assert early.reject == (early.statistic > early.threshold)
+
+
+def test_the_first_event_stops_wherever_the_looks_fall():
+    rule = EarlyStop(999, 0.05)  # h = 50, L_1 = 399
+    late = np.r_[np.zeros(399, bool), np.ones(200, bool)]  # none by L_1, then h at once
+    assert rule.stop(late) == Stop(399, 0, "reject")
+    early = np.r_[np.ones(50, bool), np.zeros(549, bool)]
+    assert rule.stop(early) == Stop(50, 50, "accept")
+    assert rule.stop(np.r_[np.ones(49, bool), np.zeros(300, bool)]) is None
+
+
+@pytest.mark.parametrize(("n_resamples", "alpha", "batch"), [(1999, 0.05, 10**6), (199, 0.05, 10**6), (999, 0.1, 70)])
+def test_looks_double_from_4h_with_one_at_the_rejection_look(n_resamples, alpha, batch):
+    rule = EarlyStop(n_resamples, alpha)
+    sizes = list(rule.look_sizes(batch))
+    ends = np.cumsum(sizes)
+    assert ends[-1] == n_resamples and max(sizes) <= batch
+    assert rule.reject_look in ends and sizes[0] == min(4 * rule.h, rule.reject_look, batch)
 
 
 def test_early_stop_saves_relabellings_at_both_ends():

@@ -297,8 +297,8 @@ def run_permutation_test(
         masks: Iterator[np.ndarray] = _all_splits(n_total, n_x, batch)
         n_null = n_splits
     else:
-        first = rule.first_chunk() if rule else n_resamples
-        masks = _random_splits(n_total, n_x, n_resamples, batch, generator, first=first)
+        sizes = rule.look_sizes(batch) if rule else None
+        masks = _random_splits(n_total, n_x, n_resamples, batch, generator, sizes=sizes)
         n_null = n_resamples
     observed, null, stop = _collect_null(evaluate, masks, n_null, test, rule, alternative, pooled, n_x)
     if np.isnan(null).any():
@@ -431,18 +431,19 @@ def _all_splits(n_total: int, n_x: int, batch: int) -> Iterator[np.ndarray]:
 
 
 def _random_splits(
-    n_total: int, n_x: int, n_resamples: int, batch: int, rng: np.random.Generator, *, first: int | None = None
+    n_total: int, n_x: int, n_resamples: int, batch: int, rng: np.random.Generator, *, sizes=None
 ) -> Iterator[np.ndarray]:
     """Uniformly random subsets of size `n_x`, drawn row by row (batch-independent).
 
     Each row gets N uniform keys; the `n_x` smallest mark the rows that play x.
     ``rng.random`` fills rows in order, so the masks are the same whatever the
     batch size. Ties among doubles have probability ~N^2 / 2^53: negligible.
-    The first batch has at most `first` rows (a sequential rule's first look).
+    `sizes` (an iterable of batch sizes, a sequential rule's looks) replaces `batch` when given.
     """
+    sizes = iter(sizes) if sizes is not None else None
     done = 0
     while done < n_resamples:
-        size = min(batch, n_resamples - done, first if done == 0 and first else n_resamples)
+        size = min(n_resamples - done, next(sizes, batch) if sizes is not None else batch)
         keys = rng.random((size, n_total))
         kth = np.partition(keys, n_x - 1, axis=1)[:, n_x - 1 : n_x]
         yield keys <= kth
