@@ -23,6 +23,9 @@ def test_power_is_the_plain_proportion_with_clopper_pearson_interval():
 def test_identical_for_n_jobs_1_and_2_and_reproducible():
     a = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99)
     b = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99, n_jobs=2)
+    # two blocks, each one's repetitions split among the workers
+    two = [power("energy", GL, n=10, reps=300, rng=5, n_resamples=19, n_jobs=j).pvalues for j in (1, 2)]
+    np.testing.assert_array_equal(*two)
     c = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99)
     np.testing.assert_array_equal(a.pvalues, b.pvalues)
     np.testing.assert_array_equal(a.pvalues, c.pvalues)

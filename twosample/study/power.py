@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import Parallel, delayed, effective_n_jobs
 from statsmodels.stats.proportion import proportion_confint
 
 from twosample._core.progress import progress_bar
@@ -91,7 +91,7 @@ class _LazyStreams:
         return np.random.default_rng(child)
 
 
-def _run_block(test, scenario, n, m, alpha, block, size, kwargs):
+def _run_block(test, scenario, n, m, alpha, block, size, kwargs, workers=1):
     """p-values of one block of `size` repetitions.
 
     The samples of the whole block come from one stream (child 0 of the block) in one draw
@@ -99,22 +99,29 @@ def _run_block(test, scenario, n, m, alpha, block, size, kwargs):
     (:class:`_LazyStreams`). A registered test that declares ``stacked`` (SciPy's vectorised
     analytic nulls, see :attr:`twosample.TestInfo.stacked`) gets the stack and returns all its
     p-values at once, the same as the one-by-one loop; it returns None for options it does
-    not vectorise.
+    not vectorise. Otherwise the repetitions run one by one, split among `workers` joblib
+    workers: the data and each repetition's stream do not depend on who runs it.
     """
     data_seed = np.random.SeedSequence(block.entropy, spawn_key=(*block.spawn_key, 0))
     xs, ys = scenario.sample_stack(size, n, m, data_seed)
     rngs = _LazyStreams(block, size)
     info = info_for(test)
-    pvalues = None
     if info is not None and info.stacked is not None:
         pvalues = info.stacked(xs, ys, alpha=alpha, rngs=rngs, **kwargs)
-    if pvalues is None:
-        pvalues = [test(xs[i], ys[i], alpha=alpha, rng=rngs[i], **kwargs).pvalue for i in range(size)]
-    return np.asarray(pvalues, dtype=float)
+        if pvalues is not None:
+            return np.asarray(pvalues, dtype=float)
+    if workers == 1 or size == 1:
+        return _one_by_one(test, xs, ys, alpha, rngs, range(size), kwargs)
+    # a few pieces per worker: sequential p-values make repetitions take unequal times
+    pieces = [p for p in np.array_split(np.arange(size), 4 * effective_n_jobs(workers)) if len(p)]
+    parts = Parallel(n_jobs=workers)(delayed(_one_by_one)(test, xs[p], ys[p], alpha, rngs, p, kwargs) for p in pieces)
+    return np.concatenate(parts)
 
 
-def _run_blocks(test, scenario, n, m, alpha, blocks, kwargs):
-    return np.concatenate([_run_block(test, scenario, n, m, alpha, b, size, kwargs) for b, size in blocks])
+def _one_by_one(test, xs, ys, alpha, rngs, indices, kwargs):
+    """p-values of the repetitions `indices` of a block (their samples `xs`, `ys`, in that order)."""
+    values = [test(x, y, alpha=alpha, rng=rngs[i], **kwargs).pvalue for x, y, i in zip(xs, ys, indices)]
+    return np.asarray(values, dtype=float)
 
 
 def power(
@@ -148,7 +155,7 @@ def power(
         it, and each repetition's test gets its own stream: the result does not depend on
         `n_jobs`.
     n_jobs : int, default 1
-        joblib workers over the blocks (``-1``: all cores).
+        joblib workers over the repetitions of each block (``-1``: all cores).
     confidence : float, default 0.95
         Of the Clopper-Pearson interval.
     **test_kwargs
@@ -181,13 +188,9 @@ def power(
     sizes = [min(_BLOCK, reps - start) for start in range(0, reps, _BLOCK)]
     blocks = list(zip(seed_root.spawn(len(sizes)), sizes))
     workers = 1 if n_jobs in (None, 1) else n_jobs
-    if workers == 1 or len(blocks) == 1:
-        pvalues = _run_blocks(test, scenario, n, m, alpha, blocks, test_kwargs)
-    else:
-        parts = Parallel(n_jobs=workers)(
-            delayed(_run_blocks)(test, scenario, n, m, alpha, [block], test_kwargs) for block in blocks
-        )
-        pvalues = np.concatenate(parts)
+    pvalues = np.concatenate(
+        [_run_block(test, scenario, n, m, alpha, block, size, test_kwargs, workers) for block, size in blocks]
+    )
     rejections = int(np.count_nonzero(pvalues <= alpha))
     low, high = proportion_confint(rejections, reps, alpha=1 - confidence, method="beta")
     return PowerResult(
