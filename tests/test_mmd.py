@@ -314,3 +314,40 @@ def test_float32_blocks_agree_with_float64_within_monte_carlo_error(monkeypatch)
         se = np.sqrt(r64.pvalue * (1 - r64.pvalue) / 999)
         assert abs(r32.pvalue - r64.pvalue) <= max(3 * se, 2 / 1000)
         assert r32.statistic == pytest.approx(r64.statistic, rel=1e-3, abs=1e-4)
+
+
+def test_a_memory_budget_forms_blocks_and_keeps_the_result(monkeypatch):
+    rng = np.random.default_rng(21)
+    x, y = rng.normal(size=(140, 3)), rng.normal(size=(130, 3)) + [0.3, 0, 0]
+    held = ts.mmd_agg_test(x, y, n_resamples=299, rng=4, dtype=np.float64)
+    calls = []
+    monkeypatch.setattr(M, "_SharedBlockSums", lambda *a, **k: calls.append(k) or SharedBlockSums(*a, **k))
+    blocked = ts.mmd_agg_test(x, y, n_resamples=299, rng=4, dtype=np.float64, memory="200kB")
+    # 20 float64 Grams of 270 x 270 (11.7 MB) do not fit: blocks of 50 kB, 9 columns each
+    assert calls == [{"dtype": np.float64, "block_bytes": 50_000}]
+    np.testing.assert_allclose(blocked.null_distribution, held.null_distribution, rtol=1e-9)
+    assert (blocked.pvalue, blocked.n_resamples) == (held.pvalue, held.n_resamples)
+    single = ts.mmd_test(x, y, n_resamples=299, rng=4)
+    assert ts.mmd_test(x, y, n_resamples=299, rng=4, memory=100_000).pvalue == single.pvalue
+    # "auto" precision follows the budget: float32 once the float64 Grams do not fit it
+    ts.mmd_agg_test(x, y, n_resamples=99, rng=4, memory="200kB")
+    assert calls[-1] == {"dtype": np.float32, "block_bytes": 50_000}
+
+
+SharedBlockSums = M._SharedBlockSums
+
+
+@pytest.mark.parametrize(
+    ("memory", "match"),
+    [
+        (50_000, "too small for one block of the 20 Gram matrices at N = 270 in float32.*86400 bytes"),
+        ("12 parsecs", "`memory` must be"),
+        (0, "`memory` must be"),
+        (True, "`memory` must be"),
+    ],
+)
+def test_memory_budget_errors_name_the_argument(memory, match):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(140, 3)), rng.normal(size=(130, 3))
+    with pytest.raises(ValueError, match=match):
+        ts.mmd_agg_test(x, y, memory=memory)

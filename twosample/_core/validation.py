@@ -250,6 +250,31 @@ def check_sizes(sizes, name: str = "sizes", *, minimum: int = 2) -> list[int]:
     return [check_int(s, name, minimum=minimum) for s in sizes]
 
 
+_UNITS = {"": 1, "b": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "kib": 2**10, "mib": 2**20, "gib": 2**30}
+
+
+def check_memory(memory) -> int | None:
+    """A memory budget in bytes: None, a positive integer, or a string such as "512MB" or "4GiB"."""
+    if memory is None:
+        return None
+    given = memory
+    if isinstance(memory, str):
+        number = memory.strip().lower().rstrip("bikmg ")
+        unit = memory.strip().lower()[len(number) :].replace(" ", "")
+        try:
+            value = float(number) * _UNITS[unit]
+        except (ValueError, KeyError):
+            raise ValueError(
+                f"`memory` must be a number of bytes or a string such as '512MB' or '4GiB', got {memory!r}."
+            ) from None
+        memory = int(value) if math.isfinite(value) else memory
+    if isinstance(memory, bool) or not isinstance(memory, numbers.Integral) or memory < 1:
+        raise ValueError(
+            f"`memory` must be None, a positive number of bytes or a string such as '4GiB', got {given!r}."
+        )
+    return int(memory)
+
+
 def check_batch(batch) -> int | None:
     if batch is None:
         return None

@@ -12,6 +12,7 @@ fit the memory budget it is formed block by block of columns, never whole.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -29,6 +30,7 @@ from twosample._core.validation import (
     check_device,
     check_dtype,
     check_int,
+    check_memory,
     check_rng,
     check_samples,
     seeded_rng,
@@ -64,11 +66,46 @@ ESTIMATORS = ("unbiased", "biased", "linear")
 # Gram matrices held whole up to this many bytes; beyond, they are formed by column blocks.
 _GRAM_BUDGET = 2**31
 _BLOCK_BYTES = 2**28
+_MASK_BYTES = 2**30
 
 
-def grams_fit(n_total: int, n_kernels: int, dtype) -> bool:
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    """Bytes for Gram matrices held whole, for one column block of them, and for a batch of relabellings.
+
+    The default: 2 GiB of Gram matrices, 256 MiB blocks, 1 GiB of relabellings. A user's
+    `memory` M: Gram matrices held while they fit M, else blocks and relabellings of M/4
+    each (the products and NumPy's temporaries come on top, of the order of a block).
+    """
+
+    grams: int
+    block: int
+    masks: int
+
+    @classmethod
+    def of(cls, memory) -> Budget:
+        """The budget for the user's `memory` argument (None: the module's defaults, read now)."""
+        memory = check_memory(memory)
+        if memory is None:
+            return cls(grams=_GRAM_BUDGET, block=_BLOCK_BYTES, masks=_MASK_BYTES)
+        return cls(grams=memory, block=memory // 4, masks=memory // 4)
+
+    def check_blocks(self, n_total: int, n_kernels: int, dtype, memory) -> None:
+        """A ValueError naming `memory` when one column block or one relabelling does not fit."""
+        itemsize = np.dtype(dtype).itemsize
+        need = n_total * n_kernels * itemsize
+        if self.block < need or self.masks < n_total * itemsize:
+            raise ValueError(
+                f"`memory` = {memory!r} is too small for one block of the {n_kernels} Gram matrices at "
+                f"N = {n_total} in {np.dtype(dtype).name}: one column of each ({need} bytes) must fit a "
+                f"quarter of it; give at least {4 * need} bytes."
+            )
+
+
+def grams_fit(n_total: int, n_kernels: int, dtype, budget: Budget | None = None) -> bool:
     """Whether `n_kernels` Gram matrices of the pooled sample fit the memory budget whole (else: column blocks)."""
-    return n_kernels * n_total**2 * np.dtype(dtype).itemsize <= _GRAM_BUDGET
+    limit = (budget or Budget.of(None)).grams
+    return n_kernels * n_total**2 * np.dtype(dtype).itemsize <= limit
 
 
 def _mmd_from_sums(sks, sk1, s_diag, total, diag_total, n_x, n_y, estimator):
@@ -90,7 +127,8 @@ class _GramSums:
     Works with NumPy (device "cpu") or torch on any device.
     """
 
-    def __init__(self, pooled, kernels, *, device="cpu", dtype=np.float64):
+    def __init__(self, pooled, kernels, *, device="cpu", dtype=np.float64, budget: Budget | None = None):
+        budget = budget or Budget.of(None)
         self.kernels = list(kernels)
         self.n_total = len(pooled)
         self.use_torch = uses_torch(device)
@@ -103,8 +141,8 @@ class _GramSums:
             self.z = np.asarray(pooled, dtype=dtype)
         self.device = device
         itemsize = np.dtype(dtype).itemsize
-        self.held = grams_fit(self.n_total, len(self.kernels), dtype)
-        self.block = max(1, _BLOCK_BYTES // (self.n_total * itemsize))
+        self.held = grams_fit(self.n_total, len(self.kernels), dtype, budget)
+        self.block = max(1, budget.block // (self.n_total * itemsize))
         self.grams = [k.matrix(self.z, self.z) for k in self.kernels] if self.held else None
         self.diag, self.total, self.sq_total = [], [], []
         for i in range(len(self.kernels)):
@@ -232,17 +270,18 @@ def _threads() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def _gram_sums(pooled, kernels, *, device, dtype):
+def _gram_sums(pooled, kernels, *, device, dtype, budget: Budget | None = None):
     """The Gram sums of `kernels` on `pooled`: held whole when they fit, else shared distance blocks."""
     kernels = list(kernels)
+    budget = budget or Budget.of(None)
     shared = (
         not uses_torch(device)
-        and not grams_fit(len(pooled), len(kernels), dtype)
+        and not grams_fit(len(pooled), len(kernels), dtype, budget)
         and all(k.distance is not None for k in kernels)
     )
     if shared:
-        return _SharedBlockSums(pooled, kernels, dtype=dtype)
-    return _GramSums(pooled, kernels, device=device, dtype=dtype)
+        return _SharedBlockSums(pooled, kernels, dtype=dtype, block_bytes=budget.block)
+    return _GramSums(pooled, kernels, device=device, dtype=dtype, budget=budget)
 
 
 class MMDStatistic(PermutationStatistic):
@@ -258,15 +297,16 @@ class MMDStatistic(PermutationStatistic):
     dtype : numpy dtype, default float64
     """
 
-    def __init__(self, kernel: Kernel, estimator: str = "unbiased", *, device="cpu", dtype=np.float64):
+    def __init__(self, kernel: Kernel, estimator: str = "unbiased", *, device="cpu", dtype=np.float64, budget=None):
         self.kernel = kernel
         self.estimator = check_choice(estimator, "estimator", ("unbiased", "biased"))
         self.device = device
         self.dtype = dtype
+        self.budget = budget
 
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
-        sums = _gram_sums(pooled, [self.kernel], device=self.device, dtype=self.dtype)
+        sums = _gram_sums(pooled, [self.kernel], device=self.device, dtype=self.dtype, budget=self.budget)
 
         def evaluate(masks):
             sks, sk1, s_diag = sums(masks)[0]  # the pooled constants are known after the first call
@@ -288,15 +328,16 @@ class FuseStatistic(PermutationStatistic):
     a p-value, with no data splitting.
     """
 
-    def __init__(self, kernels, *, device="cpu", dtype=np.float64):
+    def __init__(self, kernels, *, device="cpu", dtype=np.float64, budget=None):
         self.kernels = list(kernels)
         self.device = device
         self.dtype = dtype
+        self.budget = budget
 
     def bind(self, pooled, n_x):
         n_y = len(pooled) - n_x
         n_total = len(pooled)
-        sums = _gram_sums(pooled, self.kernels, device=self.device, dtype=self.dtype)
+        sums = _gram_sums(pooled, self.kernels, device=self.device, dtype=self.dtype, budget=self.budget)
         lam = math.sqrt(n_x * n_y)
 
         def norm(i):  # permutation-invariant normaliser of kernel i (constants known after the first call)
@@ -400,6 +441,7 @@ def mmd_test(
     device="cpu",
     dtype=np.float64,
     early_stop=False,
+    memory=None,
 ) -> TestResult:
     r"""MMD permutation test of H0: p = q.
 
@@ -428,6 +470,12 @@ def mmd_test(
     early_stop : bool, default False
         Sequential Monte Carlo p-values, as in :func:`twosample.permutation_test`:
         stops relabelling once the decision at `alpha` is known, with exact level.
+    memory : int or str, optional
+        A memory budget in bytes (or ``"512MB"``, ``"4GiB"``): the Gram matrix is held
+        while it fits, else formed in column blocks, with blocks and batches of
+        relabellings of a quarter of the budget each (NumPy's temporaries come on top).
+        Default: 2 GiB of Gram matrix, 256 MiB blocks. Too small for one column block:
+        a ValueError. The result does not depend on it (beyond rounding).
 
     Returns
     -------
@@ -455,10 +503,11 @@ def mmd_test(
     generator, seed = seeded_rng(rng)
     (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     pooled = np.vstack([x, y])
+    budget = _budget_for(memory, len(pooled), 1, dtype)
     k = make_kernel(kernel, bandwidth, pooled, rng=generator)
     if batch is None:
-        batch = _default_batch(len(pooled), 1, n_resamples, dtype)
-    statistic = MMDStatistic(k, estimator, device=device, dtype=dtype)
+        batch = _default_batch(len(pooled), 1, n_resamples, dtype, budget)
+    statistic = MMDStatistic(k, estimator, device=device, dtype=dtype, budget=budget)
     return run_permutation_test(
         x,
         y,
@@ -474,15 +523,24 @@ def mmd_test(
     )
 
 
-def _default_batch(n_total, n_kernels, n_resamples, dtype):
+def _budget_for(memory, n_total, n_kernels, dtype) -> Budget:
+    """The budget for `memory`, checked to hold one column block when the Gram matrices do not fit."""
+    budget = Budget.of(memory)
+    if memory is not None and not grams_fit(n_total, n_kernels, dtype, budget):
+        budget.check_blocks(n_total, n_kernels, dtype, memory)
+    return budget
+
+
+def _default_batch(n_total, n_kernels, n_resamples, dtype, budget: Budget | None = None):
     """All relabellings at once when the Gram matrices are formed in blocks (each block once)."""
-    if grams_fit(n_total, n_kernels, dtype):
+    budget = budget or Budget.of(None)
+    if grams_fit(n_total, n_kernels, dtype, budget):
         return None
     return max(
         1,
         min(
             int(n_resamples) if isinstance(n_resamples, (int, np.integer)) else 1,
-            2**30 // (n_total * np.dtype(dtype).itemsize),
+            budget.masks // (n_total * np.dtype(dtype).itemsize),
         ),
     )  # masks are cast to `dtype`
 
@@ -525,6 +583,7 @@ def mmd_agg_test(
     device="cpu",
     dtype="auto",
     early_stop=True,
+    memory=None,
 ) -> TestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
 
@@ -555,6 +614,9 @@ def mmd_agg_test(
         beyond, where the matrices are formed in blocks for every batch and the products
         dominate (sums are accumulated in float64; p-values agree with float64 within
         Monte Carlo error, tested).
+    memory : int or str, optional
+        A memory budget, as in :func:`mmd_test` (it also moves the "auto" switch to
+        float32: float64 while the Gram matrices fit it).
 
     Returns
     -------
@@ -588,11 +650,12 @@ def mmd_agg_test(
         (x, y), kernels, _ = scale_free_inputs((x, y), _check_kernel_list(kernels))
         kernels = [make_kernel(k, 1.0) for k in kernels]
     pooled = np.vstack([x, y])
-    if auto_dtype and not grams_fit(len(pooled), len(kernels), np.float64):
+    if auto_dtype and not grams_fit(len(pooled), len(kernels), np.float64, Budget.of(memory)):
         dtype = np.float32
+    budget = _budget_for(memory, len(pooled), len(kernels), dtype)
     if batch is None:
-        batch = _default_batch(len(pooled), len(kernels), n_resamples, dtype)
-    statistic = FuseStatistic(kernels, device=device, dtype=dtype)
+        batch = _default_batch(len(pooled), len(kernels), n_resamples, dtype, budget)
+    statistic = FuseStatistic(kernels, device=device, dtype=dtype, budget=budget)
     return run_permutation_test(
         x,
         y,
