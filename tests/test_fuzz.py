@@ -82,6 +82,14 @@ BAD = {
         st.just([]), st.text(max_size=8), st.integers(), st.lists(st.integers(), min_size=1, max_size=2)
     ),
     "n_bandwidths": _bad_positive_int(),
+    # not a size (letters only, non-integers, <= 0, bools), or too small for one block of 24 rows
+    "memory": st.one_of(
+        st.integers(max_value=0),
+        st.integers(min_value=1, max_value=100),
+        st.floats().filter(lambda v: not v.is_integer()),
+        st.text(alphabet="xyz!? ", min_size=1, max_size=4),
+        st.just(True),
+    ),
     # the fuzzed samples have 12 rows: at most 11 subdiagonals
     "subdiagonals": st.one_of(
         _bad_positive_int(), st.integers(min_value=12), st.text(max_size=6).filter(lambda s: s != "auto")
