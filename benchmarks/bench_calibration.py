@@ -20,7 +20,7 @@ from _report import write_table
 from scipy import stats
 
 import twosample as ts
-from twosample.scenarios import null_scenarios
+from twosample.study.scenarios import null_scenarios
 
 
 def main():

@@ -22,9 +22,9 @@ import numpy as np
 from _report import show, write_table
 
 import twosample as ts
-from twosample.kernels import Gaussian, median_distance
-from twosample.mmd import MMDStatistic
-from twosample.resampling import _random_splits
+from twosample.core.resampling import _random_splits
+from twosample.kernel.kernels import Gaussian, median_distance
+from twosample.kernel.mmd import MMDStatistic
 
 B = 1000
 D = 10

@@ -20,7 +20,7 @@ from _report import write_table
 from scipy import stats
 
 import twosample as ts
-from twosample.statistics import MeanDifference
+from twosample.classical.statistics import MeanDifference
 
 N = 1000
 N_RESAMPLES = 9999

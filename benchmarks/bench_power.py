@@ -21,7 +21,8 @@ from _report import write_table
 from scipy import stats
 
 import twosample as ts
-from twosample import demo, scenarios
+from twosample.app import demo
+from twosample.study import scenarios
 
 
 def _drawn_timings(reps, n, repeats):

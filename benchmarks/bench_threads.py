@@ -43,7 +43,7 @@ def _workloads(steps: int):
 
 
 def _c2st(x, y, threads):
-    from twosample.torch_classifier import TorchMLPClassifier
+    from twosample.learned.torch_classifier import TorchMLPClassifier
 
     ts.c2st(x, y, classifier=TorchMLPClassifier(threads=threads), rng=0)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twosample.progress import progress_bar
+from twosample.core.progress import progress_bar
 
 __all__ = ["Callback", "Checkpoints", "History", "Progress", "SampleGrids", "TensorBoard"]
 

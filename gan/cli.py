@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from twosample.cli import Parser, run_command
-from twosample.io import load_sample
-from twosample.progress import show_progress
+from twosample.app.cli import Parser, run_command
+from twosample.app.io import load_sample
+from twosample.core.progress import show_progress
 
 from . import datasets, objectives
 from .config import RECIPES
@@ -175,7 +175,7 @@ def _sample(args):
     rows = model.sample(args.n, rng=args.seed, labels=_sample_labels(args.labels, args.n))
     if args.out is not None:
         out = Path(args.out)
-        if out.suffix == ".csv":  # with a header row, as twosample.io.load_sample reads CSV
+        if out.suffix == ".csv":  # with a header row, as twosample.app.io.load_sample reads CSV
             pd.DataFrame(rows, columns=[f"x{j}" for j in range(rows.shape[1])]).to_csv(out, index=False)
         elif out.suffix == ".npy":
             np.save(out, rows)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from twosample.validation import check_alpha, check_choice, check_int, check_real
+from twosample.core.validation import check_alpha, check_choice, check_int, check_real
 
 from . import penalties as penalty_module
 from .objectives import Objective

@@ -22,8 +22,8 @@ from pathlib import Path
 import numpy as np
 from scipy import stats
 
-from twosample.io import load_sample
-from twosample.validation import check_int, check_real, check_rng, check_sample
+from twosample.app.io import load_sample
+from twosample.core.validation import check_int, check_real, check_rng, check_sample
 
 __all__ = [
     "Dataset",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from twosample import demo as core_demo
+from twosample.app import demo as core_demo
 
 from . import datasets, metrics
 from .plotting import plot_critic_test, plot_losses, plot_samples

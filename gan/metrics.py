@@ -15,7 +15,7 @@ import math
 import numpy as np
 from sklearn.neighbors import NearestNeighbors
 
-from twosample.validation import check_sample
+from twosample.core.validation import check_sample
 
 __all__ = ["ModeCoverage", "mode_coverage"]
 

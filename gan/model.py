@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from twosample.torch_utils import torch_generator
-from twosample.validation import check_device, check_int, check_rng
+from twosample.core.torch_utils import torch_generator
+from twosample.core.validation import check_device, check_int, check_rng
 
 from . import networks
 from .checkpoint import read_checkpoint, write_checkpoint

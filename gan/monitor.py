@@ -46,8 +46,8 @@ import warnings
 import numpy as np
 
 import twosample as ts
+from twosample.core.torch_utils import torch_generator
 from twosample.sequential import Wealth
-from twosample.torch_utils import torch_generator
 
 __all__ = ["Monitor", "pack_rows"]
 

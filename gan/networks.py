@@ -34,7 +34,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from twosample.validation import check_choice, check_int, check_rng
+from twosample.core.validation import check_choice, check_int, check_rng
 
 __all__ = [
     "Network",

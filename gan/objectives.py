@@ -37,8 +37,8 @@ import math
 import pandas as pd
 
 from twosample import divergences
-from twosample.kernels import Gaussian
-from twosample.mmd import fuse_kernels, mmd2_from_kernel
+from twosample.kernel.kernels import Gaussian
+from twosample.kernel.mmd import fuse_kernels, mmd2_from_kernel
 
 from .penalties import CriticCap, GradientPenalty, Penalty, WeightClip, gradient_penalty
 
@@ -103,7 +103,7 @@ def feature_kernels(f_r, f_f):
     """Gaussian kernels at 0.5, 1, 2 x the median pairwise distance of the (detached) features."""
     import numpy as np
 
-    from twosample.kernels import median_distance
+    from twosample.kernel.kernels import median_distance
 
     pooled = np.vstack([f_r.detach().double().cpu().numpy(), f_f.detach().double().cpu().numpy()])
     med = median_distance(pooled) or 1.0

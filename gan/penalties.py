@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from twosample.validation import check_real
+from twosample.core.validation import check_real
 
 __all__ = ["R1", "R2", "CriticCap", "GradientPenalty", "Penalty", "WeightClip", "gradient_penalty", "penalty_table"]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from twosample.torch_utils import SMALL_NETWORK_THREADS, torch_generator, torch_threads
-from twosample.validation import check_device, check_int, check_rng
+from twosample.core.torch_utils import SMALL_NETWORK_THREADS, torch_generator, torch_threads
+from twosample.core.validation import check_device, check_int, check_rng
 
 from . import callbacks as cb
 from .checkpoint import read_checkpoint

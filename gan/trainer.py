@@ -20,7 +20,7 @@ import copy
 
 import numpy as np
 
-from twosample.torch_utils import all_finite, minibatch_indices
+from twosample.core.torch_utils import all_finite, minibatch_indices
 
 from . import networks
 from .config import TrainConfig

@@ -18,8 +18,8 @@ from scipy import stats
 
 import twosample as ts
 from twosample import PermutationStatistic, permutation_test
+from twosample.app.io import DataFileWarning, load_sample
 from twosample.divergences import f_divergence, pearson_gaussian_1d
-from twosample.io import DataFileWarning, load_sample
 
 # --- DataFrames ------------------------------------------------------------------------------
 

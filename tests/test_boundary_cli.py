@@ -12,7 +12,7 @@ import torch
 import gan
 import twosample as ts
 from gan.checkpoint import read_checkpoint, write_checkpoint
-from twosample.cli import main
+from twosample.app.cli import main
 
 
 def _cli(*args, stdin=None):

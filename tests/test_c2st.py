@@ -8,7 +8,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from sklearn.svm import SVC
 
 import twosample as ts
-from twosample.classifier_tests import _HeldOutStatistic, make_classifier
+from twosample.learned.classifier_tests import _HeldOutStatistic, make_classifier
 
 
 def shifted(n=200, m=200, shift=1.0, seed=0, d=2):
@@ -131,7 +131,7 @@ def test_errors_name_the_argument(kwargs, error, match):
 def test_torch_mlp_preset_and_estimator():
     from sklearn.base import clone
 
-    from twosample.torch_classifier import TorchMLPClassifier
+    from twosample.learned.torch_classifier import TorchMLPClassifier
 
     x, y = shifted(n=150, m=150, shift=1.2)
     a = ts.c2st(x, y, classifier="torch-mlp", rng=0)

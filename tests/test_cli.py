@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from twosample.cli import main
+from twosample.app.cli import main
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 import twosample as ts
-from twosample._core.early_stop import EarlyStop, Stop
+from twosample.core.early_stop import EarlyStop, Stop
 
 
 def _u_model_pvalues(rule, reps, seed):

@@ -457,7 +457,7 @@ CLI_BAD = st.one_of(
 @EXAMPLES
 @given(option=CLI_BAD)
 def test_twosample_command_fails_in_one_line(files, option):
-    from twosample.cli import main
+    from twosample.app.cli import main
 
     flag, value = option
     argv = ["test", str(files / "x.npy"), str(files / "y.npy"), "--test", "mean", flag, value]

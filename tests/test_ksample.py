@@ -6,6 +6,7 @@ import pytest
 from scipy import stats
 
 import twosample as ts
+from twosample.kernel.kernels import median_distance
 
 K_TESTS = {"energy-k": 2, "mmd-k": 2, "ks-k": 1}
 
@@ -18,7 +19,7 @@ def test_at_k_2_the_statistics_are_the_two_sample_ones():
     ks = ts.ks_ksample_test(x[:, 0], y[:, 0], rng=0).statistic
     assert ks == pytest.approx(stats.ks_2samp(x[:, 0], y[:, 0]).statistic * np.sqrt(60 * 45 / 105))
     z = np.vstack([x, y])
-    h = ts.kernels.median_distance(z, rng=np.random.default_rng(0))
+    h = median_distance(z, rng=np.random.default_rng(0))
     gram = lambda a, b: np.exp(-((a[:, None] - b[None]) ** 2).sum(-1) / (2 * h**2))  # noqa: E731
     biased = gram(x, x).mean() + gram(y, y).mean() - 2 * gram(x, y).mean()
     assert ts.mmd_ksample_test(x, y, rng=0).statistic == pytest.approx(60 * 45 / 105 * biased)
@@ -60,7 +61,7 @@ def test_bad_input_and_tables_matched_by_name():
 
 
 def test_cli_takes_several_files(tmp_path, capsys):
-    from twosample.cli import main
+    from twosample.app.cli import main
 
     rng = np.random.default_rng(8)
     paths = []

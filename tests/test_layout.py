@@ -1,35 +1,29 @@
-"""The public namespace survives the folders: every name in __all__, every documented module path."""
+"""The package map: one import path per module, package faces that re-export, layers that only look down."""
 
+import ast
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import twosample as ts
 
-OLD_PATHS = [
-    "classical",
-    "statistics",
-    "kernels",
-    "mmd",
-    "classifier_tests",
-    "torch_classifier",
-    "learned",
-    "divergences",
-    "scenarios",
-    "power",
-    "registry",
-    "resampling",
-    "validation",
-    "progress",
-    "torch_utils",
-    "io",
-    "cli",
-    "demo",
-    "report",
-    "plotting",
+PACKAGES = [
+    "twosample.core",
+    "twosample.classical",
+    "twosample.kernel",
+    "twosample.learned",
+    "twosample.ksample",
+    "twosample.divergences",
+    "twosample.sequential",
+    "twosample.study",
+    "twosample.app",
 ]
+# The module paths of the time before the folders: nothing was released under them, so they are gone
+# (one path per module), and nothing in the tree may import them.
+REMOVED_PATHS = ["kernels", "mmd", "validation", "resampling", "statistics", "registry", "cli", "io", "_core"]
 
 
 @pytest.mark.parametrize("name", ts.__all__)
@@ -38,31 +32,60 @@ def test_every_public_name_imports(name):
     exec(f"from twosample import {name}", {})
 
 
-@pytest.mark.parametrize("path", OLD_PATHS)
-def test_module_paths_still_import_and_are_the_moved_modules(path):
-    module = importlib.import_module(f"twosample.{path}")
-    assert sys.modules[f"twosample.{path}"] is module
-    if path != "power":  # ts.power is the function, as it always was; twosample.power the module
-        assert getattr(ts, path) is module
-    for name in getattr(module, "__all__", []):
-        assert hasattr(module, name), f"twosample.{path}.{name}"
+@pytest.mark.parametrize("package", PACKAGES)
+def test_each_package_face_re_exports_its_names(package):
+    module = importlib.import_module(package)
+    assert module.__all__, f"{package} has no __all__"
+    for name in module.__all__:
+        assert hasattr(module, name), f"{package}.{name}"
 
 
-def test_a_fresh_interpreter_imports_a_module_path_first():
-    # `import twosample.kernels` before anything else (the alias is installed by the package itself)
-    code = "from twosample.kernels import Gaussian; from twosample.mmd import MMDStatistic; print(Gaussian(1.0))"
+@pytest.mark.parametrize("path", REMOVED_PATHS)
+def test_old_aliases_are_gone(path):
+    with pytest.raises(ModuleNotFoundError):
+        importlib.import_module(f"twosample.{path}")
+
+
+def test_the_kernel_face_serves_its_classes():
+    code = "from twosample.kernel import Gaussian, mmd_test; print(Gaussian(1.0))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.returncode == 0 and "Gaussian" in proc.stdout, proc.stderr
 
 
-def test_core_does_not_import_the_layers_above():
-    # _core is the bottom layer: none of its modules imports a family, the study or the app.
-    import ast
-    from pathlib import Path
+def test_import_twosample_leaves_the_apps_unloaded():
+    # The library does not pay for the command line, the demo or scikit-learn's data sets.
+    code = (
+        "import sys, twosample\n"
+        "loaded = [m for m in ('twosample.app.cli', 'twosample.app.demo', 'sklearn.datasets') if m in sys.modules]\n"
+        "print(loaded)"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout.strip() == "[]", proc.stdout + proc.stderr
 
-    core = Path(ts.__file__).parent / "_core"
+
+def _imports(path: Path):
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+        elif isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+
+
+def test_core_does_not_import_the_layers_above():
+    # core is the bottom layer: none of its modules imports a family, the study or the app.
+    core = Path(ts.__file__).parent / "core"
     above = ("twosample.classical", "twosample.kernel", "twosample.learned", "twosample.study", "twosample.app")
     for path in core.glob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                assert not node.module.startswith(above), f"{path.name} imports {node.module}"
+        for module in _imports(path):
+            assert not module.startswith(above), f"{path.name} imports {module}"
+
+
+def test_nothing_imports_a_removed_path():
+    root = Path(ts.__file__).parent.parent
+    removed = tuple(f"twosample.{p}" for p in REMOVED_PATHS)
+    for folder in ("twosample", "gan", "tests", "benchmarks"):
+        for path in (root / folder).rglob("*.py"):
+            for module in _imports(path):
+                assert module not in removed and not module.startswith(tuple(r + "." for r in removed)), (
+                    f"{path.relative_to(root)} imports {module}"
+                )

@@ -6,8 +6,8 @@ import torch
 from scipy import stats
 
 import twosample as ts
-from twosample import mmd as M
-from twosample.kernels import IMQ, Gaussian, Laplace, Linear, Polynomial, make_kernel, median_distance
+from twosample.kernel import mmd as M
+from twosample.kernel.kernels import IMQ, Gaussian, Laplace, Linear, Polynomial, make_kernel, median_distance
 
 KERNELS = [Gaussian(0.8), Laplace(1.3), IMQ(0.7), Linear(), Polynomial(degree=2, coef0=0.5)]
 

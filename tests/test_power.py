@@ -7,7 +7,8 @@ from statsmodels.stats.proportion import proportion_confint
 
 import twosample as ts
 from twosample import scenarios as S
-from twosample.power import level, power
+from twosample.study.registry import info_for
+from twosample.study.simulation import level, power
 
 GL = S.gaussian_vs_laplace()
 
@@ -135,7 +136,7 @@ def test_from_callables_and_data():
     [
         (lambda: power("nope", GL, n=10), ValueError, "`test` must be one of"),
         (lambda: power(3, GL, n=10), TypeError, "`test` must be a test function or a registry name"),
-        (lambda: power("mean", "gl", n=10), TypeError, "`scenario` must be a twosample.scenarios.Scenario"),
+        (lambda: power("mean", "gl", n=10), TypeError, "`scenario` must be a twosample.study.scenarios.Scenario"),
         (lambda: power("mean", GL, n=0), ValueError, "`n` must be an integer >= 2"),
         (lambda: power("mean", GL, n=10, reps=0), ValueError, "`reps` must be a positive integer"),
         (lambda: power("mean", GL, n=10, alpha=1.5), ValueError, r"`alpha` must be in \(0, 1\)"),
@@ -240,12 +241,12 @@ def test_power_uses_the_declared_stacked_path():
 
     res = power(dataclasses.replace(info, stacked=spy), S.mean_shift(0.5), n=15, reps=300, rng=0, method="analytic")
     assert calls == [256, 44] and res.reps == 300
-    assert ts.registry.info_for(ts.t_test) is info and ts.registry.info_for(lambda x, y: None) is None
+    assert info_for(ts.t_test) is info and info_for(lambda x, y: None) is None
 
 
 def test_blocks_of_repetitions_replay_one_by_one():
     """Each block's samples come from one draw, each repetition's test from its own stream: replayed by hand."""
-    from twosample.study import power as P
+    from twosample.study import simulation as P
 
     sc = S.mean_shift(0.5)
     res = power("mean", sc, n=20, reps=300, rng=np.random.SeedSequence(4), n_resamples=99)

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 import twosample as ts
-from twosample import demo, scenarios
-from twosample.plotting import plot_null_distribution, plot_power_curve
-from twosample.power import power_curve
-from twosample.report import write_power_report
+from twosample.app import demo
+from twosample.app.plotting import plot_null_distribution, plot_power_curve
+from twosample.app.report import write_power_report
+from twosample.study import scenarios
+from twosample.study.simulation import power_curve
 
 matplotlib.use("Agg")
 

@@ -7,8 +7,8 @@ import pytest
 from scipy import stats
 
 from twosample import PermutationStatistic, permutation_test
-from twosample.resampling import _random_splits
-from twosample.statistics import MeanDifference
+from twosample.classical.statistics import MeanDifference
+from twosample.core.resampling import _random_splits
 
 
 def signed_mean_diff(x, y, axis=-1):

@@ -25,8 +25,8 @@ import functools
 
 import numpy as np
 
-from twosample.progress import progress_bar, progress_enabled
-from twosample.validation import check_alpha, check_choice, check_int, check_rng
+from twosample.core.progress import progress_bar, progress_enabled
+from twosample.core.validation import check_alpha, check_choice, check_int, check_rng
 
 from ..datasets import get_dataset
 from .checks import (

@@ -11,7 +11,7 @@ import pandas as pd
 from scipy import stats
 
 import twosample as ts
-from twosample.validation import check_choice, check_int
+from twosample.core.validation import check_choice, check_int
 
 from .. import metrics
 from .scores import copying_test, frechet_distance, inception_score, kid, precision_recall_density_coverage

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from twosample.report import jsonable
+from twosample.app.report import jsonable
 
 __all__ = ["AuditReport"]
 
@@ -77,7 +77,7 @@ class AuditReport:
 
     def to_html(self, out) -> Path:
         """Write ``report.html`` (figures embedded), ``audit.json`` and ``checks.csv`` into the folder `out`."""
-        from twosample.report import figure_html, html_page
+        from twosample.app.report import figure_html, html_page
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)

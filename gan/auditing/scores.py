@@ -9,9 +9,9 @@ import math
 import numpy as np
 from scipy import linalg, stats
 
-import twosample as ts
-from twosample.kernel.kernels import squared_distances
-from twosample.validation import check_choice, check_int, check_rng
+from twosample.core.validation import check_choice, check_int, check_rng
+from twosample.kernel.kernels import Polynomial, squared_distances
+from twosample.kernel.mmd import mmd2_from_kernel
 
 __all__ = [
     "CopyingResult",
@@ -72,9 +72,9 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, floa
             f"`subset_size` ({size}) is larger than the smaller sample ({min(len(x), len(y))} rows); "
             "choose a smaller subset (half the rows, say) so that subsets differ."
         )
-    kernel = ts.kernels.Polynomial()
+    kernel = Polynomial()
     values = [
-        ts.mmd.mmd2_from_kernel(
+        mmd2_from_kernel(
             x[generator.choice(len(x), size, replace=False)], y[generator.choice(len(y), size, replace=False)], kernel
         )
         for _ in range(check_int(n_subsets, "n_subsets"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twosample.io import load_sample
+from twosample.app.io import load_sample
 
 
 def _as_rows(value, name, d=None):

@@ -1,1 +1,11 @@
-"""The applications: the command line, file input, reports, figures, the demo."""
+"""The applications: file input (:mod:`~twosample.app.io`), the command line (:mod:`~twosample.app.cli`),
+reports and figures (:mod:`~twosample.app.report`, :mod:`~twosample.app.plotting`), the demo
+(:mod:`~twosample.app.demo`). Only file input is imported here: the command line and the demo load
+when they run."""
+
+from twosample.app.io import DataFileWarning, load_sample
+
+__all__ = [
+    "DataFileWarning",
+    "load_sample",
+]

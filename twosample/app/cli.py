@@ -18,9 +18,9 @@ import warnings
 
 from twosample.app.io import load_sample
 from twosample.app.report import write_power_report
-from twosample.study.power import power_curve
 from twosample.study.registry import TESTS, get_test
 from twosample.study.scenarios import SCENARIOS, get_scenario
+from twosample.study.simulation import power_curve
 
 __all__ = ["Parser", "main", "run_command"]
 
@@ -206,7 +206,7 @@ def _run_test(args) -> str:
     if args.more and not k_sample:
         raise _UsageError(f"{info.name} compares two samples; for more files use energy-k, mmd-k or ks-k")
     samples = _samples(args)
-    from twosample._core.progress import show_progress
+    from twosample.core.progress import show_progress
 
     with show_progress(None):
         result = info(*samples, **kwargs)

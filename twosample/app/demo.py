@@ -15,9 +15,9 @@ import numpy as np
 from sklearn.datasets import load_iris
 
 from twosample.app.report import write_power_report
-from twosample.study.power import power_curve
 from twosample.study.registry import TESTS
 from twosample.study.scenarios import gaussian_vs_laplace
+from twosample.study.simulation import power_curve
 
 __all__ = ["main", "run_study", "tour"]
 
@@ -114,7 +114,7 @@ def tour() -> None:
 
 
 def main(argv=None, *, extra_figures=()) -> None:
-    parser = argparse.ArgumentParser(prog="python -m twosample.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m twosample.app.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--tour", action="store_true", help="one draw of every test instead of the study")
     parser.add_argument("--out", default="out", help="folder for the report (default: out)")
     args = parser.parse_args(argv)

@@ -7,7 +7,7 @@ import html
 import io
 from pathlib import Path
 
-from twosample._core.result import jsonable
+from twosample.core.result import jsonable
 
 __all__ = ["figure_html", "html_page", "jsonable", "png_base64", "write_power_report"]
 

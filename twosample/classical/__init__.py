@@ -16,21 +16,6 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from twosample._core.resampling import PermutationStatistic, run_permutation_test
-from twosample._core.result import TestResult
-from twosample._core.spec import choices, name_of, register
-from twosample._core.validation import (
-    check_alpha,
-    check_alternative,
-    check_batch,
-    check_bool,
-    check_choice,
-    check_n_resamples,
-    check_rng,
-    check_samples,
-    scale_exponent,
-    warn_if_constant,
-)
 from twosample.classical.statistics import (
     AndersonDarling,
     CramerVonMises,
@@ -43,6 +28,21 @@ from twosample.classical.statistics import (
     Moments,
     Wasserstein1,
     WelchT,
+)
+from twosample.core.resampling import PermutationStatistic, run_permutation_test
+from twosample.core.result import TestResult
+from twosample.core.spec import choices, name_of, register
+from twosample.core.validation import (
+    check_alpha,
+    check_alternative,
+    check_batch,
+    check_bool,
+    check_choice,
+    check_n_resamples,
+    check_rng,
+    check_samples,
+    scale_exponent,
+    warn_if_constant,
 )
 
 __all__ = [
@@ -250,7 +250,7 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
     The statistic is the squared norm of the difference of the two (mean,
     variance) vectors, each column standardised by the pooled standard
     deviation :math:`s_j` (means divided by :math:`s_j`, variances by
-    :math:`s_j^2`); see :class:`twosample.statistics.MeanVariance`.
+    :math:`s_j^2`); see :class:`twosample.classical.statistics.MeanVariance`.
 
     Parameters
     ----------
@@ -294,7 +294,7 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
     x, y : array_like
         The two samples, shape (n,) or (n, d).
     order : int, default 4
-        Highest moment compared; see :class:`twosample.statistics.Moments`.
+        Highest moment compared; see :class:`twosample.classical.statistics.Moments`.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
 
@@ -740,7 +740,7 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, ear
     r"""Energy-distance test (Székely and Rizzo 2004), any dimension, permutation null.
 
     The statistic is :math:`\frac{nm}{n+m}(2E\|X-Y\| - E\|X-X'\| - E\|Y-Y'\|)`
-    (V-statistics; see :class:`twosample.statistics.EnergyDistance`). Memory
+    (V-statistics; see :class:`twosample.classical.statistics.EnergyDistance`). Memory
     and time per relabelling are :math:`O((n+m)^2)`.
 
     Parameters

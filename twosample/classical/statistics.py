@@ -21,8 +21,8 @@ import numpy as np
 from scipy import stats
 from scipy.spatial.distance import cdist
 
-from twosample._core.resampling import PermutationStatistic
-from twosample._core.validation import check_int
+from twosample.core.resampling import PermutationStatistic
+from twosample.core.validation import check_int
 
 __all__ = [
     "AndersonDarling",

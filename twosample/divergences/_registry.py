@@ -18,7 +18,7 @@ import numbers
 
 import numpy as np
 
-from twosample._core.backend import asarray, clip_into, full_like, log_softplus, namespace, softplus
+from twosample.core.backend import asarray, clip_into, full_like, log_softplus, namespace, softplus
 
 __all__ = ["FDivergence", "get", "names"]
 

@@ -20,10 +20,10 @@ import math
 import numpy as np
 from scipy import special
 
-from twosample._core.resampling import holdout_split
-from twosample._core.torch_utils import maximise, minibatch_indices, mlp, torch_generator
-from twosample._core.validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
 from twosample.classical.statistics import Wasserstein1
+from twosample.core.resampling import holdout_split
+from twosample.core.torch_utils import maximise, minibatch_indices, mlp, torch_generator
+from twosample.core.validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
 
 from ._registry import FDivergence, get
 
@@ -124,7 +124,7 @@ def fit_critic(
     device : str or torch.device, default "cpu"
     threads : int, optional
         torch CPU threads while training (default 1: the network is small; see
-        :func:`twosample.torch_utils.torch_threads`).
+        :func:`twosample.core.torch_utils.torch_threads`).
 
     Returns
     -------

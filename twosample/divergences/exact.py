@@ -13,7 +13,7 @@ import mpmath
 import numpy as np
 from scipy import integrate, stats
 
-from twosample._core.validation import check_real
+from twosample.core.validation import check_real
 
 from ._registry import FDivergence, get
 

@@ -1,1 +1,61 @@
-"""Kernel tests: kernels and bandwidths, MMD statistics and tests."""
+"""Kernel tests: kernels and bandwidths (:mod:`~twosample.kernel.kernels`), the MMD statistics and
+tests (:mod:`~twosample.kernel.mmd`), and the incomplete aggregated test (:mod:`~twosample.kernel.agginc`)."""
+
+from twosample.kernel.agginc import agginc_weights, mmd_agginc_test
+from twosample.kernel.kernels import (
+    IMQ,
+    CallableKernel,
+    Gaussian,
+    Kernel,
+    Laplace,
+    Linear,
+    Polynomial,
+    check_bandwidth,
+    make_kernel,
+    median_distance,
+    pairwise_distances,
+    positive_distances,
+    scale_free_inputs,
+    squared_distances,
+    subsample_rows,
+)
+from twosample.kernel.mmd import (
+    FuseStatistic,
+    MMDStatistic,
+    fuse_kernels,
+    linear_mmd_test,
+    mmd2,
+    mmd2_from_kernel,
+    mmd_agg_test,
+    mmd_test,
+    rff_mmd_test,
+)
+
+__all__ = [
+    "CallableKernel",
+    "FuseStatistic",
+    "Gaussian",
+    "IMQ",
+    "Kernel",
+    "Laplace",
+    "Linear",
+    "MMDStatistic",
+    "Polynomial",
+    "agginc_weights",
+    "check_bandwidth",
+    "fuse_kernels",
+    "linear_mmd_test",
+    "make_kernel",
+    "median_distance",
+    "mmd2",
+    "mmd2_from_kernel",
+    "mmd_agg_test",
+    "mmd_agginc_test",
+    "mmd_test",
+    "pairwise_distances",
+    "positive_distances",
+    "rff_mmd_test",
+    "scale_free_inputs",
+    "squared_distances",
+    "subsample_rows",
+]

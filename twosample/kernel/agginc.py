@@ -49,10 +49,10 @@ from typing import Literal
 
 import numpy as np
 
-from twosample._core.resampling import _RTOL, null_result
-from twosample._core.result import TestResult
-from twosample._core.spec import name_of, register
-from twosample._core.validation import (
+from twosample.core.resampling import _RTOL, null_result
+from twosample.core.result import TestResult
+from twosample.core.spec import name_of, register
+from twosample.core.validation import (
     canonical_order,
     check_alpha,
     check_batch,

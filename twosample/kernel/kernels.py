@@ -39,8 +39,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from twosample._core.backend import namespace
-from twosample._core.validation import canonical_order, check_rng, scale_exponent
+from twosample.core.backend import namespace
+from twosample.core.validation import canonical_order, check_rng, scale_exponent
 
 __all__ = [
     "CallableKernel",
@@ -78,7 +78,7 @@ def pairwise_distances(x, y, metric: str = "euclidean"):
 def squared_distances(x, y, xp):
     """Squared Euclidean distances ||x_i - y_j||^2 through one matrix product (clamped at 0 against rounding).
 
-    `xp` is the array namespace (:func:`twosample._backend.namespace`).
+    `xp` is the array namespace (:func:`twosample.core.backend.namespace`).
     NumPy works in place on the product (one N x M array instead of four); torch
     stays out of place so that autograd works for learned kernels.
     """

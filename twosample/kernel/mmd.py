@@ -20,10 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy import special, stats
 
-from twosample._core.resampling import PermutationStatistic, run_permutation_test
-from twosample._core.result import TestResult
-from twosample._core.spec import name_of, register
-from twosample._core.validation import (
+from twosample.classical.statistics import MeanDifference
+from twosample.core.resampling import PermutationStatistic, run_permutation_test
+from twosample.core.result import TestResult
+from twosample.core.spec import name_of, register
+from twosample.core.validation import (
     canonical_order,
     check_alpha,
     check_choice,
@@ -37,7 +38,6 @@ from twosample._core.validation import (
     uses_torch,
     warn_if_constant,
 )
-from twosample.classical.statistics import MeanDifference
 from twosample.kernel.kernels import (
     Gaussian,
     Kernel,
@@ -399,7 +399,7 @@ def mmd2(x, y, *, kernel="gaussian", bandwidth="median", estimator="unbiased", r
     x, y : array_like, shape (n, d) and (m, d)
         The samples.
     kernel : str or Kernel, default "gaussian"
-        See :mod:`twosample.kernels`.
+        See :mod:`twosample.kernel.kernels`.
     bandwidth : float or "median", default "median"
         Length-scale (ignored for a Kernel instance, linear and polynomial).
     estimator : {"unbiased", "biased", "linear"}, default "unbiased"
@@ -450,7 +450,7 @@ def mmd_test(
     x, y : array_like, shape (n, d) and (m, d)
         The samples.
     kernel : str or Kernel, default "gaussian"
-        See :mod:`twosample.kernels`.
+        See :mod:`twosample.kernel.kernels`.
     bandwidth : float or "median", default "median"
         Length-scale; the median heuristic uses the pooled sample, so the level
         is exact.

@@ -22,10 +22,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from twosample._core.resampling import null_result
-from twosample._core.result import TestResult
-from twosample._core.spec import name_of, register
-from twosample._core.validation import (
+from twosample.core.resampling import null_result
+from twosample.core.result import TestResult
+from twosample.core.spec import name_of, register
+from twosample.core.validation import (
     check_alpha,
     check_n_resamples,
     check_sample,

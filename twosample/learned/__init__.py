@@ -26,12 +26,12 @@ import math
 
 import numpy as np
 
-from twosample._core.backend import namespace
-from twosample._core.resampling import PermutationStatistic, holdout_split, run_permutation_test
-from twosample._core.result import TestResult
-from twosample._core.spec import name_of, register
-from twosample._core.torch_utils import maximise, mlp, torch_generator
-from twosample._core.validation import (
+from twosample.core.backend import namespace
+from twosample.core.resampling import PermutationStatistic, holdout_split, run_permutation_test
+from twosample.core.result import TestResult
+from twosample.core.spec import name_of, register
+from twosample.core.torch_utils import maximise, mlp, torch_generator
+from twosample.core.validation import (
     check_alpha,
     check_device,
     check_int,
@@ -186,7 +186,7 @@ class DeepKernel(Kernel):
 
     :math:`k = [(1-\epsilon)\exp(-\|\phi(x)-\phi(y)\|^2/2\sigma_\phi^2) + \epsilon]
     \exp(-\|x-y\|^2/2\sigma_q^2)`, with ``bandwidth`` = :math:`\sigma_\phi`.
-    A :class:`~twosample.kernels.Kernel`, so the core MMD engine (NumPy or
+    A :class:`~twosample.kernel.kernels.Kernel`, so the core MMD engine (NumPy or
     torch, whole or blocked Gram matrices) runs it unchanged on the stacked
     rows; :func:`deep_mmd_test` builds them with :meth:`DeepMMDResult.embed`.
     """
@@ -335,7 +335,7 @@ def deep_mmd_test(
         (the criterion's variance estimate needs equal sizes).
     threads : int, optional
         torch CPU threads while training (default 1: the network is small; see
-        :func:`twosample.torch_utils.torch_threads`).
+        :func:`twosample.core.torch_utils.torch_threads`).
 
     Returns
     -------

@@ -49,10 +49,10 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from twosample._core.resampling import CallableStatistic, PermutationStatistic, holdout_split, run_permutation_test
-from twosample._core.result import TestResult
-from twosample._core.spec import choices, name_of, register
-from twosample._core.validation import (
+from twosample.core.resampling import CallableStatistic, PermutationStatistic, holdout_split, run_permutation_test
+from twosample.core.result import TestResult
+from twosample.core.spec import choices, name_of, register
+from twosample.core.validation import (
     check_alpha,
     check_choice,
     check_device,
@@ -106,7 +106,7 @@ def make_classifier(name: str, n_train: int, random_state: int, device="cpu"):
     * ``"logistic"``: logistic regression (inputs standardised);
     * ``"knn"``: k nearest neighbours with k = floor(sqrt(n_train));
     * ``"torch-mlp"``: the same network as ``"mlp"`` in torch
-      (:class:`~twosample.torch_classifier.TorchMLPClassifier`), on ``device``.
+      (:class:`~twosample.learned.torch_classifier.TorchMLPClassifier`), on ``device``.
     """
     check_choice(name, "classifier", PRESETS[1:])
     if name == "torch-mlp":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from twosample._core.torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
+from twosample.core.torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 
 __all__ = ["TorchMLPClassifier"]
 
@@ -35,7 +35,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         Seeds the weights and the minibatch order.
     threads : int, optional
         torch CPU threads while fitting (default 1: the network is small; see
-        :func:`twosample.torch_utils.torch_threads`).
+        :func:`twosample.core.torch_utils.torch_threads`).
 
     Attributes
     ----------

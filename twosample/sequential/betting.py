@@ -22,7 +22,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from twosample._core.validation import check_alpha, check_choice, check_int, check_real, check_rng, check_sample
+from twosample.core.validation import check_alpha, check_choice, check_int, check_real, check_rng, check_sample
 from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
 
 __all__ = ["SequentialTest", "Wealth"]

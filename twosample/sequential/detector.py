@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from twosample._core.resampling import null_result
-from twosample._core.result import TestResult
-from twosample._core.validation import check_alpha, check_n_resamples, check_rng, check_sample
+from twosample.core.resampling import null_result
+from twosample.core.result import TestResult
+from twosample.core.validation import check_alpha, check_n_resamples, check_rng, check_sample
 from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
 from twosample.kernel.mmd import _mmd_from_sums
 from twosample.sequential.betting import SequentialTest

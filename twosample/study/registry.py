@@ -1,7 +1,7 @@
 """Name -> test, with the metadata the CLI and the power engine need.
 
 Each test declares itself once, with ``@register`` beside its function (see
-:mod:`twosample._core.spec`); importing the families here fills :data:`TESTS` in their order.
+:mod:`twosample.core.spec`); importing the families here fills :data:`TESTS` in their order.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import inspect
 
 from twosample import classical, ksample, learned  # their @register fill TESTS
-from twosample._core.spec import TESTS, TestInfo, info_for
+from twosample.core.spec import TESTS, TestInfo, info_for
 from twosample.kernel import agginc, mmd
 from twosample.learned import classifier_tests
 

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from twosample._core.validation import check_bool, check_int, check_real, check_sample
+from twosample.core.validation import check_bool, check_int, check_real, check_sample
 
 __all__ = [
     "SCENARIOS",

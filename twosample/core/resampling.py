@@ -32,10 +32,10 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from twosample._core.early_stop import EarlyStop
-from twosample._core.progress import progress_bar, progress_enabled
-from twosample._core.result import TestResult
-from twosample._core.validation import (
+from twosample.core.early_stop import EarlyStop
+from twosample.core.progress import progress_bar, progress_enabled
+from twosample.core.result import TestResult
+from twosample.core.validation import (
     canonical_order,
     check_alpha,
     check_alternative,
@@ -68,7 +68,7 @@ class PermutationStatistic(abc.ABC):
     A statistic that scales as a power of the data, ``T(c z) = c**k T(z)``
     for ``c > 0``, declares ``scale_degree = k``: the engine then computes it
     on the pooled sample rescaled by a power of two (exact; see
-    :func:`~twosample.validation.scale_exponent`) and scales the values
+    :func:`~twosample.core.validation.scale_exponent`) and scales the values
     back, so data near 1e300 or 1e-300 neither overflows nor underflows. The
     default ``None`` leaves the data as given.
 
@@ -188,7 +188,7 @@ def permutation_test(
         p-values, Besag & Clifford 1991): after :math:`h = \lfloor\alpha(B+1)\rfloor`
         relabelled statistics reach the observed one (:math:`p = h/L`), or when
         none of the first :math:`\lceil 20/\alpha\rceil - 1` does. The level stays
-        exact; the rule and its p-values are in :mod:`twosample._core.early_stop`.
+        exact; the rule and its p-values are in :mod:`twosample.core.early_stop`.
         One-sided alternatives only.
 
     Returns
@@ -264,7 +264,7 @@ def run_permutation_test(
 
     `seed` is recorded in the result; by default the seed of `rng` (drawn
     from fresh entropy when `rng` is None, see :func:`seeded_rng`).
-    `early_stop`: sequential Monte Carlo p-values (:mod:`twosample._core.early_stop`).
+    `early_stop`: sequential Monte Carlo p-values (:mod:`twosample.core.early_stop`).
     """
     alternative = check_alternative(alternative)
     alpha = check_alpha(alpha)

@@ -18,8 +18,8 @@ import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
 from statsmodels.stats.proportion import proportion_confint
 
-from twosample._core.progress import progress_bar
-from twosample._core.validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
+from twosample.core.progress import progress_bar
+from twosample.core.validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
 from twosample.study.registry import get_test, info_for
 from twosample.study.scenarios import Scenario
 
@@ -144,7 +144,7 @@ def power(
     test : callable or str
         A test ``test(x, y, *, alpha, rng, ...) -> TestResult`` or a registry name.
     scenario : Scenario
-        See :mod:`twosample.scenarios`.
+        See :mod:`twosample.study.scenarios`.
     n, m : int
         Sizes of the samples from p and from q (m defaults to n).
     alpha : float, default 0.05
@@ -174,7 +174,7 @@ def power(
     """
     test = _resolve(test)
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
+        raise TypeError(f"`scenario` must be a twosample.study.scenarios.Scenario, got {type(scenario).__name__}.")
     alpha = check_alpha(alpha)
     n, reps = check_int(n, "n", minimum=2), check_int(reps, "reps")
     m = None if m is None else check_int(m, "m", minimum=2)
@@ -208,7 +208,7 @@ def power(
 def level(test, scenario: Scenario, **kwargs) -> PowerResult:
     """Rejection rate under H0 (both samples from the scenario's p); arguments as in :func:`power`."""
     if not isinstance(scenario, Scenario):
-        raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
+        raise TypeError(f"`scenario` must be a twosample.study.scenarios.Scenario, got {type(scenario).__name__}.")
     return power(test, scenario.null(), **kwargs)
 
 
@@ -234,7 +234,7 @@ def power_curve(
         ``{name: test}``, or a list of registry names.
     scenario : Scenario or callable
         A scenario, or, with `effects`, a constructor ``effect -> Scenario``
-        (e.g. :func:`twosample.scenarios.mean_shift`).
+        (e.g. :func:`twosample.study.scenarios.mean_shift`).
     sizes : sequence of int
         Per-sample sizes n (= m).
     effects : sequence of float, optional
@@ -278,7 +278,7 @@ def power_curve(
     if effects is not None and not callable(scenario):
         raise TypeError("with `effects`, `scenario` must be a constructor effect -> Scenario.")
     if effects is None and not isinstance(scenario, Scenario):
-        raise TypeError(f"`scenario` must be a twosample.scenarios.Scenario, got {type(scenario).__name__}.")
+        raise TypeError(f"`scenario` must be a twosample.study.scenarios.Scenario, got {type(scenario).__name__}.")
     kinds = ["power", "level"] if include_level else ["power"]
     cells = [(name, kind, n, effect) for name in named for effect in grid for kind in kinds for n in sizes]
     root = np.random.SeedSequence(int(check_rng(rng).integers(0, 2**63 - 1)))

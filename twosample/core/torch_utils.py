@@ -13,7 +13,7 @@ import math
 
 import numpy as np
 
-from twosample._core.validation import check_int
+from twosample.core.validation import check_int
 
 __all__ = [
     "SMALL_NETWORK_THREADS",
@@ -141,10 +141,10 @@ def maximise(objective, optimizer, steps: int, *, what: str, desc: str, threads:
     records its value; a NaN or infinite value stops the fit with a
     ``FloatingPointError`` naming `what` and the step (the NaN guard). Runs with
     `threads` torch threads (default :data:`SMALL_NETWORK_THREADS`) and a
-    progress bar when :func:`twosample.progress.show_progress` is on. Returns
+    progress bar when :func:`twosample.core.progress.show_progress` is on. Returns
     the values per step.
     """
-    from twosample._core.progress import progress_range
+    from twosample.core.progress import progress_range
 
     history = np.empty(steps)
     with torch_threads(SMALL_NETWORK_THREADS if threads is None else threads):
