@@ -9,7 +9,7 @@ from scipy import stats
 from scipy.spatial.distance import cdist
 
 import twosample as ts
-from twosample.classical import scipy_anderson_midrank
+from twosample.classical.univariate import scipy_anderson_midrank
 from twosample.classical import statistics as S
 
 

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from twosample import divergences as D
-from twosample.learned import _HeldOutBound, f_divergence_test
+from twosample.learned.f_divergence import _HeldOutBound, f_divergence_test
 
 
 def test_statistic_is_the_held_out_bound():
@@ -42,7 +42,7 @@ def test_bad_divergence_is_named():
 # --- deep-kernel MMD (Liu et al. 2020) --------------------------------------------------
 
 from twosample import mmd_test, scenarios  # noqa: E402
-from twosample.learned import DeepKernel, _power_criterion, deep_mmd_test  # noqa: E402
+from twosample.learned.deep_mmd import DeepKernel, _power_criterion, deep_mmd_test  # noqa: E402
 
 
 def _deep_kernel_by_hand(a, b, k):

@@ -16,7 +16,7 @@ import inspect
 import typing
 from collections.abc import Callable
 
-__all__ = ["TESTS", "TestInfo", "choices", "info_for", "name_of", "register"]
+__all__ = ["FAMILIES", "TESTS", "TestInfo", "choices", "info_for", "name_of", "register"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +53,10 @@ class TestInfo:
     method_parameter : str or None
         The argument that selects the null (``"method"``, or ``"null"`` for the
         C2ST); None when the test has a single null.
+    family : str
+        The package the test belongs to (``"classical"``, ``"kernel"``,
+        ``"learned"``, ``"ksample"``; a test registered from outside the
+        library: its top-level module); listings go family by family.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -67,6 +71,7 @@ class TestInfo:
     learned: bool = False
     stacked: Callable | None = None
     method_parameter: str | None = None
+    family: str = ""
 
     def __call__(self, x, y, *samples, **kwargs):
         """Run the test (k-sample tests take further samples after `x` and `y`)."""
@@ -75,6 +80,25 @@ class TestInfo:
 
 TESTS: dict[str, TestInfo] = {}
 _BY_FUNCTION: dict[Callable, TestInfo] = {}
+# Listings go family by family, each in the order of registration; other families after these.
+FAMILIES = ("classical", "kernel", "learned", "ksample")
+
+
+def _family(func) -> str:
+    """``twosample.<family>.<module>`` -> family; a function from elsewhere: its top-level module."""
+    parts = func.__module__.split(".")
+    return parts[1] if parts[0] == "twosample" and len(parts) > 1 else parts[0]
+
+
+def _add(info: TestInfo) -> None:
+    """Record `info` and keep :data:`TESTS` ordered by family, then by registration."""
+    if info.name in TESTS:
+        raise ValueError(f"a test called {info.name!r} is registered already.")
+    rank = {family: i for i, family in enumerate(FAMILIES)}
+    ordered = sorted([*TESTS.values(), info], key=lambda i: rank.get(i.family, len(FAMILIES)))  # stable
+    TESTS.clear()
+    TESTS.update((i.name, i) for i in ordered)
+    _BY_FUNCTION[info.function] = info
 
 
 def _literal(func, parameter: str) -> tuple[str, ...] | None:
@@ -119,11 +143,9 @@ def register(
             learned="steps" in params,
             stacked=stacked,
             method_parameter=method_parameter,
+            family=_family(func),
         )
-        if name in TESTS:
-            raise ValueError(f"a test called {name!r} is registered already.")
-        TESTS[name] = info
-        _BY_FUNCTION[func] = info
+        _add(info)
         return func
 
     return decorate

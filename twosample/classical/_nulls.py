@@ -1,0 +1,164 @@
+"""The nulls shared by the classical tests: the permutation engine's call, SciPy's analytic nulls on
+rescaled data, their stacked (vectorised) form for power studies, and the exact-method choice of
+``method=\"auto\"``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from twosample.core.resampling import PermutationStatistic, run_permutation_test
+from twosample.core.result import TestResult
+from twosample.core.validation import (
+    check_alpha,
+    check_alternative,
+    check_batch,
+    check_n_resamples,
+    check_rng,
+    check_samples,
+    scale_exponent,
+    warn_if_constant,
+)
+
+__all__ = [
+    "EXACT_CVM_MAX_N",
+    "EXACT_KS_MAX_N",
+    "EXACT_MWU_MAX_NM",
+    "analytic_result",
+    "auto_method",
+    "stacked_analytic",
+]
+
+
+def _permutation(
+    statistic: PermutationStatistic, x, y, *, test, alternative="greater", alpha, n_resamples, batch, rng, early_stop
+) -> TestResult:
+    return run_permutation_test(
+        x,
+        y,
+        statistic,
+        alternative=alternative,
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        test=test,
+        early_stop=early_stop,
+    )
+
+
+def analytic_result(
+    x,
+    y,
+    compute: Callable[[np.ndarray, np.ndarray], tuple],
+    *,
+    test,
+    method,
+    alternative="greater",
+    alpha,
+    unused=(9999, None, None),
+) -> TestResult:
+    """Result of an analytic null; `compute(x, y)` returns (statistic, pvalue, threshold).
+
+    Every analytic statistic here (t, Hotelling, and the rank statistics) is
+    scale-free, so `compute` gets the samples rescaled by a power of two
+    (exact): data near 1e300 or 1e-300 gives the p-value it gives at scale 1.
+    """
+    alpha = check_alpha(alpha)
+    alternative = check_alternative(alternative)
+    # Not used by an analytic null, but a bad value is still an error.
+    n_resamples, batch, rng = unused
+    check_n_resamples(n_resamples)
+    check_batch(batch)
+    check_rng(rng)
+    if warn_if_constant(np.vstack([x, y])):
+        statistic, pvalue, threshold = 0.0, 1.0, np.nan
+    else:
+        shift = scale_exponent(x, y)
+        statistic, pvalue, threshold = compute(np.ldexp(x, -shift), np.ldexp(y, -shift))
+    return TestResult.from_analytic(
+        statistic=statistic,
+        pvalue=pvalue,
+        alpha=alpha,
+        threshold=threshold,
+        method=method,
+        alternative=alternative,
+        n_x=len(x),
+        n_y=len(y),
+        test=test,
+    )
+
+
+def _stack_of_univariate(xs, ys):
+    """Repetitions as two float arrays (R, n) and (R, m), validated once; (None, None) if not stackable.
+
+    Takes the power engine's stacks (R, n, 1) or lists of samples. A stack whose samples are not
+    univariate or not finite goes back to the one-by-one path, where the test's own checks
+    name the problem.
+    """
+    if isinstance(xs, np.ndarray) and isinstance(ys, np.ndarray) and xs.ndim == ys.ndim == 3:
+        if xs.shape[2] != 1 or ys.shape[2] != 1 or xs.shape[1] < 2 or ys.shape[1] < 2:
+            return None, None
+        a, b = xs[:, :, 0].astype(float), ys[:, :, 0].astype(float)
+        if not (np.isfinite(a).all() and np.isfinite(b).all()):
+            return None, None
+        return a, b
+    pairs = [check_samples(x, y, univariate=True) for x, y in zip(xs, ys)]
+    if len({(p.shape, q.shape) for p, q in pairs}) != 1:
+        return None, None
+    return np.stack([p[0][:, 0] for p in pairs]), np.stack([p[1][:, 0] for p in pairs])
+
+
+def stacked_analytic(test: Callable, scipy_pvalues: Callable, methods: tuple) -> Callable:
+    """The test's p-values over a stack of repetitions in one SciPy call (declared in the registry).
+
+    The returned ``stacked(xs, ys, *, alpha, rngs, **kwargs)`` receives R pairs of
+    samples of equal shapes and returns their R p-values, equal to
+    ``[test(x, y, alpha=alpha, rng=r, **kwargs).pvalue ...]``, or ``None`` when
+    these `kwargs` select a null it does not vectorise (the caller then runs
+    the test once per repetition). Used by :func:`twosample.power`: SciPy's
+    analytic nulls take an ``axis``, so 1,000 repetitions cost one call.
+    Validation is the test's own; constant repetitions take the unbatched path
+    (warning and p = 1 as usual).
+    """
+
+    def stacked(xs, ys, *, alpha, rngs, **kwargs):
+        if not set(kwargs) <= {"method", "alternative"} or kwargs.get("method") not in methods:
+            return None
+        check_alpha(alpha)
+        check_alternative(kwargs.get("alternative", "two-sided"))
+        a, b = _stack_of_univariate(xs, ys)
+        if a is None:
+            return None
+        pooled = np.concatenate([a, b], axis=1)
+        constant = np.all(pooled == pooled[:, :1], axis=1)
+        pvalues = np.empty(len(a))
+        if not constant.all():
+            pvalues[~constant] = scipy_pvalues(a[~constant], b[~constant], **kwargs)
+        for i in np.flatnonzero(constant):  # same warning and p = 1 as the unbatched path
+            pvalues[i] = test(xs[i], ys[i], alpha=alpha, rng=rngs[i], **kwargs).pvalue
+        return pvalues
+
+    return stacked
+
+
+# The power engine's vectorised paths (declared with the tests below; the tests are looked up at call time).
+
+
+def auto_method(x, y, method: str, exact_feasible: bool) -> str:
+    """``method="auto"``: SciPy's exact null when it is exact for this data (no ties) and cheap, else the
+    permutation null."""
+    if method != "auto":
+        return method
+    pooled = np.concatenate([x[:, 0], y[:, 0]])
+    ties = len(np.unique(pooled)) < len(pooled)
+    return "exact" if exact_feasible and not ties else "permutation"
+
+
+# Largest sizes at which SciPy's exact nulls are used by method="auto" (their cost grows fast:
+# measured 0.1 s for Mann-Whitney at 200 x 200 and 62 s at 1,000 x 1,000; 0.016 s for CvM at
+# 20 x 20 and 112 s at 100 x 100; KS is SciPy's own limit).
+EXACT_KS_MAX_N = 10_000
+EXACT_MWU_MAX_NM = 40_000
+EXACT_CVM_MAX_N = 20
