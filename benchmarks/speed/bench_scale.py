@@ -14,7 +14,7 @@ Part "budget": power per second on a mean shift of 0.04 in coordinate 1 (d = 10)
 size it handles in about the same time: mmd-agginc, mmd-rff and mmd-linear at n = 100,000;
 mmd_agg_test (float32, early stop) at n = 10,000. `--reps` repetitions each.
 
-Run: `.venv/bin/python benchmarks/bench_scale.py [--part agg|agginc|budget|all] [--reps 5]`
+Run: `.venv/bin/python benchmarks/speed/bench_scale.py [--part agg|agginc|budget|all] [--reps 5]`
 Writes benchmarks/results/scale_agg.csv, scale_agginc.csv, scale_budget.csv.
 """
 
@@ -27,9 +27,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from _report import write_table
 
-RESULTS = Path(__file__).parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
+
 D = 10
 
 _WORKER = """
