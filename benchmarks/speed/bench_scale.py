@@ -1,9 +1,9 @@
 """Aggregated MMD at scale: mmd_agg_test at n = m = 10,000 and mmd-agginc at 100,000, and power per second.
 
 Part "agg": `mmd_agg_test` (MMD-FUSE, 20 kernels, 1,999 relabellings) at n = m = 10,000, d = 10,
-under H0 (both N(0, I)) and H1 (mean shift 0.1 in coordinate 1), in each configuration: the
-first release's default (float64, every relabelling), early_stop=True, dtype=float32, both
-(the last is the default now: dtype="auto" is float32 at this size, early_stop=True). Each run in a fresh
+under H0 (both N(0, I)) and H1 (mean shift 0.1 in coordinate 1), in each configuration:
+float64 with every relabelling, early_stop=True, dtype=float32, both (the last is the default:
+dtype="auto" is float32 at this size, early_stop=True). Each run in a fresh
 process (peak memory is the process's maximum RSS). Also the p-value agreement of float32 with
 float64 (same rng).
 
