@@ -34,8 +34,14 @@ format: $(STAMP)
 test-slow: $(STAMP)
 	$(PY) -m pytest -m slow
 
+# The timed comparisons: every script in benchmarks/speed/, one after the other (about an hour:
+# bench_scale and bench_audit take most of it). None is excluded: none needs a venv of its own
+# (hyppo and dcor, bench_mmd's peers, come with the dev extra). Not run here: benchmarks/studies/
+# (statistical and GAN studies, hours), where bench_audit_agreement installs its peers into
+# benchmarks/.peers, bench_sequential --part alibi builds benchmarks/.alibi-venv and
+# bench_agginc_paper needs a checkout of the paper's repository. See benchmarks/README.md.
 bench: $(STAMP)
-	$(PY) benchmarks/bench_permutation.py
+	set -e; for script in benchmarks/speed/bench_*.py; do echo "== $$script"; $(PY) $$script; done
 
 docs: $(STAMP)
 	$(VENV)/bin/sphinx-build -W --keep-going -b html docs build/docs

@@ -1,4 +1,4 @@
-"""The boundary of the command lines, the classifiers and the checkpoints (issue 14, continued)."""
+"""The boundary of the command lines, the classifiers and the checkpoints (the data's is test_boundary.py)."""
 
 import json
 import subprocess

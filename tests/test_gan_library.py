@@ -1,4 +1,4 @@
-"""gan/ as a library (issue 16): objectives and penalties as objects, EMA, TTUR, conditional GANs,
+"""gan/ as a library: objectives and penalties as objects, EMA, TTUR, conditional GANs,
 images of any size, image folders, the old checkpoint format, callbacks."""
 
 import math
@@ -313,7 +313,7 @@ def test_first_format_checkpoints_still_load(tmp_path):
     loaded = gan.load(tmp_path / "old.pt")
     np.testing.assert_array_equal(loaded.sample(10, rng=1), model.sample(10, rng=1))
     assert loaded.config["ema"] == 0.0 and loaded.config["penalties"] == []
-    # the first release's 8x8 conv pair is rebuilt from such a checkpoint
+    # a checkpoint of the older 8x8 conv pair (conv_generator) is rebuilt as that pair
     old_conv = networks.conv_generator(2, rng=0)
     write_checkpoint(
         {**state, "generator_config": old_conv.config, "generator": old_conv.state_dict()}, tmp_path / "c.pt"

@@ -1,4 +1,4 @@
-"""Training runs pinned before gan/ was rebuilt (issue 16): the same arguments must give the same run.
+"""Pinned training runs: the same arguments must give the same run.
 
 Each case passes every setting whose default may change, so the pins test the code's
 behaviour, not its defaults. Values: the sum and absolute sum of four samples (rng=1),
@@ -10,9 +10,9 @@ import pytest
 
 import gan
 
-# The settings of these runs that issue 16 may give new defaults, spelled out.
-# The digits run was re-pinned when image data moved from the first release's 8x8 conv pair to
-# the DCGAN pair for any image size (its own commit; nothing else changed in it).
+# The settings of these runs whose defaults may change, spelled out.
+# The digits run is pinned on the DCGAN pair for any image size (image data's default network,
+# which replaced an 8x8 conv pair; nothing else changed in that run when it was re-pinned).
 SETTINGS = dict(batch_size=100, z_dim=2, hidden=128, depth=3, lr_decay="none", standardize=False, ema=0.0, pack=1)
 
 PINNED = [

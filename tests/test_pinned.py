@@ -1,4 +1,4 @@
-"""Results pinned before the core is restructured (issue 15): moving code must not move a number.
+"""Pinned results: moving code must not move a number.
 
 Each value was computed by the code as it stood when the restructuring began (the commit
 that adds this file). Statistics agree to 1e-12 relative (the torch-trained ones to 1e-6:

@@ -84,7 +84,7 @@ def test_nan_threshold_is_shown_as_not_available():
     ids=["c2st-binomial", "c2st-permutation", "c2st-crossfit", "f-divergence", "mmd-deep", "mmd-linear", "mmd"],
 )
 def test_sizes_are_those_of_the_samples_passed(call):
-    # One rule for n_x, n_y: the samples as passed, whatever part a split held out (issue 15).
+    # One rule for n_x, n_y: the samples as passed, whatever part a split held out.
     rng = np.random.default_rng(0)
     res = call(rng.normal(size=(50, 2)), rng.normal(size=(36, 2)))
     assert (res.n_x, res.n_y) == (50, 36)

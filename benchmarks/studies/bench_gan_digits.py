@@ -16,7 +16,7 @@
 
 Sample grids (one row per class for the conditional model) go to docs/_static/gan_digits_<name>.png.
 
-Run: `.venv/bin/python benchmarks/bench_gan_digits.py [--seeds 1] [--steps N]`
+Run: `.venv/bin/python benchmarks/studies/bench_gan_digits.py [--seeds 1] [--steps N]`
 Writes benchmarks/results/gan_digits.csv.
 """
 
@@ -24,16 +24,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from _report import write_table
 from sklearn.linear_model import LogisticRegression
 
 import gan
 from gan import datasets
 from gan.plotting import save_image_grid
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, ROOT, write_table  # noqa: E402
 
 CHECKS = ["c2st", "frechet", "prdc"]
 
@@ -106,9 +109,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=1)
     parser.add_argument("--models", default='conditional={"conditional": true};unconditional={}')
-    here = Path(__file__).parent
-    parser.add_argument("--out", default=str(here / "results" / "gan_digits.csv"))
-    parser.add_argument("--figures", default=str(here.parent / "docs" / "_static"))
+    parser.add_argument("--out", default=str(RESULTS / "gan_digits.csv"))
+    parser.add_argument("--figures", default=str(ROOT / "docs" / "_static"))
     args = parser.parse_args()
     digits, train, test = _split()
     classifier = LogisticRegression(max_iter=5000).fit(digits.rows, digits.labels)

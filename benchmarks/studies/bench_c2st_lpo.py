@@ -8,8 +8,8 @@ median-bandwidth MMD, MMD-agg (MMD-FUSE), the deep-kernel MMD, KS as the classic
 reference, and ts.c2st's default ("auto": logistic regression unless the MLP validates better).
 Power with 95% Clopper-Pearson intervals.
 
-Run: `.venv/bin/python benchmarks/bench_c2st_lpo.py [--reps 100] [--tests ...] [--settings all|n|nu] [--n-jobs 2]`
-(resumable: rows already in the CSV are skipped).
+Run: `.venv/bin/python benchmarks/studies/bench_c2st_lpo.py [--reps 100] [--tests ...] [--settings all|n|nu]
+[--n-jobs 2]` (resumable: rows already in the CSV are skipped).
 Writes benchmarks/results/c2st_lpo.csv and docs/_static/c2st_lpo.png.
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import sys
 import time
 from pathlib import Path
 
@@ -25,11 +26,13 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
-from _report import show  # noqa: E402
 
 import twosample as ts  # noqa: E402
 from twosample import scenarios  # noqa: E402
 from twosample.learned import deep_mmd_test  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, ROOT, show  # noqa: E402
 
 TESTS = {
     "C2ST-NN": functools.partial(ts.c2st, classifier="mlp"),
@@ -55,9 +58,8 @@ def main():
         choices=["all", "n", "nu"],
         help="the n sweep (nu = 3), the nu sweep (n = 2000), or both",
     )
-    here = Path(__file__).parent
-    parser.add_argument("--out", default=str(here / "results" / "c2st_lpo.csv"))
-    parser.add_argument("--figure", default=str(here.parent / "docs" / "_static" / "c2st_lpo.png"))
+    parser.add_argument("--out", default=str(RESULTS / "c2st_lpo.csv"))
+    parser.add_argument("--figure", default=str(ROOT / "docs" / "_static" / "c2st_lpo.png"))
     args = parser.parse_args()
     import torch
 

@@ -3,24 +3,27 @@
 Same data, same statistic (Euclidean norm of the difference of means), n = m = 1000,
 9,999 resamples, d = 1 and d = 10, side by side in one process. Prints a table and writes
 benchmarks/results/permutation.csv. Run: `make bench` or
-`.venv/bin/python benchmarks/bench_permutation.py [--repeats R]`.
+`.venv/bin/python benchmarks/speed/bench_permutation.py [--repeats R]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import platform
+import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
 import scipy
-from _report import write_table
 from scipy import stats
 
 import twosample as ts
 from twosample.classical.statistics import MeanDifference
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
 
 N = 1000
 N_RESAMPLES = 9999
@@ -75,7 +78,7 @@ def measure(func, x, y, seed, repeats):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="timing repeats (best is reported)")
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "permutation.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "permutation.csv"))
     args = parser.parse_args()
 
     rows = []

@@ -13,7 +13,7 @@ the paper's own numbers (100 repetitions, their saved results) are printed besid
 The authors' repository is not a package and is not downloaded at run time: pass a checkout
 (or a bare git directory) with `--paper-repo`. Needs psutil (their numpy code imports it).
 
-Run: `.venv/bin/python benchmarks/bench_agginc_paper.py --paper-repo PATH [--reps 100] [--peer-reps 30]`
+Run: `.venv/bin/python benchmarks/studies/bench_agginc_paper.py --paper-repo PATH [--reps 100] [--peer-reps 30]`
 """
 
 from __future__ import annotations
@@ -29,10 +29,12 @@ from io import BytesIO
 from pathlib import Path
 
 import numpy as np
-from _report import write_table
 from statsmodels.stats.proportion import proportion_confint
 
 import twosample as ts
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
 
 N_VALUES = (200, 400, 600, 800, 1000)
 PAPER_ROW = 5  # mmdagginc200 in the notebook's list [met, scf, ost, R=1, R=100, R=200, quadratic]
@@ -85,7 +87,7 @@ def main():
     parser.add_argument("--paper-repo", required=True, help="a checkout or bare git dir of antoninschrab/agginc-paper")
     parser.add_argument("--reps", type=int, default=100)
     parser.add_argument("--peer-reps", type=int, default=30)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "agginc_paper.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "agginc_paper.csv"))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = _extract(Path(args.paper_repo), Path(tmp))

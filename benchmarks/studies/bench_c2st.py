@@ -7,7 +7,7 @@ use `--reps` repetitions (20: a 95% interval of +-0.2 at most), the quadratic MM
 seconds per call. torch runs with one thread (as the suite); the other tests with the library's
 defaults.
 
-Run: `.venv/bin/python benchmarks/bench_c2st.py [--n 10000] [--reps 20] [--mmd-reps 3]`
+Run: `.venv/bin/python benchmarks/studies/bench_c2st.py [--n 10000] [--reps 20] [--mmd-reps 3]`
 Writes benchmarks/results/c2st.csv.
 """
 
@@ -15,16 +15,19 @@ from __future__ import annotations
 
 import argparse
 import functools
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from _report import write_table
 from statsmodels.stats.proportion import proportion_confint
 
 import twosample as ts
 from twosample import scenarios
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
 
 SCENARIOS = {"mean shift (d = 20)": lambda: scenarios.mean_shift(0.05, d=20), "blob (d = 2)": scenarios.blob}
 
@@ -76,7 +79,7 @@ def main():
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--mmd-reps", type=int, default=3)
     parser.add_argument("--tests", default=None, help="comma-separated rows to (re-)measure; the others are kept")
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "c2st.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "c2st.csv"))
     args = parser.parse_args()
     import torch
 

@@ -17,21 +17,23 @@
   MMDDrift and ClassifierDrift on one reference (2,000 x 10) and six batches of 100 (the last
   shifted by 0.3 in every coordinate), 199 relabellings. Writes detector_alibi.csv.
 
-Run: `.venv/bin/python benchmarks/bench_sequential.py [--reps 100] [--pairs 10000]`
+Run: `.venv/bin/python benchmarks/studies/bench_sequential.py [--reps 100] [--pairs 10000]`
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
-from _report import write_table
 
 import twosample as ts
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import BENCHMARKS, RESULTS, ROOT, write_table  # noqa: E402
+
 ALPHA = 0.05
 
 
@@ -76,7 +78,7 @@ def level(reps, pairs, batch, fixed_pairs):
         _level_row("mmd_test re-run at every look", stops, fixed_pairs, batch, reps, time.perf_counter() - start)
     )
     curves["mmd_test re-run at every look"] = stops
-    write_table(rows, ROOT / "benchmarks" / "results" / "sequential_level.csv")
+    write_table(rows, RESULTS / "sequential_level.csv")
     _plot_level(curves, batch, fixed_pairs)
 
 
@@ -146,7 +148,7 @@ def power(reps, pairs, batch):
                 }
             )
             print(rows[-1], flush=True)
-    write_table(rows, ROOT / "benchmarks" / "results" / "sequential_power.csv")
+    write_table(rows, RESULTS / "sequential_power.csv")
 
 
 def _n80(scenario, rng, sizes=(25, 50, 100, 200, 400, 800, 1600)):
@@ -186,10 +188,10 @@ def detector(repeats=20):
             }
         )
         print(rows[-1], flush=True)
-    write_table(rows, ROOT / "benchmarks" / "results" / "detector.csv")
+    write_table(rows, RESULTS / "detector.csv")
 
 
-ALIBI_VENV = ROOT / "benchmarks" / ".alibi-venv"
+ALIBI_VENV = BENCHMARKS / ".alibi-venv"
 
 
 def _alibi_python() -> Path:
@@ -233,7 +235,7 @@ def alibi(n_resamples=199):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "data.npz"
         np.savez(path, reference=reference, batches=batches)
-        worker = ROOT / "benchmarks" / "_alibi_worker.py"
+        worker = BENCHMARKS / "_common" / "alibi_worker.py"
         out = subprocess.run(
             [str(_alibi_python()), str(worker), str(path), str(n_resamples)], capture_output=True, text=True
         )
@@ -259,7 +261,7 @@ def _alibi_table(rows):
                 "shifted batch: p-value": float(shifted["pvalue"].iloc[0]),
             }
         )
-    write_table(summary, ROOT / "benchmarks" / "results" / "detector_alibi.csv")
+    write_table(summary, RESULTS / "detector_alibi.csv")
 
 
 def main():

@@ -1,4 +1,4 @@
-"""Printing and saving benchmark tables (shared by the bench_*.py scripts)."""
+"""Printing and saving benchmark tables (shared by the scripts in speed/ and studies/)."""
 
 from __future__ import annotations
 

@@ -8,21 +8,24 @@ and reverse KL over the mode histogram (gan.metrics.mode_coverage), with the CPU
 and the final held-out critic p-value. One table beside the published numbers of Lin et al. 2018
 (../shared/REFERENCES.md); rows are appended to the CSV as they finish.
 
-Run: `.venv/bin/python benchmarks/bench_gan_modes.py [--objectives js] [--seeds 10] [--data ring]`
+Run: `.venv/bin/python benchmarks/studies/bench_gan_modes.py [--objectives js] [--seeds 10] [--data ring]`
 (`--steps N` or `--pack 2` override the defaults for every run).
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import pandas as pd
-from _report import show
 
 import gan
 from gan import datasets, metrics, objectives
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, show  # noqa: E402
 
 PUBLISHED = [  # Lin et al. 2018, table 2 (10 trials); VEEGAN under its own protocol
     {"objective": "GAN (published)", "data": "ring", "modes": 6.3, "high_quality": 98.2, "reverse_kl": 0.45},
@@ -84,7 +87,7 @@ def main():
     parser.add_argument("--data", default="ring,grid")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--pack", type=int, default=None)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "gan_modes_defaults.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "gan_modes_defaults.csv"))
     args = parser.parse_args()
     overrides = {k: v for k, v in (("steps", args.steps), ("pack", args.pack)) if v is not None}
     out = Path(args.out)

@@ -6,23 +6,26 @@ samples from the scenario (ours: `ts.power("t", scenarios.mean_shift(0.5), ...)`
 generators passed as `rvs`), the median of `--repeats` interleaved timings of each. Then times
 `make demo`'s study. Writes benchmarks/results/power.csv.
 
-Run: `.venv/bin/python benchmarks/bench_power.py [--reps 2000]`
+Run: `.venv/bin/python benchmarks/speed/bench_power.py [--reps 2000]`
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from _report import write_table
 from scipy import stats
 
 import twosample as ts
 from twosample.app import demo
 from twosample.study import scenarios
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
 
 
 def _drawn_timings(reps, n, repeats):
@@ -51,7 +54,7 @@ def main():
     parser.add_argument("--reps", type=int, default=2000)
     parser.add_argument("--n", type=int, default=30)
     parser.add_argument("--repeats", type=int, default=7)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "power.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "power.csv"))
     args = parser.parse_args()
     reps, n = args.reps, args.n
     rng = np.random.default_rng(0)

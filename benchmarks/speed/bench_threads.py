@@ -6,7 +6,7 @@ them (a pure-Python spin loop, as when a notebook, a browser or another job shar
 ``gan.train`` on the ring (MLP, 128 x 3), ``divergences.fit_critic`` (MLP 64 x 2) and the C2ST
 ``torch-mlp`` preset. Writes benchmarks/results/threads.csv.
 
-Run: `.venv/bin/python benchmarks/bench_threads.py [--steps 600]`
+Run: `.venv/bin/python benchmarks/speed/bench_threads.py [--steps 600]`
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from _report import write_table
 
 import gan
 import twosample as ts
 from twosample.divergences import fit_critic
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
 
 
 def _workloads(steps: int):
@@ -60,7 +62,7 @@ def _time(call, threads, repeats=3) -> float:
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=600)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "threads.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "threads.csv"))
     args = parser.parse_args()
     default_threads = torch.get_num_threads()
     rows = []

@@ -1,9 +1,9 @@
 """Aggregated MMD at scale: mmd_agg_test at n = m = 10,000 and mmd-agginc at 100,000, and power per second.
 
 Part "agg": `mmd_agg_test` (MMD-FUSE, 20 kernels, 1,999 relabellings) at n = m = 10,000, d = 10,
-under H0 (both N(0, I)) and H1 (mean shift 0.1 in coordinate 1), in each configuration: the
-first release's default (float64, every relabelling), early_stop=True, dtype=float32, both
-(the last is the default now: dtype="auto" is float32 at this size, early_stop=True). Each run in a fresh
+under H0 (both N(0, I)) and H1 (mean shift 0.1 in coordinate 1), in each configuration:
+float64 with every relabelling, early_stop=True, dtype=float32, both (the last is the default:
+dtype="auto" is float32 at this size, early_stop=True). Each run in a fresh
 process (peak memory is the process's maximum RSS). Also the p-value agreement of float32 with
 float64 (same rng).
 
@@ -14,7 +14,7 @@ Part "budget": power per second on a mean shift of 0.04 in coordinate 1 (d = 10)
 size it handles in about the same time: mmd-agginc, mmd-rff and mmd-linear at n = 100,000;
 mmd_agg_test (float32, early stop) at n = 10,000. `--reps` repetitions each.
 
-Run: `.venv/bin/python benchmarks/bench_scale.py [--part agg|agginc|budget|all] [--reps 5]`
+Run: `.venv/bin/python benchmarks/speed/bench_scale.py [--part agg|agginc|budget|all] [--reps 5]`
 Writes benchmarks/results/scale_agg.csv, scale_agginc.csv, scale_budget.csv.
 """
 
@@ -27,9 +27,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
-from _report import write_table
 
-RESULTS = Path(__file__).parent / "results"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
+
 D = 10
 
 _WORKER = """

@@ -7,24 +7,27 @@ same run and reports our permutation phase (FLOPs = 2 (n+m)^2 B) as a fraction o
 alibi-detect is not benchmarked: its current release pins numpy < 2 and numba < 0.60, which
 cannot be installed beside this project's numpy 2 stack.
 
-Run: `.venv/bin/python benchmarks/bench_mmd.py [--sizes 500,1000,2000,5000] [--peer-max 2000]`
+Run: `.venv/bin/python benchmarks/speed/bench_mmd.py [--sizes 500,1000,2000,5000] [--peer-max 2000]`
 Writes benchmarks/results/mmd.csv.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import tracemalloc
 from pathlib import Path
 
 import numpy as np
-from _report import show, write_table
 
 import twosample as ts
 from twosample.core.resampling import _random_splits
 from twosample.kernel.kernels import Gaussian, median_distance
 from twosample.kernel.mmd import MMDStatistic
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, show, write_table  # noqa: E402
 
 B = 1000
 D = 10
@@ -71,7 +74,7 @@ def main():
     parser.add_argument(
         "--peer-max", type=int, default=1000, help="largest n for hyppo and dcor (their time grows fast)"
     )
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "mmd.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "mmd.csv"))
     args = parser.parse_args()
     try:
         from hyppo.ksample import MMD as HyppoMMD

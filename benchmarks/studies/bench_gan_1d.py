@@ -7,28 +7,30 @@ Nelder-Mead on the quadrature value twosample.divergences.f_divergence; with the
 at both. Reverse KL (= KL(Q || P)) should sit on the big mode, KL spread over both, JS in between.
 Writes benchmarks/results/gan_1d.csv and docs/_static/gan_1d.png.
 
-Run: `OMP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_gan_1d.py [--steps 3000]`
+Run: `OMP_NUM_THREADS=1 .venv/bin/python benchmarks/studies/bench_gan_1d.py [--steps 3000]`
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 import torch
-from _report import write_table
 from scipy import optimize, stats
 
 import gan
 from gan import datasets
 from twosample import divergences
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, ROOT, write_table  # noqa: E402
+
 matplotlib.use("Agg")
 DIVERGENCES = ["reverse_kl", "hellinger", "js", "total_variation", "kl", "pearson"]
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def exact_minimiser(p, name):
@@ -50,7 +52,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=4000)
     parser.add_argument("--lr", type=float, default=1e-3)
-    parser.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "gan_1d.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "gan_1d.csv"))
     args = parser.parse_args()
     torch.set_num_threads(1)
     data = datasets.mixture_1d()

@@ -6,21 +6,24 @@ interval and whether the level is within the 99% binomial acceptance band around
 (upper end; rank, ECDF and classifier statistics are discrete and may be conservative).
 Univariate tests skip the d = 20 null. Prints a table, writes benchmarks/results/calibration.csv.
 
-Run: `.venv/bin/python benchmarks/bench_calibration.py [--reps 1000] [--n 50] [--n-jobs 2] [--tests a,b]`
+Run: `.venv/bin/python benchmarks/studies/bench_calibration.py [--reps 1000] [--n 50] [--n-jobs 2] [--tests a,b]`
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import pandas as pd
-from _report import write_table
 from scipy import stats
 
 import twosample as ts
 from twosample.study.scenarios import null_scenarios
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
 
 
 def main():
@@ -29,7 +32,7 @@ def main():
     parser.add_argument("--n", type=int, default=50)
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--tests", default=None, help="comma-separated names; their rows replace theirs in the CSV")
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "calibration.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "calibration.csv"))
     args = parser.parse_args()
     upper = stats.binom.interval(0.99, args.reps, 0.05)[1]
     rows = []

@@ -11,7 +11,7 @@ Without CUDA (this repository's CI machine), the accelerator column is torch on 
 (`torch.device("cpu")`), which exercises the same code path and says so in the `device` column:
 the speed-up is then not a GPU figure.
 
-Run: `.venv/bin/python benchmarks/bench_gpu.py [--n 2000]`
+Run: `.venv/bin/python benchmarks/speed/bench_gpu.py [--n 2000]`
 Writes benchmarks/results/gpu.csv.
 """
 
@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import argparse
 import functools
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import torch
-from _report import write_table
 
 import twosample as ts
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
+from _common import RESULTS, write_table  # noqa: E402
 
 
 def _tests(n_resamples):
@@ -52,7 +55,7 @@ def main():
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--d", type=int, default=10)
     parser.add_argument("--n-resamples", type=int, default=499)
-    parser.add_argument("--out", default=str(Path(__file__).parent / "results" / "gpu.csv"))
+    parser.add_argument("--out", default=str(RESULTS / "gpu.csv"))
     args = parser.parse_args()
     cuda = torch.cuda.is_available()
     accelerator = torch.device("cuda") if cuda else torch.device("cpu")
