@@ -9,8 +9,8 @@ from scipy import stats
 from scipy.spatial.distance import cdist
 
 import twosample as ts
-from twosample.classical.univariate import scipy_anderson_midrank
 from twosample.classical import statistics as S
+from twosample.classical.univariate import scipy_anderson_midrank
 
 
 @pytest.fixture
