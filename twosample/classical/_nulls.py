@@ -1,4 +1,4 @@
-"""The nulls shared by the classical tests: the permutation engine's call, SciPy's analytic nulls on
+"""The nulls shared by the classical tests beside the permutation engine: SciPy's analytic nulls on
 rescaled data, their stacked (vectorised) form for power studies, and the exact-method choice of
 ``method=\"auto\"``."""
 
@@ -8,14 +8,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from twosample.core.resampling import PermutationStatistic, run_permutation_test
+from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.validation import (
     check_alpha,
     check_alternative,
-    check_batch,
-    check_n_resamples,
-    check_rng,
     check_samples,
     scale_exponent,
     warn_if_constant,
@@ -31,47 +28,17 @@ __all__ = [
 ]
 
 
-def _permutation(
-    statistic: PermutationStatistic, x, y, *, test, alternative="greater", alpha, n_resamples, batch, rng, early_stop
-) -> TestResult:
-    return run_permutation_test(
-        x,
-        y,
-        statistic,
-        alternative=alternative,
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=batch,
-        rng=rng,
-        test=test,
-        early_stop=early_stop,
-    )
-
-
 def analytic_result(
-    x,
-    y,
-    compute: Callable[[np.ndarray, np.ndarray], tuple],
-    *,
-    test,
-    method,
-    alternative="greater",
-    alpha,
-    unused=(9999, None, None),
+    x, y, compute: Callable[[np.ndarray, np.ndarray], tuple], options: Resampling, *, method, alternative="greater"
 ) -> TestResult:
     """Result of an analytic null; `compute(x, y)` returns (statistic, pvalue, threshold).
 
     Every analytic statistic here (t, Hotelling, and the rank statistics) is
     scale-free, so `compute` gets the samples rescaled by a power of two
-    (exact): data near 1e300 or 1e-300 gives the p-value it gives at scale 1.
+    (exact): data near 1e300 or 1e-300 gives the p-value it gives at scale 1. `options` were
+    checked by the test (an analytic null does not resample, but a bad value is still an error);
+    only its level and name are used.
     """
-    alpha = check_alpha(alpha)
-    alternative = check_alternative(alternative)
-    # Not used by an analytic null, but a bad value is still an error.
-    n_resamples, batch, rng = unused
-    check_n_resamples(n_resamples)
-    check_batch(batch)
-    check_rng(rng)
     if warn_if_constant(np.vstack([x, y])):
         statistic, pvalue, threshold = 0.0, 1.0, np.nan
     else:
@@ -80,13 +47,13 @@ def analytic_result(
     return TestResult.from_analytic(
         statistic=statistic,
         pvalue=pvalue,
-        alpha=alpha,
+        alpha=options.alpha,
         threshold=threshold,
         method=method,
         alternative=alternative,
         n_x=len(x),
         n_y=len(y),
-        test=test,
+        test=options.test,
     )
 
 

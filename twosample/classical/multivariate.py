@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from twosample.classical._nulls import _permutation, analytic_result
+from twosample.classical._nulls import analytic_result
 from twosample.classical.statistics import (
     EnergyDistance,
     HotellingT2,
@@ -15,10 +15,10 @@ from twosample.classical.statistics import (
     MeanVariance,
     Moments,
 )
+from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
-from twosample.core.spec import choices, name_of, register
+from twosample.core.spec import choices, register
 from twosample.core.validation import (
-    check_bool,
     check_choice,
     check_samples,
 )
@@ -67,17 +67,10 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
     (True, 'permutation')
     """
     x, y = check_samples(x, y)
-    return _permutation(
-        MeanDifference(),
-        x,
-        y,
-        test=name_of(mean_difference_test),
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=batch,
-        rng=rng,
-        early_stop=early_stop,
+    options = Resampling.of(
+        mean_difference_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    return options.run(x, y, MeanDifference())
 
 
 @register("meanvar", description="difference of the (mean, variance) vectors")
@@ -109,17 +102,10 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
     True
     """
     x, y = check_samples(x, y)
-    return _permutation(
-        MeanVariance(),
-        x,
-        y,
-        test=name_of(mean_variance_test),
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=batch,
-        rng=rng,
-        early_stop=early_stop,
+    options = Resampling.of(
+        mean_variance_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    return options.run(x, y, MeanVariance())
 
 
 @register("moments", description="difference of the first k standardised moments")
@@ -152,17 +138,10 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
     0.005
     """
     x, y = check_samples(x, y)
-    return _permutation(
-        Moments(order),
-        x,
-        y,
-        test=name_of(moments_test),
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=batch,
-        rng=rng,
-        early_stop=early_stop,
+    options = Resampling.of(
+        moments_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    return options.run(x, y, Moments(order))
 
 
 @register("energy", description="energy distance")
@@ -195,17 +174,10 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, ear
     (8.989, 0.001, True)
     """
     x, y = check_samples(x, y)
-    return _permutation(
-        EnergyDistance(),
-        x,
-        y,
-        test=name_of(energy_test),
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=batch,
-        rng=rng,
-        early_stop=early_stop,
+    options = Resampling.of(
+        energy_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    return options.run(x, y, EnergyDistance())
 
 
 @register("hotelling", description="Hotelling's T^2")
@@ -247,21 +219,13 @@ def hotelling_test(
     True
     """
     x, y = check_samples(x, y)
-    check_bool(early_stop, "early_stop")
+    options = Resampling.of(
+        hotelling_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
+    )
     check_choice(method, "method", choices(hotelling_test, "method"))
     statistic = HotellingT2()
     if method == "permutation":
-        return _permutation(
-            statistic,
-            x,
-            y,
-            test=name_of(hotelling_test),
-            alpha=alpha,
-            n_resamples=n_resamples,
-            batch=batch,
-            rng=rng,
-            early_stop=early_stop,
-        )
+        return options.run(x, y, statistic)
 
     def compute(x, y):
         t2 = statistic(x, y)
@@ -272,6 +236,4 @@ def hotelling_test(
         threshold = stats.f.isf(alpha, d, n_total - d - 1) / scale
         return t2, pvalue, threshold
 
-    return analytic_result(
-        x, y, compute, test=name_of(hotelling_test), method="analytic", alpha=alpha, unused=(n_resamples, batch, rng)
-    )
+    return analytic_result(x, y, compute, options, method="analytic")

@@ -14,7 +14,6 @@ from twosample.classical._nulls import (
     EXACT_CVM_MAX_N,
     EXACT_KS_MAX_N,
     EXACT_MWU_MAX_NM,
-    _permutation,
     analytic_result,
     auto_method,
     stacked_analytic,
@@ -27,11 +26,11 @@ from twosample.classical.statistics import (
     Wasserstein1,
     WelchT,
 )
+from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
-from twosample.core.spec import choices, name_of, register
+from twosample.core.spec import choices, register
 from twosample.core.validation import (
     check_alternative,
-    check_bool,
     check_choice,
     check_samples,
 )
@@ -105,21 +104,11 @@ def t_test(
     'analytic'
     """
     x, y = check_samples(x, y, univariate=True)
-    check_bool(early_stop, "early_stop")
+    options = Resampling.of(t_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
+    alternative = check_alternative(alternative)
     check_choice(method, "method", choices(t_test, "method"))
     if method == "permutation":
-        return _permutation(
-            WelchT(),
-            x,
-            y,
-            test=name_of(t_test),
-            alternative=alternative,
-            alpha=alpha,
-            n_resamples=n_resamples,
-            batch=batch,
-            rng=rng,
-            early_stop=early_stop,
-        )
+        return options.run(x, y, WelchT(), alternative)
 
     def compute(x, y):
         res = stats.ttest_ind(x[:, 0], y[:, 0], equal_var=False, alternative=alternative)
@@ -133,16 +122,7 @@ def t_test(
             threshold = (-upper, upper)
         return res.statistic, res.pvalue, threshold
 
-    return analytic_result(
-        x,
-        y,
-        compute,
-        test=name_of(t_test),
-        method="analytic",
-        alternative=alternative,
-        alpha=alpha,
-        unused=(n_resamples, batch, rng),
-    )
+    return analytic_result(x, y, compute, options, method="analytic", alternative=alternative)
 
 
 @register("ks", description="Kolmogorov-Smirnov", multivariate=False)
@@ -196,23 +176,12 @@ def ks_test(
     'exact'
     """
     x, y = check_samples(x, y, univariate=True)
-    check_bool(early_stop, "early_stop")
+    options = Resampling.of(ks_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     alternative = check_alternative(alternative)
     check_choice(method, "method", choices(ks_test, "method"))
     method = auto_method(x, y, method, max(len(x), len(y)) <= EXACT_KS_MAX_N)
     if method == "permutation":
-        res = _permutation(
-            KolmogorovSmirnov(alternative),
-            x,
-            y,
-            test=name_of(ks_test),
-            alternative="less" if alternative == "less" else "greater",
-            alpha=alpha,
-            n_resamples=n_resamples,
-            batch=batch,
-            rng=rng,
-            early_stop=early_stop,
-        )
+        res = options.run(x, y, KolmogorovSmirnov(alternative), "less" if alternative == "less" else "greater")
         return dataclasses.replace(res, alternative=alternative)
 
     def compute(x, y):
@@ -225,16 +194,7 @@ def ks_test(
             threshold = stats.kstwo.isf(alpha, round(n_x * n_y / (n_x + n_y)))
         return (-res.statistic if alternative == "less" else res.statistic), res.pvalue, threshold
 
-    return analytic_result(
-        x,
-        y,
-        compute,
-        test=name_of(ks_test),
-        method=method,
-        alternative=alternative,
-        alpha=alpha,
-        unused=(n_resamples, batch, rng),
-    )
+    return analytic_result(x, y, compute, options, method=method, alternative=alternative)
 
 
 @register("cvm", description="Cramer-von Mises", multivariate=False)
@@ -278,29 +238,17 @@ def cvm_test(
     True
     """
     x, y = check_samples(x, y, univariate=True)
-    check_bool(early_stop, "early_stop")
+    options = Resampling.of(cvm_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     check_choice(method, "method", choices(cvm_test, "method"))
     method = auto_method(x, y, method, max(len(x), len(y)) <= EXACT_CVM_MAX_N)
     if method == "permutation":
-        return _permutation(
-            CramerVonMises(),
-            x,
-            y,
-            test=name_of(cvm_test),
-            alpha=alpha,
-            n_resamples=n_resamples,
-            batch=batch,
-            rng=rng,
-            early_stop=early_stop,
-        )
+        return options.run(x, y, CramerVonMises())
 
     def compute(x, y):
         res = stats.cramervonmises_2samp(x[:, 0], y[:, 0], method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return analytic_result(
-        x, y, compute, test=name_of(cvm_test), method=method, alpha=alpha, unused=(n_resamples, batch, rng)
-    )
+    return analytic_result(x, y, compute, options, method=method)
 
 
 def scipy_anderson_midrank(x, y):
@@ -353,28 +301,18 @@ def anderson_test(
     True
     """
     x, y = check_samples(x, y, univariate=True)
-    check_bool(early_stop, "early_stop")
+    options = Resampling.of(
+        anderson_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
+    )
     check_choice(method, "method", choices(anderson_test, "method"))
     if method == "permutation":
-        return _permutation(
-            AndersonDarling(),
-            x,
-            y,
-            test=name_of(anderson_test),
-            alpha=alpha,
-            n_resamples=n_resamples,
-            batch=batch,
-            rng=rng,
-            early_stop=early_stop,
-        )
+        return options.run(x, y, AndersonDarling())
 
     def compute(x, y):
         res = scipy_anderson_midrank(x[:, 0], y[:, 0])
         return res.statistic, res.pvalue, np.nan
 
-    return analytic_result(
-        x, y, compute, test=name_of(anderson_test), method="asymptotic", alpha=alpha, unused=(n_resamples, batch, rng)
-    )
+    return analytic_result(x, y, compute, options, method="asymptotic")
 
 
 @register("mwu", description="Mann-Whitney U", multivariate=False, stacked=_MWU_STACKED)
@@ -419,37 +357,20 @@ def mannwhitney_test(
     5.0
     """
     x, y = check_samples(x, y, univariate=True)
-    check_bool(early_stop, "early_stop")
+    options = Resampling.of(
+        mannwhitney_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
+    )
+    alternative = check_alternative(alternative)
     check_choice(method, "method", choices(mannwhitney_test, "method"))
     method = auto_method(x, y, method, len(x) * len(y) <= EXACT_MWU_MAX_NM)
     if method == "permutation":
-        return _permutation(
-            MannWhitneyU(),
-            x,
-            y,
-            test=name_of(mannwhitney_test),
-            alternative=alternative,
-            alpha=alpha,
-            n_resamples=n_resamples,
-            batch=batch,
-            rng=rng,
-            early_stop=early_stop,
-        )
+        return options.run(x, y, MannWhitneyU(), alternative)
 
     def compute(x, y):
         res = stats.mannwhitneyu(x[:, 0], y[:, 0], alternative=alternative, method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return analytic_result(
-        x,
-        y,
-        compute,
-        test=name_of(mannwhitney_test),
-        method=method,
-        alternative=alternative,
-        alpha=alpha,
-        unused=(n_resamples, batch, rng),
-    )
+    return analytic_result(x, y, compute, options, method=method, alternative=alternative)
 
 
 @register("wasserstein", description="1-D Wasserstein-1 distance", multivariate=False)
@@ -476,14 +397,7 @@ def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None
     True
     """
     x, y = check_samples(x, y, univariate=True)
-    return _permutation(
-        Wasserstein1(),
-        x,
-        y,
-        test=name_of(wasserstein_test),
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=batch,
-        rng=rng,
-        early_stop=early_stop,
+    options = Resampling.of(
+        wasserstein_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    return options.run(x, y, Wasserstein1())

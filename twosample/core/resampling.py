@@ -35,6 +35,7 @@ import numpy as np
 from twosample.core.early_stop import EarlyStop
 from twosample.core.progress import progress_bar, progress_enabled
 from twosample.core.result import TestResult
+from twosample.core.spec import name_of
 from twosample.core.validation import (
     canonical_order,
     check_alpha,
@@ -48,7 +49,14 @@ from twosample.core.validation import (
     warn_if_constant,
 )
 
-__all__ = ["CallableStatistic", "PermutationStatistic", "holdout_split", "permutation_test", "run_permutation_test"]
+__all__ = [
+    "CallableStatistic",
+    "PermutationStatistic",
+    "Resampling",
+    "holdout_split",
+    "permutation_test",
+    "run_permutation_test",
+]
 
 # Relative tie tolerance (SciPy uses the same: 100 machine epsilons).
 _RTOL = 100 * np.finfo(np.float64).eps
@@ -232,55 +240,80 @@ def permutation_test(
             "`statistic` must be a callable statistic(x, y) -> float or a "
             f"PermutationStatistic, got {type(statistic).__name__}."
         )
-    return run_permutation_test(
-        x,
-        y,
-        stat,
-        alternative=alternative,
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=batch,
-        rng=rng,
-        test="permutation_test",
-        early_stop=early_stop,
+    alternative = check_alternative(alternative)
+    options = Resampling.of(
+        "permutation_test", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    return options.run(x, y, stat, alternative)
+
+
+@dataclasses.dataclass(frozen=True)
+class Resampling:
+    """The options every permutation test shares, checked once (the engine trusts them).
+
+    Made at the top of a test by :meth:`of` (SciPy's ``_iv`` model: the body works with
+    clean values); the test's registered name comes from its declaration.
+
+    Attributes
+    ----------
+    test : str
+        The registered name the result carries.
+    alpha : float
+        Level.
+    n_resamples : int
+        Random relabellings (all splits are enumerated when there are fewer).
+    batch : int or None
+        Relabellings evaluated at once; does not change the result.
+    rng : numpy.random.Generator
+        The call's random stream (statistics that draw, e.g. a bandwidth or random
+        features, draw from it first, then the engine).
+    seed : int or None
+        The integer seed that repeats the run (None when the caller passed a Generator).
+    early_stop : bool
+        Sequential Monte Carlo p-values (:mod:`twosample.core.early_stop`).
+    """
+
+    test: str
+    alpha: float
+    n_resamples: int
+    batch: int | None
+    rng: np.random.Generator
+    seed: int | None
+    early_stop: bool
+
+    @classmethod
+    def of(cls, test, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> Resampling:
+        """The checked options of one call of `test` (a registered function, or a name)."""
+        generator, seed = seeded_rng(rng)
+        return cls(
+            test=test if isinstance(test, str) else name_of(test),
+            alpha=check_alpha(alpha),
+            n_resamples=check_n_resamples(n_resamples),
+            batch=check_batch(batch),
+            rng=generator,
+            seed=seed,
+            early_stop=check_bool(early_stop, "early_stop"),
+        )
+
+    def run(self, x: np.ndarray, y: np.ndarray, statistic: PermutationStatistic, alternative: str = "greater"):
+        """The permutation test of `statistic` on validated samples `x` (n, d) and `y` (m, d)."""
+        return run_permutation_test(x, y, statistic, self, alternative)
 
 
 def run_permutation_test(
-    x: np.ndarray,
-    y: np.ndarray,
-    statistic: PermutationStatistic,
-    *,
-    alternative: str,
-    alpha: float,
-    n_resamples: int,
-    batch: int | None,
-    rng,
-    test: str,
-    seed: int | None = None,
-    early_stop: bool = False,
+    x: np.ndarray, y: np.ndarray, statistic: PermutationStatistic, options: Resampling, alternative: str
 ) -> TestResult:
-    """The engine behind every permutation test; `x`, `y` already validated (n, d).
-
-    `seed` is recorded in the result; by default the seed of `rng` (drawn
-    from fresh entropy when `rng` is None, see :func:`seeded_rng`).
-    `early_stop`: sequential Monte Carlo p-values (:mod:`twosample.core.early_stop`).
-    """
-    alternative = check_alternative(alternative)
-    alpha = check_alpha(alpha)
-    n_resamples = check_n_resamples(n_resamples)
-    batch = check_batch(batch)
-    generator, own_seed = seeded_rng(rng)
-    seed = own_seed if seed is None else seed
-
+    """The engine behind every permutation test; `x`, `y` already validated (n, d), `options` checked,
+    `alternative` one of "greater", "less", "two-sided"."""
     x, y = canonical_order(x), canonical_order(y)
     pooled = np.vstack([x, y])
     n_x, n_total = len(x), len(pooled)
     warn_if_constant(pooled)
+    batch = options.batch
     if batch is None:
         batch = max(1, _AUTO_BATCH_ELEMENTS // n_total)
         if progress_enabled() is not False:  # a bar that moves; the result does not depend on `batch`
-            batch = min(batch, max(1, -(-n_resamples // 100)))
+            batch = min(batch, max(1, -(-options.n_resamples // 100)))
 
     degree = statistic.scale_degree
     shift = scale_exponent(pooled) if degree is not None else 0
@@ -291,40 +324,31 @@ def run_permutation_test(
         return np.ldexp(values, degree * shift) if shift and degree else values
 
     n_splits = math.comb(n_total, n_x)
-    exact = n_splits <= n_resamples
-    rule = _early_stop_rule(early_stop, exact, alternative, n_resamples, alpha)
+    exact = n_splits <= options.n_resamples
+    rule = _early_stop_rule(options, exact, alternative)
     if exact:
         masks: Iterator[np.ndarray] = _all_splits(n_total, n_x, batch)
         n_null = n_splits
     else:
         sizes = rule.look_sizes(batch) if rule else None
-        masks = _random_splits(n_total, n_x, n_resamples, batch, generator, sizes=sizes)
-        n_null = n_resamples
-    observed, null, stop = _collect_null(evaluate, masks, n_null, test, rule, alternative, pooled, n_x)
+        masks = _random_splits(n_total, n_x, options.n_resamples, batch, options.rng, sizes=sizes)
+        n_null = options.n_resamples
+    observed, null, stop = _collect_null(evaluate, masks, n_null, options.test, rule, alternative, pooled, n_x)
     if np.isnan(null).any():
         raise ValueError("the statistic is NaN on some relabelled samples.")
+    common = dict(alpha=options.alpha, alternative=alternative, n_x=n_x, n_y=n_total - n_x, test=options.test)
     if rule is not None:
-        return _early_result(observed, null, rule, stop, alpha, alternative, n_x, n_total - n_x, test, seed)
-    return null_result(
-        observed,
-        null,
-        alpha=alpha,
-        alternative=alternative,
-        exact=exact,
-        n_x=n_x,
-        n_y=n_total - n_x,
-        test=test,
-        seed=seed,
-    )
+        return _early_result(observed, null, rule, stop, seed=options.seed, **common)
+    return null_result(observed, null, exact=exact, seed=options.seed, **common)
 
 
-def _early_stop_rule(early_stop, exact, alternative, n_resamples, alpha) -> EarlyStop | None:
+def _early_stop_rule(options: Resampling, exact: bool, alternative: str) -> EarlyStop | None:
     """The sequential rule when `early_stop` asks for one and the null is Monte Carlo, else None."""
-    if not check_bool(early_stop, "early_stop") or exact:  # an enumerated null is exact: nothing to stop
+    if not options.early_stop or exact:  # an enumerated null is exact: nothing to stop
         return None
     if alternative == "two-sided":
         raise ValueError("`early_stop` needs a one-sided `alternative` ('greater' or 'less'), got 'two-sided'.")
-    return EarlyStop(n_resamples, alpha)
+    return EarlyStop(options.n_resamples, options.alpha)
 
 
 def _collect_null(evaluate, masks, n_null, test, rule, alternative, pooled, n_x):
@@ -371,7 +395,7 @@ def _exceeds(null, observed, alternative):
     return null >= observed - tol if alternative == "greater" else null <= observed + tol
 
 
-def _early_result(observed, null, rule, stop, alpha, alternative, n_x, n_y, test, seed) -> TestResult:
+def _early_result(observed, null, rule, stop, *, alpha, alternative, n_x, n_y, test, seed) -> TestResult:
     """The result of a sequential run: the rule's p-value, a threshold consistent with its decision."""
     pvalue = rule.pvalue(stop)
     sign = 1.0 if alternative == "greater" else -1.0

@@ -49,19 +49,15 @@ from typing import Literal
 
 import numpy as np
 
-from twosample.core.resampling import _RTOL, null_result
+from twosample.core.resampling import _RTOL, Resampling, null_result
 from twosample.core.result import TestResult
-from twosample.core.spec import name_of, register
+from twosample.core.spec import register
 from twosample.core.validation import (
     canonical_order,
-    check_alpha,
-    check_batch,
     check_choice,
     check_dtype,
     check_int,
-    check_n_resamples,
     check_samples,
-    seeded_rng,
     warn_if_constant,
 )
 from twosample.kernel.kernels import (
@@ -230,13 +226,12 @@ def mmd_agginc_test(
     (True, 'mmd-agginc')
     """
     x, y = check_samples(x, y)
-    alpha = check_alpha(alpha)
-    n_resamples = check_n_resamples(n_resamples)
+    options = Resampling.of(mmd_agginc_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
+    n_resamples, batch, generator = options.n_resamples, options.batch, options.rng
     if n_resamples < 2:
         raise ValueError(f"`n_resamples` must be at least 2 (B1 + B2 draws), got {n_resamples}.")
     check_choice(weights, "weights", WEIGHTS)
-    dtype, batch = check_dtype(dtype), check_batch(batch)
-    generator, seed = seeded_rng(rng)
+    dtype = check_dtype(dtype)
     if min(len(x), len(y)) < 2:
         raise ValueError(f"mmd_agginc_test needs at least 2 rows in each sample, got {len(x)} and {len(y)}.")
     n_sub = _check_subdiagonals(subdiagonals, min(len(x), len(y)))
@@ -265,12 +260,12 @@ def mmd_agginc_test(
     res = null_result(
         stat,
         null,
-        alpha=alpha,
+        alpha=options.alpha,
         alternative="less",
         exact=False,
         n_x=len(x),
         n_y=len(y),
-        test=name_of(mmd_agginc_test),
-        seed=seed,
+        test=options.test,
+        seed=options.seed,
     )
     return TestResult.extend(res, method="wild bootstrap")

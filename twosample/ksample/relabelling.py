@@ -22,15 +22,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from twosample.core.resampling import null_result
+from twosample.core.resampling import Resampling, null_result
 from twosample.core.result import TestResult
-from twosample.core.spec import name_of, register
+from twosample.core.spec import register
 from twosample.core.validation import (
-    check_alpha,
-    check_n_resamples,
     check_sample,
     match_columns,
-    seeded_rng,
     warn_if_constant,
 )
 from twosample.kernel.kernels import median_distance, pairwise_distances, squared_distances
@@ -68,7 +65,7 @@ def _pairwise(group_sums, sizes, combine) -> np.ndarray:
     return total
 
 
-def _matrix_test(samples, matrix, combine, *, test, alpha, n_resamples, rng) -> TestResult:
+def _matrix_test(samples, matrix, combine, options: Resampling) -> TestResult:
     """The permutation test of a statistic of the group sums of a pooled N x N matrix."""
     sizes = np.array([len(s) for s in samples], dtype=float)
     labels = np.repeat(np.arange(len(samples)), [len(s) for s in samples])
@@ -80,12 +77,12 @@ def _matrix_test(samples, matrix, combine, *, test, alpha, n_resamples, rng) -> 
         product = (matrix @ onehot.transpose(1, 0, 2).reshape(n, b * k)).reshape(n, b, k).transpose(1, 0, 2)
         return _pairwise(np.matmul(onehot.transpose(0, 2, 1), product), sizes, combine)  # S_b = L_b' M L_b
 
-    return _permute(statistics, labels, test=test, alpha=alpha, n_resamples=n_resamples, rng=rng, sizes=sizes)
+    return _permute(statistics, labels, sizes, options)
 
 
-def _permute(statistics, labels, *, test, alpha, n_resamples, rng, sizes) -> TestResult:
-    alpha, n_resamples = check_alpha(alpha), check_n_resamples(n_resamples)
-    generator, seed = seeded_rng(rng)
+def _permute(statistics, labels, sizes, options: Resampling) -> TestResult:
+    """Random relabellings of the k group labels (rows of `labels` permuted), in batches."""
+    n_resamples, generator = options.n_resamples, options.rng
     observed = float(statistics(labels[None, :])[0])
     per_batch = max(1, _BATCH_ELEMENTS // (len(labels) * len(sizes)))
     null = []
@@ -96,13 +93,13 @@ def _permute(statistics, labels, *, test, alpha, n_resamples, rng, sizes) -> Tes
     return null_result(
         observed,
         null,
-        alpha=alpha,
+        alpha=options.alpha,
         alternative="greater",
         exact=False,
         n_x=int(sizes[0]),
         n_y=int(sizes[1:].sum()),
-        test=test,
-        seed=seed,
+        test=options.test,
+        seed=options.seed,
     )
 
 
@@ -133,15 +130,14 @@ def energy_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -
     True
     """
     pooled = _samples(x, y, samples)
+    options = Resampling.of(energy_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     distances = pairwise_distances(np.vstack(pooled), np.vstack(pooled))
     n = sum(len(s) for s in pooled)
 
     def combine(a_ii, a_jj, a_ij, n_i, n_j):
         return n_i * n_j / (2 * n) * (2 * a_ij - a_ii - a_jj)
 
-    return _matrix_test(
-        pooled, distances, combine, test=name_of(energy_ksample_test), alpha=alpha, n_resamples=n_resamples, rng=rng
-    )
+    return _matrix_test(pooled, distances, combine, options)
 
 
 @register("mmd-k", description="k-sample MMD (Gaussian kernel, median bandwidth)")
@@ -152,6 +148,7 @@ def mmd_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> T
     Parameters and returns as in :func:`energy_ksample_test`.
     """
     pooled = _samples(x, y, samples)
+    options = Resampling.of(mmd_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     z = np.vstack(pooled)
     bandwidth = median_distance(z, rng=np.random.default_rng(0)) or 1.0  # a fixed subsample when N is large
     gram = np.exp(-squared_distances(z, z, np) / (2 * bandwidth**2))
@@ -160,9 +157,7 @@ def mmd_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> T
     def combine(k_ii, k_jj, k_ij, n_i, n_j):
         return n_i * n_j / n * (k_ii + k_jj - 2 * k_ij)
 
-    return _matrix_test(
-        pooled, gram, combine, test=name_of(mmd_ksample_test), alpha=alpha, n_resamples=n_resamples, rng=rng
-    )
+    return _matrix_test(pooled, gram, combine, options)
 
 
 @register("ks-k", description="k-sample Kolmogorov-Smirnov (largest pairwise distance)", multivariate=False)
@@ -173,6 +168,7 @@ def ks_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> Te
     Parameters and returns as in :func:`energy_ksample_test`.
     """
     pooled = _samples(x, y, samples, univariate=True)
+    options = Resampling.of(ks_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     z = np.vstack(pooled)[:, 0]
     order = np.argsort(z, kind="stable")
     last_of_tie = np.r_[z[order][1:] != z[order][:-1], True]  # compare CDFs only where the value changes
@@ -189,6 +185,4 @@ def ks_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> Te
         return best
 
     labels = np.repeat(np.arange(k), [len(s) for s in pooled])
-    return _permute(
-        statistics, labels, test=name_of(ks_ksample_test), alpha=alpha, n_resamples=n_resamples, rng=rng, sizes=sizes
-    )
+    return _permute(statistics, labels, sizes, options)

@@ -49,19 +49,16 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from twosample.core.resampling import CallableStatistic, PermutationStatistic, holdout_split, run_permutation_test
+from twosample.core.resampling import CallableStatistic, PermutationStatistic, Resampling, holdout_split
 from twosample.core.result import TestResult
-from twosample.core.spec import choices, name_of, register
+from twosample.core.spec import choices, register
 from twosample.core.validation import (
-    check_alpha,
     check_choice,
     check_device,
     check_int,
     check_n_jobs,
-    check_n_resamples,
     check_samples,
     scale_exponent,
-    seeded_rng,
     warn_if_constant,
 )
 
@@ -340,8 +337,8 @@ def c2st(
     x, y = check_samples(x, y, min_rows=2)
     check_choice(statistic, "statistic", STATISTICS)
     check_choice(null, "null", choices(c2st, "null"))
-    alpha = check_alpha(alpha)
-    n_resamples, n_jobs = check_n_resamples(n_resamples), check_n_jobs(n_jobs)
+    options = Resampling.of(c2st, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    n_jobs = check_n_jobs(n_jobs)
     device = check_device(device)
     classifier = _check_classifier(classifier)
     if classifier is None or isinstance(classifier, str):
@@ -351,10 +348,10 @@ def c2st(
         x, y = np.ldexp(x, -shift), np.ldexp(y, -shift)
     if null == "binomial" and statistic != "accuracy":
         raise ValueError(f"`null='binomial'` is for `statistic='accuracy'`; use null='permutation' for {statistic!r}.")
-    generator, seed = seeded_rng(rng)
+    generator = options.rng
     warn_if_constant(np.vstack([x, y]))
     if null == "crossfit":
-        return _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device, seed)
+        return _c2st_crossfit(x, y, classifier, statistic, folds, options, n_jobs, device)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     z_train = np.vstack([x_train, y_train])
     labels = np.r_[np.ones(len(x_train)), np.zeros(len(y_train))]
@@ -366,24 +363,13 @@ def c2st(
     extra = dict(scores_x=scores_x, scores_y=scores_y, x_test=x_test, y_test=y_test, classifier=model)
 
     if null == "permutation":
-        res = run_permutation_test(
-            scores_x[:, None],
-            scores_y[:, None],
-            _HeldOutStatistic(statistic),
-            alternative="greater",
-            alpha=alpha,
-            n_resamples=n_resamples,
-            batch=None,
-            rng=generator,
-            test=name_of(c2st),
-            seed=seed,
-        )
+        res = options.run(scores_x[:, None], scores_y[:, None], _HeldOutStatistic(statistic))
         return C2STResult.extend(res, n_x=len(x), n_y=len(y), **extra)
 
-    return _binomial_result(scores_x, scores_y, alpha, len(x), len(y), seed, extra)
+    return _binomial_result(scores_x, scores_y, options, len(x), len(y), extra)
 
 
-def _binomial_result(scores_x, scores_y, alpha, n_x_all, n_y_all, seed, extra) -> C2STResult:
+def _binomial_result(scores_x, scores_y, options: Resampling, n_x_all, n_y_all, extra) -> C2STResult:
     """The held-out accuracy (threshold p = q) with its exact conditional (hypergeometric) null."""
     n_x, n_y = len(scores_x), len(scores_y)
     total = n_x + n_y
@@ -393,23 +379,24 @@ def _binomial_result(scores_x, scores_y, alpha, n_x_all, n_y_all, seed, extra) -
     null_tp = stats.hypergeom(total, n_x, predicted_1)
     pvalue = float(null_tp.sf(tp - 1))  # P(TP >= tp) = P(correct >= observed)
     # Smallest accuracy a with P(correct >= a N) <= alpha; reject iff statistic > threshold.
-    tp_crit = int(null_tp.isf(alpha))  # P(TP > tp_crit) <= alpha
+    tp_crit = int(null_tp.isf(options.alpha))  # P(TP > tp_crit) <= alpha
     threshold = (2 * tp_crit + total - predicted_1 - n_x) / total
     return C2STResult.from_analytic(
         statistic=correct / total,
         pvalue=pvalue,
-        alpha=alpha,
+        alpha=options.alpha,
         threshold=threshold,
         method="exact",
         n_x=n_x_all,
         n_y=n_y_all,
-        test=name_of(c2st),
-        seed=seed,
+        test=options.test,
+        seed=options.seed,
         **extra,
     )
 
 
-def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, generator, n_jobs, device, seed):
+def _c2st_crossfit(x, y, classifier, statistic, folds, options: Resampling, n_jobs, device):
+    generator = options.rng
     folds = check_int(folds, "folds", minimum=2)
     n_total = len(x) + len(y)
     if folds > min(len(x), len(y)):
@@ -422,19 +409,7 @@ def _c2st_crossfit(x, y, classifier, statistic, folds, alpha, n_resamples, gener
         statistic_fn = CallableStatistic(compute, squeeze=False)
     else:  # the same function, its relabellings spread over workers in order
         statistic_fn = _ParallelStatistic(compute, n_jobs)
-    res = run_permutation_test(
-        x,
-        y,
-        statistic_fn,
-        alternative="greater",
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=None,
-        rng=generator,
-        test=name_of(c2st),
-        seed=seed,
-    )
-    return C2STResult.extend(res)
+    return C2STResult.extend(options.run(x, y, statistic_fn))
 
 
 class _ParallelStatistic(PermutationStatistic):

@@ -20,18 +20,15 @@ import math
 import numpy as np
 
 from twosample.core.backend import namespace
-from twosample.core.resampling import holdout_split, run_permutation_test
+from twosample.core.resampling import Resampling, holdout_split
 from twosample.core.result import TestResult
-from twosample.core.spec import name_of, register
+from twosample.core.spec import register
 from twosample.core.torch_utils import maximise, mlp, torch_generator
 from twosample.core.validation import (
-    check_alpha,
     check_device,
     check_int,
-    check_n_resamples,
     check_real,
     check_samples,
-    seeded_rng,
     warn_if_constant,
 )
 from twosample.kernel.kernels import Kernel, median_distance, squared_distances
@@ -225,7 +222,7 @@ def deep_mmd_test(
     True
     """
     x, y = check_samples(x, y, min_rows=4)
-    alpha, n_resamples, device = check_alpha(alpha), check_n_resamples(n_resamples), check_device(device)
+    options, device = Resampling.of(deep_mmd_test, alpha=alpha, n_resamples=n_resamples, rng=rng), check_device(device)
     x, y, shift, scale = standardise_pooled(x, y)
     steps, hidden, n_features = (
         check_int(steps, "steps", minimum=0),
@@ -234,7 +231,7 @@ def deep_mmd_test(
     )
     layers, batch_size = check_int(layers, "layers", minimum=0), check_int(batch_size, "batch_size", minimum=2)
     lr = check_real(lr, "lr", low=0, low_open=True)
-    generator, seed = seeded_rng(rng)
+    generator = options.rng
     constant = warn_if_constant(np.vstack([x, y]))
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     phi, kernel, history = _fit_deep_kernel(
@@ -251,18 +248,7 @@ def deep_mmd_test(
         threads=threads,
     )
     pooled = on_unique_rows(lambda z: _embed(phi, device, z), np.vstack([x_test, y_test]))  # standardised
-    res = run_permutation_test(
-        pooled[: len(x_test)],
-        pooled[len(x_test) :],
-        MMDStatistic(kernel, device=device),
-        alternative="greater",
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=None,
-        rng=generator,
-        test=name_of(deep_mmd_test),
-        seed=seed,
-    )
+    res = options.run(pooled[: len(x_test)], pooled[len(x_test) :], MMDStatistic(kernel, device=device))
     return DeepMMDResult.extend(
         res,
         n_x=len(x),

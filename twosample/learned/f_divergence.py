@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from twosample.core.resampling import PermutationStatistic, holdout_split, run_permutation_test
+from twosample.core.resampling import PermutationStatistic, Resampling, holdout_split
 from twosample.core.result import TestResult
-from twosample.core.spec import name_of, register
+from twosample.core.spec import register
 from twosample.core.validation import (
-    check_alpha,
     check_device,
-    check_n_resamples,
     check_samples,
-    seeded_rng,
 )
 from twosample.divergences import fit_critic, get
 from twosample.learned._standardise import on_unique_rows, standardise_pooled
@@ -108,8 +105,11 @@ def f_divergence_test(
     """
     x, y = check_samples(x, y, min_rows=4)
     div = get(divergence, **params)
-    alpha, n_resamples, device = check_alpha(alpha), check_n_resamples(n_resamples), check_device(device)
-    generator, seed = seeded_rng(rng)
+    options, device = (
+        Resampling.of(f_divergence_test, alpha=alpha, n_resamples=n_resamples, rng=rng),
+        check_device(device),
+    )
+    generator = options.rng
     x, y, _, _ = standardise_pooled(x, y)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
     critic = fit_critic(
@@ -117,16 +117,5 @@ def f_divergence_test(
     )
     v = on_unique_rows(critic, np.vstack([x_test, y_test]))
     v_x, v_y = v[: len(x_test)], v[len(x_test) :]
-    res = run_permutation_test(
-        v_x[:, None],
-        v_y[:, None],
-        _HeldOutBound(div),
-        alternative="greater",
-        alpha=alpha,
-        n_resamples=n_resamples,
-        batch=None,
-        rng=generator,
-        test=name_of(f_divergence_test),
-        seed=seed,
-    )
+    res = options.run(v_x[:, None], v_y[:, None], _HeldOutBound(div))
     return TestResult.extend(res, n_x=len(x), n_y=len(y))
