@@ -7,7 +7,7 @@ from the stream between the js and kl critics) gave way to FittedCritic.bound_wi
 digits "n for power 0.8" (20.0 -> 24.4356) when ts.power drew repetitions in blocks from spawned
 streams (one draw per sampler and block) instead of one stream per repetition: the same study on
 other random samples; back to 20.0 with the next change. The ring's c2st (0.42, p 0.998 -> 0.517,
-p 0.32) when ts.c2st's default classifier became "auto" preferring logistic regression, and back
+p 0.32) when ts.c2st_test's default classifier became "auto" preferring logistic regression, and back
 to 0.42 when "auto" kept the MLP unless logistic regression validates better (it picks the MLP here).
 The ring's mmd p-value (0.0005 -> 0.0025 = 1/400) when mmd_agg_test stopped relabelling early by
 default: no relabelling of the first 399 reached the statistic, the sequential rule's rejection look.

@@ -110,7 +110,7 @@ SCALE_FREE = {
     "hotelling": ts.hotelling_test,
     "mmd": ts.mmd_test,
     "mmd-agg": ts.mmd_agg_test,
-    "mmd-rff": ts.rff_mmd_test,
+    "mmd-rff": ts.mmd_rff_test,
 }
 SCALED = {"mean": ts.mean_difference_test, "energy": ts.energy_test}
 
@@ -123,8 +123,8 @@ def test_same_pvalue_at_any_representable_scale(name, scale):
     calls = {
         **SCALE_FREE,
         **SCALED,
-        "mmd-linear": ts.linear_mmd_test,
-        "c2st": lambda a, b, **k: ts.c2st(a, b, classifier="logistic", **k),
+        "mmd-linear": ts.mmd_linear_test,
+        "c2st": lambda a, b, **k: ts.c2st_test(a, b, classifier="logistic", **k),
         "t": lambda a, b, **k: ts.t_test(a[:, 0], b[:, 0], **k),
         "t-analytic": lambda a, b, **k: ts.t_test(a[:, 0], b[:, 0], method="analytic", **k),
         "hotelling-analytic": lambda a, b, **k: ts.hotelling_test(a, b, method="analytic", **k),
@@ -178,9 +178,9 @@ def test_infinite_statistic_ties_with_infinite_relabellings():
     [
         lambda a, b: ts.mmd_test(a, b, n_resamples=99, rng=0),
         lambda a, b: ts.mmd_agg_test(a, b, n_bandwidths=3, n_resamples=99, rng=0),
-        lambda a, b: ts.linear_mmd_test(a, b, rng=0),
-        lambda a, b: ts.c2st(a, b, classifier="logistic", rng=0),
-        lambda a, b: ts.c2st(a, b, classifier="logistic", null="permutation", n_resamples=99, rng=0),
+        lambda a, b: ts.mmd_linear_test(a, b, rng=0),
+        lambda a, b: ts.c2st_test(a, b, classifier="logistic", rng=0),
+        lambda a, b: ts.c2st_test(a, b, classifier="logistic", null="permutation", n_resamples=99, rng=0),
     ],
     ids=["mmd-median-subsample", "mmd-agg-grid", "linear-pairing", "c2st-split", "c2st-permutation"],
 )
@@ -256,7 +256,7 @@ def test_user_kernels(kernel):
     assert theirs.pvalue == ours.pvalue and theirs.statistic == pytest.approx(ours.statistic, rel=1e-10)
     agg = ts.mmd_agg_test(x, y, kernels=[user, RBF(0.5)], n_resamples=99, rng=0)
     assert 0 < agg.pvalue <= 1
-    lin = ts.linear_mmd_test(x, y, kernel=user, rng=0)
+    lin = ts.mmd_linear_test(x, y, kernel=user, rng=0)
     assert math.isfinite(lin.statistic)
 
 
@@ -268,8 +268,8 @@ def test_kernel_that_returns_the_wrong_shape_is_named():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda x, y: ts.c2st(x, y, rng=0),
-        lambda x, y: ts.c2st(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
+        lambda x, y: ts.c2st_test(x, y, rng=0),
+        lambda x, y: ts.c2st_test(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
         lambda x, y: ts.t_test(x[:, 0], y[:, 0], method="analytic"),
         lambda x, y: ts.ks_test(x[:, 0], np.full(60, 0.0)),
         lambda x, y: ts.mmd_test(x, y, n_resamples=99, rng=0),
@@ -285,10 +285,10 @@ def test_to_dict_is_strict_json(call):
 
 
 def test_deep_mmd_result_is_strict_json():
-    from twosample.learned import deep_mmd_test
+    from twosample.learned import mmd_deep_test
 
     rng = np.random.default_rng(0)
-    res = deep_mmd_test(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), steps=5, n_resamples=49, rng=0)
+    res = mmd_deep_test(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), steps=5, n_resamples=49, rng=0)
     d = json.loads(json.dumps(res.to_dict(), allow_nan=False))
     assert d["kernel"]["type"] == "DeepKernel" and d["feature_map"] == "Sequential"
 
@@ -304,7 +304,7 @@ def test_nan_and_inf_become_null():
 def test_unseeded_run_reports_the_seed_that_repeats_it():
     rng = np.random.default_rng(0)
     x, y = rng.normal(size=(30, 2)), rng.normal(size=(30, 2))
-    for test in (ts.mean_difference_test, ts.mmd_test, ts.c2st):
+    for test in (ts.mean_difference_test, ts.mmd_test, ts.c2st_test):
         first = test(x, y)
         assert isinstance(first.seed, int)
         again = test(x, y, rng=first.seed)

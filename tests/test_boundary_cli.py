@@ -164,13 +164,13 @@ class _Broken:
 def test_broken_classifiers_are_named(how, match):
     rng = np.random.default_rng(0)
     with pytest.raises(ValueError, match=match):
-        ts.c2st(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), classifier=_Broken(how), rng=0)
+        ts.c2st_test(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), classifier=_Broken(how), rng=0)
 
 
 def test_classifier_without_get_params_is_copied_not_fitted_in_place():
     rng = np.random.default_rng(0)
     mine = _Broken("fine")
-    res = ts.c2st(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), classifier=mine, rng=0)
+    res = ts.c2st_test(rng.normal(size=(40, 2)), rng.normal(size=(40, 2)), classifier=mine, rng=0)
     assert not hasattr(mine, "classes_") and res.classifier is not mine
 
 

@@ -31,7 +31,7 @@ def test_hypergeometric_null_equals_enumerating_all_label_arrangements():
 
 def test_reject_threshold_and_witness():
     x, y = shifted()
-    res = ts.c2st(x, y, classifier="logistic", rng=0)
+    res = ts.c2st_test(x, y, classifier="logistic", rng=0)
     assert res.reject and res.method == "exact" and (res.statistic > res.threshold) == res.reject
     assert len(res.scores_x) == 100 and len(res.scores_y) == 100 and res.x_test.shape == (100, 2)
     # The witness: the classifier's log-odds are larger where p has more mass (x is shifted left).
@@ -42,7 +42,7 @@ def test_reject_threshold_and_witness():
 def test_permutation_null_statistics(statistic):
     # shift 1.0: at 0.8 the held-out accuracy of one split (0.615) leaves p = 0.008, not the minimum
     x, y = shifted(shift=1.0)
-    res = ts.c2st(x, y, classifier="logistic", statistic=statistic, null="permutation", n_resamples=499, rng=0)
+    res = ts.c2st_test(x, y, classifier="logistic", statistic=statistic, null="permutation", n_resamples=499, rng=0)
     assert res.reject and res.method == "permutation" and res.pvalue == pytest.approx(1 / 500)
     if statistic == "auc":
         assert res.statistic == pytest.approx(stats.mannwhitneyu(res.scores_x, res.scores_y).statistic / 100**2)
@@ -52,20 +52,20 @@ def test_users_classifier_is_cloned_not_fitted():
     x, y = shifted()
     model = LogisticRegression(C=0.5)
     before = model.get_params()
-    res = ts.c2st(x, y, classifier=model, rng=0)
+    res = ts.c2st_test(x, y, classifier=model, rng=0)
     assert not hasattr(model, "coef_") and model.get_params() == before
     assert hasattr(res.classifier, "coef_") and res.classifier is not model
     svc = SVC()  # decision_function only
-    assert ts.c2st(x, y, classifier=svc, rng=0).reject and not hasattr(svc, "support_")
+    assert ts.c2st_test(x, y, classifier=svc, rng=0).reject and not hasattr(svc, "support_")
 
 
 def test_reproducible_and_n_jobs_invariant():
     x, y = shifted(n=60, m=50, shift=0.4)
-    a = ts.c2st(x, y, classifier="knn", null="crossfit", n_resamples=29, rng=3)
-    b = ts.c2st(x, y, classifier="knn", null="crossfit", n_resamples=29, rng=3, n_jobs=2)
+    a = ts.c2st_test(x, y, classifier="knn", null="crossfit", n_resamples=29, rng=3)
+    b = ts.c2st_test(x, y, classifier="knn", null="crossfit", n_resamples=29, rng=3, n_jobs=2)
     np.testing.assert_array_equal(a.null_distribution, b.null_distribution)
     assert a.pvalue == b.pvalue
-    c, d = ts.c2st(x, y, rng=5), ts.c2st(x, y, rng=5)
+    c, d = ts.c2st_test(x, y, rng=5), ts.c2st_test(x, y, rng=5)
     np.testing.assert_array_equal(c.scores_x, d.scores_x)
 
 
@@ -80,7 +80,7 @@ def level_count(reps, seed, n, m, **kwargs):
     count = 0
     for child in np.random.SeedSequence(seed).spawn(reps):
         rng = np.random.default_rng(child)
-        count += ts.c2st(rng.normal(size=(n, 2)), rng.normal(size=(m, 2)), rng=rng, **kwargs).reject
+        count += ts.c2st_test(rng.normal(size=(n, 2)), rng.normal(size=(m, 2)), rng=rng, **kwargs).reject
     return count
 
 
@@ -125,7 +125,7 @@ def test_level_crossfit():
 def test_errors_name_the_argument(kwargs, error, match):
     x, y = shifted(n=20, m=20)
     with pytest.raises(error, match=match):
-        ts.c2st(x, y, **kwargs)
+        ts.c2st_test(x, y, **kwargs)
 
 
 def test_torch_mlp_preset_and_estimator():
@@ -134,12 +134,12 @@ def test_torch_mlp_preset_and_estimator():
     from twosample.learned.torch_classifier import TorchMLPClassifier
 
     x, y = shifted(n=150, m=150, shift=1.2)
-    a = ts.c2st(x, y, classifier="torch-mlp", rng=0)
-    b = ts.c2st(x, y, classifier="torch-mlp", rng=0)
+    a = ts.c2st_test(x, y, classifier="torch-mlp", rng=0)
+    b = ts.c2st_test(x, y, classifier="torch-mlp", rng=0)
     assert a.reject and np.array_equal(a.scores_x, b.scores_x)  # reproducible from rng
     model = TorchMLPClassifier(epochs=20, random_state=0)
     assert clone(model).get_params() == model.get_params()
-    res = ts.c2st(x, y, classifier=model, rng=1)
+    res = ts.c2st_test(x, y, classifier=model, rng=1)
     assert res.reject and not hasattr(model, "module_")  # the user's object is untouched
     assert make_classifier("torch-mlp", 100, 0).hidden == 20
 
@@ -162,7 +162,7 @@ def test_auto_picks_the_linear_model_for_a_mean_shift_and_the_mlp_for_a_variance
     x, y = rng.normal(size=(600, 2)), rng.normal(size=(600, 2)) * 2.0
     labels = np.r_[np.ones(600), np.zeros(600)]
     assert select_preset(np.vstack([x, y]), labels, seed=1) == "mlp"
-    res = ts.c2st(x, y, rng=0)
+    res = ts.c2st_test(x, y, rng=0)
     assert res.reject and type(res.classifier[-1]).__name__ == "MLPClassifier"
 
 
@@ -171,6 +171,6 @@ def test_unbalanced_samples_are_not_a_blind_spot():
     # majority class everywhere (p = 1); the scores are now log density ratios.
     rng = np.random.default_rng(1)
     ref, batch = rng.normal(size=(2000, 3)), rng.normal(size=(100, 3)) + [0.8, 0.0, 0.0]
-    assert ts.c2st(ref, batch, classifier="logistic", rng=0).reject
-    res = ts.c2st(ref, rng.normal(size=(100, 3)), classifier="logistic", rng=0)
+    assert ts.c2st_test(ref, batch, classifier="logistic", rng=0).reject
+    res = ts.c2st_test(ref, rng.normal(size=(100, 3)), classifier="logistic", rng=0)
     assert abs(float(np.mean(res.scores_x > 0)) - 0.5) < 0.3  # not one class everywhere

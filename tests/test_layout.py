@@ -2,6 +2,7 @@
 
 import ast
 import importlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -89,3 +90,15 @@ def test_nothing_imports_a_removed_path():
                 assert module not in removed and not module.startswith(tuple(r + "." for r in removed)), (
                     f"{path.relative_to(root)} imports {module}"
                 )
+
+
+# Registry names are the command line's short names; the function spells the same words out, in the same
+# order, and ends in _test ("-k" is "ksample"). The classical abbreviations are spelled out here.
+SPELLED_OUT = {"mean": "mean_difference", "meanvar": "mean_variance", "ad": "anderson", "mwu": "mannwhitney"}
+
+
+@pytest.mark.parametrize("name", list(ts.TESTS))
+def test_test_functions_are_named_after_their_registry_name(name):
+    stem = SPELLED_OUT.get(name, re.sub(r"-k$", "-ksample", name).replace("-", "_"))
+    assert ts.TESTS[name].function.__name__ == f"{stem}_test"
+    assert getattr(ts, f"{stem}_test") is ts.TESTS[name].function  # and it is a public name

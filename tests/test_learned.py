@@ -42,7 +42,7 @@ def test_bad_divergence_is_named():
 # --- deep-kernel MMD (Liu et al. 2020) --------------------------------------------------
 
 from twosample import mmd_test, scenarios  # noqa: E402
-from twosample.learned.deep_mmd import DeepKernel, _power_criterion, deep_mmd_test  # noqa: E402
+from twosample.learned.mmd_deep import DeepKernel, _power_criterion, mmd_deep_test  # noqa: E402
 
 
 def _deep_kernel_by_hand(a, b, k):
@@ -81,8 +81,8 @@ def test_power_criterion_matches_the_u_statistic_and_its_variance():
 def test_deep_mmd_is_reproducible_and_leaves_its_kernel():
     rng = np.random.default_rng(2)
     x, y = rng.normal(size=(120, 2)), rng.normal(size=(100, 2)) * [1.0, 2.0]
-    a = deep_mmd_test(x, y, steps=60, n_resamples=199, rng=3)
-    b = deep_mmd_test(x, y, steps=60, n_resamples=199, rng=3)
+    a = mmd_deep_test(x, y, steps=60, n_resamples=199, rng=3)
+    b = mmd_deep_test(x, y, steps=60, n_resamples=199, rng=3)
     assert a.pvalue == b.pvalue and a.statistic == b.statistic and a.reject
     assert (a.n_x, a.n_y, a.test, len(a.history)) == (120, 100, "mmd-deep", 60)
     assert a.kernel.bandwidth > 0 and a.kernel.input_bandwidth > 0 and 0 < a.kernel.epsilon < 1
@@ -95,7 +95,7 @@ def test_deep_mmd_is_reproducible_and_leaves_its_kernel():
 
 def test_deep_mmd_training_raises_the_power_criterion_on_blobs():
     x, y = scenarios.blob().sample(450, None, 7)
-    res = deep_mmd_test(x, y, n_resamples=99, rng=0)
+    res = mmd_deep_test(x, y, n_resamples=99, rng=0)
     start, end = res.history[:20].mean(), res.history[-20:].mean()
     assert end > start + 0.1, (start, end)
 
@@ -107,7 +107,7 @@ def test_deep_mmd_beats_the_median_heuristic_on_blobs():
     deep, median = 0, 0
     for rep in range(20):
         x, y = scenarios.blob().sample(450, None, 100 + rep)
-        deep += deep_mmd_test(x, y, n_resamples=199, rng=rep).reject
+        deep += mmd_deep_test(x, y, n_resamples=199, rng=rep).reject
         median += mmd_test(x, y, n_resamples=199, rng=rep).reject
     assert deep >= 4 and deep > median, (deep, median)
 
@@ -117,7 +117,7 @@ def test_deep_mmd_level_with_unequal_sizes():
     for child in np.random.SeedSequence(6).spawn(reps):
         rng = np.random.default_rng(child)
         x, y = rng.normal(size=(40, 3)), rng.normal(size=(28, 3))
-        count += deep_mmd_test(x, y, steps=20, n_resamples=99, rng=rng).reject
+        count += mmd_deep_test(x, y, steps=20, n_resamples=99, rng=rng).reject
     lo, hi = stats.binom.interval(0.99, reps, 0.05)
     assert lo <= count <= hi
 
@@ -135,4 +135,4 @@ def test_deep_mmd_level_with_unequal_sizes():
 def test_deep_mmd_bad_arguments_are_named(kwargs, match):
     x = np.arange(20.0)[:, None]
     with pytest.raises(ValueError, match=match):
-        deep_mmd_test(x, x + 1, **kwargs)
+        mmd_deep_test(x, x + 1, **kwargs)

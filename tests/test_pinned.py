@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import twosample as ts
-from twosample.learned import deep_mmd_test, f_divergence_test
+from twosample.learned import f_divergence_test, mmd_deep_test
 
 rng = np.random.default_rng(2026)
 x2, y2 = rng.normal(size=(70, 3)), rng.normal(0.3, 1.2, size=(60, 3))
@@ -37,14 +37,14 @@ CASES = {
     "hotelling": lambda: ts.hotelling_test(x2, y2, method="analytic"),
     "mmd": lambda: ts.mmd_test(x2, y2, n_resamples=499, rng=11),
     "mmd-agg": lambda: ts.mmd_agg_test(x2, y2, n_resamples=199, rng=12),
-    "mmd-linear": lambda: ts.linear_mmd_test(x2, y2, rng=13),
-    "mmd-rff": lambda: ts.rff_mmd_test(x2, y2, n_resamples=199, rng=14),
-    "c2st": lambda: ts.c2st(x2, y2, classifier="logistic", rng=15),
-    "c2st-perm": lambda: ts.c2st(
+    "mmd-linear": lambda: ts.mmd_linear_test(x2, y2, rng=13),
+    "mmd-rff": lambda: ts.mmd_rff_test(x2, y2, n_resamples=199, rng=14),
+    "c2st": lambda: ts.c2st_test(x2, y2, classifier="logistic", rng=15),
+    "c2st-perm": lambda: ts.c2st_test(
         x2, y2, classifier="logistic", statistic="auc", null="permutation", n_resamples=199, rng=16
     ),
     "f-divergence": lambda: f_divergence_test(x2, y2, steps=40, n_resamples=99, rng=17),
-    "mmd-deep": lambda: deep_mmd_test(x2, y2, steps=20, n_resamples=99, rng=18),
+    "mmd-deep": lambda: mmd_deep_test(x2, y2, steps=20, n_resamples=99, rng=18),
 }
 
 PINNED = {

@@ -73,12 +73,12 @@ def test_nan_threshold_is_shown_as_not_available():
 @pytest.mark.parametrize(
     "call",
     [
-        lambda x, y: ts.c2st(x, y, classifier="logistic", rng=0),
-        lambda x, y: ts.c2st(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
-        lambda x, y: ts.c2st(x, y, classifier="logistic", null="crossfit", n_resamples=9, rng=0),
+        lambda x, y: ts.c2st_test(x, y, classifier="logistic", rng=0),
+        lambda x, y: ts.c2st_test(x, y, classifier="logistic", null="permutation", n_resamples=99, rng=0),
+        lambda x, y: ts.c2st_test(x, y, classifier="logistic", null="crossfit", n_resamples=9, rng=0),
         lambda x, y: __import__("twosample.learned").learned.f_divergence_test(x, y, steps=5, n_resamples=49, rng=0),
-        lambda x, y: __import__("twosample.learned").learned.deep_mmd_test(x, y, steps=5, n_resamples=49, rng=0),
-        lambda x, y: ts.linear_mmd_test(x, y, rng=0),
+        lambda x, y: __import__("twosample.learned").learned.mmd_deep_test(x, y, steps=5, n_resamples=49, rng=0),
+        lambda x, y: ts.mmd_linear_test(x, y, rng=0),
         lambda x, y: ts.mmd_test(x, y, n_resamples=49, rng=0),
     ],
     ids=["c2st-binomial", "c2st-permutation", "c2st-crossfit", "f-divergence", "mmd-deep", "mmd-linear", "mmd"],

@@ -23,9 +23,9 @@ from twosample.core.resampling import PermutationStatistic, permutation_test
 from twosample.core.result import TestResult
 from twosample.core.validation import DegenerateDataWarning
 from twosample.kernel.agginc import mmd_agginc_test
-from twosample.kernel.mmd import linear_mmd_test, mmd2, mmd_agg_test, mmd_test, rff_mmd_test
+from twosample.kernel.mmd import mmd2, mmd_agg_test, mmd_linear_test, mmd_rff_test, mmd_test
 from twosample.ksample import energy_ksample_test, ks_ksample_test, mmd_ksample_test
-from twosample.learned.classifier_tests import C2STResult, c2st
+from twosample.learned import C2STResult, c2st_test, f_divergence_test, mmd_deep_test
 from twosample.sequential import Detector, SequentialTest
 from twosample.study import scenarios
 from twosample.study.registry import TESTS, TestInfo, get_test
@@ -45,15 +45,16 @@ __all__ = [
     "TestInfo",
     "TestResult",
     "anderson_test",
-    "c2st",
+    "c2st_test",
     "cvm_test",
     "energy_ksample_test",
     "energy_test",
+    "f_divergence_test",
     "get_test",
     "hotelling_test",
     "ks_ksample_test",
     "ks_test",
-    "linear_mmd_test",
+    "mmd_linear_test",
     "level",
     "load_sample",
     "mannwhitney_test",
@@ -62,13 +63,14 @@ __all__ = [
     "mmd2",
     "mmd_agg_test",
     "mmd_agginc_test",
+    "mmd_deep_test",
     "mmd_ksample_test",
     "mmd_test",
     "moments_test",
     "permutation_test",
     "power",
     "power_curve",
-    "rff_mmd_test",
+    "mmd_rff_test",
     "scenarios",
     "t_test",
     "wasserstein_test",

@@ -1,7 +1,7 @@
 """Every torch path on an accelerator beside the CPU: speed-up and agreement of the p-values.
 
 The tests that take `device=`: mmd_test and mmd_agg_test (Gram matrices and relabelling products
-in torch), deep_mmd_test and f_divergence_test (the learned statistic's training), c2st with the
+in torch), mmd_deep_test and f_divergence_test (the learned statistic's training), c2st with the
 "torch-mlp" preset. Each runs once with device="cpu" (NumPy, or torch on the CPU for the learned
 tests) and once on the accelerator, on the same data with the same rng; the relabellings are
 drawn on the CPU from rng in both, so the p-values agree up to rounding (learned tests: up to the
@@ -36,9 +36,9 @@ def _tests(n_resamples):
     return {
         "mmd_test": functools.partial(ts.mmd_test, n_resamples=n_resamples),
         "mmd_agg_test": functools.partial(ts.mmd_agg_test, n_resamples=n_resamples),
-        "deep_mmd_test": functools.partial(ts.TESTS["mmd-deep"], n_resamples=n_resamples, steps=200),
+        "mmd_deep_test": functools.partial(ts.TESTS["mmd-deep"], n_resamples=n_resamples, steps=200),
         "f_divergence_test": functools.partial(ts.TESTS["f-divergence"], n_resamples=n_resamples, steps=200),
-        "c2st torch-mlp": functools.partial(ts.c2st, classifier="torch-mlp"),
+        "c2st torch-mlp": functools.partial(ts.c2st_test, classifier="torch-mlp"),
     }
 
 

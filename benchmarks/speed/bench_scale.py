@@ -95,8 +95,8 @@ def part_agginc():
 def part_budget(reps):
     tests = {
         "mmd-agginc (n = 100,000)": ("mmd_agginc_test", 100_000, {}),
-        "mmd-rff (n = 100,000)": ("rff_mmd_test", 100_000, {}),
-        "mmd-linear (n = 100,000)": ("linear_mmd_test", 100_000, {}),
+        "mmd-rff (n = 100,000)": ("mmd_rff_test", 100_000, {}),
+        "mmd-linear (n = 100,000)": ("mmd_linear_test", 100_000, {}),
         "mmd-agg float32 early stop (n = 10,000)": (
             "mmd_agg_test",
             10_000,

@@ -47,7 +47,7 @@ def _workloads(steps: int):
 def _c2st(x, y, threads):
     from twosample.learned.torch_classifier import TorchMLPClassifier
 
-    ts.c2st(x, y, classifier=TorchMLPClassifier(threads=threads), rng=0)
+    ts.c2st_test(x, y, classifier=TorchMLPClassifier(threads=threads), rng=0)
 
 
 def _time(call, threads, repeats=3) -> float:

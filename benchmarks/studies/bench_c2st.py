@@ -34,13 +34,13 @@ SCENARIOS = {"mean shift (d = 20)": lambda: scenarios.mean_shift(0.05, d=20), "b
 
 def _tests(reps, mmd_reps):
     return {
-        "c2st default (auto)": (ts.c2st, reps),
-        "c2st mlp": (functools.partial(ts.c2st, classifier="mlp"), reps),
-        "c2st logistic": (functools.partial(ts.c2st, classifier="logistic"), reps),
-        "c2st knn": (functools.partial(ts.c2st, classifier="knn"), reps),
-        "c2st torch-mlp": (functools.partial(ts.c2st, classifier="torch-mlp"), reps),
+        "c2st default (auto)": (ts.c2st_test, reps),
+        "c2st mlp": (functools.partial(ts.c2st_test, classifier="mlp"), reps),
+        "c2st logistic": (functools.partial(ts.c2st_test, classifier="logistic"), reps),
+        "c2st knn": (functools.partial(ts.c2st_test, classifier="knn"), reps),
+        "c2st torch-mlp": (functools.partial(ts.c2st_test, classifier="torch-mlp"), reps),
         "mmd (median, 199 perm.)": (functools.partial(ts.mmd_test, n_resamples=199), mmd_reps),
-        "mmd-rff (256 features)": (ts.rff_mmd_test, mmd_reps),
+        "mmd-rff (256 features)": (ts.mmd_rff_test, mmd_reps),
         "mmd-agg (float32, early stop)": (
             functools.partial(ts.mmd_agg_test, dtype=np.float32, early_stop=True),
             mmd_reps,

@@ -5,7 +5,7 @@ with n = 2000 (../shared/REFERENCES.md). Tests side by side on the same repetiti
 repetition's samples come from the same spawned stream for every test): C2ST-NN (one hidden
 layer of 20 ReLU, held-out accuracy, exact null), C2ST-KNN (k = floor(sqrt(n_train))), the
 median-bandwidth MMD, MMD-agg (MMD-FUSE), the deep-kernel MMD, KS as the classical 1-D
-reference, and ts.c2st's default ("auto": logistic regression unless the MLP validates better).
+reference, and ts.c2st_test's default ("auto": logistic regression unless the MLP validates better).
 Power with 95% Clopper-Pearson intervals.
 
 Run: `.venv/bin/python benchmarks/studies/bench_c2st_lpo.py [--reps 100] [--tests ...] [--settings all|n|nu]
@@ -29,18 +29,18 @@ import pandas as pd  # noqa: E402
 
 import twosample as ts  # noqa: E402
 from twosample import scenarios  # noqa: E402
-from twosample.learned import deep_mmd_test  # noqa: E402
+from twosample.learned import mmd_deep_test  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
 from _common import RESULTS, ROOT, show  # noqa: E402
 
 TESTS = {
-    "C2ST-NN": functools.partial(ts.c2st, classifier="mlp"),
-    "C2ST default (auto)": ts.c2st,
-    "C2ST-KNN": functools.partial(ts.c2st, classifier="knn"),
+    "C2ST-NN": functools.partial(ts.c2st_test, classifier="mlp"),
+    "C2ST default (auto)": ts.c2st_test,
+    "C2ST-KNN": functools.partial(ts.c2st_test, classifier="knn"),
     "MMD (median)": functools.partial(ts.mmd_test, n_resamples=199),
     "MMD-agg": functools.partial(ts.mmd_agg_test, n_resamples=199),
-    "MMD-deep": functools.partial(deep_mmd_test, n_resamples=199),
+    "MMD-deep": functools.partial(mmd_deep_test, n_resamples=199),
     "KS": functools.partial(ts.ks_test, method="asymptotic"),
 }
 SIZES = [(n, 3.0) for n in (50, 100, 500, 1000, 2000)]

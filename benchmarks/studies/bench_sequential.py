@@ -223,7 +223,7 @@ def alibi(n_resamples=199):
         ("twosample Detector (MMD, fit once)", det.test),
         (
             "twosample c2st (logistic, AUC), fresh per batch",
-            lambda b: ts.c2st(
+            lambda b: ts.c2st_test(
                 reference, b, classifier="logistic", statistic="auc", null="permutation", n_resamples=199, rng=0
             ),
         ),

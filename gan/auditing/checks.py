@@ -148,7 +148,7 @@ def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""
 
 
 def _check_c2st(inp: _Inputs, rng: np.random.Generator):
-    res = ts.c2st(inp.real_test, inp.gen, rng=rng)
+    res = ts.c2st_test(inp.real_test, inp.gen, rng=rng)
     chance = max(len(inp.real_test), len(inp.gen)) / (len(inp.real_test) + len(inp.gen))
     return [_row("c2st", res.statistic, res.pvalue, note=f"fresh MLP's held-out accuracy (chance {chance:.2f})")], res
 
@@ -331,7 +331,7 @@ def _c2st_power_curve(real, gen, draw, reps, alpha, top, generator):
     scenario = scenarios.from_callables(_subsampler(real), sample_q, name="generator vs data")
     out = []
     for s in sizes:  # subsamples without replacement, so that repetitions differ
-        res = ts.power(ts.c2st, scenario, n=s, reps=reps, alpha=alpha, rng=generator)
+        res = ts.power(ts.c2st_test, scenario, n=s, reps=reps, alpha=alpha, rng=generator)
         out.append({"n": s, "power": res.power, "ci_low": res.ci_low, "ci_high": res.ci_high})
     return _crossing(pd.DataFrame(out), reps)
 

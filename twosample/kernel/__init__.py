@@ -23,12 +23,12 @@ from twosample.kernel.mmd import (
     FuseStatistic,
     MMDStatistic,
     fuse_kernels,
-    linear_mmd_test,
     mmd2,
     mmd2_from_kernel,
     mmd_agg_test,
+    mmd_linear_test,
+    mmd_rff_test,
     mmd_test,
-    rff_mmd_test,
 )
 
 __all__ = [
@@ -44,7 +44,7 @@ __all__ = [
     "agginc_weights",
     "check_bandwidth",
     "fuse_kernels",
-    "linear_mmd_test",
+    "mmd_linear_test",
     "make_kernel",
     "median_distance",
     "mmd2",
@@ -54,7 +54,7 @@ __all__ = [
     "mmd_test",
     "pairwise_distances",
     "positive_distances",
-    "rff_mmd_test",
+    "mmd_rff_test",
     "scale_free_inputs",
     "squared_distances",
     "subsample_rows",

@@ -52,12 +52,12 @@ __all__ = [
     "FuseStatistic",
     "MMDStatistic",
     "fuse_kernels",
-    "linear_mmd_test",
+    "mmd_linear_test",
     "mmd2",
     "mmd2_from_kernel",
     "mmd_agg_test",
     "mmd_test",
-    "rff_mmd_test",
+    "mmd_rff_test",
 ]
 
 ESTIMATORS = ("unbiased", "biased", "linear")
@@ -453,7 +453,7 @@ def mmd_test(
         Length-scale; the median heuristic uses the pooled sample, so the level
         is exact.
     estimator : {"unbiased", "biased"}, default "unbiased"
-        The linear-time estimator has its own test, :func:`linear_mmd_test`.
+        The linear-time estimator has its own test, :func:`mmd_linear_test`.
     alpha, n_resamples, batch, rng
         As in :func:`twosample.permutation_test` (exact enumeration for tiny
         samples). The default ``batch`` evaluates all relabellings in one pass
@@ -651,7 +651,7 @@ def mmd_agg_test(
 
 
 @register("mmd-linear", description="linear-time MMD, normal null", null="asymptotic")
-def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, rng=None) -> TestResult:
+def mmd_linear_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, rng=None) -> TestResult:
     r"""Linear-time MMD test with its asymptotically normal null (Gretton et al. 2012, sec. 6).
 
     The statistic is the mean of :math:`P = \lfloor\min(n, m)/2\rfloor` i.i.d.
@@ -669,10 +669,10 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
         ``method="asymptotic"``; the threshold is :math:`t_{1-\alpha, P-1}\, s_h / \sqrt P`.
     """
     x, y = check_samples(x, y)
-    options = Resampling.of(linear_mmd_test, alpha=alpha, rng=rng)
+    options = Resampling.of(mmd_linear_test, alpha=alpha, rng=rng)
     if min(len(x), len(y)) < 4:
         raise ValueError(
-            f"linear_mmd_test needs at least 4 rows in each sample (2 pairs to estimate the null's "
+            f"mmd_linear_test needs at least 4 rows in each sample (2 pairs to estimate the null's "
             f"spread), got {len(x)} and {len(y)}; use mmd_test for small samples."
         )
     generator = options.rng
@@ -707,7 +707,7 @@ def linear_mmd_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
 
 
 @register("mmd-rff", description="random-Fourier-feature MMD, O(n) per permutation")
-def rff_mmd_test(
+def mmd_rff_test(
     x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resamples=999, batch=None, rng=None
 ) -> TestResult:
     r"""Gaussian-kernel MMD test with random Fourier features and a permutation null, O(N D B).
@@ -738,7 +738,7 @@ def rff_mmd_test(
     """
     x, y = check_samples(x, y)
     n_features = check_int(n_features, "n_features")
-    options = Resampling.of(rff_mmd_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
+    options = Resampling.of(mmd_rff_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
     generator = options.rng
     (x, y), _, bandwidth = scale_free_inputs((x, y), ("gaussian",), check_bandwidth(bandwidth))
     pooled = np.vstack([x, y])

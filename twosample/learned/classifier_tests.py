@@ -62,7 +62,7 @@ from twosample.core.validation import (
     warn_if_constant,
 )
 
-__all__ = ["C2STResult", "c2st", "make_classifier"]
+__all__ = ["C2STResult", "c2st_test", "make_classifier"]
 
 STATISTICS = ("accuracy", "logit", "auc")
 PRESETS = ("auto", "mlp", "logistic", "knn", "torch-mlp")
@@ -264,7 +264,7 @@ def _crossfit_statistic(classifier, statistic, folds, seeds, device="cpu"):
 
 
 @register("c2st", description="classifier two-sample test (MLP, held-out accuracy, exact null)")
-def c2st(
+def c2st_test(
     x,
     y,
     *,
@@ -327,17 +327,17 @@ def c2st(
     Examples
     --------
     >>> import numpy as np
-    >>> from twosample import c2st
+    >>> from twosample import c2st_test
     >>> rng = np.random.default_rng(0)
     >>> x, y = rng.normal(size=(300, 2)), rng.normal(size=(300, 2)) + [1.0, 0.0]
-    >>> res = c2st(x, y, classifier="logistic", rng=0)
+    >>> res = c2st_test(x, y, classifier="logistic", rng=0)
     >>> res.reject, res.method, 0.6 < res.statistic < 0.8
     (True, 'exact', True)
     """
     x, y = check_samples(x, y, min_rows=2)
     check_choice(statistic, "statistic", STATISTICS)
-    check_choice(null, "null", choices(c2st, "null"))
-    options = Resampling.of(c2st, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    check_choice(null, "null", choices(c2st_test, "null"))
+    options = Resampling.of(c2st_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     n_jobs = check_n_jobs(n_jobs)
     device = check_device(device)
     classifier = _check_classifier(classifier)

@@ -35,7 +35,7 @@ from twosample.kernel.kernels import Kernel, median_distance, squared_distances
 from twosample.kernel.mmd import MMDStatistic
 from twosample.learned._standardise import on_unique_rows, standardise_pooled
 
-__all__ = ["DeepKernel", "DeepMMDResult", "deep_mmd_test"]
+__all__ = ["DeepKernel", "DeepMMDResult", "mmd_deep_test"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -46,7 +46,7 @@ class DeepKernel(Kernel):
     \exp(-\|x-y\|^2/2\sigma_q^2)`, with ``bandwidth`` = :math:`\sigma_\phi`.
     A :class:`~twosample.kernel.kernels.Kernel`, so the core MMD engine (NumPy or
     torch, whole or blocked Gram matrices) runs it unchanged on the stacked
-    rows; :func:`deep_mmd_test` builds them with :meth:`DeepMMDResult.embed`.
+    rows; :func:`mmd_deep_test` builds them with :meth:`DeepMMDResult.embed`.
     """
 
     n_features: int = 1
@@ -149,7 +149,7 @@ def _power_criterion(k_xx, k_yy, k_xy, reg=1e-8):
 
 
 @register("mmd-deep", description="MMD with a deep kernel fitted on half the data (Liu et al. 2020)")
-def deep_mmd_test(
+def mmd_deep_test(
     x,
     y,
     *,
@@ -215,14 +215,14 @@ def deep_mmd_test(
     Examples
     --------
     >>> import numpy as np
-    >>> from twosample.learned import deep_mmd_test
+    >>> from twosample.learned import mmd_deep_test
     >>> rng = np.random.default_rng(0)
     >>> x, y = rng.normal(size=(200, 2)), rng.normal(size=(200, 2)) * [1.0, 2.0]
-    >>> deep_mmd_test(x, y, steps=100, n_resamples=199, rng=0).reject
+    >>> mmd_deep_test(x, y, steps=100, n_resamples=199, rng=0).reject
     True
     """
     x, y = check_samples(x, y, min_rows=4)
-    options, device = Resampling.of(deep_mmd_test, alpha=alpha, n_resamples=n_resamples, rng=rng), check_device(device)
+    options, device = Resampling.of(mmd_deep_test, alpha=alpha, n_resamples=n_resamples, rng=rng), check_device(device)
     x, y, shift, scale = standardise_pooled(x, y)
     steps, hidden, n_features = (
         check_int(steps, "steps", minimum=0),
