@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 
 import gan
 from gan import datasets
-from gan.plotting import save_image_grid
+from gan.training.plotting import save_image_grid
 
 CHECKS = ["c2st", "frechet", "prdc"]
 

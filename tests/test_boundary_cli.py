@@ -11,7 +11,7 @@ import torch
 
 import gan
 import twosample as ts
-from gan.checkpoint import read_checkpoint, write_checkpoint
+from gan.model.checkpoint import read_checkpoint, write_checkpoint
 from twosample.app.cli import main
 
 

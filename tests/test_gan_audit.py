@@ -375,7 +375,7 @@ def test_full_report_on_digits_with_the_feature_map(tmp_path):
 
 
 def test_cli_audit(tmp_path, capsys):
-    from gan.cli import main
+    from gan.app.cli import main
 
     train, test = _ring_split(12, n_train=400, n_test=300)
     np.save(tmp_path / "train.npy", train)

@@ -28,7 +28,8 @@ import numpy as np
 from twosample.core.progress import progress_bar, progress_enabled
 from twosample.core.validation import check_alpha, check_choice, check_int, check_rng
 
-from ..datasets import get_dataset
+from ..data.datasets import get_dataset
+from . import metrics
 from .checks import (
     _MIN_ROWS,
     _REGISTRY,
@@ -42,6 +43,7 @@ from .checks import (
     on_features,
 )
 from .features import FEATURE_MAPS, ClassifierFeatures, ModuleFeatures, digits_features, get_feature_map
+from .metrics import ModeCoverage, mode_coverage
 from .report import AuditReport, _report_samples, _verdict
 from .scores import (
     CopyingResult,
@@ -66,6 +68,7 @@ __all__ = [
     "Check",
     "ClassifierFeatures",
     "CopyingResult",
+    "ModeCoverage",
     "ModuleSampler",
     "audit",
     "copying_test",
@@ -75,6 +78,8 @@ __all__ = [
     "inception_score",
     "kid",
     "knn_radii",
+    "metrics",
+    "mode_coverage",
     "precision_recall_density_coverage",
 ]
 
@@ -136,7 +141,7 @@ def audit(
         Where the tests (C2ST, MMD, per-feature, copying, critics, power curve)
         run: on the rows as drawn, or on their embeddings (images through a
         feature network, say).
-    dataset : str or gan.datasets.Dataset, optional
+    dataset : str or gan.data.datasets.Dataset, optional
         A known mixture (``"ring"``, ``"grid"``) for the mode scores.
     feature_test : {"ks", "ad"}, default "ks"
         Per-feature test (SciPy; AD's p-values are capped to [0.001, 0.25]).

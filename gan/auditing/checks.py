@@ -13,7 +13,7 @@ from scipy import stats
 import twosample as ts
 from twosample.core.validation import check_choice, check_int
 
-from .. import metrics
+from . import metrics
 from .scores import copying_test, frechet_distance, inception_score, kid, precision_recall_density_coverage
 from .sources import _draw
 

@@ -113,7 +113,7 @@ def _samples_figure(samples):
 
     real, fake, shape = samples["real"], samples["generated"], samples.get("image_shape")
     if shape is not None:
-        from ..plotting import image_grid
+        from ..training.plotting import image_grid
 
         fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
         for ax, data, label in ((axes[0], real, "held-out data"), (axes[1], fake, "generated")):

@@ -46,7 +46,7 @@ def _sampler(generated, module_options=None):
     if isinstance(generated, (str, Path)):
         path = Path(generated)
         if path.suffix == ".pt":
-            from ..train import load
+            from ..model.gan import load
 
             generated = load(path)
         else:

@@ -21,9 +21,12 @@ from twosample.app.cli import Parser, run_command
 from twosample.app.io import load_sample
 from twosample.core.progress import show_progress
 
-from . import datasets, objectives
-from .config import RECIPES
-from .train import TrainingDiverged, load, train
+from ..data import datasets
+from ..model import objectives
+from ..model.config import RECIPES
+from ..model.gan import load
+from ..training.fit import train
+from ..training.trainer import TrainingDiverged
 
 __all__ = ["main"]
 
@@ -140,7 +143,7 @@ def _train(args):
     import matplotlib
 
     matplotlib.use("Agg")
-    from .plotting import plot_critic_test, plot_losses, plot_samples
+    from ..training.plotting import plot_critic_test, plot_losses, plot_samples
 
     model = train(args.data, **_train_options(args))
     out = Path(args.out)
@@ -183,7 +186,7 @@ def _sample(args):
             raise ValueError(f"--out must end in .npy or .csv, got {str(out)!r}.")
         print(f"wrote {len(rows)} samples to {out}")
     if args.grid is not None:
-        from .plotting import save_image_grid
+        from ..training.plotting import save_image_grid
 
         shape = model.config.get("image_shape")
         if shape is None:
@@ -195,7 +198,7 @@ def _audit(args):
     import matplotlib
 
     matplotlib.use("Agg")
-    from .auditing import audit
+    from ..auditing import audit
 
     checks = [c.strip() for c in args.checks.split(",") if c.strip()] if args.checks else None
     report = audit(

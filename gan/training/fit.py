@@ -1,9 +1,10 @@
-r"""The friendly front: :func:`train` makes a :class:`~gan.config.TrainConfig`, runs a :class:`~gan.trainer.Trainer`.
+r"""The friendly front: :func:`train` makes a :class:`~gan.model.config.TrainConfig`, runs a
+:class:`~gan.training.trainer.Trainer`.
 
 The critic is watched as a two-sample test on held-out data while the
-generator trains (:mod:`gan.monitor`); the run directory gets an atomic
+generator trains (:mod:`gan.training.monitor`); the run directory gets an atomic
 checkpoint, the history as CSV, TensorBoard logs when tensorboard is
-installed, and sample grids for image data (:mod:`gan.callbacks`).
+installed, and sample grids for image data (:mod:`gan.training.callbacks`).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ import numpy as np
 from twosample.core.torch_utils import SMALL_NETWORK_THREADS, torch_generator, torch_threads
 from twosample.core.validation import check_device, check_int, check_rng
 
+from ..data.datasets import get_dataset
+from ..model.checkpoint import read_checkpoint
+from ..model.config import TRAIN_DEFAULTS, TrainConfig
+from ..model.gan import GAN
 from . import callbacks as cb
-from .checkpoint import read_checkpoint
-from .config import TRAIN_DEFAULTS, TrainConfig
-from .datasets import get_dataset
-from .model import GAN, load
-from .trainer import Trainer, TrainingDiverged
+from .trainer import Trainer
 
-__all__ = ["GAN", "TrainingDiverged", "load", "train"]
+__all__ = ["train"]
 
 CHECKPOINT = cb.CHECKPOINT
 
@@ -94,7 +95,7 @@ def train(
     r"""Train a GAN on `data` under `objective`; watch the critic as a two-sample test.
 
     Every setting left as None takes the value of the recipe for the data's
-    kind (:data:`gan.config.RECIPES`), measured to work on every seed of the
+    kind (:data:`gan.model.config.RECIPES`), measured to work on every seed of the
     benchmarks: for vectors, the Jensen-Shannon f-GAN on standardised rows,
     8,000 steps of 256 rows at learning rate 5e-4 decayed linearly to 0, with
     an exponential moving average (0.999) of the generator; for images, the
@@ -104,14 +105,14 @@ def train(
     Parameters
     ----------
     data : str, Dataset, array_like or path
-        A name from :func:`gan.datasets.names` (``"ring"``, ``"grid"``,
-        ``"mixture"``, ``"digits"``...), a :class:`~gan.datasets.Dataset`, an
+        A name from :func:`gan.data.datasets.names` (``"ring"``, ``"grid"``,
+        ``"mixture"``, ``"digits"``...), a :class:`~gan.data.datasets.Dataset`, an
         array ``(n, d)`` or of images ``(n, h, w)`` / ``(n, c, h, w)``, a
         ``.npy`` / ``.npz`` / ``.csv`` / ``.parquet`` file, or a folder of
         PNG/JPEG images (one subfolder per class gives labels).
     objective : str, optional
         Default: the recipe's (``"js"`` for vectors, ``"hinge"`` for images).
-        A name from :func:`gan.objectives.names`: every f-divergence row
+        A name from :func:`gan.model.objectives.names`: every f-divergence row
         (``"js"``, ``"kl"``, ``"reverse_kl"``, ``"pearson"``, ``"hellinger"``,
         ``"gan"``...), ``"minimax"``, ``"nsgan"``, ``"wgan"``, ``"wgan-gp"``,
         ``"wgan-sn"``, ``"hinge"``, ``"lsgan"``, ``"rgan"``, ``"mmd"``,
@@ -120,7 +121,7 @@ def train(
         Generator updates (the total, also when resuming). Default: the recipe's.
     critic_steps, lr, betas : optional
         Critic updates per generator update, learning rate, Adam betas; the
-        objective's defaults when None (see :func:`gan.objectives.objective_table`),
+        objective's defaults when None (see :func:`gan.model.objectives.objective_table`),
         except the recipe's learning rate for the recipe's own objective.
     critic_lr : float, optional
         The critic's learning rate when it differs from the generator's (two
@@ -136,10 +137,10 @@ def train(
         Width and depth of the MLP generator and critic.
     conv : bool, default True
         Image data (a Dataset with an ``image_shape``) gets the DCGAN-style
-        convolutional pair (:func:`gan.networks.dcgan_generator`); False asks
+        convolutional pair (:func:`gan.model.networks.dcgan_generator`); False asks
         for the MLPs on flattened pixels.
     generator_options, critic_options : dict, optional
-        Further arguments of the network factories of :mod:`gan.networks` for
+        Further arguments of the network factories of :mod:`gan.model.networks` for
         one side (e.g. ``{"depth": 0}`` for an affine generator, ``{"channels": 32}``).
     n_train : int, default 100,000
         Training rows drawn once for synthetic data (the PacGAN protocol).
@@ -173,7 +174,7 @@ def train(
         The decay is ``min(ema, (1 + step) / (10 + step))``, so early steps
         are not dominated by the initial weights.
     penalties : list, optional
-        Critic penalties (:mod:`gan.penalties`: ``GradientPenalty``, ``R1``,
+        Critic penalties (:mod:`gan.model.penalties`: ``GradientPenalty``, ``R1``,
         ``R2``, ``WeightClip``, ``CriticCap``, or their records), replacing the
         objective's own (WGAN's clip, WGAN-GP's penalty, KL's cap).
     r1_gamma, r2_gamma : float, optional
@@ -191,7 +192,7 @@ def train(
         monitor also tests each class (``pvalue_<k>``).
     labels : array_like, optional
         Class labels of the rows of `data` (integers or strings; one per row).
-    callbacks : list of gan.callbacks.Callback, optional
+    callbacks : list of gan.training.callbacks.Callback, optional
         Run after the built-in ones at every step.
     rng : None, int, SeedSequence or Generator
     device : str or torch.device, default "cpu"

@@ -25,7 +25,7 @@ __all__ = ["RECIPES", "TRAIN_DEFAULTS", "TrainConfig", "recipe_for"]
 # What gan.train uses for the settings a call leaves unset, by the kind of data: measured to work
 # on every seed of the benchmarks (docs/benchmarks.md: benchmarks/bench_gan_modes.py for vectors,
 # benchmarks/bench_gan_digits.py for images). `lr` and `r1_gamma` apply to the recipe's own
-# objective; another objective keeps its paper's rate and penalties (gan.objectives.objective_table).
+# objective; another objective keeps its paper's rate and penalties (gan.model.objectives.objective_table).
 # Vectors: lr 1e-3 with the R1 penalty took the ring from 7 of 10 seeds with 90% high-quality
 # samples (lr 5e-4, no penalty: modes dropped or unbalanced) to 10 of 10 (gamma 0.1); gamma 1
 # took the grid from 8 of 10 seeds with 25/25 modes (gamma 0.1) to every seed tried. Images: R1
