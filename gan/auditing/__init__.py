@@ -21,7 +21,7 @@ Which data goes where
 
 from gan.auditing import metrics
 from gan.auditing.battery import audit
-from gan.auditing.checks import CHECKS, OPTIONAL, REGISTRY, Check
+from gan.auditing.checks import CHECKS, CHECKS_BY_NAME, OPTIONAL, REGISTRY, Check
 from gan.auditing.features import FEATURE_MAPS, ClassifierFeatures, ModuleFeatures, digits_features, get_feature_map
 from gan.auditing.inputs import AuditInputs
 from gan.auditing.metrics import ModeCoverage, mode_coverage
@@ -42,6 +42,7 @@ __all__ = [
     "AuditInputs",
     "AuditReport",
     "CHECKS",
+    "CHECKS_BY_NAME",
     "Check",
     "ClassifierFeatures",
     "CopyingResult",

@@ -18,6 +18,8 @@ from .inputs import MIN_ROWS, AuditInputs
 from .scores import copying_test, frechet_distance, inception_score, kid, precision_recall_density_coverage
 from .sources import draw_rows
 
+__all__ = ["CHECKS", "CHECKS_BY_NAME", "OPTIONAL", "REGISTRY", "Check", "missing_input", "wanted_checks"]
+
 
 @dataclasses.dataclass(frozen=True)
 class Check:
@@ -78,16 +80,16 @@ def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""
     }
 
 
-# --- the checks: each takes the audit's inputs and returns (rows, details or None) ---------------
+# --- the checks' runners (_run_<name>): each takes the audit's inputs and returns (rows, details or None) ---
 
 
-def _check_c2st(inp: AuditInputs, rng: np.random.Generator):
+def _run_c2st(inp: AuditInputs, rng: np.random.Generator):
     res = ts.c2st(inp.real_test, inp.gen, rng=rng)
     chance = max(len(inp.real_test), len(inp.gen)) / (len(inp.real_test) + len(inp.gen))
     return [_row("c2st", res.statistic, res.pvalue, note=f"fresh MLP's held-out accuracy (chance {chance:.2f})")], res
 
 
-def _check_mmd(inp: AuditInputs, rng: np.random.Generator):
+def _run_mmd(inp: AuditInputs, rng: np.random.Generator):
     real, gen, note = _subsample(inp.real_test, inp.gen, inp.options["mmd_n"], rng)
     res = ts.mmd_agg_test(real, gen, rng=rng)
     return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)" + note)], res
@@ -125,7 +127,7 @@ def _feature_pvalue(a, b, test):
     return r.statistic, r.pvalue
 
 
-def _check_features(inp: AuditInputs, rng: np.random.Generator):
+def _run_features(inp: AuditInputs, rng: np.random.Generator):
     from statsmodels.stats.multitest import multipletests
 
     test, correction = inp.options["feature_test"], inp.options["feature_correction"]
@@ -139,7 +141,7 @@ def _check_features(inp: AuditInputs, rng: np.random.Generator):
     return [_row("features", max(stat), float(np.min(adjusted)), note=note)], detail
 
 
-def _check_copying(inp: AuditInputs, rng: np.random.Generator):
+def _run_copying(inp: AuditInputs, rng: np.random.Generator):
     res = copying_test(inp.real_train, inp.real_test, inp.gen, rng=rng)
     note = (
         f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
@@ -148,7 +150,7 @@ def _check_copying(inp: AuditInputs, rng: np.random.Generator):
     return [_row("copying", res.statistic, res.pvalue, note=note)], res
 
 
-def _check_divergence(inp: AuditInputs, rng: np.random.Generator):
+def _run_divergence(inp: AuditInputs, rng: np.random.Generator):
     rows = []
     for name in ("js", "kl"):
         args = (inp.real_train, inp.gen_fit, inp.real_test, inp.gen_eval, name, inp.options["critic_steps"])
@@ -158,7 +160,7 @@ def _check_divergence(inp: AuditInputs, rng: np.random.Generator):
     return rows, None
 
 
-def _check_frechet(inp: AuditInputs, rng: np.random.Generator):
+def _run_frechet(inp: AuditInputs, rng: np.random.Generator):
     f_real, f_gen = inp.mapped()
     fd = frechet_distance(f_real, f_gen)
     boot = [
@@ -172,7 +174,7 @@ def _check_frechet(inp: AuditInputs, rng: np.random.Generator):
     return [_row("frechet", fd, low=low, high=high, note=note)], None
 
 
-def _check_kid(inp: AuditInputs, rng: np.random.Generator):
+def _run_kid(inp: AuditInputs, rng: np.random.Generator):
     f_real, f_gen = inp.mapped()
     size = min(1000, min(len(f_real), len(f_gen)) // 2)
     mean, sd = kid(f_real, f_gen, subset_size=size, rng=rng)
@@ -180,13 +182,13 @@ def _check_kid(inp: AuditInputs, rng: np.random.Generator):
     return [_row("kid", mean, low=mean - sd, high=mean + sd, note=note)], None
 
 
-def _check_prdc(inp: AuditInputs, rng: np.random.Generator):
+def _run_prdc(inp: AuditInputs, rng: np.random.Generator):
     prdc = precision_recall_density_coverage(*inp.mapped())
     note = "k-NN balls, k = 5, a row on a boundary outside (prdc's rule)"
     return [_row(key, value, note=note) for key, value in prdc.items()], prdc
 
 
-def _check_modes(inp: AuditInputs, rng: np.random.Generator):
+def _run_modes(inp: AuditInputs, rng: np.random.Generator):
     score = metrics.mode_coverage(inp.gen, inp.dataset.modes, inp.dataset.mode_std)
     return [
         _row("modes captured", score.modes_captured, note=f"of {score.n_modes}"),
@@ -195,20 +197,20 @@ def _check_modes(inp: AuditInputs, rng: np.random.Generator):
     ], None
 
 
-def _check_sample_size(inp: AuditInputs, rng: np.random.Generator):
+def _run_sample_size(inp: AuditInputs, rng: np.random.Generator):
     args = (inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, inp.options["power_n"], rng)
     curve = _c2st_power_curve(*args)
     return [_row("n for power 0.8", curve["n80"], note=curve["note"])], curve
 
 
-def _check_inception(inp: AuditInputs, rng: np.random.Generator):
+def _run_inception(inp: AuditInputs, rng: np.random.Generator):
     splits = inp.options["inception_splits"]
     mean, sd = inception_score(inp.features.predict_proba(inp.raw_gen), splits=splits, rng=rng)
     note = f"mean ± sd over {splits} splits; not in the verdict: ignores the data and rewards confident classes"
     return [_row("inception score", mean, low=mean - sd, high=mean + sd, note=note)], None
 
 
-def _check_parzen(inp: AuditInputs, rng: np.random.Generator):
+def _run_parzen(inp: AuditInputs, rng: np.random.Generator):
     note = (
         "not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
         "unreliable in more than a few dimensions"
@@ -219,20 +221,20 @@ def _check_parzen(inp: AuditInputs, rng: np.random.Generator):
 # The checks in the order they run; check i draws from the i-th stream spawned from the audit's seed, so
 # a check's numbers do not depend on which other checks run. A new check is one function and one line.
 REGISTRY = (
-    Check("c2st", _check_c2st, in_verdict=True),
-    Check("mmd", _check_mmd, in_verdict=True),
-    Check("features", _check_features, in_verdict=True),
-    Check("copying", _check_copying, in_verdict=True),
-    Check("divergence", _check_divergence),
-    Check("frechet", _check_frechet),
-    Check("kid", _check_kid),
-    Check("prdc", _check_prdc),
-    Check("modes", _check_modes, needs=("modes",)),
-    Check("sample_size", _check_sample_size),
-    Check("inception", _check_inception, default=False, needs=("predict_proba",)),
-    Check("parzen", _check_parzen, default=False),
+    Check("c2st", _run_c2st, in_verdict=True),
+    Check("mmd", _run_mmd, in_verdict=True),
+    Check("features", _run_features, in_verdict=True),
+    Check("copying", _run_copying, in_verdict=True),
+    Check("divergence", _run_divergence),
+    Check("frechet", _run_frechet),
+    Check("kid", _run_kid),
+    Check("prdc", _run_prdc),
+    Check("modes", _run_modes, needs=("modes",)),
+    Check("sample_size", _run_sample_size),
+    Check("inception", _run_inception, default=False, needs=("predict_proba",)),
+    Check("parzen", _run_parzen, default=False),
 )
-_REGISTRY = {check.name: check for check in REGISTRY}
+CHECKS_BY_NAME = {check.name: check for check in REGISTRY}  # name -> Check, for look-ups
 CHECKS = tuple(check.name for check in REGISTRY if check.default)
 OPTIONAL = tuple(check.name for check in REGISTRY if not check.default)
 
