@@ -6,12 +6,13 @@ It imports only :mod:`gan.data` below it."""
 
 from gan.model import checkpoint, config, networks, objectives, penalties
 from gan.model.checkpoint import read_checkpoint, write_checkpoint
-from gan.model.config import RECIPES, TRAIN_DEFAULTS, TrainConfig, recipe_for
+from gan.model.config import DEFAULT, RECIPES, TRAIN_DEFAULTS, TrainConfig, default_text, recipe_for
 from gan.model.gan import GAN, load
 from gan.model.objectives import Objective, get_objective
 from gan.model.penalties import Penalty
 
 __all__ = [
+    "DEFAULT",
     "GAN",
     "Objective",
     "Penalty",
@@ -20,6 +21,7 @@ __all__ = [
     "TrainConfig",
     "checkpoint",
     "config",
+    "default_text",
     "get_objective",
     "load",
     "networks",
