@@ -257,12 +257,7 @@ def _prepare(generated, real_train, real_test, *, alpha, n, checks, features, da
         alpha,
         wanted,
         options,
-        dict(
-            zip(
-                [check.name for check in REGISTRY],
-                np.random.SeedSequence(int(generator.integers(0, 2**63 - 1))).spawn(len(REGISTRY)),
-            )
-        ),
+        int(generator.integers(0, 2**63 - 1)),  # each check's stream: this and its name (AuditInputs.stream)
         raw_gen=gen,
     )
     inputs.samples = report_samples(inputs)

@@ -218,8 +218,8 @@ def _run_parzen(inp: AuditInputs, rng: np.random.Generator):
     return [_row("parzen log-likelihood", _parzen(inp.real_train, inp.real_test, inp.gen, rng), note=note)], None
 
 
-# The checks in the order they run; check i draws from the i-th stream spawned from the audit's seed, so
-# a check's numbers do not depend on which other checks run. A new check is one function and one line.
+# The checks in the order they run. Each draws from a stream keyed by its name (AuditInputs.stream), so its
+# numbers do not depend on which other checks exist or run. A new check is one runner and one line.
 REGISTRY = (
     Check("c2st", _run_c2st, in_verdict=True),
     Check("mmd", _run_mmd, in_verdict=True),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import zlib
 
 import numpy as np
 
@@ -26,7 +27,7 @@ class AuditInputs:
     alpha: float
     wanted: list
     options: dict
-    seeds: dict  # check name -> its SeedSequence, spawned in registry order
+    entropy: int  # the audit's seed: check `name` draws from SeedSequence(entropy, spawn_key=(crc32(name),))
     samples: dict | None = None  # what the report shows (raw rows, image shape)
     raw_gen: np.ndarray | None = None  # the generated rows as drawn (gen may hold their embeddings)
     _mapped: tuple | None = None
@@ -36,8 +37,10 @@ class AuditInputs:
         return self.real_test.shape[1]
 
     def stream(self, name: str) -> np.random.Generator:
-        """A fresh generator on check `name`'s own stream."""
-        return np.random.default_rng(self.seeds[name])
+        """A fresh generator on check `name`'s own stream, derived from the audit's seed and a stable hash
+        of the name (crc32), not from the check's place: its numbers do not depend on which other checks
+        exist, run, or come first."""
+        return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(zlib.crc32(name.encode()),)))
 
     def mapped(self):
         """(real_test, generated) through the feature map (computed once per audit)."""
