@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml .ci/constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m gan.demo
+	$(PY) -m gan.app.demo
 
 test: $(STAMP)
 	$(VENV)/bin/ruff check twosample gan tests benchmarks

@@ -11,6 +11,11 @@ p 0.32) when ts.c2st_test's default classifier became "auto" preferring logistic
 to 0.42 when "auto" kept the MLP unless logistic regression validates better (it picks the MLP here).
 The ring's mmd p-value (0.0005 -> 0.0025 = 1/400) when mmd_agg_test stopped relabelling early by
 default: no relabelling of the first 399 reached the statistic, the sequential rule's rejection look.
+Re-pinned (the ring's c2st 0.42, p 0.998 -> 0.513, p 0.364; js and kl bounds; both kids; the
+inception score) when each check's stream came to be derived from the audit's seed and a hash of
+the check's name (crc32) instead of its index in the registry, so that inserting or removing a
+check no longer shifts every later check's numbers: the same checks on other random draws; the
+statistics that use no randomness and both verdicts did not move.
 """
 
 import numpy as np
@@ -21,14 +26,14 @@ import gan
 from gan import datasets
 
 RING = {
-    "c2st": [0.42, 0.9983490433235743],
+    "c2st": [0.5133333333, 0.36360511719711425],
     "mmd": [0.231059887, 0.0025],
     "features": [0.1733333333, 0.00047249263466359867],
     "copying": [4.1614746589, 1.0],
-    "js lower bound": [-0.0036105605, None],
-    "kl lower bound": [-0.0086668686, None],
+    "js lower bound": [-0.0054285551, None],
+    "kl lower bound": [-0.006787109, None],
     "frechet": [0.0039992415, None],
-    "kid": [-0.0094740143, None],
+    "kid": [-0.00802829, None],
     "precision": [0.77, None],
     "recall": [0.87, None],
     "density": [0.5146666667, None],
@@ -42,13 +47,13 @@ RING_VERDICT = "reject H0 (generator = data) at alpha = 0.05: mmd and features"
 DIGITS = {
     "features": [1.0, 9.473906426877951e-178],
     "frechet": [6.9111600152, None],
-    "kid": [0.9364723567, None],
+    "kid": [0.9015096387746802, None],
     "precision": [0.79, None],
     "recall": [0.7633333333, None],
     "density": [0.5766666667, None],
     "coverage": [0.6566666667, None],
     "n for power 0.8": [20.0, None],
-    "inception score": [8.5006365281, None],
+    "inception score": [8.30467957465299, None],
 }
 
 

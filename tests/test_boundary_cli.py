@@ -11,7 +11,7 @@ import torch
 
 import gan
 import twosample as ts
-from gan.checkpoint import read_checkpoint, write_checkpoint
+from gan.model.checkpoint import read_checkpoint, write_checkpoint
 from twosample.app.cli import main
 
 
@@ -116,7 +116,10 @@ def test_cli_closed_pipe_is_one_line_not_a_traceback(tables):
 @pytest.mark.parametrize(
     ("argv", "shown"),
     [
-        (["-m", "gan", "train", "--help"], ["(default: 8000 for vectors, 6000 for", "(default: 256 for vectors"]),
+        (
+            ["-m", "gan", "train", "--help"],
+            ["(default: 8000; 6000 for images)", "(default: 256; 64 for images)", "(default: js; hinge for images)"],
+        ),
         (["-m", "gan", "sample", "--help"], ["(default: 1000)"]),
         (
             ["-m", "twosample", "power", "--help"],

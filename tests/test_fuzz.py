@@ -484,7 +484,7 @@ def test_twosample_command_fails_in_one_line(files, option):
     )
 )
 def test_gan_command_fails_in_one_line(tmp_path_factory, option):
-    from gan.cli import main
+    from gan.app.cli import main
 
     out = tmp_path_factory.mktemp("run")
     status, err = _run(main, ["train", "--steps", "2", "--out", str(out), *option])

@@ -10,7 +10,7 @@ import torch
 
 import gan
 from gan import callbacks, datasets, networks, objectives, penalties
-from gan.checkpoint import read_checkpoint, write_checkpoint
+from gan.model.checkpoint import read_checkpoint, write_checkpoint
 
 
 def _weights(module):
@@ -275,7 +275,7 @@ def test_npz_rows_and_labels(tmp_path):
 
 
 def test_image_grid_has_square_cells_and_gaps():
-    from gan.plotting import image_grid
+    from gan.training.plotting import image_grid
 
     rows = -np.ones((5, 16))  # blank 4x4 grey images: white
     grid = image_grid(rows, (4, 4), columns=3, gap=1, background=0.0)
@@ -287,7 +287,7 @@ def test_critic_test_figure_ends_at_one_and_marks_alpha():
     import matplotlib
 
     matplotlib.use("Agg")
-    from gan.plotting import plot_critic_test
+    from gan.training.plotting import plot_critic_test
 
     model = gan.train("ring", steps=20, monitor_every=5, rng=0)
     fig = plot_critic_test(model.history, alpha=0.05)
@@ -350,7 +350,7 @@ def test_run_directory_gets_sample_grids_and_tensorboard_for_images(tmp_path):
 
 
 def test_cli_trains_a_conditional_image_gan_and_draws_a_grid(tmp_path, capsys):
-    from gan.cli import main
+    from gan.app.cli import main
 
     run = tmp_path / "run"
     argv = ["train", "--data", "digits", "--conditional", "--steps", "4", "--ema", "0.9", "--r1-gamma", "1"]
@@ -390,11 +390,10 @@ def test_public_names_of_every_gan_module_exist():
 
     for name in gan.__all__:
         assert getattr(gan, name) is not None, name
-    for module in ("callbacks", "config", "datasets", "model", "monitor", "networks", "objectives", "penalties"):
+    modules = ["data.datasets", "model.config", "model.gan", "model.networks", "model.objectives"]
+    modules += ["model.penalties", "model.checkpoint", "training.callbacks", "training.monitor", "training.trainer"]
+    modules += ["training.fit", "training.plotting", "auditing", "auditing.metrics", "app.cli", "app.demo"]
+    for module in modules:
         mod = importlib.import_module(f"gan.{module}")
         for name in mod.__all__:
-            assert hasattr(mod, name), f"gan.{module}.{name}"
-    for module in ("trainer", "train", "plotting", "auditing", "checkpoint"):
-        mod = importlib.import_module(f"gan.{module}")
-        for name in getattr(mod, "__all__", []):
             assert hasattr(mod, name), f"gan.{module}.{name}"

@@ -8,8 +8,8 @@ from scipy import stats
 
 import gan
 from gan import datasets, metrics, networks, objectives
-from gan.checkpoint import read_checkpoint, write_checkpoint
-from gan.cli import main as gan_main
+from gan.app.cli import main as gan_main
+from gan.model.checkpoint import read_checkpoint, write_checkpoint
 from twosample import divergences
 
 # --- datasets -------------------------------------------------------------------------------
@@ -186,7 +186,7 @@ def test_monitor_anytime_level_when_the_generator_is_the_data():
     # "The critic can still tell", read at every look: with a generator equal to the data at every
     # look, the anytime p-value ever falls to alpha in at most alpha of the runs, even though the
     # critic changes between looks (here a fresh random critic at each) - Ville's inequality.
-    from gan.monitor import Monitor
+    from gan.training.monitor import Monitor
 
     class Identity(torch.nn.Module):
         config = {}
@@ -286,7 +286,7 @@ def test_monitor_reports_the_critic_as_a_test():
 def test_monitor_pvalue_is_uniform_when_the_generator_is_the_data(pack):
     # Level of the monitor's test: a critic scored on held-out real vs rows of the same law
     # (pack = 2: a packed critic on pairs of rows).
-    from gan.monitor import Monitor
+    from gan.training.monitor import Monitor
 
     class Identity(torch.nn.Module):  # "generator" that returns data-law rows from the latent
         config = {}
@@ -364,7 +364,7 @@ def test_mixture_density_is_a_distribution():
 
 
 def test_linear_lr_decay_changes_the_run_and_resumes_after_an_interruption(tmp_path, monkeypatch):
-    from gan.monitor import Monitor
+    from gan.training.monitor import Monitor
 
     plain = gan.train("ring", steps=12, monitor_every=4, lr_decay="none", rng=1)
     full = gan.train("ring", steps=12, monitor_every=4, lr_decay="linear", rng=1)

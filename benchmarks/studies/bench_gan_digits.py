@@ -33,7 +33,7 @@ from sklearn.linear_model import LogisticRegression
 
 import gan
 from gan import datasets
-from gan.plotting import save_image_grid
+from gan.training.plotting import save_image_grid
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the helpers in _common
 from _common import RESULTS, ROOT, write_table  # noqa: E402

@@ -1,10 +1,10 @@
 """PacGAN's mode-collapse protocol on the ring (8 modes) and the grid (25 modes) at gan.train's defaults.
 
 For each objective and seed: ``gan.train(data, objective=..., rng=seed)`` with every other setting
-left to the library (the recipe for vectors, gan.config.RECIPES, and the objective's own learning
+left to the library (the recipe for vectors, gan.model.config.RECIPES, and the objective's own learning
 rate where it is not the recipe's), as a user calls it, with the thread count a user leaves alone;
 then 2,500 samples are scored: modes captured, % high quality (within 3 sd of the nearest mode)
-and reverse KL over the mode histogram (gan.metrics.mode_coverage), with the CPU time of the run
+and reverse KL over the mode histogram (gan.auditing.metrics.mode_coverage), with the CPU time of the run
 and the final held-out critic p-value. One table beside the published numbers of Lin et al. 2018
 (../shared/REFERENCES.md); rows are appended to the CSV as they finish.
 

@@ -13,11 +13,12 @@ from scipy import stats
 import twosample as ts
 from twosample.core.validation import check_choice, check_int
 
-from .. import metrics
+from . import metrics
+from .inputs import MIN_ROWS, AuditInputs
 from .scores import copying_test, frechet_distance, inception_score, kid, precision_recall_density_coverage
-from .sources import _draw
+from .sources import draw_rows
 
-_MIN_ROWS = 20
+__all__ = ["CHECKS", "CHECKS_BY_NAME", "OPTIONAL", "REGISTRY", "Check", "missing_input", "wanted_checks"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,73 +48,8 @@ class Check:
     needs: tuple = ()
 
 
-@dataclasses.dataclass
-class _Inputs:
-    """The validated inputs of one audit, shared by its checks (each check draws from its own stream)."""
-
-    real_train: np.ndarray
-    real_test: np.ndarray
-    gen: np.ndarray
-    gen_fit: np.ndarray | None
-    gen_eval: np.ndarray
-    draw: object
-    features: object
-    dataset: object
-    alpha: float
-    wanted: list
-    options: dict
-    seeds: dict  # check name -> its SeedSequence, spawned in registry order
-    samples: dict | None = None  # what the report shows (raw rows, image shape)
-    raw_gen: np.ndarray | None = None  # the generated rows as drawn (gen may hold their embeddings)
-    _mapped: tuple | None = None
-
-    @property
-    def d(self) -> int:
-        return self.real_test.shape[1]
-
-    def stream(self, name: str) -> np.random.Generator:
-        """A fresh generator on check `name`'s own stream."""
-        return np.random.default_rng(self.seeds[name])
-
-    def mapped(self):
-        """(real_test, generated) through the feature map (computed once per audit)."""
-        if self._mapped is None:
-            self._mapped = (embed(self.features, self.real_test), embed(self.features, self.gen))
-        return self._mapped
-
-
-def embed(features, rows) -> np.ndarray:
-    """`rows` through the feature map (None: as they are), checked: one finite float64 row per input row."""
-    if features is None:
-        return rows
-    out = np.asarray(features(rows), dtype=float)
-    out = out.reshape(len(out), -1) if out.ndim > 2 else out
-    if out.ndim != 2 or len(out) != len(rows) or not np.isfinite(out).all():
-        raise ValueError(
-            f"`features` must map {len(rows)} rows to {len(rows)} finite feature rows, "
-            f"got shape {out.shape}" + ("" if np.isfinite(out).all() else " with NaN or infinite values") + "."
-        )
-    return out
-
-
-def on_features(inp: _Inputs) -> _Inputs:
-    """The same inputs with every sample replaced by its embedding (each computed once), so that the tests
-    run in the feature space; the generated rows as drawn stay for the Inception score."""
-    f_test, f_gen = inp.mapped()
-    draw = None if inp.draw is None else (lambda n, rng: embed(inp.features, inp.draw(n, rng)))
-    return dataclasses.replace(
-        inp,
-        real_train=embed(inp.features, inp.real_train),
-        real_test=f_test,
-        gen=f_gen,
-        gen_fit=None if inp.gen_fit is None else embed(inp.features, inp.gen_fit),
-        gen_eval=f_gen if inp.gen_eval is inp.gen else embed(inp.features, inp.gen_eval),
-        draw=draw,
-        _mapped=(f_test, f_gen),
-    )
-
-
-def _wanted_checks(checks) -> list:
+def wanted_checks(checks) -> list:
+    """The names of the checks `checks` asks for (None: the default ones), validated."""
     if isinstance(checks, str):
         checks = [checks]
     wanted = list(CHECKS) if checks is None else list(checks)
@@ -124,7 +60,7 @@ def _wanted_checks(checks) -> list:
     return wanted
 
 
-def _missing(check: Check, inp: _Inputs) -> str | None:
+def missing_input(check: Check, inp: AuditInputs) -> str | None:
     """Why `check` cannot run on these inputs (None: it can)."""
     if "predict_proba" in check.needs and getattr(inp.features, "predict_proba", None) is None:
         return f"'{check.name}' needs a feature map with predict_proba (features='digits', or your classifier's)"
@@ -144,16 +80,16 @@ def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""
     }
 
 
-# --- the checks: each takes the audit's inputs and returns (rows, details or None) ---------------
+# --- the checks' runners (_run_<name>): each takes the audit's inputs and returns (rows, details or None) ---
 
 
-def _check_c2st(inp: _Inputs, rng: np.random.Generator):
+def _run_c2st(inp: AuditInputs, rng: np.random.Generator):
     res = ts.c2st_test(inp.real_test, inp.gen, rng=rng)
     chance = max(len(inp.real_test), len(inp.gen)) / (len(inp.real_test) + len(inp.gen))
     return [_row("c2st", res.statistic, res.pvalue, note=f"fresh MLP's held-out accuracy (chance {chance:.2f})")], res
 
 
-def _check_mmd(inp: _Inputs, rng: np.random.Generator):
+def _run_mmd(inp: AuditInputs, rng: np.random.Generator):
     real, gen, note = _subsample(inp.real_test, inp.gen, inp.options["mmd_n"], rng)
     res = ts.mmd_agg_test(real, gen, rng=rng)
     return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)" + note)], res
@@ -191,7 +127,7 @@ def _feature_pvalue(a, b, test):
     return r.statistic, r.pvalue
 
 
-def _check_features(inp: _Inputs, rng: np.random.Generator):
+def _run_features(inp: AuditInputs, rng: np.random.Generator):
     from statsmodels.stats.multitest import multipletests
 
     test, correction = inp.options["feature_test"], inp.options["feature_correction"]
@@ -205,7 +141,7 @@ def _check_features(inp: _Inputs, rng: np.random.Generator):
     return [_row("features", max(stat), float(np.min(adjusted)), note=note)], detail
 
 
-def _check_copying(inp: _Inputs, rng: np.random.Generator):
+def _run_copying(inp: AuditInputs, rng: np.random.Generator):
     res = copying_test(inp.real_train, inp.real_test, inp.gen, rng=rng)
     note = (
         f"Meehan et al. C_T over {res.cells_used} cells (negative: closer to the training set than "
@@ -214,7 +150,7 @@ def _check_copying(inp: _Inputs, rng: np.random.Generator):
     return [_row("copying", res.statistic, res.pvalue, note=note)], res
 
 
-def _check_divergence(inp: _Inputs, rng: np.random.Generator):
+def _run_divergence(inp: AuditInputs, rng: np.random.Generator):
     rows = []
     for name in ("js", "kl"):
         args = (inp.real_train, inp.gen_fit, inp.real_test, inp.gen_eval, name, inp.options["critic_steps"])
@@ -224,7 +160,7 @@ def _check_divergence(inp: _Inputs, rng: np.random.Generator):
     return rows, None
 
 
-def _check_frechet(inp: _Inputs, rng: np.random.Generator):
+def _run_frechet(inp: AuditInputs, rng: np.random.Generator):
     f_real, f_gen = inp.mapped()
     fd = frechet_distance(f_real, f_gen)
     boot = [
@@ -238,7 +174,7 @@ def _check_frechet(inp: _Inputs, rng: np.random.Generator):
     return [_row("frechet", fd, low=low, high=high, note=note)], None
 
 
-def _check_kid(inp: _Inputs, rng: np.random.Generator):
+def _run_kid(inp: AuditInputs, rng: np.random.Generator):
     f_real, f_gen = inp.mapped()
     size = min(1000, min(len(f_real), len(f_gen)) // 2)
     mean, sd = kid(f_real, f_gen, subset_size=size, rng=rng)
@@ -246,13 +182,13 @@ def _check_kid(inp: _Inputs, rng: np.random.Generator):
     return [_row("kid", mean, low=mean - sd, high=mean + sd, note=note)], None
 
 
-def _check_prdc(inp: _Inputs, rng: np.random.Generator):
+def _run_prdc(inp: AuditInputs, rng: np.random.Generator):
     prdc = precision_recall_density_coverage(*inp.mapped())
     note = "k-NN balls, k = 5, a row on a boundary outside (prdc's rule)"
     return [_row(key, value, note=note) for key, value in prdc.items()], prdc
 
 
-def _check_modes(inp: _Inputs, rng: np.random.Generator):
+def _run_modes(inp: AuditInputs, rng: np.random.Generator):
     score = metrics.mode_coverage(inp.gen, inp.dataset.modes, inp.dataset.mode_std)
     return [
         _row("modes captured", score.modes_captured, note=f"of {score.n_modes}"),
@@ -261,20 +197,20 @@ def _check_modes(inp: _Inputs, rng: np.random.Generator):
     ], None
 
 
-def _check_sample_size(inp: _Inputs, rng: np.random.Generator):
+def _run_sample_size(inp: AuditInputs, rng: np.random.Generator):
     args = (inp.real_test, inp.gen, inp.draw, inp.options["power_reps"], inp.alpha, inp.options["power_n"], rng)
     curve = _c2st_power_curve(*args)
     return [_row("n for power 0.8", curve["n80"], note=curve["note"])], curve
 
 
-def _check_inception(inp: _Inputs, rng: np.random.Generator):
+def _run_inception(inp: AuditInputs, rng: np.random.Generator):
     splits = inp.options["inception_splits"]
     mean, sd = inception_score(inp.features.predict_proba(inp.raw_gen), splits=splits, rng=rng)
     note = f"mean ± sd over {splits} splits; not in the verdict: ignores the data and rewards confident classes"
     return [_row("inception score", mean, low=mean - sd, high=mean + sd, note=note)], None
 
 
-def _check_parzen(inp: _Inputs, rng: np.random.Generator):
+def _run_parzen(inp: AuditInputs, rng: np.random.Generator):
     note = (
         "not in the verdict: Gaussian KDE on the generated rows, bandwidth chosen on real_train; "
         "unreliable in more than a few dimensions"
@@ -282,23 +218,23 @@ def _check_parzen(inp: _Inputs, rng: np.random.Generator):
     return [_row("parzen log-likelihood", _parzen(inp.real_train, inp.real_test, inp.gen, rng), note=note)], None
 
 
-# The checks in the order they run; check i draws from the i-th stream spawned from the audit's seed, so
-# a check's numbers do not depend on which other checks run. A new check is one function and one line.
+# The checks in the order they run. Each draws from a stream keyed by its name (AuditInputs.stream), so its
+# numbers do not depend on which other checks exist or run. A new check is one runner and one line.
 REGISTRY = (
-    Check("c2st", _check_c2st, in_verdict=True),
-    Check("mmd", _check_mmd, in_verdict=True),
-    Check("features", _check_features, in_verdict=True),
-    Check("copying", _check_copying, in_verdict=True),
-    Check("divergence", _check_divergence),
-    Check("frechet", _check_frechet),
-    Check("kid", _check_kid),
-    Check("prdc", _check_prdc),
-    Check("modes", _check_modes, needs=("modes",)),
-    Check("sample_size", _check_sample_size),
-    Check("inception", _check_inception, default=False, needs=("predict_proba",)),
-    Check("parzen", _check_parzen, default=False),
+    Check("c2st", _run_c2st, in_verdict=True),
+    Check("mmd", _run_mmd, in_verdict=True),
+    Check("features", _run_features, in_verdict=True),
+    Check("copying", _run_copying, in_verdict=True),
+    Check("divergence", _run_divergence),
+    Check("frechet", _run_frechet),
+    Check("kid", _run_kid),
+    Check("prdc", _run_prdc),
+    Check("modes", _run_modes, needs=("modes",)),
+    Check("sample_size", _run_sample_size),
+    Check("inception", _run_inception, default=False, needs=("predict_proba",)),
+    Check("parzen", _run_parzen, default=False),
 )
-_REGISTRY = {check.name: check for check in REGISTRY}
+CHECKS_BY_NAME = {check.name: check for check in REGISTRY}  # name -> Check, for look-ups
 CHECKS = tuple(check.name for check in REGISTRY if check.default)
 OPTIONAL = tuple(check.name for check in REGISTRY if not check.default)
 
@@ -324,10 +260,10 @@ def _c2st_power_curve(real, gen, draw, reps, alpha, top, generator):
     from twosample import scenarios
 
     top = min(top, len(real) // 2 if draw is not None else min(len(real), len(gen)) // 2)
-    sizes = sorted({int(s) for s in np.geomspace(max(_MIN_ROWS, top // 16), max(top, _MIN_ROWS), 5)})
+    sizes = sorted({int(s) for s in np.geomspace(max(MIN_ROWS, top // 16), max(top, MIN_ROWS), 5)})
     reps = check_int(reps, "power_reps")
     d = real.shape[1]
-    sample_q = (lambda n, r: _draw(draw, n, r, d)) if draw is not None else _subsampler(gen)
+    sample_q = (lambda n, r: draw_rows(draw, n, r, d)) if draw is not None else _subsampler(gen)
     scenario = scenarios.from_callables(_subsampler(real), sample_q, name="generator vs data")
     out = []
     for s in sizes:  # subsamples without replacement, so that repetitions differ

@@ -127,13 +127,13 @@ FEATURE_MAPS = {"digits": digits_features}
 def get_feature_map(features, *, device="cpu"):
     """A feature map from `features`: None (raw rows), a name in :data:`FEATURE_MAPS`, a
     ``torch.nn.Module`` (wrapped in :class:`ModuleFeatures`) or a callable ``rows -> features``."""
-    from .sources import _is_module
+    from .sources import is_module
 
-    if features is None or (callable(features) and not _is_module(features)):
+    if features is None or (callable(features) and not is_module(features)):
         return features
     if isinstance(features, str) and features in FEATURE_MAPS:
         return FEATURE_MAPS[features]()
-    if _is_module(features):
+    if is_module(features):
         return ModuleFeatures(features, device=device)
     raise ValueError(
         f"`features` must be None, one of {', '.join(map(repr, FEATURE_MAPS))}, a torch.nn.Module or a callable "

@@ -12,7 +12,7 @@ import pandas as pd
 
 from twosample.app.report import jsonable
 
-__all__ = ["AuditReport"]
+__all__ = ["AuditReport", "report_samples", "verdict_table"]
 
 
 @dataclasses.dataclass(repr=False)
@@ -113,7 +113,7 @@ def _samples_figure(samples):
 
     real, fake, shape = samples["real"], samples["generated"], samples.get("image_shape")
     if shape is not None:
-        from ..plotting import image_grid
+        from ..training.plotting import image_grid
 
         fig, axes = plt.subplots(1, 2, figsize=(8, 4.2))
         for ax, data, label in ((axes[0], real, "held-out data"), (axes[1], fake, "generated")):
@@ -192,7 +192,7 @@ def _readable(ax, which="xy"):
         axis.set_tick_params(labelsize=8)
 
 
-def _verdict(rows, alpha):
+def verdict_table(rows, alpha):
     """(table, reject, verdict): Holm's correction over the checks with a p-value that enter the verdict.
 
     Rows that are not tests (scores, and tests outside the verdict) have no ``reject``
@@ -224,7 +224,8 @@ def _verdict(rows, alpha):
     return table, False, f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
 
 
-def _report_samples(inp) -> dict:
+def report_samples(inp) -> dict:
+    """What the report shows of one audit's inputs: up to 2,000 rows a side and the image shape."""
     samples = {
         "real": inp.real_test[:2000],
         "generated": inp.gen[:2000],

@@ -9,8 +9,11 @@ import numpy as np
 
 from twosample.app.io import load_sample
 
+__all__ = ["ModuleSampler", "as_rows", "as_sampler", "draw_rows", "is_module"]
 
-def _as_rows(value, name, d=None):
+
+def as_rows(value, name, d=None):
+    """`value` (rows or a file of rows) as a finite 2-D float array, else an error naming `name`."""
     if isinstance(value, (str, Path)):
         value = load_sample(value)
     arr = np.asarray(value, dtype=float)
@@ -27,7 +30,7 @@ def _as_rows(value, name, d=None):
     return arr
 
 
-def _draw(draw, n, rng, d):
+def draw_rows(draw, n, rng, d):
     """`n` rows from a generator's ``draw(n, rng)``; its failures and short answers name `generated`."""
     try:
         rows = draw(n, rng)
@@ -35,25 +38,25 @@ def _draw(draw, n, rng, d):
         raise ValueError(
             f"`generated` raised {type(exc).__name__} when asked for {n} rows: {' '.join(str(exc).split())}"
         ) from exc
-    rows = _as_rows(rows, "generated", d)
+    rows = as_rows(rows, "generated", d)
     if len(rows) != n:
         raise ValueError(f"`generated` returned {len(rows)} rows when asked for {n}.")
     return rows
 
 
-def _sampler(generated, module_options=None):
+def as_sampler(generated, module_options=None):
     """(draw(n, rng) or None, fixed array or None) for an array, a callable, a GAN, a torch module or a path."""
     if isinstance(generated, (str, Path)):
         path = Path(generated)
         if path.suffix == ".pt":
-            from ..train import load
+            from ..model.gan import load
 
             generated = load(path)
         else:
             return None, load_sample(path)
     if hasattr(generated, "sample") and callable(generated.sample):
         return generated.sample, None
-    if _is_module(generated):
+    if is_module(generated):
         return ModuleSampler(generated, **(module_options or {})), None
     if callable(generated):
         return generated, None
@@ -147,6 +150,6 @@ def _latent_shape(module, latent_dim) -> tuple:
     return tuple(int(s) for s in shape)
 
 
-def _is_module(value) -> bool:
+def is_module(value) -> bool:
     torch = sys.modules.get("torch")
     return torch is not None and isinstance(value, torch.nn.Module)

@@ -297,7 +297,8 @@ def image_folder(path, *, size=None, mode=None):
         named = [f"{w}x{h} ({next(f.name for f, im in zip(files, images) if im.size == (w, h))})" for w, h in sizes[:2]]
         raise ValueError(
             f"`data`: the images in {str(path)!r} have {len(sizes)} sizes ({', '.join(named)}"
-            f"{', ...' if len(sizes) > 2 else ''}); pass `size=(height, width)` to gan.datasets.image_folder to resize."
+            f"{', ...' if len(sizes) > 2 else ''}); pass `size=(height, width)` to "
+            "gan.data.datasets.image_folder to resize."
         )
     pixels = np.stack([np.asarray(im, dtype=np.float64) for im in images]) / 127.5 - 1.0
     pixels = pixels[:, None] if pixels.ndim == 3 else pixels.transpose(0, 3, 1, 2)

@@ -15,9 +15,10 @@ import time
 
 from twosample.app import demo as core_demo
 
-from . import datasets, metrics
-from .plotting import plot_critic_test, plot_losses, plot_samples
-from .train import train
+from ..auditing import metrics
+from ..data import datasets
+from ..training.fit import train
+from ..training.plotting import plot_critic_test, plot_losses, plot_samples
 
 __all__ = ["main", "train_ring"]
 
@@ -31,7 +32,7 @@ def train_ring(*, steps: int | None = None, objective: str | None = None, rng=20
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m gan.demo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m gan.app.demo", description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="out", help="folder for the report (default: out)")
     parser.add_argument("--steps", type=int, default=None, help="GAN steps (default: gan.train's)")
     args = parser.parse_args(argv)

@@ -21,51 +21,45 @@ from twosample.app.cli import Parser, run_command
 from twosample.app.io import load_sample
 from twosample.core.progress import show_progress
 
-from . import datasets, objectives
-from .config import RECIPES
-from .train import TrainingDiverged, load, train
+from ..data import datasets
+from ..model import objectives
+from ..model.config import default_text
+from ..model.gan import load
+from ..training.fit import train
+from ..training.trainer import TrainingDiverged
 
 __all__ = ["main"]
 
 
-def _by_kind(key) -> str:
-    """A recipe setting as help text: "8000 for vectors, 6000 for images"."""
-    return f"{RECIPES['vectors'][key]} for vectors, {RECIPES['images'][key]} for images"
+def _setting(parser, flag: str, text: str, **kwargs) -> None:
+    """A gan.train setting as an option: left unset (None) it is the library's to decide, and its help
+    says the library's default (:func:`gan.model.config.default_text`), so the two cannot disagree."""
+    key = flag.lstrip("-").replace("-", "_")
+    parser.add_argument(flag, default=None, help=f"{text} (default: {default_text(key)})", **kwargs)
 
 
-def _build_parser():
-    parser = Parser(prog="gan", description="Train GANs and sample from them.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+def _add_train_parser(sub) -> None:
     tr = sub.add_parser("train", help="train a GAN; writes checkpoint.pt, history.csv and figures to --out")
     tr.add_argument(
         "--data", default="ring", help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file"
     )
-    tr.add_argument("--objective", default=None, help=f"one of {', '.join(objectives.names())} (default: js)")
-    tr.add_argument("--steps", type=int, default=None, help=f"training steps (default: {_by_kind('steps')})")
-    tr.add_argument(
-        "--batch-size", type=int, default=None, help=f"rows per minibatch (default: {_by_kind('batch_size')})"
-    )
-    tr.add_argument("--lr", type=float, default=None, help="default: the objective's")
-    tr.add_argument("--critic-steps", type=int, default=None, help="default: the objective's")
-    tr.add_argument("--z-dim", type=int, default=None, help="latent dimension (default: gan.train's)")
-    tr.add_argument("--lr-decay", default=None, help="none or linear (to 0 at the last step; the default)")
-    tr.add_argument(
-        "--pack", type=int, default=None, help="PacGAN packing (default: 2 for images without labels, else 1)"
-    )
-    tr.add_argument(
-        "--standardize",
-        action=argparse.BooleanOptionalAction,
-        default=None,
-        help="MLP networks on standardised rows (default: on for vectors)",
-    )
+    _setting(tr, "--objective", f"one of {', '.join(objectives.names())}")
+    _setting(tr, "--steps", "training steps", type=int)
+    _setting(tr, "--batch-size", "rows per minibatch", type=int)
+    _setting(tr, "--lr", "learning rate", type=float)
+    _setting(tr, "--critic-steps", "critic updates per generator update", type=int)
+    _setting(tr, "--z-dim", "latent dimension", type=int)
+    _setting(tr, "--lr-decay", "none or linear (to 0 at the last step)")
+    _setting(tr, "--pack", "PacGAN packing", type=int)
+    _setting(tr, "--standardize", "MLP networks on standardised rows", action=argparse.BooleanOptionalAction)
     tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
-    tr.add_argument("--critic-lr", type=float, default=None, help="the critic's learning rate (default: --lr)")
-    tr.add_argument("--ema", type=float, default=None, help=f"generator's moving average (default: {_by_kind('ema')})")
-    tr.add_argument("--r1-gamma", type=float, default=None, help="R1 penalty on real rows (Mescheder et al.)")
-    tr.add_argument("--r2-gamma", type=float, default=None, help="R2 penalty on generated rows")
-    tr.add_argument("--label-smoothing", type=float, default=0.0, help="one-sided label smoothing (logistic critics)")
-    tr.add_argument("--feature-matching", type=float, default=0.0, help="weight of the feature-matching loss")
-    tr.add_argument("--conditional", action="store_true", help="conditional GAN on the data's class labels")
+    _setting(tr, "--critic-lr", "the critic's learning rate", type=float)
+    _setting(tr, "--ema", "generator's moving average", type=float)
+    _setting(tr, "--r1-gamma", "R1 penalty on real rows (Mescheder et al.)", type=float)
+    _setting(tr, "--r2-gamma", "R2 penalty on generated rows", type=float)
+    _setting(tr, "--label-smoothing", "one-sided label smoothing (logistic critics)", type=float)
+    _setting(tr, "--feature-matching", "weight of the feature-matching loss", type=float)
+    _setting(tr, "--conditional", "conditional GAN on the data's class labels", action="store_true")
     tr.add_argument("--labels", default=None, help="class labels of --data's rows (.npy/.csv, one per row)")
     tr.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     tr.add_argument("--device", default="cpu", help="cpu, cuda, cuda:1 or mps")
@@ -77,6 +71,12 @@ def _build_parser():
     )
     tr.add_argument("--resume", default=None, help="checkpoint to continue from")
     tr.add_argument("--out", required=True, help="run directory")
+
+
+def _build_parser():
+    parser = Parser(prog="gan", description="Train GANs and sample from them.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
+    _add_train_parser(sub)
     sa = sub.add_parser("sample", help="draw samples from a checkpoint")
     sa.add_argument("checkpoint")
     sa.add_argument("-n", type=int, default=1000, help="rows to draw")
@@ -140,7 +140,7 @@ def _train(args):
     import matplotlib
 
     matplotlib.use("Agg")
-    from .plotting import plot_critic_test, plot_losses, plot_samples
+    from ..training.plotting import plot_critic_test, plot_losses, plot_samples
 
     model = train(args.data, **_train_options(args))
     out = Path(args.out)
@@ -183,7 +183,7 @@ def _sample(args):
             raise ValueError(f"--out must end in .npy or .csv, got {str(out)!r}.")
         print(f"wrote {len(rows)} samples to {out}")
     if args.grid is not None:
-        from .plotting import save_image_grid
+        from ..training.plotting import save_image_grid
 
         shape = model.config.get("image_shape")
         if shape is None:
@@ -195,7 +195,7 @@ def _audit(args):
     import matplotlib
 
     matplotlib.use("Agg")
-    from .auditing import audit
+    from ..auditing import audit
 
     checks = [c.strip() for c in args.checks.split(",") if c.strip()] if args.checks else None
     report = audit(

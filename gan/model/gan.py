@@ -1,8 +1,8 @@
 """A trained GAN: sampling, saving and loading.
 
-A checkpoint (:mod:`gan.checkpoint`: atomic, safe to load) holds the networks'
+A checkpoint (:mod:`gan.model.checkpoint`: atomic, safe to load) holds the networks'
 configs and weights, the generator's exponential moving average when the run
-kept one, the run's :class:`~gan.config.TrainConfig` and its history, and, when
+kept one, the run's :class:`~gan.model.config.TrainConfig` and its history, and, when
 written during training, the optimisers' states, the step and the training RNG.
 """
 
@@ -18,10 +18,10 @@ import pandas as pd
 from twosample.core.torch_utils import torch_generator
 from twosample.core.validation import check_device, check_int, check_rng
 
+from ..data.datasets import Dataset
 from . import networks
 from .checkpoint import read_checkpoint, write_checkpoint
 from .config import TrainConfig
-from .datasets import Dataset
 from .objectives import Objective, get_objective
 
 __all__ = ["GAN", "load"]
@@ -40,7 +40,7 @@ class GAN:
         The final critic (None for the raw-data MMD objective).
     objective : Objective
     config : dict
-        The run's settings (:class:`~gan.config.TrainConfig` as plain values; stored in checkpoints).
+        The run's settings (:class:`~gan.model.config.TrainConfig` as plain values; stored in checkpoints).
     history : pandas.DataFrame
         One row per logged step: losses, and at monitored steps the critic's
         held-out accuracy, AUC, p-value and bound.

@@ -19,7 +19,7 @@ __all__ = ["FORMAT", "read_checkpoint", "write_checkpoint"]
 
 FORMAT = "gan-checkpoint/2"
 # Formats this version reads: /1 (before the EMA generator, conditional models and penalties were
-# stored; its config's missing keys mean the old behaviour, see gan.config.LEGACY) and /2.
+# stored; its config's missing keys mean the old behaviour, see gan.model.config.LEGACY) and /2.
 READABLE = ("gan-checkpoint/1", "gan-checkpoint/2")
 
 

@@ -20,12 +20,12 @@ from twosample.core.validation import check_alpha, check_choice, check_int, chec
 from . import penalties as penalty_module
 from .objectives import Objective
 
-__all__ = ["RECIPES", "TRAIN_DEFAULTS", "TrainConfig", "recipe_for"]
+__all__ = ["DEFAULT", "RECIPES", "TRAIN_DEFAULTS", "TrainConfig", "default_text", "recipe_for"]
 
 # What gan.train uses for the settings a call leaves unset, by the kind of data: measured to work
 # on every seed of the benchmarks (docs/benchmarks.md: benchmarks/bench_gan_modes.py for vectors,
 # benchmarks/bench_gan_digits.py for images). `lr` and `r1_gamma` apply to the recipe's own
-# objective; another objective keeps its paper's rate and penalties (gan.objectives.objective_table).
+# objective; another objective keeps its paper's rate and penalties (gan.model.objectives.objective_table).
 # Vectors: lr 1e-3 with the R1 penalty took the ring from 7 of 10 seeds with 90% high-quality
 # samples (lr 5e-4, no penalty: modes dropped or unbalanced) to 10 of 10 (gamma 0.1); gamma 1
 # took the grid from 8 of 10 seeds with 25/25 modes (gamma 0.1) to every seed tried. Images: R1
@@ -57,7 +57,19 @@ RECIPES = {
 }
 
 
-# gan.train's own defaults for the settings no recipe sets (None: decided from the data or the objective).
+class _Default:
+    """The value of a :func:`gan.train` setting the call leaves out: TRAIN_DEFAULTS's or the recipe's decides."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "DEFAULT"
+
+
+DEFAULT = _Default()
+
+# The one home of gan.train's defaults (its signature says DEFAULT: "this table's, or the recipe's"), for
+# the settings no recipe sets; None: decided from the data or the objective (recipe_for, TrainConfig.create).
 TRAIN_DEFAULTS = dict(
     objective=None,
     steps=None,
@@ -109,6 +121,50 @@ def recipe_for(dataset, given: dict) -> dict:
         if out.get("r1_gamma") is None and out.get("penalties") is None:
             out["r1_gamma"] = recipe["r1_gamma"]
     return out
+
+
+# The settings decided from the data or the objective rather than a table, in words (for the help).
+# Each is decided where it says: recipe_for, TrainConfig.create, _optimiser_settings, _penalties.
+DERIVED = {
+    "critic_steps": "the objective's",
+    "critic_lr": "lr",
+    "betas": "the objective's",
+    "z_dim": "the data's dimension within [2, 32]; 32 for images",
+    "monitor_every": "steps // 20",
+    "log_every": "steps // 200",
+    "checkpoint_every": "monitor_every",
+    "pack": "1; 2 for images without labels (and an objective with a critic)",
+    "penalties": "the objective's",
+}
+# Recipe settings tuned for the recipe's own objective, and what another objective gets.
+FOR_THE_RECIPE_OBJECTIVE = {"lr": "the objective's", "r1_gamma": "none"}
+
+
+def _word(value) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def _by_kind(key) -> str:
+    vectors, images = _word(RECIPES["vectors"][key]), _word(RECIPES["images"][key])
+    return vectors if vectors == images else f"{vectors}; {images} for images"
+
+
+def default_text(key: str) -> str:
+    """:func:`gan.train`'s default for setting `key` in words, read from :data:`TRAIN_DEFAULTS`,
+    :data:`RECIPES` and the rules of :func:`recipe_for` (the command line's help says it so).
+
+    >>> default_text("objective"), default_text("hidden")
+    ('js; hinge for images', '128')
+    """
+    if key in FOR_THE_RECIPE_OBJECTIVE:
+        return f"{_by_kind(key)} with the recipe's objective, else {FOR_THE_RECIPE_OBJECTIVE[key]}"
+    if key in RECIPES["vectors"]:
+        return _by_kind(key)
+    return DERIVED.get(key) or _word(TRAIN_DEFAULTS[key])
 
 
 LR_DECAYS = ("none", "linear")
@@ -217,12 +273,13 @@ class TrainConfig:
     def create(cls, dataset, seeds: tuple[int, int] = (0, 1), *, generator_loss=None, **kw) -> TrainConfig:
         """A validated config for training on `dataset`; `kw` are :func:`gan.train`'s settings.
 
-        Settings left out or None take :data:`TRAIN_DEFAULTS` and the data's recipe
+        Settings left out or :data:`DEFAULT` take :data:`TRAIN_DEFAULTS` and the data's recipe
         (:func:`recipe_for`); `seeds` are the (data, monitor) seeds.
         """
         from .objectives import get_objective
 
-        kw = recipe_for(dataset, {**TRAIN_DEFAULTS, **kw})  # None where the default is None: decided here
+        given = {key: value for key, value in kw.items() if value is not DEFAULT}
+        kw = recipe_for(dataset, {**TRAIN_DEFAULTS, **given})  # None where the default is None: decided here
         obj = get_objective(kw.pop("objective"), generator_loss=generator_loss)
         steps = check_int(kw["steps"], "steps")
         monitor_every = (

@@ -139,7 +139,7 @@ class Objective:
     features : int
         Outputs of the critic (1, or the feature dimension of the MMD critic).
     critic_cap : float or None
-        Smooth upper bound on the critic's raw output (a :class:`~gan.penalties.CriticCap`).
+        Smooth upper bound on the critic's raw output (a :class:`~gan.model.penalties.CriticCap`).
     optimizer : {"adam", "rmsprop"}
     lr, betas, critic_steps
         The optimiser's defaults.

@@ -1,6 +1,6 @@
 """What happens around a training step: history and monitor, TensorBoard, checkpoints, sample grids, progress.
 
-A callback has three hooks, each given the :class:`~gan.trainer.Trainer`:
+A callback has three hooks, each given the :class:`~gan.training.trainer.Trainer`:
 ``on_train_start(trainer)``, ``on_step_end(trainer, step, losses)`` and
 ``on_train_end(trainer)``. :func:`gan.train` runs :class:`History` first (it
 writes ``trainer.last_row`` at logged steps, with the monitor's test at
@@ -42,7 +42,8 @@ def _monitored(trainer, step: int) -> bool:
 
 
 class History(Callback):
-    """One history row per logged step; at monitored steps, the critic as a test (:class:`~gan.monitor.Monitor`)."""
+    """One history row per logged step; at monitored steps, the critic as a test
+    (:class:`~gan.training.monitor.Monitor`)."""
 
     def on_train_start(self, trainer) -> None:
         self.start = time.perf_counter()
@@ -79,8 +80,8 @@ class Checkpoints(Callback):
 
     def on_step_end(self, trainer, step, losses) -> None:
         if step % trainer.config.checkpoint_every == 0 or step == trainer.config.steps:
-            from .checkpoint import write_checkpoint
-            from .model import state_of
+            from ..model.checkpoint import write_checkpoint
+            from ..model.gan import state_of
 
             model = trainer.current_model()
             state = state_of(

@@ -1,9 +1,10 @@
-r"""The friendly front: :func:`train` makes a :class:`~gan.config.TrainConfig`, runs a :class:`~gan.trainer.Trainer`.
+r"""The friendly front: :func:`train` makes a :class:`~gan.model.config.TrainConfig`, runs a
+:class:`~gan.training.trainer.Trainer`.
 
 The critic is watched as a two-sample test on held-out data while the
-generator trains (:mod:`gan.monitor`); the run directory gets an atomic
+generator trains (:mod:`gan.training.monitor`); the run directory gets an atomic
 checkpoint, the history as CSV, TensorBoard logs when tensorboard is
-installed, and sample grids for image data (:mod:`gan.callbacks`).
+installed, and sample grids for image data (:mod:`gan.training.callbacks`).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ import numpy as np
 from twosample.core.torch_utils import SMALL_NETWORK_THREADS, torch_generator, torch_threads
 from twosample.core.validation import check_device, check_int, check_rng
 
+from ..data.datasets import get_dataset
+from ..model.checkpoint import read_checkpoint
+from ..model.config import DEFAULT, TrainConfig
+from ..model.gan import GAN
 from . import callbacks as cb
-from .checkpoint import read_checkpoint
-from .config import TRAIN_DEFAULTS, TrainConfig
-from .datasets import get_dataset
-from .model import GAN, load
-from .trainer import Trainer, TrainingDiverged
+from .trainer import Trainer
 
-__all__ = ["GAN", "TrainingDiverged", "load", "train"]
+__all__ = ["train"]
 
 CHECKPOINT = cb.CHECKPOINT
 
@@ -52,38 +53,38 @@ def _callbacks(out, progress, extra):
 def train(
     data,
     *,
-    objective: str | None = None,
-    steps: int | None = None,
-    critic_steps: int | None = None,
-    batch_size: int | None = None,
-    lr: float | None = None,
-    critic_lr: float | None = None,
-    betas=None,
-    z_dim: int | None = None,
+    objective: str | None = DEFAULT,
+    steps: int | None = DEFAULT,
+    critic_steps: int | None = DEFAULT,
+    batch_size: int | None = DEFAULT,
+    lr: float | None = DEFAULT,
+    critic_lr: float | None = DEFAULT,
+    betas=DEFAULT,
+    z_dim: int | None = DEFAULT,
     generator_loss: str | None = None,
-    hidden: int = 128,
-    depth: int = 3,
-    conv: bool = True,
-    generator_options: dict | None = None,
-    critic_options: dict | None = None,
-    n_train: int = 100_000,
-    monitor_every: int | None = None,
-    n_monitor: int = 500,
-    alpha: float = 0.05,
-    log_every: int | None = None,
-    checkpoint_every: int | None = None,
+    hidden: int = DEFAULT,
+    depth: int = DEFAULT,
+    conv: bool = DEFAULT,
+    generator_options: dict | None = DEFAULT,
+    critic_options: dict | None = DEFAULT,
+    n_train: int = DEFAULT,
+    monitor_every: int | None = DEFAULT,
+    n_monitor: int = DEFAULT,
+    alpha: float = DEFAULT,
+    log_every: int | None = DEFAULT,
+    checkpoint_every: int | None = DEFAULT,
     out=None,
     resume=None,
-    lr_decay: str | None = None,
-    pack: int | None = None,
-    standardize: bool | None = None,
-    ema: float | None = None,
-    penalties=None,
-    r1_gamma: float | None = None,
-    r2_gamma: float | None = None,
-    label_smoothing: float = 0.0,
-    feature_matching: float = 0.0,
-    conditional: bool = False,
+    lr_decay: str | None = DEFAULT,
+    pack: int | None = DEFAULT,
+    standardize: bool | None = DEFAULT,
+    ema: float | None = DEFAULT,
+    penalties=DEFAULT,
+    r1_gamma: float | None = DEFAULT,
+    r2_gamma: float | None = DEFAULT,
+    label_smoothing: float = DEFAULT,
+    feature_matching: float = DEFAULT,
+    conditional: bool = DEFAULT,
     labels=None,
     callbacks=None,
     rng=None,
@@ -93,25 +94,25 @@ def train(
 ) -> GAN:
     r"""Train a GAN on `data` under `objective`; watch the critic as a two-sample test.
 
-    Every setting left as None takes the value of the recipe for the data's
-    kind (:data:`gan.config.RECIPES`), measured to work on every seed of the
-    benchmarks: for vectors, the Jensen-Shannon f-GAN on standardised rows,
-    8,000 steps of 256 rows at learning rate 5e-4 decayed linearly to 0, with
-    an exponential moving average (0.999) of the generator; for images, the
-    hinge loss on the DCGAN pair, 6,000 steps of 64 images, the same decay and
-    average.
+    Every setting left out (shown as ``DEFAULT``) takes its value from one home:
+    :data:`gan.model.config.TRAIN_DEFAULTS`, or the recipe for the data's kind
+    (:data:`gan.model.config.RECIPES`), measured to work on every seed of the
+    benchmarks: for vectors, the Jensen-Shannon f-GAN on standardised rows; for
+    images, the hinge loss on the DCGAN pair; both with a linear decay of the
+    learning rate and a moving average of the generator.
+    :func:`gan.model.config.default_text` says each default in words, as
+    ``gan train --help`` does.
 
     Parameters
     ----------
     data : str, Dataset, array_like or path
-        A name from :func:`gan.datasets.names` (``"ring"``, ``"grid"``,
-        ``"mixture"``, ``"digits"``...), a :class:`~gan.datasets.Dataset`, an
+        A name from :func:`gan.data.datasets.names` (``"ring"``, ``"grid"``,
+        ``"mixture"``, ``"digits"``...), a :class:`~gan.data.datasets.Dataset`, an
         array ``(n, d)`` or of images ``(n, h, w)`` / ``(n, c, h, w)``, a
         ``.npy`` / ``.npz`` / ``.csv`` / ``.parquet`` file, or a folder of
         PNG/JPEG images (one subfolder per class gives labels).
     objective : str, optional
-        Default: the recipe's (``"js"`` for vectors, ``"hinge"`` for images).
-        A name from :func:`gan.objectives.names`: every f-divergence row
+        Default: the recipe's. A name from :func:`gan.model.objectives.names`: every f-divergence row
         (``"js"``, ``"kl"``, ``"reverse_kl"``, ``"pearson"``, ``"hellinger"``,
         ``"gan"``...), ``"minimax"``, ``"nsgan"``, ``"wgan"``, ``"wgan-gp"``,
         ``"wgan-sn"``, ``"hinge"``, ``"lsgan"``, ``"rgan"``, ``"mmd"``,
@@ -120,32 +121,32 @@ def train(
         Generator updates (the total, also when resuming). Default: the recipe's.
     critic_steps, lr, betas : optional
         Critic updates per generator update, learning rate, Adam betas; the
-        objective's defaults when None (see :func:`gan.objectives.objective_table`),
+        objective's defaults when None (see :func:`gan.model.objectives.objective_table`),
         except the recipe's learning rate for the recipe's own objective.
     critic_lr : float, optional
         The critic's learning rate when it differs from the generator's (two
         time-scale update rule, Heusel et al. 2017); default `lr`.
     batch_size : int, optional
-        Default: the recipe's (256 rows, 64 images).
+        Rows per minibatch. Default: the recipe's.
     z_dim : int, optional
         Latent dimension (latents are standard normal). Default: the data's
         dimension between 2 and 32; 32 for images.
     generator_loss : {"non-saturating", "saddle"}, optional
         For f-GANs; default non-saturating (``"minimax"`` is the GAN row with "saddle").
-    hidden, depth : int
+    hidden, depth : int, optional
         Width and depth of the MLP generator and critic.
-    conv : bool, default True
+    conv : bool, optional
         Image data (a Dataset with an ``image_shape``) gets the DCGAN-style
-        convolutional pair (:func:`gan.networks.dcgan_generator`); False asks
+        convolutional pair (:func:`gan.model.networks.dcgan_generator`); False asks
         for the MLPs on flattened pixels.
     generator_options, critic_options : dict, optional
-        Further arguments of the network factories of :mod:`gan.networks` for
+        Further arguments of the network factories of :mod:`gan.model.networks` for
         one side (e.g. ``{"depth": 0}`` for an affine generator, ``{"channels": 32}``).
-    n_train : int, default 100,000
+    n_train : int, optional
         Training rows drawn once for synthetic data (the PacGAN protocol).
     monitor_every, n_monitor, alpha : optional
         Steps between critic-as-test checks (default: 20 checks per run),
-        held-out rows per check (default 500), level of its tests.
+        held-out rows per check, level of its tests.
     log_every, checkpoint_every : int, optional
         Steps between loss rows (default: about 200 rows) and checkpoints (default: at monitor steps).
     out : path, optional
@@ -156,42 +157,39 @@ def train(
         A checkpoint of an earlier call to continue from (with the same
         settings); the result equals the uninterrupted run on CPU.
     lr_decay : {"none", "linear"}, optional
-        Default ``"linear"``.
-        ``"linear"`` scales the learning rates by ``1 - (step - 1) / steps``.
+        Default: the recipe's. ``"linear"`` scales the learning rates by ``1 - (step - 1) / steps``.
     pack : int, optional
         PacGAN packing (Lin et al. 2018): the critic reads `pack` rows of the
-        same side concatenated; objectives with a critic only. Default 2 for
+        same side concatenated; objectives with a critic only. Default: 2 for
         unconditional image GANs (without it the digits GAN collapsed), else 1.
     standardize : bool, optional
-        Default: True for vectors (the MLPs).
-        MLP networks on standardised rows (the critic reads ``(x - mean) / sd``,
+        Default: the recipe's. MLP networks on standardised rows (the critic reads ``(x - mean) / sd``,
         the generator's output is mapped back; fixed buffers saved with the weights).
     ema : float in [0, 1), optional
-        Default 0.999.
-        Decay of an exponential moving average of the generator's weights,
+        Default: the recipe's. Decay of an exponential moving average of the generator's weights,
         used for sampling and the monitor and saved in checkpoints (0: none).
         The decay is ``min(ema, (1 + step) / (10 + step))``, so early steps
         are not dominated by the initial weights.
     penalties : list, optional
-        Critic penalties (:mod:`gan.penalties`: ``GradientPenalty``, ``R1``,
+        Critic penalties (:mod:`gan.model.penalties`: ``GradientPenalty``, ``R1``,
         ``R2``, ``WeightClip``, ``CriticCap``, or their records), replacing the
         objective's own (WGAN's clip, WGAN-GP's penalty, KL's cap).
     r1_gamma, r2_gamma : float, optional
         Add the R1 (real rows) / R2 (generated rows) gradient penalty of
         Mescheder et al. 2018 with this gamma.
-    label_smoothing : float, default 0
+    label_smoothing : float, optional
         One-sided label smoothing (Salimans et al. 2016): the real target of a
         logistic critic (js, gan, nsgan, minimax) is ``1 - label_smoothing``.
-    feature_matching : float, default 0
+    feature_matching : float, optional
         Adds ``feature_matching * |E h(x_real) - E h(G(z))|^2`` (the critic's
         last hidden features) to the generator's loss (Salimans et al. 2016).
-    conditional : bool, default False
+    conditional : bool, optional
         Train a conditional GAN on the data's class labels: a label-embedded
         generator and a projection discriminator (Miyato and Koyama 2018); the
         monitor also tests each class (``pvalue_<k>``).
     labels : array_like, optional
         Class labels of the rows of `data` (integers or strings; one per row).
-    callbacks : list of gan.callbacks.Callback, optional
+    callbacks : list of gan.training.callbacks.Callback, optional
         Run after the built-in ones at every step.
     rng : None, int, SeedSequence or Generator
     device : str or torch.device, default "cpu"
@@ -222,11 +220,46 @@ def train(
     >>> model.sample(5, rng=1).shape
     (5, 2)
     """
-    settings = {k: v for k, v in locals().items() if k in TRAIN_DEFAULTS}
+    given = dict(
+        objective=objective,
+        steps=steps,
+        critic_steps=critic_steps,
+        batch_size=batch_size,
+        lr=lr,
+        critic_lr=critic_lr,
+        betas=betas,
+        z_dim=z_dim,
+        hidden=hidden,
+        depth=depth,
+        conv=conv,
+        generator_options=generator_options,
+        critic_options=critic_options,
+        n_train=n_train,
+        monitor_every=monitor_every,
+        n_monitor=n_monitor,
+        alpha=alpha,
+        log_every=log_every,
+        checkpoint_every=checkpoint_every,
+        lr_decay=lr_decay,
+        pack=pack,
+        standardize=standardize,
+        ema=ema,
+        penalties=penalties,
+        r1_gamma=r1_gamma,
+        r2_gamma=r2_gamma,
+        label_smoothing=label_smoothing,
+        feature_matching=feature_matching,
+        conditional=conditional,
+    )
     dataset = get_dataset(data, labels=labels)
     generator = check_rng(rng)
     seeds = (int(generator.integers(2**63 - 1)), int(generator.integers(2**63 - 1)))
-    config = TrainConfig.create(dataset, seeds, generator_loss=generator_loss, **settings)
+    config = TrainConfig.create(dataset, seeds, generator_loss=generator_loss, **given)
+    return _run(config, dataset, generator, out, resume, callbacks, device, progress, threads)
+
+
+def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device, progress, threads) -> GAN:
+    """Check the run's own options, build the :class:`Trainer` (resumed if asked) and train."""
     device = check_device(device)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise ValueError(f"`out` = {str(out)!r} is an existing file; give a folder for the run.")

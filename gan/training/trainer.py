@@ -3,7 +3,7 @@
 A step is: set the learning rates (a function of the step alone, so a resume
 keeps them), ``critic_steps`` critic updates (loss, penalties, optimiser step,
 constraints), one generator update, the moving average of the generator's
-weights, the NaN guard, then the callbacks (:mod:`gan.callbacks`: the history
+weights, the NaN guard, then the callbacks (:mod:`gan.training.callbacks`: the history
 and the critic-as-test monitor, TensorBoard, checkpoints, sample grids,
 progress).
 
@@ -22,12 +22,12 @@ import numpy as np
 
 from twosample.core.torch_utils import all_finite, minibatch_indices
 
-from . import networks
-from .config import TrainConfig
-from .datasets import Dataset
-from .model import GAN, history_frame
+from ..data.datasets import Dataset
+from ..model import networks
+from ..model.config import TrainConfig
+from ..model.gan import GAN, history_frame
+from ..model.objectives import get_objective
 from .monitor import Monitor, pack_rows
-from .objectives import get_objective
 
 __all__ = ["Trainer", "TrainingDiverged"]
 
@@ -108,7 +108,7 @@ class Trainer:
         The training stream (latents, minibatches, labels, interpolation weights).
     device : torch.device
     callbacks : list
-        Called in order after every step (see :mod:`gan.callbacks`).
+        Called in order after every step (see :mod:`gan.training.callbacks`).
     """
 
     def __init__(self, config: TrainConfig, dataset: Dataset, *, net_rng, torch_rng, device, callbacks=()):

@@ -1,0 +1,76 @@
+"""gan.train's defaults live once (TRAIN_DEFAULTS and the recipes), and the command line agrees with them."""
+
+import argparse
+import inspect
+
+import pytest
+
+import gan
+from gan.app import cli
+from gan.data.datasets import get_dataset
+from gan.model.config import DEFAULT, DERIVED, RECIPES, TRAIN_DEFAULTS, TrainConfig, default_text
+
+# Settings only the library takes (no command-line option).
+LIBRARY_ONLY = {
+    "hidden",
+    "depth",
+    "conv",
+    "betas",
+    "generator_options",
+    "critic_options",
+    "n_train",
+    "monitor_every",
+    "n_monitor",
+    "alpha",
+    "log_every",
+    "checkpoint_every",
+    "penalties",
+}
+
+
+def _train_actions():
+    parser = cli._build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return {action.dest: action for action in sub.choices["train"]._actions}
+
+
+def test_train_signature_takes_every_default_from_the_one_table():
+    params = inspect.signature(gan.train).parameters
+    defaulted = {name for name, p in params.items() if p.default is DEFAULT}
+    assert defaulted == set(TRAIN_DEFAULTS)
+
+
+def test_every_setting_is_an_option_or_named_library_only():
+    actions = _train_actions()
+    assert set(TRAIN_DEFAULTS) == (set(TRAIN_DEFAULTS) & set(actions)) | LIBRARY_ONLY
+    assert not LIBRARY_ONLY & set(actions)
+
+
+@pytest.mark.parametrize("key", sorted(set(TRAIN_DEFAULTS) - LIBRARY_ONLY))
+def test_the_command_line_leaves_each_setting_to_the_library_and_says_its_default(key):
+    action = _train_actions()[key]
+    assert action.default is None  # unset: not passed, so gan.train decides
+    assert action.help.endswith(f"(default: {default_text(key)})")
+    options = cli._train_options(cli._build_parser().parse_args(["train", "--out", "run"]))
+    assert key not in options
+
+
+def test_the_help_names_the_recipes_differences():
+    assert (
+        default_text("objective") == f"{RECIPES['vectors']['objective']}; {RECIPES['images']['objective']} for images"
+    )
+    assert default_text("steps") == f"{RECIPES['vectors']['steps']}; {RECIPES['images']['steps']} for images"
+    assert default_text("hidden") == str(TRAIN_DEFAULTS["hidden"])
+    assert default_text("z_dim") == DERIVED["z_dim"]
+
+
+@pytest.mark.parametrize(("data", "kind"), [("ring", "vectors"), ("digits", "images")])
+def test_a_config_left_to_its_defaults_is_what_the_help_says(data, kind):
+    config = TrainConfig.create(get_dataset(data))
+    recipe = RECIPES[kind]
+    for key in ("objective", "steps", "batch_size", "lr_decay", "ema", "standardize", "lr"):
+        assert getattr(config, key) == recipe[key], key
+    for key in ("hidden", "depth", "n_train", "n_monitor", "alpha", "label_smoothing", "feature_matching"):
+        assert getattr(config, key) == TRAIN_DEFAULTS[key], key
+    assert config.conditional is TRAIN_DEFAULTS["conditional"]
+    assert config.penalties[-1] == {"name": "r1", "gamma": recipe["r1_gamma"]}
