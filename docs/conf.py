@@ -1,4 +1,4 @@
-"""Sphinx configuration. Built in strict mode (-W) by tests/test_docs.py."""
+"""Sphinx configuration. Built in strict mode (-W) by tests/contracts/test_docs.py."""
 
 import twosample
 

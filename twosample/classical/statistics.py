@@ -9,7 +9,7 @@ Why not call SciPy once per relabelling? SciPy's functions re-sort and re-rank
 the data on every call; here sorting and ranking happen once and each batch of
 relabellings is a cumulative sum or a matrix product, which is what makes
 thousands of resamples cheap. The values are checked against SciPy in the test
-suite (``tests/test_classical.py``).
+suite (``tests/twosample/test_classical.py``).
 """
 
 from __future__ import annotations
