@@ -69,13 +69,13 @@ def missing_input(check: Check, inp: AuditInputs) -> str | None:
     return None
 
 
-def _row(check, statistic, pvalue=math.nan, low=math.nan, high=math.nan, note=""):
+def _row(check, statistic, pvalue=math.nan, ci_low=math.nan, ci_high=math.nan, note=""):
     return {
         "check": check,
         "statistic": float(statistic),
         "pvalue": float(pvalue),
-        "low": float(low),
-        "high": float(high),
+        "ci_low": float(ci_low),
+        "ci_high": float(ci_high),
         "note": note,
     }
 
@@ -156,7 +156,7 @@ def _run_divergence(inp: AuditInputs, rng: np.random.Generator):
         args = (inp.real_train, inp.gen_fit, inp.real_test, inp.gen_eval, name, inp.options["critic_steps"])
         est, lo, hi = _critic_bound(*args, rng, inp.options["device"])
         note = f"fresh {name.upper()} critic on fresh data; 95% interval (the critic fixed)"
-        rows.append(_row(f"{name} lower bound", est, low=lo, high=hi, note=note))
+        rows.append(_row(f"{name} lower bound", est, ci_low=lo, ci_high=hi, note=note))
     return rows, None
 
 
@@ -171,15 +171,15 @@ def _run_frechet(inp: AuditInputs, rng: np.random.Generator):
     ]
     low, high = np.quantile(boot, 0.025), np.quantile(boot, 0.975)
     note = "float64; 95% bootstrap interval (50 resamples); biased upward at small n"
-    return [_row("frechet", fd, low=low, high=high, note=note)], None
+    return [_row("frechet", fd, ci_low=low, ci_high=high, note=note)], None
 
 
 def _run_kid(inp: AuditInputs, rng: np.random.Generator):
     f_real, f_gen = inp.mapped()
     size = min(1000, min(len(f_real), len(f_gen)) // 2)
     mean, sd = kid(f_real, f_gen, subset_size=size, rng=rng)
-    note = f"unbiased polynomial-kernel MMD², mean ± sd over 100 subsets of {size} rows a side"
-    return [_row("kid", mean, low=mean - sd, high=mean + sd, note=note)], None
+    note = f"unbiased polynomial-kernel MMD², mean over 100 subsets of {size} rows a side (sd {sd:.3g})"
+    return [_row("kid", mean, note=note)], None
 
 
 def _run_prdc(inp: AuditInputs, rng: np.random.Generator):
@@ -206,8 +206,10 @@ def _run_sample_size(inp: AuditInputs, rng: np.random.Generator):
 def _run_inception(inp: AuditInputs, rng: np.random.Generator):
     splits = inp.options["inception_splits"]
     mean, sd = inception_score(inp.features.predict_proba(inp.raw_gen), splits=splits, rng=rng)
-    note = f"mean ± sd over {splits} splits; not in the verdict: ignores the data and rewards confident classes"
-    return [_row("inception score", mean, low=mean - sd, high=mean + sd, note=note)], None
+    note = (
+        f"mean over {splits} splits (sd {sd:.3g}); not in the verdict: ignores the data and rewards confident classes"
+    )
+    return [_row("inception score", mean, note=note)], None
 
 
 def _run_parzen(inp: AuditInputs, rng: np.random.Generator):

@@ -24,7 +24,8 @@ class AuditReport:
     table : pandas.DataFrame
         One row per check: ``check``, ``statistic``, ``pvalue`` (NaN for scores),
         ``pvalue_holm`` (the battery's Holm-adjusted p-value), ``reject``,
-        ``low`` / ``high`` (an interval where one exists), ``in_verdict``, ``note``.
+        ``ci_low`` / ``ci_high`` (a confidence interval where one exists; KID and the inception
+        score give their sd in ``note``), ``in_verdict``, ``note``.
     reject : bool
         H0: generator = data is rejected at `alpha` by the corrected battery.
     verdict : str
@@ -45,7 +46,7 @@ class AuditReport:
         return str(self)
 
     def __str__(self):
-        cols = ("class", "check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "note")
+        cols = ("class", "check", "statistic", "pvalue", "pvalue_holm", "reject", "ci_low", "ci_high", "note")
         shown = self._shown()[[c for c in cols if c in self.table]]
         return (
             shown.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="") + f"\n\nverdict: {self.verdict}"
@@ -209,7 +210,7 @@ def verdict_table(rows, alpha):
         table.loc[tested, "pvalue_holm"] = adj
         table.loc[tested, "reject"] = rej
     front = ["class"] if "class" in table else []
-    columns = ["check", "statistic", "pvalue", "pvalue_holm", "reject", "low", "high", "in_verdict", "note"]
+    columns = ["check", "statistic", "pvalue", "pvalue_holm", "reject", "ci_low", "ci_high", "in_verdict", "note"]
     table = table[front + columns]
     if not tested.any():
         return table, False, "no check with a p-value was run: scores only, no verdict"

@@ -189,8 +189,10 @@ def test_kid_subsets_are_smaller_than_the_samples():
         A.kid(x, y)  # torch-fidelity's default of 1,000 rows is larger than the samples
     mean, sd = A.kid(x, y, subset_size=150, rng=0)
     assert sd > 0
-    table = gan.audit(y, x, x, checks=["kid"], rng=0).table.set_index("check")
-    assert table.loc["kid", "low"] < table.loc["kid", "high"] and "150 rows" in table.loc["kid", "note"]
+    table = gan.audit(y, x, x, checks=["kid", "frechet"], rng=0).table.set_index("check")
+    assert "150 rows" in table.loc["kid", "note"] and "(sd " in table.loc["kid", "note"]
+    assert np.isnan(table.loc["kid", "ci_low"])  # an sd over subsets is no confidence interval
+    assert table.loc["frechet", "ci_low"] < table.loc["frechet", "ci_high"]
 
 
 def test_inception_score_splits():
@@ -439,7 +441,7 @@ def test_inserting_or_removing_a_check_leaves_the_others_numbers(monkeypatch):
 
     def kid_and_frechet():  # both draw from their streams (subsets, bootstrap)
         report = gan.audit(rows, train, test, checks=["kid", "frechet"], rng=7)
-        return report.table.set_index("check")[["statistic", "low", "high"]]
+        return report.table.set_index("check")[["statistic", "ci_low", "ci_high"]]
 
     before = kid_and_frechet()
     monkeypatch.setattr(battery, "REGISTRY", (A.Check("first", lambda inp, r: ([], None)), *A.REGISTRY))
