@@ -102,3 +102,15 @@ def test_test_functions_are_named_after_their_registry_name(name):
     stem = SPELLED_OUT.get(name, re.sub(r"-k$", "-ksample", name).replace("-", "_"))
     assert ts.TESTS[name].function.__name__ == f"{stem}_test"
     assert getattr(ts, f"{stem}_test") is ts.TESTS[name].function  # and it is a public name
+
+
+def test_package_inits_are_faces():
+    # A face holds its docstring, imports and __all__ (and the top package's __version__); code lives in modules.
+    root = Path(ts.__file__).parent
+    for path in root.rglob("__init__.py"):
+        for node in ast.parse(path.read_text()).body:
+            names = [getattr(t, "id", "") for t in getattr(node, "targets", [getattr(node, "target", None)])]
+            face = isinstance(node, (ast.Import, ast.ImportFrom, ast.Expr)) or (
+                isinstance(node, (ast.Assign, ast.AnnAssign)) and set(names) <= {"__all__", "__version__"}
+            )
+            assert face, f"{path.relative_to(root.parent)} line {node.lineno}: code in a package face"
