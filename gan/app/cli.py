@@ -11,6 +11,7 @@ Bad input ends with one line on stderr and exit status 2.
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from twosample.app.cli import Parser, run_command
 from twosample.app.io import load_sample
 from twosample.core.progress import show_progress
 
+from ..auditing import audit
 from ..data import datasets
 from ..model import objectives
 from ..model.config import default_text
@@ -91,19 +93,44 @@ def _build_parser():
     au.add_argument("--real-test", required=True, help="held-out real rows (.npy/.csv/.parquet)")
     au.add_argument("--out", default=None, help="folder for report.html, audit.json and checks.csv")
     au.add_argument("-n", type=int, default=None, help="rows drawn from a checkpoint (default: as many as --real-test)")
-    au.add_argument("--alpha", type=float, default=0.05, help="level of the corrected battery")
+    au.add_argument(
+        "--alpha", type=float, default=_audit_default("alpha"), help="level of the battery (default: %(default)s)"
+    )
     au.add_argument("--checks", default=None, help="comma-separated subset of the checks (default: all)")
     au.add_argument("--features", default=None, help="'digits' for the digits feature map (default: raw rows)")
     au.add_argument("--dataset", default=None, help="ring or grid: add the mode scores")
-    au.add_argument("--power-reps", type=int, default=20, help="repetitions per size of the C2ST power curve")
-    au.add_argument("--power-n", type=int, default=1000, help="largest size a side of the power curve")
-    au.add_argument("--mmd-n", type=int, default=1000, help="rows a side the aggregated MMD sees (0: all)")
     au.add_argument(
-        "--test-space", choices=("data", "features"), default="data", help="run the tests on the rows or on --features"
+        "--power-reps",
+        type=int,
+        default=_audit_default("power_reps"),
+        help="repetitions per size of the C2ST power curve (default: %(default)s)",
+    )
+    au.add_argument(
+        "--power-n",
+        type=int,
+        default=_audit_default("power_n"),
+        help="largest size a side of the power curve (default: %(default)s)",
+    )
+    au.add_argument(
+        "--mmd-n",
+        type=int,
+        default=_audit_default("mmd_n"),
+        help="rows a side the aggregated MMD sees (0: all; default: %(default)s)",
+    )
+    au.add_argument(
+        "--test-space",
+        choices=("data", "features"),
+        default=_audit_default("test_space"),
+        help="run the tests on the rows or on --features (default: %(default)s)",
     )
     au.add_argument("--json", action="store_true", help="print the report as strict JSON instead of a table")
     au.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     return parser
+
+
+def _audit_default(name: str):
+    """gan.audit's default for `name`: the command line's audit options take theirs from the signature."""
+    return inspect.signature(audit).parameters[name].default
 
 
 def _train_options(args) -> dict:
@@ -195,8 +222,6 @@ def _audit(args):
     import matplotlib
 
     matplotlib.use("Agg")
-    from ..auditing import audit
-
     checks = [c.strip() for c in args.checks.split(",") if c.strip()] if args.checks else None
     report = audit(
         args.generated,

@@ -74,3 +74,10 @@ def test_a_config_left_to_its_defaults_is_what_the_help_says(data, kind):
         assert getattr(config, key) == TRAIN_DEFAULTS[key], key
     assert config.conditional is TRAIN_DEFAULTS["conditional"]
     assert config.penalties[-1] == {"name": "r1", "gamma": recipe["r1_gamma"]}
+
+
+def test_the_audit_command_takes_its_defaults_from_gan_audit():
+    args = cli._build_parser().parse_args(["audit", "g.npy", "--real-train", "a.npy", "--real-test", "b.npy"])
+    signature = inspect.signature(gan.audit).parameters
+    for option in ("alpha", "power_reps", "power_n", "mmd_n", "test_space"):
+        assert getattr(args, option) == signature[option].default, option
