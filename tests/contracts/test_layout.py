@@ -114,3 +114,17 @@ def test_package_inits_are_faces():
                 isinstance(node, (ast.Assign, ast.AnnAssign)) and set(names) <= {"__all__", "__version__"}
             )
             assert face, f"{path.relative_to(root.parent)} line {node.lineno}: code in a package face"
+
+
+def test_a_test_registered_from_outside_is_listed_after_the_library(monkeypatch):
+    from twosample.core import spec
+
+    def my_test(x, y, *, alpha=0.05, rng=None):
+        return ts.t_test(x, y, alpha=alpha, method="analytic")
+
+    my_test.__module__ = "kernel"  # a user's module named like a family does not join it
+    monkeypatch.setattr(spec, "TESTS", dict(spec.TESTS))
+    monkeypatch.setattr(spec, "_BY_FUNCTION", dict(spec._BY_FUNCTION))
+    spec.register("my-test", description="a user's test", null="analytic")(my_test)
+    assert list(spec.TESTS)[-1] == "my-test" and spec.TESTS["my-test"].family == "outside:kernel"
+    assert list(spec.TESTS)[:-1] == list(ts.TESTS)

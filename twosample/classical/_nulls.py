@@ -28,16 +28,14 @@ __all__ = [
 ]
 
 
-def analytic_result(
-    x, y, compute: Callable[[np.ndarray, np.ndarray], tuple], options: Resampling, *, method, alternative="greater"
-) -> TestResult:
+def analytic_result(x, y, compute: Callable[[np.ndarray, np.ndarray], tuple], options: Resampling, *, method):
     """Result of an analytic null; `compute(x, y)` returns (statistic, pvalue, threshold).
 
     Every analytic statistic here (t, Hotelling, and the rank statistics) is
     scale-free, so `compute` gets the samples rescaled by a power of two
     (exact): data near 1e300 or 1e-300 gives the p-value it gives at scale 1. `options` were
     checked by the test (an analytic null does not resample, but a bad value is still an error);
-    only its level and name are used.
+    its level, alternative and name are used.
     """
     if warn_if_constant(np.vstack([x, y])):
         statistic, pvalue, threshold = 0.0, 1.0, np.nan
@@ -50,7 +48,7 @@ def analytic_result(
         alpha=options.alpha,
         threshold=threshold,
         method=method,
-        alternative=alternative,
+        alternative=options.alternative,
         n_x=len(x),
         n_y=len(y),
         test=options.test,

@@ -30,7 +30,6 @@ from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.spec import choices, register
 from twosample.core.validation import (
-    check_alternative,
     check_choice,
     check_samples,
 )
@@ -104,11 +103,18 @@ def t_test(
     'analytic'
     """
     x, y = check_samples(x, y, univariate=True)
-    options = Resampling.of(t_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
-    alternative = check_alternative(alternative)
+    options = Resampling.of(
+        t_test,
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        early_stop=early_stop,
+        alternative=alternative,
+    )
     check_choice(method, "method", choices(t_test, "method"))
     if method == "permutation":
-        return options.run(x, y, WelchT(), alternative)
+        return options.run(x, y, WelchT())
 
     def compute(x, y):
         res = stats.ttest_ind(x[:, 0], y[:, 0], equal_var=False, alternative=alternative)
@@ -122,7 +128,7 @@ def t_test(
             threshold = (-upper, upper)
         return res.statistic, res.pvalue, threshold
 
-    return analytic_result(x, y, compute, options, method="analytic", alternative=alternative)
+    return analytic_result(x, y, compute, options, method="analytic")
 
 
 @register("ks", description="Kolmogorov-Smirnov", multivariate=False)
@@ -176,12 +182,21 @@ def ks_test(
     'exact'
     """
     x, y = check_samples(x, y, univariate=True)
-    options = Resampling.of(ks_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
-    alternative = check_alternative(alternative)
+    options = Resampling.of(
+        ks_test,
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        early_stop=early_stop,
+        alternative=alternative,
+    )
     check_choice(method, "method", choices(ks_test, "method"))
     method = auto_method(x, y, method, max(len(x), len(y)) <= EXACT_KS_MAX_N)
     if method == "permutation":
-        res = options.run(x, y, KolmogorovSmirnov(alternative), "less" if alternative == "less" else "greater")
+        # D+ is large and -D- small when the alternative holds; the two-sided D is large
+        towards = options.towards("less" if alternative == "less" else "greater")
+        res = towards.run(x, y, KolmogorovSmirnov(alternative))
         return dataclasses.replace(res, alternative=alternative)
 
     def compute(x, y):
@@ -194,7 +209,7 @@ def ks_test(
             threshold = stats.kstwo.isf(alpha, round(n_x * n_y / (n_x + n_y)))
         return (-res.statistic if alternative == "less" else res.statistic), res.pvalue, threshold
 
-    return analytic_result(x, y, compute, options, method=method, alternative=alternative)
+    return analytic_result(x, y, compute, options, method=method)
 
 
 @register("cvm", description="Cramer-von Mises", multivariate=False)
@@ -358,19 +373,24 @@ def mannwhitney_test(
     """
     x, y = check_samples(x, y, univariate=True)
     options = Resampling.of(
-        mannwhitney_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
+        mannwhitney_test,
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        early_stop=early_stop,
+        alternative=alternative,
     )
-    alternative = check_alternative(alternative)
     check_choice(method, "method", choices(mannwhitney_test, "method"))
     method = auto_method(x, y, method, len(x) * len(y) <= EXACT_MWU_MAX_NM)
     if method == "permutation":
-        return options.run(x, y, MannWhitneyU(), alternative)
+        return options.run(x, y, MannWhitneyU())
 
     def compute(x, y):
         res = stats.mannwhitneyu(x[:, 0], y[:, 0], alternative=alternative, method=method)
         return res.statistic, res.pvalue, np.nan
 
-    return analytic_result(x, y, compute, options, method=method, alternative=alternative)
+    return analytic_result(x, y, compute, options, method=method)
 
 
 @register("wasserstein", description="1-D Wasserstein-1 distance", multivariate=False)

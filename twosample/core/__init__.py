@@ -7,9 +7,9 @@ backend, progress bars and torch helpers (:mod:`~twosample.core.backend`, :mod:`
 from twosample.core.resampling import (
     CallableStatistic,
     PermutationStatistic,
+    Resampling,
     holdout_split,
     permutation_test,
-    run_permutation_test,
 )
 from twosample.core.result import TestResult, jsonable
 from twosample.core.spec import (
@@ -23,18 +23,18 @@ from twosample.core.spec import (
 from twosample.core.validation import DegenerateDataWarning
 
 __all__ = [
-    "DegenerateDataWarning",
-    "CallableStatistic",
-    "PermutationStatistic",
     "TESTS",
-    "TestInfo",
-    "TestResult",
+    "CallableStatistic",
     "choices",
+    "DegenerateDataWarning",
     "holdout_split",
     "info_for",
     "jsonable",
     "name_of",
     "permutation_test",
+    "PermutationStatistic",
     "register",
-    "run_permutation_test",
+    "Resampling",
+    "TestInfo",
+    "TestResult",
 ]

@@ -55,7 +55,6 @@ __all__ = [
     "Resampling",
     "holdout_split",
     "permutation_test",
-    "run_permutation_test",
 ]
 
 # Relative tie tolerance (SciPy uses the same: 100 machine epsilons).
@@ -240,11 +239,16 @@ def permutation_test(
             "`statistic` must be a callable statistic(x, y) -> float or a "
             f"PermutationStatistic, got {type(statistic).__name__}."
         )
-    alternative = check_alternative(alternative)
     options = Resampling.of(
-        "permutation_test", alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
+        "permutation_test",
+        alpha=alpha,
+        n_resamples=n_resamples,
+        batch=batch,
+        rng=rng,
+        early_stop=early_stop,
+        alternative=alternative,
     )
-    return options.run(x, y, stat, alternative)
+    return options.run(x, y, stat)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -268,9 +272,13 @@ class Resampling:
         The call's random stream (statistics that draw, e.g. a bandwidth or random
         features, draw from it first, then the engine).
     seed : int or None
-        The integer seed that repeats the run (None when the caller passed a Generator).
+        The integer seed that repeats the run (None when the caller passed a Generator
+        or a SeedSequence).
     early_stop : bool
         Sequential Monte Carlo p-values (:mod:`twosample.core.early_stop`).
+    alternative : {"greater", "less", "two-sided"}
+        Which relabelled statistics count as extreme (a test whose statistic has its own
+        sign convention passes the engine's direction with :meth:`towards`).
     """
 
     test: str
@@ -280,9 +288,12 @@ class Resampling:
     rng: np.random.Generator
     seed: int | None
     early_stop: bool
+    alternative: str = "greater"
 
     @classmethod
-    def of(cls, test, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> Resampling:
+    def of(
+        cls, test, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False, alternative="greater"
+    ) -> Resampling:
         """The checked options of one call of `test` (a registered function, or a name)."""
         generator, seed = seeded_rng(rng)
         return cls(
@@ -293,18 +304,22 @@ class Resampling:
             rng=generator,
             seed=seed,
             early_stop=check_bool(early_stop, "early_stop"),
+            alternative=check_alternative(alternative),
         )
 
-    def run(self, x: np.ndarray, y: np.ndarray, statistic: PermutationStatistic, alternative: str = "greater"):
+    def towards(self, alternative: str) -> Resampling:
+        """The same options with the engine's direction `alternative` (one of the checked three)."""
+        return dataclasses.replace(self, alternative=check_alternative(alternative))
+
+    def run(self, x: np.ndarray, y: np.ndarray, statistic: PermutationStatistic) -> TestResult:
         """The permutation test of `statistic` on validated samples `x` (n, d) and `y` (m, d)."""
-        return run_permutation_test(x, y, statistic, self, alternative)
+        return run_permutation_test(x, y, statistic, self)
 
 
-def run_permutation_test(
-    x: np.ndarray, y: np.ndarray, statistic: PermutationStatistic, options: Resampling, alternative: str
-) -> TestResult:
-    """The engine behind every permutation test; `x`, `y` already validated (n, d), `options` checked,
-    `alternative` one of "greater", "less", "two-sided"."""
+def run_permutation_test(x: np.ndarray, y: np.ndarray, statistic: PermutationStatistic, options: Resampling):
+    """The engine behind every permutation test; `x`, `y` already validated (n, d), `options` made by
+    :meth:`Resampling.of` (checked there, not here)."""
+    alternative = options.alternative
     x, y = canonical_order(x), canonical_order(y)
     pooled = np.vstack([x, y])
     n_x, n_total = len(x), len(pooled)

@@ -56,7 +56,8 @@ class TestInfo:
     family : str
         The package the test belongs to (``"classical"``, ``"kernel"``,
         ``"learned"``, ``"ksample"``; a test registered from outside the
-        library: its top-level module); listings go family by family.
+        library: ``"outside:<its top-level module>"``); listings go family by
+        family, then the tests from outside, each in order of registration.
     """
 
     __test__ = False  # not a pytest test class, despite the name
@@ -80,14 +81,16 @@ class TestInfo:
 
 TESTS: dict[str, TestInfo] = {}
 _BY_FUNCTION: dict[Callable, TestInfo] = {}
-# Listings go family by family, each in the order of registration; other families after these.
+# Listings go family by family, each in the order of registration; tests registered from outside the
+# library come after these, in order of registration.
 FAMILIES = ("classical", "kernel", "learned", "ksample")
 
 
 def _family(func) -> str:
-    """``twosample.<family>.<module>`` -> family; a function from elsewhere: its top-level module."""
-    parts = func.__module__.split(".")
-    return parts[1] if parts[0] == "twosample" and len(parts) > 1 else parts[0]
+    """``twosample.<family>.<module>`` -> family; a test registered from outside the library: its
+    top-level module (listed after the library's families, in order of registration)."""
+    parts = (getattr(func, "__module__", None) or "").split(".")
+    return parts[1] if parts[0] == "twosample" and len(parts) > 1 else f"outside:{parts[0]}"
 
 
 def _add(info: TestInfo) -> None:

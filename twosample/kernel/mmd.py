@@ -527,13 +527,8 @@ def _default_batch(n_total, n_kernels, n_resamples, dtype, budget: Budget | None
     budget = budget or Budget.of(None)
     if grams_fit(n_total, n_kernels, dtype, budget):
         return None
-    return max(
-        1,
-        min(
-            int(n_resamples) if isinstance(n_resamples, (int, np.integer)) else 1,
-            budget.masks // (n_total * np.dtype(dtype).itemsize),
-        ),
-    )  # masks are cast to `dtype`
+    # `n_resamples` was checked by the caller (Resampling.of); masks are cast to `dtype`
+    return max(1, min(n_resamples, budget.masks // (n_total * np.dtype(dtype).itemsize)))
 
 
 def fuse_kernels(pooled, *, n_bandwidths=10, rng=None):

@@ -10,11 +10,11 @@ from twosample.learned.f_divergence import f_divergence_test
 from twosample.learned.mmd_deep import DeepKernel, DeepMMDResult, mmd_deep_test
 
 __all__ = [
+    "c2st_test",
     "C2STResult",
     "DeepKernel",
     "DeepMMDResult",
-    "c2st_test",
-    "mmd_deep_test",
     "f_divergence_test",
     "make_classifier",
+    "mmd_deep_test",
 ]
