@@ -81,3 +81,29 @@ def test_the_audit_command_takes_its_defaults_from_gan_audit():
     signature = inspect.signature(gan.audit).parameters
     for option in ("alpha", "power_reps", "power_n", "mmd_n", "test_space"):
         assert getattr(args, option) == signature[option].default, option
+
+
+def test_the_docs_recipe_table_says_what_the_recipes_hold():
+    # docs/gan.md writes the recipes out for readers; each value it states is read back from RECIPES here.
+    from pathlib import Path
+
+    page = (Path(gan.__file__).parents[1] / "docs" / "gan.md").read_text()
+    rows = {}
+    for line in page.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in (
+            "objective",
+            "steps, batch",
+            "learning rate",
+            "generator average (`ema`)",
+            "penalty",
+        ):
+            rows[cells[0]] = cells[1:]
+    assert len(rows) == 5, rows
+    for column, kind in enumerate(("vectors", "images")):
+        recipe = RECIPES[kind]
+        assert f"`{recipe['objective']}`" in rows["objective"][column]
+        assert f"{recipe['steps']:,} of {recipe['batch_size']} " in rows["steps, batch"][column]
+        assert rows["learning rate"][column].startswith(f"{recipe['lr']:.0e}".replace("e-0", "e-"))
+        assert rows["generator average (`ema`)"][column] == str(recipe["ema"])
+        assert rows["penalty"][column] == f"R1, gamma {recipe['r1_gamma']:g}"
