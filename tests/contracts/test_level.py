@@ -136,6 +136,13 @@ def test_level_explicit_permutation_quick(name):
     check_level_of(info, 400, 20, 15, 1, name_seed(name, 2000), two_sided=False, method="permutation", n_resamples=199)
 
 
+def test_level_of_mannwhitney_auto_where_it_is_asymptotic():
+    # untied samples beyond the exact null's size limit: method="auto" takes the asymptotic null
+    info = ts.TESTS["mwu"]
+    assert info(np.arange(250.0), np.arange(250.0) + 0.5).method == "asymptotic"
+    check_level_of(info, 2000, 250, 250, 1, name_seed("mwu", 3000), two_sided=False)
+
+
 @pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=ANALYTIC_IDS)
 def test_level_analytic_quick(name, method):
     check_analytic_level(name, method, 14, 11, d_multi=3, reps=400, seed=77)

@@ -293,3 +293,15 @@ def test_moments_test_sees_gaussian_vs_laplace_but_mean_test_does_not():
     x, y = rng.normal(size=3000), rng.laplace(scale=1 / np.sqrt(2), size=3000)
     assert ts.moments_test(x, y, n_resamples=499, rng=0).reject
     assert ts.energy_test(x[:1000], y[:1000], n_resamples=499, rng=0).reject
+
+
+def test_mannwhitney_auto_takes_the_asymptotic_null_only_where_it_is_accurate():
+    rng = np.random.default_rng(11)
+    x, y = rng.normal(size=300), rng.normal(0.2, 1, 300)  # untied, n m = 90,000 > the exact null's limit
+    res = ts.mannwhitney_test(x, y)
+    assert res.method == "asymptotic"
+    assert res.pvalue == stats.mannwhitneyu(x, y, method="asymptotic").pvalue
+    # ties, or a sample under 50 rows: the permutation null (the asymptotic one is no more accurate there)
+    assert ts.mannwhitney_test(np.round(x), np.round(y), n_resamples=99, rng=0).method == "permutation"
+    assert ts.mannwhitney_test(x[:40], rng.normal(size=2000), n_resamples=99, rng=0).method == "permutation"
+    assert ts.mannwhitney_test(x[:150], y[:150]).method == "exact"  # n m = 22,500, untied: exact as before
