@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from twosample import __version__
 from twosample.app.cli import Parser, run_command
 from twosample.app.io import load_sample
 from twosample.core.progress import show_progress
@@ -77,6 +78,7 @@ def _add_train_parser(sub) -> None:
 
 def _build_parser():
     parser = Parser(prog="gan", description="Train GANs and sample from them.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     _add_train_parser(sub)
     sa = sub.add_parser("sample", help="draw samples from a checkpoint")

@@ -128,3 +128,17 @@ def test_a_test_registered_from_outside_is_listed_after_the_library(monkeypatch)
     spec.register("my-test", description="a user's test", null="analytic")(my_test)
     assert list(spec.TESTS)[-1] == "my-test" and spec.TESTS["my-test"].family == "outside:kernel"
     assert list(spec.TESTS)[:-1] == list(ts.TESTS)
+
+
+@pytest.mark.parametrize("command", ["twosample", "gan"])
+def test_each_command_says_its_version(command, capsys):
+    main = importlib.import_module("twosample.app.cli" if command == "twosample" else "gan.app.cli").main
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out.strip() == f"{command} {ts.__version__}"
+
+
+@pytest.mark.parametrize("package", ["twosample", "gan"])
+def test_packages_are_marked_typed(package):
+    # PEP 561: type checkers read the annotations of an installed package that ships py.typed
+    assert (Path(importlib.import_module(package).__file__).parent / "py.typed").is_file()

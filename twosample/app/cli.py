@@ -16,6 +16,7 @@ import os
 import sys
 import warnings
 
+from twosample import __version__
 from twosample.app.io import load_sample
 from twosample.app.report import write_power_report
 from twosample.study.registry import TESTS, get_test
@@ -92,6 +93,7 @@ def _add_test_parser(sub) -> None:
 
 def _build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="twosample", description="Two-sample tests of H0: p = q.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     _add_test_parser(sub)
     sub.add_parser("list", help="list the available tests")
