@@ -16,7 +16,7 @@ import inspect
 import typing
 from collections.abc import Callable
 
-__all__ = ["FAMILIES", "TESTS", "TestInfo", "choices", "info_for", "name_of", "register"]
+__all__ = ["FAMILIES", "KINDS", "TESTS", "TestInfo", "choices", "info_for", "name_of", "register"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,6 +53,12 @@ class TestInfo:
     method_parameter : str or None
         The argument that selects the null (``"method"``, or ``"null"`` for the
         C2ST); None when the test has a single null.
+    kinds : tuple of str
+        The column kinds the test takes: ``("numeric",)`` (real-valued arrays,
+        the default), ``("categorical",)`` (labels: strings, categories,
+        booleans or integer codes) or ``("numeric", "categorical")`` (mixed
+        tables, e.g. DataFrames with both). The contract suites draw each
+        test's data by its kinds.
     family : str
         The package the test belongs to (``"classical"``, ``"kernel"``,
         ``"learned"``, ``"ksample"``; a test registered from outside the
@@ -72,6 +78,7 @@ class TestInfo:
     learned: bool = False
     stacked: Callable | None = None
     method_parameter: str | None = None
+    kinds: tuple[str, ...] = ("numeric",)
     family: str = ""
 
     def __call__(self, x, y, *samples, **kwargs):
@@ -83,7 +90,9 @@ TESTS: dict[str, TestInfo] = {}
 _BY_FUNCTION: dict[Callable, TestInfo] = {}
 # Listings go family by family, each in the order of registration; tests registered from outside the
 # library come after these, in order of registration.
-FAMILIES = ("classical", "kernel", "learned", "ksample")
+FAMILIES = ("classical", "categorical", "kernel", "learned", "ksample")
+# The column kinds a test can declare it takes.
+KINDS = ("numeric", "categorical")
 
 
 def _family(func) -> str:
@@ -124,12 +133,17 @@ def register(
     multivariate: bool = True,
     null: str = "permutation",
     stacked: Callable | None = None,
+    kinds: tuple[str, ...] = ("numeric",),
 ):
     """Register the decorated test under `name` (the function is returned unchanged).
 
     `null` names the only null of a test without a ``method``/``null``
-    argument; `stacked` is its vectorised path for the power engine.
+    argument; `stacked` is its vectorised path for the power engine;
+    `kinds` the column kinds it takes (``"numeric"``, ``"categorical"``).
     """
+    unknown = set(kinds) - set(KINDS)
+    if not kinds or unknown:
+        raise ValueError(f"`kinds` must be a non-empty subset of {KINDS}, got {kinds!r}.")
 
     def decorate(func):
         params = inspect.signature(func).parameters
@@ -146,6 +160,7 @@ def register(
             learned="steps" in params,
             stacked=stacked,
             method_parameter=method_parameter,
+            kinds=tuple(kinds),
             family=_family(func),
         )
         _add(info)
