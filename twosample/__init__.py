@@ -6,6 +6,16 @@ threshold ``t_alpha`` and the verdict.
 """
 
 from twosample.app.io import load_sample
+from twosample.categorical import (
+    c2st_mixed_test,
+    chi2_test,
+    fisher_test,
+    g_test,
+    mmd_mixed_test,
+    ordinal_ks_test,
+    ordinal_mwu_test,
+    tvd_test,
+)
 from twosample.classical import (
     anderson_test,
     cvm_test,
@@ -30,12 +40,23 @@ from twosample.sequential import Detector, SequentialTest
 from twosample.study import scenarios
 from twosample.study.registry import TESTS, TestInfo, get_test
 from twosample.study.simulation import PowerResult, level, power, power_curve
+from twosample.study.tables import TableComparison, compare
 
 __version__ = "0.1.0.dev0"
 
 
 __all__ = [
     "TESTS",
+    "TableComparison",
+    "compare",
+    "mmd_mixed_test",
+    "c2st_mixed_test",
+    "tvd_test",
+    "ordinal_mwu_test",
+    "ordinal_ks_test",
+    "g_test",
+    "fisher_test",
+    "chi2_test",
     "anderson_test",
     "c2st_test",
     "C2STResult",

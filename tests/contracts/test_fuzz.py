@@ -17,6 +17,7 @@ import os
 
 import numpy as np
 import pytest
+from _kinds import draw_pair
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sklearn.linear_model import LogisticRegression
@@ -115,6 +116,13 @@ BAD = {
     "lr": _bad_positive_real(),
     "threads": _bad_positive_int(),
     "divergence": _not_in(set(divergences.names())),
+    "categorical": st.one_of(
+        st.lists(st.text(alphabet="xyz", min_size=1, max_size=3), min_size=1, max_size=2),
+        st.integers(),
+        st.just(None),
+        st.just([0]),
+    ),
+    "nan_policy": st.one_of(_not_in({"raise", "propagate", "omit"}), st.integers(), st.just(None)),
 }
 # Arguments that a test accepts but checks only in combination with another (folds: crossfit only).
 SKIP = {"folds", "params"}
@@ -123,8 +131,8 @@ SKIP = {"folds", "params"}
 def _tiny(name):
     rng = np.random.default_rng(0)
     info = ts.TESTS[name]
-    shape = (12, 2) if info.multivariate else (12,)
-    return rng.normal(size=shape), rng.normal(0.5, 1, size=shape)
+    x, y = draw_pair(info, rng, 12, 12, 2 if info.multivariate else 1, shift=0.5)
+    return (x[:, 0], y[:, 0]) if x.ndim == 2 and not info.multivariate else (x, y)
 
 
 def _cases():
@@ -178,7 +186,42 @@ BAD_SAMPLES = st.one_of(
 )
 
 
-@pytest.mark.parametrize("name", list(ts.TESTS))
+# Labels may be any hashable values (strings, even complex numbers); what no test of labels takes:
+BAD_LABELS = st.one_of(
+    st.just([]),
+    st.just(None),
+    st.just(np.zeros((3, 2, 2))),
+    st.just(np.zeros((4, 2))),
+    st.lists(st.just(float("nan")), min_size=3, max_size=5),
+    st.lists(st.one_of(st.text(max_size=2), st.none()), min_size=3, max_size=5).filter(lambda v: None in v),
+)
+NUMERIC_TESTS = [name for name, info in ts.TESTS.items() if info.kinds == ("numeric",)]
+LABEL_TESTS = [name for name, info in ts.TESTS.items() if "numeric" not in info.kinds]
+TABLE_TESTS = [name for name, info in ts.TESTS.items() if len(info.kinds) > 1]
+BAD_TABLES = st.one_of(
+    st.just([]), st.just(None), st.just(5.0), st.just(np.zeros((3, 2, 2))), st.just(np.zeros((4, 3)))
+)
+
+
+@pytest.mark.parametrize("name", TABLE_TESTS)
+@EXAMPLES
+@given(bad=BAD_TABLES, which=st.sampled_from(["x", "y"]))
+def test_every_test_of_tables_names_bad_samples(name, bad, which):
+    x, y = _tiny(name)
+    args = (bad, y) if which == "x" else (x, bad)
+    _assert_named(lambda: ts.TESTS[name](*args), which)
+
+
+@pytest.mark.parametrize("name", LABEL_TESTS)
+@EXAMPLES
+@given(bad=BAD_LABELS, which=st.sampled_from(["x", "y"]))
+def test_every_test_of_labels_names_bad_samples(name, bad, which):
+    x, y = _tiny(name)
+    args = (bad, y) if which == "x" else (x, bad)
+    _assert_named(lambda: ts.TESTS[name](*args), which)
+
+
+@pytest.mark.parametrize("name", NUMERIC_TESTS)
 @EXAMPLES
 @given(bad=BAD_SAMPLES, which=st.sampled_from(["x", "y"]))
 def test_every_registered_test_names_bad_samples(name, bad, which):

@@ -20,12 +20,13 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from _kinds import draw_pair
 from scipy import stats
 
 import twosample as ts
 
 ALPHA = 0.05
-DISCRETE = {"ks", "cvm", "ad", "mwu", "c2st"}
+DISCRETE = {"ks", "cvm", "ad", "mwu", "c2st"} | {n for n, i in ts.TESTS.items() if i.kinds != ("numeric",)}
 CONFIRM = 5  # a count outside the band is re-judged on five times the repetitions
 
 
@@ -34,7 +35,11 @@ def rejection_count(test, reps, n, m, d, seed, start=0, **kwargs):
     count = 0
     for child in np.random.SeedSequence(seed).spawn(start + reps)[start:]:
         rng = np.random.default_rng(child)
-        x, y = rng.normal(size=(n, d)), rng.normal(size=(m, d))
+        x, y = (
+            draw_pair(test, rng, n, m, d)
+            if hasattr(test, "kinds")
+            else (rng.normal(size=(n, d)), rng.normal(size=(m, d)))
+        )
         count += test(x, y, alpha=ALPHA, rng=rng, **kwargs).reject
     return count
 

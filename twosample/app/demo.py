@@ -98,10 +98,11 @@ def tour() -> None:
     n = 500
     print("twosample: a tour of the two-sample tests of H0: p = q")
     print("A test rejects when its statistic is beyond t_alpha, i.e. when p-value <= alpha.")
+    numeric = [name for name, info in TESTS.items() if info.kinds[0] == "numeric"]
     x, y = rng.normal(size=n), rng.normal(size=n)
-    print(_table("1. H0 true: N(0, 1) vs N(0, 1)", x, y, list(TESTS), seed=1))
+    print(_table("1. H0 true: N(0, 1) vs N(0, 1)", x, y, numeric, seed=1))
     x, y = rng.normal(size=n), rng.laplace(scale=1 / np.sqrt(2), size=n)
-    print(_table("2. N(0, 1) vs Laplace(0, 1/sqrt 2): same mean and variance", x, y, list(TESTS), seed=2))
+    print(_table("2. N(0, 1) vs Laplace(0, 1/sqrt 2): same mean and variance", x, y, numeric, seed=2))
     print("   One draw: a test at level alpha still rejects ~alpha of the time; the study shows rates.")
     iris = load_iris()
     multi = [name for name, info in TESTS.items() if info.multivariate]
@@ -114,6 +115,19 @@ def tour() -> None:
             seed=3,
         )
     )
+    print(_labels_table(rng))
+
+
+def _labels_table(rng: np.random.Generator) -> str:
+    """Case 4: the tests of labels, on a rating scale whose middle level is a little more frequent in y."""
+    levels = np.array(["1 poor", "2 fair", "3 good", "4 very good", "5 excellent"], dtype=object)
+    x = rng.choice(levels, 400, p=[0.1, 0.2, 0.4, 0.2, 0.1])
+    y = rng.choice(levels, 400, p=[0.1, 0.15, 0.5, 0.15, 0.1])
+    labels = [name for name, info in TESTS.items() if info.kinds[0] == "categorical"]
+    table = _table("4. Ratings 1-5: the middle level 10 points more frequent in y", x, y, labels, seed=4)
+    binary = [name for name, info in TESTS.items() if info.kinds[0] == "boolean"]
+    flags = _table("5. A yes/no answer: 30% vs 40% yes", rng.random(300) < 0.3, rng.random(300) < 0.4, binary, seed=5)
+    return table + "\n" + flags
 
 
 def main(argv=None, *, extra_figures=()) -> None:

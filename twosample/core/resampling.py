@@ -348,7 +348,10 @@ def run_permutation_test(x: np.ndarray, y: np.ndarray, statistic: PermutationSta
         sizes = rule.look_sizes(batch) if rule else None
         masks = _random_splits(n_total, n_x, options.n_resamples, batch, options.rng, sizes=sizes)
         n_null = options.n_resamples
-    observed, null, stop = _collect_null(evaluate, masks, n_null, options.test, rule, alternative, pooled, n_x)
+    identity = np.zeros((1, n_total), dtype=bool)
+    identity[0, :n_x] = True
+    check = lambda observed: _check_observed(observed, pooled)  # noqa: E731
+    observed, null, stop = _collect_null(evaluate, masks, n_null, options.test, rule, alternative, identity, check)
     if np.isnan(null).any():
         raise ValueError("the statistic is NaN on some relabelled samples.")
     common = dict(alpha=options.alpha, alternative=alternative, n_x=n_x, n_y=n_total - n_x, test=options.test)
@@ -366,14 +369,14 @@ def _early_stop_rule(options: Resampling, exact: bool, alternative: str) -> Earl
     return EarlyStop(options.n_resamples, options.alpha)
 
 
-def _collect_null(evaluate, masks, n_null, test, rule, alternative, pooled, n_x):
+def _collect_null(evaluate, masks, n_null, test, rule, alternative, identity, check_observed):
     """The observed statistic and the relabelled ones in drawing order, up to the rule's stop.
 
+    `masks` yields blocks of relabellings (row masks, or count tables for
+    :mod:`twosample.core.count_tables`); `identity` is the observed one as a block of one.
     The observed labelling is evaluated with the first batch (one pass over the data instead of
     two, which matters for statistics that recompute Gram blocks per batch).
     """
-    identity = np.zeros((1, len(pooled)), dtype=bool)
-    identity[0, :n_x] = True
     null = np.empty(n_null)
     start = 0
     observed = stop = None
@@ -382,7 +385,7 @@ def _collect_null(evaluate, masks, n_null, test, rule, alternative, pooled, n_x)
             if observed is None:
                 values = evaluate(np.vstack([identity, block]))
                 observed, values = float(values[0]), values[1:]
-                _check_observed(observed, pooled)
+                check_observed(observed)
             else:
                 values = evaluate(block)
             null[start : start + len(values)] = values

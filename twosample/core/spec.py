@@ -92,7 +92,7 @@ _BY_FUNCTION: dict[Callable, TestInfo] = {}
 # library come after these, in order of registration.
 FAMILIES = ("classical", "categorical", "kernel", "learned", "ksample")
 # The column kinds a test can declare it takes.
-KINDS = ("numeric", "categorical")
+KINDS = ("numeric", "categorical", "boolean")
 
 
 def _family(func) -> str:

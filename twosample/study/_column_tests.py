@@ -1,0 +1,145 @@
+"""One column of a table comparison: the test chosen by its kind, its effect sizes, its missingness.
+
+The rule (docs/tables.md):
+
+* numeric -> Kolmogorov-Smirnov (sees any change of the law): SciPy's exact null or the permutation
+  null up to 10,000 rows a sample (``ks_test(method="auto")``); beyond, the exact conditional null
+  over the table of distinct values when there are at most 1,000 of them (ties, codes, counts), else
+  SciPy's asymptotic null (accurate at these sizes);
+* categorical -> Pearson's chi-square with the exact conditional null (``chi2_test``);
+* boolean -> Fisher's exact test;
+* ordinal -> KS over the ordered levels with the exact conditional null (``ordinal_ks_test``).
+
+Effect sizes: numeric and ordinal columns the KS distance with a DKW (Massart) interval, which is
+valid at every sample size (conservative), plus for numeric columns the Wasserstein-1 distance in
+the column's units and the standardized mean difference with Welch's interval; label columns the
+total variation distance and Cramer's V with percentile intervals of a bootstrap that redraws the
+counts of each sample (O(K) per draw).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from twosample.categorical.statistics import ChiSquare, OrdinalKS, TotalVariation
+from twosample.categorical.tests import fisher_test
+from twosample.classical.univariate import ks_test
+from twosample.core.count_tables import EXACT_TABLES_MAX, exact_table_count, run_table_test
+from twosample.core.resampling import Resampling
+
+__all__ = ["column_test", "effects", "missing_test"]
+
+SMALL_N = 10_000  # rows a sample up to which numeric columns take ks_test's own null
+TABLE_LEVELS = 1_000  # distinct values up to which large numeric columns take the conditional table null
+BOOTSTRAP = 999
+
+
+def column_test(column, *, alpha, n_resamples, rng):
+    """(test name, TestResult) for the observed values of `column`."""
+    a, b = column.counts()
+    seen = (a + b) > 0
+    if column.kind == "numeric":
+        return _numeric_test(column, a, b, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    labels_x, labels_y = (np.repeat(np.arange(len(a)), a), np.repeat(np.arange(len(b)), b))
+    if column.kind == "boolean" and seen.sum() == 2 and len(a) == 2:
+        return "fisher", fisher_test(labels_x, labels_y, alpha=alpha)
+    if column.kind == "ordinal":
+        return "ordinal-ks", _table(OrdinalKS(), a, b, alpha, n_resamples, rng, "ordinal-ks")
+    return "chi2", _table(ChiSquare(), a[seen], b[seen], alpha, n_resamples, rng, "chi2")
+
+
+def _table(statistic, a, b, alpha, n_resamples, rng, name):
+    options = Resampling.of(name, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    return run_table_test(a, b, statistic, options, exact=exact_table_count(a + b) <= EXACT_TABLES_MAX)
+
+
+def _numeric_test(column, a, b, *, alpha, n_resamples, rng):
+    vx, vy = column.observed_values()
+    if max(len(vx), len(vy)) <= SMALL_N:
+        return "ks", ks_test(vx, vy, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    if len(a) <= TABLE_LEVELS:
+        return "ks", _table(OrdinalKS(), a, b, alpha, n_resamples, rng, "ks")
+    return "ks", ks_test(vx, vy, alpha=alpha, method="asymptotic")
+
+
+def missing_test(column, *, alpha):
+    """Fisher's exact test of the missing share in x against y (None when nothing is missing)."""
+    mx, my = column.missing()
+    if mx + my == 0:
+        return None
+    n_x, n_y = column.n_x, len(column.codes) - column.n_x
+    return fisher_test(
+        np.r_[np.ones(mx, bool), np.zeros(n_x - mx, bool)],
+        np.r_[np.ones(my, bool), np.zeros(n_y - my, bool)],
+        alpha=alpha,
+    )
+
+
+def effects(column, *, confidence, rng) -> dict:
+    """The effect sizes of `column` with their intervals (module docstring)."""
+    a, b = column.counts()
+    if column.kind in ("numeric", "ordinal"):
+        out = _ks_effect(a, b, confidence)
+        if column.kind == "numeric":
+            out.update(_numeric_effects(*column.observed_values(), confidence))
+        else:
+            out.update(_label_effects(a, b, confidence, rng, primary=False))
+        return out
+    return _label_effects(a, b, confidence, rng, primary=True)
+
+
+def _ks_effect(a, b, confidence) -> dict:
+    n, m = a.sum(), b.sum()
+    distance = float(OrdinalKS().value(a, b))
+    delta = 1 - confidence
+    margin = math.sqrt(math.log(4 / delta) / (2 * n)) + math.sqrt(math.log(4 / delta) / (2 * m))
+    return {
+        "effect_name": "KS distance",
+        "effect": distance,
+        "effect_low": max(0.0, distance - margin),
+        "effect_high": min(1.0, distance + margin),
+    }
+
+
+def _numeric_effects(vx, vy, confidence) -> dict:
+    diff = vx.mean() - vy.mean()
+    var_x, var_y = vx.var(ddof=1) if len(vx) > 1 else 0.0, vy.var(ddof=1) if len(vy) > 1 else 0.0
+    pooled_sd = math.sqrt((var_x + var_y) / 2)
+    se2 = var_x / len(vx) + var_y / len(vy)
+    out = {
+        "wasserstein": float(stats.wasserstein_distance(vx, vy)),
+        "smd": math.nan,
+        "smd_low": math.nan,
+        "smd_high": math.nan,
+    }
+    if pooled_sd > 0 and se2 > 0:
+        dof = se2**2 / ((var_x / len(vx)) ** 2 / max(len(vx) - 1, 1) + (var_y / len(vy)) ** 2 / max(len(vy) - 1, 1))
+        half = stats.t.ppf(0.5 + confidence / 2, dof) * math.sqrt(se2)
+        out.update(smd=diff / pooled_sd, smd_low=(diff - half) / pooled_sd, smd_high=(diff + half) / pooled_sd)
+    return out
+
+
+def _label_effects(a, b, confidence, rng, *, primary) -> dict:
+    seen = (a + b) > 0
+    a, b = a[seen], b[seen]
+    tvd, chi2 = TotalVariation().value(a, b), ChiSquare().value(a, b) if len(a) > 1 else 0.0
+    n_total = a.sum() + b.sum()
+    boot_a = rng.multinomial(a.sum(), a / a.sum(), size=BOOTSTRAP)
+    boot_b = rng.multinomial(b.sum(), b / b.sum(), size=BOOTSTRAP)
+    boot_tvd = 0.5 * np.abs(boot_a / a.sum() - boot_b / b.sum()).sum(axis=1)
+    totals = boot_a + boot_b
+    ok = totals > 0
+    expected = np.where(ok, boot_a.sum(1, keepdims=True) * totals / n_total, 1.0)
+    scale = np.where(ok, n_total**2 / (a.sum() * b.sum() * np.maximum(totals, 1)), 0.0)
+    boot_v = np.sqrt(((boot_a - expected) ** 2 * scale).sum(axis=1) / n_total)
+    q = [(1 - confidence) / 2, (1 + confidence) / 2]
+    lo_t, hi_t = np.quantile(boot_tvd, q)
+    lo_v, hi_v = np.quantile(boot_v, q)
+    out = {"tvd": float(tvd), "tvd_low": float(lo_t), "tvd_high": float(hi_t)}
+    out.update(cramers_v=math.sqrt(chi2 / n_total), cramers_v_low=float(lo_v), cramers_v_high=float(hi_v))
+    if primary:
+        out.update(effect_name="TVD", effect=float(tvd), effect_low=float(lo_t), effect_high=float(hi_t))
+    return out
