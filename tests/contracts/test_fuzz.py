@@ -115,6 +115,7 @@ BAD = {
     "lr": _bad_positive_real(),
     "threads": _bad_positive_int(),
     "divergence": _not_in(set(divergences.names())),
+    "nan_policy": _not_in({"raise", "propagate", "omit"}),
 }
 # Arguments that a test accepts but checks only in combination with another (folds: crossfit only).
 SKIP = {"folds", "params"}
