@@ -95,6 +95,31 @@ def test_cli_passes_kernel_options_and_refuses_foreign_ones(tables, capsys):
     assert json.loads(capsys.readouterr().out)["classifier"] == "Pipeline"
 
 
+def test_cli_nan_policy_reaches_the_test(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"a": rng.normal(size=30), "b": rng.normal(size=30)})
+    y = pd.DataFrame({"b": rng.normal(size=25), "a": rng.normal(size=25)})
+    x.iloc[[3, 8], 1] = np.nan
+    x.to_csv(tmp_path / "x.csv", index=False)  # the NaN are empty cells
+    y.to_csv(tmp_path / "y.csv", index=False)
+    files = [str(tmp_path / "x.csv"), str(tmp_path / "y.csv"), "--test", "mean", "--n-resamples", "99", "--seed", "0"]
+    assert main(["test", *files]) == 2
+    assert capsys.readouterr().err == "twosample: error: `x` contains NaN or infinite values (first at row 3).\n"
+    assert main(["test", *files, "--nan-policy", "omit", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    want = ts.mean_difference_test(x.dropna(), y, n_resamples=99, rng=0)
+    assert (got["pvalue"], got["n_x"], got["n_y"]) == (want.pvalue, 28, 25)
+    assert main(["test", *files, "--nan-policy", "propagate", "--json"]) == 0  # strict JSON: NaN is null
+    got = json.loads(capsys.readouterr().out)
+    assert (got["statistic"], got["pvalue"], got["reject"], got["n_x"]) == (None, None, False, 30)
+    assert main(["test", *files, "--nan-policy", "propagate"]) == 0
+    assert "verdict     none (the p-value is NaN)" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_:
+        main(["test", *files, "--nan-policy", "ignore"])
+    assert exit_.value.code == 2
+    assert "--nan-policy: invalid choice: 'ignore'" in capsys.readouterr().err
+
+
 def test_cli_parser_error_and_empty_table_are_one_line(tmp_path):
     (tmp_path / "bad.csv").write_text("a,b\n1,2\n3,4,5\n")
     pd.DataFrame({"a": [], "b": []}).to_csv(tmp_path / "empty.csv", index=False)

@@ -1,6 +1,6 @@
 """The ``twosample`` command.
 
-``twosample test X Y --test NAME [--alpha A] [--n-resamples B] [--seed S] [--json]``
+``twosample test X Y --test NAME [--alpha A] [--n-resamples B] [--seed S] [--nan-policy P] [--json]``
 ``twosample power --scenario NAME --tests a,b --sizes 25,50 --reps R --out DIR``
 
 Bad input ends with one line on stderr and exit status 2; warnings (an index
@@ -19,14 +19,15 @@ import warnings
 from twosample import __version__
 from twosample.app.io import load_sample
 from twosample.app.report import write_power_report
+from twosample.core.validation import NAN_POLICIES
 from twosample.study.registry import TESTS, get_test
 from twosample.study.scenarios import SCENARIOS, get_scenario
 from twosample.study.simulation import power_curve
 
 __all__ = ["Parser", "main", "run_command"]
 
-# Options of some tests only: --flag -> (keyword, type). Given to a test that lacks the keyword,
-# they are a usage error naming the test.
+# Options of some tests only: --flag -> (type or tuple of choices, help); the keyword is the flag with
+# '_' for '-'. Given to a test that lacks the keyword, they are a usage error naming the test.
 _TEST_OPTIONS = {
     "kernel": (str, "kernel of the MMD tests: gaussian, laplace, imq, linear, polynomial"),
     "bandwidth": (str, "kernel length-scale: a number or 'median'"),
@@ -35,6 +36,7 @@ _TEST_OPTIONS = {
     "statistic": (str, "c2st statistic: accuracy, logit or auc"),
     "steps": (int, "training steps of the learned tests (mmd-deep, f-divergence)"),
     "device": (str, "where torch computes: cpu, cuda, cuda:1, mps"),
+    "nan-policy": (NAN_POLICIES, "rows with NaN: raise (an error), propagate (a NaN result) or omit (drop them)"),
 }
 
 
@@ -87,7 +89,8 @@ def _add_test_parser(sub) -> None:
     test.add_argument("--alternative", default=None, help="two-sided, greater or less, where the test has it")
     test.add_argument("--columns", default=None, help="comma-separated table columns to use (default: all)")
     for flag, (kind, text) in _TEST_OPTIONS.items():
-        test.add_argument(f"--{flag}", type=kind, default=None, help=f"{text} (default: the test's own)")
+        typed = {"choices": kind} if isinstance(kind, tuple) else {"type": kind}
+        test.add_argument(f"--{flag}", **typed, default=None, help=f"{text} (default: the test's own)")
     test.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -185,12 +188,13 @@ def _test_kwargs(info, args) -> dict:
             raise _UsageError(f"--n-resamples applies to permutation nulls; {info.name} with this method has none")
         kwargs["n_resamples"] = args.n_resamples
     for flag in _TEST_OPTIONS:
-        value = getattr(args, flag)
+        keyword = flag.replace("-", "_")
+        value = getattr(args, keyword)
         if value is None:
             continue
-        if flag not in accepted:
+        if keyword not in accepted:
             raise _UsageError(f"--{flag} is not an option of {info.name}")
-        kwargs[flag] = _number_or_text(value) if flag == "bandwidth" else value
+        kwargs[keyword] = _number_or_text(value) if flag == "bandwidth" else value
     return kwargs
 
 

@@ -13,11 +13,9 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from twosample.core.validation import check_choice
+from twosample.core.validation import check_nan_policy
 
-__all__ = ["NAN_POLICIES", "Labels", "encode_labels"]
-
-NAN_POLICIES = ("raise", "propagate", "omit")
+__all__ = ["Labels", "encode_labels"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -105,7 +103,7 @@ def encode_labels(x, y, *, nan_policy: str = "raise", min_rows: int = 1) -> Labe
     ``"raise"``: a missing value is an error naming the sample and the row; ``"omit"``: missing
     rows are dropped from each sample; ``"propagate"``: the caller returns a NaN result.
     """
-    check_choice(nan_policy, "nan_policy", NAN_POLICIES)
+    check_nan_policy(nan_policy)
     sx, sy = _as_series(x, "x"), _as_series(y, "y")
     for s, name in ((sx, "x"), (sy, "y")):
         missing = s.isna().to_numpy()

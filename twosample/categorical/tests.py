@@ -48,22 +48,6 @@ def _documented(func):
     return func
 
 
-def _nan_result(options: Resampling, n_x: int, n_y: int) -> TestResult:
-    """SciPy's ``nan_policy="propagate"``: NaN statistic and p-value, no decision."""
-    return TestResult.from_analytic(
-        statistic=math.nan,
-        pvalue=math.nan,
-        alpha=options.alpha,
-        threshold=math.nan,
-        method="propagate",
-        alternative=options.alternative,
-        n_x=n_x,
-        n_y=n_y,
-        test=options.test,
-        seed=options.seed,
-    )
-
-
 def _observed_levels(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The counts restricted to levels seen in at least one sample (warns when there is only one)."""
     seen = (a + b) > 0
@@ -92,7 +76,7 @@ def _table_result(func, x, y, statistic: CountStatistic, method, nan_policy, res
     check_choice(method, "method", choices(func, "method"))
     counts = _counts_or_none(x, y, nan_policy, ordinal=isinstance(statistic, (OrdinalKS, RankSum)))
     if counts is None:
-        return _nan_result(options, len(x), len(y))
+        return options.nan_result(np.asarray(x, dtype=object), np.asarray(y, dtype=object), method=method)
     a, b = counts
     if method == "asymptotic":
         return asymptotic(a, b, options)
@@ -323,7 +307,7 @@ def fisher_test(
     options = Resampling.of(fisher_test, alpha=alpha, rng=rng, alternative=alternative)
     labels = encode_labels(x, y, nan_policy=nan_policy)
     if labels is None:
-        return _nan_result(options, len(x), len(y))
+        return options.nan_result(np.asarray(x, dtype=object), np.asarray(y, dtype=object), method="exact")
     if len(labels.levels) > 2:
         raise ValueError(
             f"`x` and `y` hold {len(labels.levels)} distinct labels; Fisher's test is for two "

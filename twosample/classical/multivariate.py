@@ -21,13 +21,24 @@ from twosample.core.spec import choices, register
 from twosample.core.validation import (
     check_choice,
     check_samples,
+    contains_nan,
 )
 
 __all__ = ["energy_test", "hotelling_test", "mean_difference_test", "mean_variance_test", "moments_test"]
 
 
 @register("mean", description="norm of the difference of means")
-def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
+def mean_difference_test(
+    x,
+    y,
+    *,
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+    early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
+) -> TestResult:
     r"""Difference-of-means test, :math:`\hat t = \|\bar x - \bar y\|_2`, permutation null.
 
     Parameters
@@ -46,6 +57,11 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
         Stop relabelling once the decision at `alpha` is known (sequential Monte
         Carlo p-values with exact level; see :func:`twosample.permutation_test`).
         One-sided alternatives only.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -66,15 +82,27 @@ def mean_difference_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=
     >>> res.reject, res.method
     (True, 'permutation')
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(
         mean_difference_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     return options.run(x, y, MeanDifference())
 
 
 @register("meanvar", description="difference of the (mean, variance) vectors")
-def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
+def mean_variance_test(
+    x,
+    y,
+    *,
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+    early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
+) -> TestResult:
     r"""Test on the vector of per-sample (mean, variance), permutation null.
 
     The statistic is the squared norm of the difference of the two (mean,
@@ -88,6 +116,11 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
         The two samples, shape (n,) or (n, d).
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -101,15 +134,28 @@ def mean_variance_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=No
     >>> mean_variance_test(rng.normal(0, 1, 200), rng.normal(0, 2, 200), rng=0).reject
     True
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(
         mean_variance_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     return options.run(x, y, MeanVariance())
 
 
 @register("moments", description="difference of the first k standardised moments")
-def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
+def moments_test(
+    x,
+    y,
+    *,
+    order=4,
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+    early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
+) -> TestResult:
     r"""Test on the vector of the first ``order`` standardised moments, permutation null.
 
     Parameters
@@ -120,6 +166,11 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
         Highest moment compared; see :class:`twosample.classical.statistics.Moments`.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -137,15 +188,28 @@ def moments_test(x, y, *, order=4, alpha=0.05, n_resamples=9999, batch=None, rng
     >>> moments_test(x, y, order=4, n_resamples=999, rng=0).pvalue  # the kurtosis differs
     0.005
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(
         moments_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
-    return options.run(x, y, Moments(order))
+    statistic = Moments(order)
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
+    return options.run(x, y, statistic)
 
 
 @register("energy", description="energy distance")
-def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
+def energy_test(
+    x,
+    y,
+    *,
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+    early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
+) -> TestResult:
     r"""Energy-distance test (Székely and Rizzo 2004), any dimension, permutation null.
 
     The statistic is :math:`\frac{nm}{n+m}(2E\|X-Y\| - E\|X-X'\| - E\|Y-Y'\|)`
@@ -158,6 +222,11 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, ear
         The two samples, shape (n,) or (n, d).
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -173,10 +242,12 @@ def energy_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, ear
     >>> round(res.statistic, 3), res.pvalue, res.reject
     (8.989, 0.001, True)
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(
         energy_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     return options.run(x, y, EnergyDistance())
 
 
@@ -191,6 +262,7 @@ def hotelling_test(
     batch=None,
     rng=None,
     early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Hotelling's two-sample :math:`T^2` test (multivariate difference of means).
 
@@ -204,6 +276,11 @@ def hotelling_test(
         the F quantile mapped back to the :math:`T^2` scale.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -218,11 +295,13 @@ def hotelling_test(
     >>> hotelling_test(x, y, method="analytic").reject
     True
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(
         hotelling_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
     check_choice(method, "method", choices(hotelling_test, "method"))
+    if contains_nan(x, y):
+        return options.nan_result(x, y, method=method)
     statistic = HotellingT2()
     if method == "permutation":
         return options.run(x, y, statistic)

@@ -33,6 +33,7 @@ from twosample.core.spec import choices, register
 from twosample.core.validation import (
     check_choice,
     check_samples,
+    contains_nan,
 )
 
 __all__ = [
@@ -74,6 +75,7 @@ def t_test(
     batch=None,
     rng=None,
     early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Welch's t-test (unequal variances) for 1-D samples.
 
@@ -89,6 +91,11 @@ def t_test(
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test` (the last three are unused by the
         analytic null).
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -103,7 +110,7 @@ def t_test(
     >>> t_test(x, y, method="analytic").method
     'analytic'
     """
-    x, y = check_samples(x, y, univariate=True)
+    x, y = check_samples(x, y, univariate=True, nan_policy=nan_policy)
     options = Resampling.of(
         t_test,
         alpha=alpha,
@@ -114,6 +121,8 @@ def t_test(
         alternative=alternative,
     )
     check_choice(method, "method", choices(t_test, "method"))
+    if contains_nan(x, y):
+        return options.nan_result(x, y, method=method)
     if method == "permutation":
         return options.run(x, y, WelchT())
 
@@ -144,6 +153,7 @@ def ks_test(
     batch=None,
     rng=None,
     early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Kolmogorov-Smirnov test, :math:`\hat t = \sup |F_x - F_y|` (two-sided).
 
@@ -167,6 +177,11 @@ def ks_test(
         has no quantile function in SciPy, so its threshold is ``nan``.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -182,7 +197,7 @@ def ks_test(
     >>> res.method
     'exact'
     """
-    x, y = check_samples(x, y, univariate=True)
+    x, y = check_samples(x, y, univariate=True, nan_policy=nan_policy)
     options = Resampling.of(
         ks_test,
         alpha=alpha,
@@ -193,6 +208,8 @@ def ks_test(
         alternative=alternative,
     )
     check_choice(method, "method", choices(ks_test, "method"))
+    if contains_nan(x, y):
+        return options.nan_result(x, y, method=method)
     method = auto_method(x, y, method, max(len(x), len(y)) <= EXACT_KS_MAX_N)
     if method == "permutation":
         # D+ is large and -D- small when the alternative holds; the two-sided D is large
@@ -224,6 +241,7 @@ def cvm_test(
     batch=None,
     rng=None,
     early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Two-sample Cramér-von Mises test.
 
@@ -240,6 +258,11 @@ def cvm_test(
         offers no quantile function).
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -253,9 +276,11 @@ def cvm_test(
     >>> cvm_test(rng.normal(size=60), rng.normal(1, 1, size=60), rng=0).reject
     True
     """
-    x, y = check_samples(x, y, univariate=True)
+    x, y = check_samples(x, y, univariate=True, nan_policy=nan_policy)
     options = Resampling.of(cvm_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     check_choice(method, "method", choices(cvm_test, "method"))
+    if contains_nan(x, y):
+        return options.nan_result(x, y, method=method)
     method = auto_method(x, y, method, max(len(x), len(y)) <= EXACT_CVM_MAX_N)
     if method == "permutation":
         return options.run(x, y, CramerVonMises())
@@ -288,6 +313,7 @@ def anderson_test(
     batch=None,
     rng=None,
     early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Two-sample Anderson-Darling test (Scholz and Stephens, midrank version).
 
@@ -302,6 +328,11 @@ def anderson_test(
         interpolation with no quantile function, so the threshold is ``nan``.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -316,11 +347,13 @@ def anderson_test(
     >>> anderson_test(rng.normal(size=60), rng.normal(1, 1, size=60), rng=0).reject
     True
     """
-    x, y = check_samples(x, y, univariate=True)
+    x, y = check_samples(x, y, univariate=True, nan_policy=nan_policy)
     options = Resampling.of(
         anderson_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
     check_choice(method, "method", choices(anderson_test, "method"))
+    if contains_nan(x, y):
+        return options.nan_result(x, y, method=method)
     if method == "permutation":
         return options.run(x, y, AndersonDarling())
 
@@ -343,6 +376,7 @@ def mannwhitney_test(
     batch=None,
     rng=None,
     early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Mann-Whitney U (Wilcoxon rank-sum) test; the statistic is :math:`U` of ``x``.
 
@@ -364,6 +398,11 @@ def mannwhitney_test(
         tie and continuity corrections). Their threshold is ``nan``.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -376,7 +415,7 @@ def mannwhitney_test(
     >>> res.statistic  # pairs (x_i, y_j) with x_i > y_j: 4 > 3, and 8 > 3, 5, 6, 7
     5.0
     """
-    x, y = check_samples(x, y, univariate=True)
+    x, y = check_samples(x, y, univariate=True, nan_policy=nan_policy)
     options = Resampling.of(
         mannwhitney_test,
         alpha=alpha,
@@ -387,6 +426,8 @@ def mannwhitney_test(
         alternative=alternative,
     )
     check_choice(method, "method", choices(mannwhitney_test, "method"))
+    if contains_nan(x, y):
+        return options.nan_result(x, y, method=method)
     method = auto_method(x, y, method, len(x) * len(y) <= EXACT_MWU_MAX_NM, ASYMPTOTIC_MWU_MIN_N)
     if method == "permutation":
         return options.run(x, y, MannWhitneyU())
@@ -399,7 +440,17 @@ def mannwhitney_test(
 
 
 @register("wasserstein", description="1-D Wasserstein-1 distance", multivariate=False)
-def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None, early_stop=False) -> TestResult:
+def wasserstein_test(
+    x,
+    y,
+    *,
+    alpha=0.05,
+    n_resamples=9999,
+    batch=None,
+    rng=None,
+    early_stop=False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
+) -> TestResult:
     r"""1-D Wasserstein-1 test, :math:`\hat t = \int |F_x - F_y|`, permutation null.
 
     Parameters
@@ -408,6 +459,11 @@ def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None
         The two samples.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -421,8 +477,10 @@ def wasserstein_test(x, y, *, alpha=0.05, n_resamples=9999, batch=None, rng=None
     >>> wasserstein_test(rng.normal(size=80), rng.normal(0, 2, size=80), rng=0).reject
     True
     """
-    x, y = check_samples(x, y, univariate=True)
+    x, y = check_samples(x, y, univariate=True, nan_policy=nan_policy)
     options = Resampling.of(
         wasserstein_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     return options.run(x, y, Wasserstein1())

@@ -35,7 +35,7 @@ import numpy as np
 from twosample.core.early_stop import EarlyStop
 from twosample.core.progress import progress_bar, progress_enabled
 from twosample.core.result import TestResult
-from twosample.core.spec import name_of
+from twosample.core.spec import TESTS, name_of
 from twosample.core.validation import (
     canonical_order,
     check_alpha,
@@ -310,6 +310,30 @@ class Resampling:
     def towards(self, alternative: str) -> Resampling:
         """The same options with the engine's direction `alternative` (one of the checked three)."""
         return dataclasses.replace(self, alternative=check_alternative(alternative))
+
+    def nan_result(self, *samples: np.ndarray, method: str | None = None) -> TestResult:
+        """The result of ``nan_policy="propagate"`` when a sample holds a NaN (SciPy's rule): statistic,
+        p-value and threshold NaN, ``reject=False``, nothing computed (no resampling, no training).
+
+        `method` is the null the call asked for (default: the test's only or default one); ``n_x``
+        counts the first sample's rows and ``n_y`` the others', NaN rows included.
+        """
+        info = TESTS.get(self.test)
+        return TestResult(
+            statistic=math.nan,
+            pvalue=math.nan,
+            alpha=self.alpha,
+            threshold=math.nan,
+            reject=False,
+            null_distribution=None,
+            method=method or (info.methods[0] if info else "permutation"),
+            alternative=self.alternative,
+            n_x=len(samples[0]),
+            n_y=sum(len(s) for s in samples[1:]),
+            n_resamples=0,
+            test=self.test,
+            seed=self.seed,
+        )
 
     def run(self, x: np.ndarray, y: np.ndarray, statistic: PermutationStatistic) -> TestResult:
         """The permutation test of `statistic` on validated samples `x` (n, d) and `y` (m, d)."""

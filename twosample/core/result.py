@@ -89,6 +89,11 @@ class TestResult:
         ``rng`` was None, the seed drawn from fresh entropy. None when a
         Generator or SeedSequence was passed (its state is the caller's).
 
+    A test called with ``nan_policy="propagate"`` on data with a NaN returns,
+    as SciPy does, ``statistic``, ``pvalue`` and ``threshold`` NaN (``null`` in
+    :meth:`to_dict`) and ``reject=False``, without running; ``method`` is the
+    null that was asked for.
+
     Unpacks like SciPy's results: ``statistic, pvalue = res``.
 
     Examples
@@ -241,6 +246,8 @@ class TestResult:
 
     def __str__(self) -> str:
         verdict = "reject H0: p = q" if self.reject else "do not reject H0: p = q"
+        if math.isnan(self.pvalue):
+            verdict = "none (the p-value is NaN)"
         lines = [
             f"Two-sample test: {self.test or 'custom statistic'}",
             f"  statistic   {self.statistic:.6g}",

@@ -18,6 +18,7 @@ __all__ = [
     "check_alternative",
     "check_batch",
     "check_choice",
+    "check_nan_policy",
     "check_int",
     "check_n_jobs",
     "check_n_resamples",
@@ -30,6 +31,7 @@ __all__ = [
     "uses_torch",
     "check_dtype",
     "check_samples",
+    "contains_nan",
     "match_columns",
     "seeded_rng",
     "scale_exponent",
@@ -37,18 +39,24 @@ __all__ = [
 ]
 
 ALTERNATIVES = ("greater", "less", "two-sided")
+# SciPy's `nan_policy`: what a test does with rows that hold a NaN.
+NAN_POLICIES = ("raise", "propagate", "omit")
 
 
 class DegenerateDataWarning(RuntimeWarning):
     """Legal but degenerate data, such as a constant pooled sample."""
 
 
-def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
-    """Return `x` as a finite float64 array of shape (n, d).
+def check_sample(x, name: str = "x", *, min_rows: int = 2, nan_policy: str = "raise") -> np.ndarray:
+    """Return `x` as a float64 array of shape (n, d), finite but for the NaN that `nan_policy` keeps.
 
     Lists, NumPy arrays and pandas objects are accepted; 1-D input is one
-    column.
+    column. `nan_policy` is SciPy's: ``"raise"``, a NaN is an error;
+    ``"propagate"``, rows with NaN are kept (the caller returns a NaN result,
+    see :func:`contains_nan`); ``"omit"``, they are dropped and at least
+    `min_rows` rows must remain. Infinite values are an error under every policy.
     """
+    check_nan_policy(nan_policy)
     if x is None:
         raise TypeError(f"`{name}` is required, got None.")
     if type(x).__module__.startswith("torch"):  # a tensor, perhaps on a GPU or requiring grad
@@ -80,11 +88,38 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2) -> np.ndarray:
         raise ValueError(f"`{name}` is empty (shape {arr.shape}).")
     if arr.shape[0] < min_rows:
         raise ValueError(f"`{name}` needs at least {min_rows} observations (rows), got {arr.shape[0]}.")
+    return _apply_nan_policy(arr, name, nan_policy, min_rows)
+
+
+def _apply_nan_policy(arr: np.ndarray, name: str, nan_policy: str, min_rows: int) -> np.ndarray:
+    """`arr` once `nan_policy` has dealt with its NaN (the rows dropped for "omit"); infinities are an error."""
     finite = np.isfinite(arr)
-    if not finite.all():
-        row = int(np.argwhere(~finite)[0, 0])
-        raise ValueError(f"`{name}` contains NaN or infinite values (first at row {row}).")
-    return arr
+    if finite.all():
+        return arr
+    nan = np.isnan(arr)
+    refused = ~finite if nan_policy == "raise" else ~(finite | nan)
+    if refused.any():
+        row = int(np.argwhere(refused)[0, 0])
+        what = "NaN or infinite values" if nan_policy == "raise" else "infinite values (`nan_policy` concerns NaN only)"
+        raise ValueError(f"`{name}` contains {what} (first at row {row}).")
+    if nan_policy == "propagate":
+        return arr
+    kept = arr[~nan.any(axis=1)]
+    if len(kept) < min_rows:
+        raise ValueError(
+            f"`{name}` has {len(kept)} of its {len(arr)} rows left after `nan_policy`='omit' dropped those "
+            f"that contain NaN; it needs at least {min_rows}."
+        )
+    return kept
+
+
+def contains_nan(*samples: np.ndarray) -> bool:
+    """Whether a validated sample holds a NaN (only ``nan_policy="propagate"`` lets one through).
+
+    A test then returns ``options.nan_result(...)`` (:meth:`~twosample.core.resampling.Resampling.nan_result`)
+    right after its argument checks, before any computation, as SciPy does.
+    """
+    return any(np.isnan(s).any() for s in samples)
 
 
 def match_columns(x, y, name: str = "y"):
@@ -115,14 +150,15 @@ def _is_dataframe(obj) -> bool:
     return hasattr(obj, "columns") and hasattr(obj, "to_numpy") and getattr(obj, "ndim", 0) == 2
 
 
-def check_samples(x, y, *, univariate: bool = False, min_rows: int = 2):
+def check_samples(x, y, *, univariate: bool = False, min_rows: int = 2, nan_policy: str = "raise"):
     """Validate a pair of samples; return float arrays of shape (n, d) and (m, d).
 
-    DataFrames are matched by column name (``y`` is reordered to ``x``'s columns).
+    DataFrames are matched by column name (``y`` is reordered to ``x``'s columns);
+    `nan_policy` applies to each sample on its own (:func:`check_sample`).
     """
     y = match_columns(x, y)
-    x = check_sample(x, "x", min_rows=min_rows)
-    y = check_sample(y, "y", min_rows=min_rows)
+    x = check_sample(x, "x", min_rows=min_rows, nan_policy=nan_policy)
+    y = check_sample(y, "y", min_rows=min_rows, nan_policy=nan_policy)
     if x.shape[1] != y.shape[1]:
         raise ValueError(
             f"`x` and `y` must have the same number of columns (features), got {x.shape[1]} and {y.shape[1]}."
@@ -285,6 +321,10 @@ def check_batch(batch) -> int | None:
 
 def check_alternative(alternative) -> str:
     return check_choice(alternative, "alternative", ALTERNATIVES)
+
+
+def check_nan_policy(nan_policy) -> str:
+    return check_choice(nan_policy, "nan_policy", NAN_POLICIES)
 
 
 def check_choice(value, name: str, choices) -> str:

@@ -58,6 +58,7 @@ from twosample.core.validation import (
     check_dtype,
     check_int,
     check_samples,
+    contains_nan,
     warn_if_constant,
 )
 from twosample.kernel.kernels import (
@@ -177,6 +178,7 @@ def mmd_agginc_test(
     batch=None,
     rng=None,
     dtype=np.float32,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Aggregated incomplete MMD test (MMDAggInc), for samples too large for the quadratic tests.
 
@@ -207,6 +209,11 @@ def mmd_agginc_test(
         exact in either). The observed statistic goes through the same products as the
         bootstrap draws, so both carry the same rounding; float64 doubles the time
         (n = m = 100,000: see docs/benchmarks.md).
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -225,7 +232,7 @@ def mmd_agginc_test(
     >>> res.reject, res.test
     (True, 'mmd-agginc')
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(mmd_agginc_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
     n_resamples, batch, generator = options.n_resamples, options.batch, options.rng
     if n_resamples < 2:
@@ -235,6 +242,8 @@ def mmd_agginc_test(
     if min(len(x), len(y)) < 2:
         raise ValueError(f"mmd_agginc_test needs at least 2 rows in each sample, got {len(x)} and {len(y)}.")
     n_sub = _check_subdiagonals(subdiagonals, min(len(x), len(y)))
+    if contains_nan(x, y):  # its statistic is a p-value, small against H0
+        return options.towards("less").nan_result(x, y)
     if bandwidths is None:  # the grid scales with the data
         (x, y), _, _ = scale_free_inputs((x, y), ("gaussian",))
     else:  # data and bandwidths rescaled together by a power of two

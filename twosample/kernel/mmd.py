@@ -16,6 +16,7 @@ import dataclasses
 import math
 import os
 from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
 
 import numpy as np
 from scipy import special, stats
@@ -33,6 +34,7 @@ from twosample.core.validation import (
     check_memory,
     check_rng,
     check_samples,
+    contains_nan,
     uses_torch,
     warn_if_constant,
 )
@@ -440,6 +442,7 @@ def mmd_test(
     dtype=np.float64,
     early_stop=False,
     memory=None,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""MMD permutation test of H0: p = q.
 
@@ -474,6 +477,11 @@ def mmd_test(
         relabellings of a quarter of the budget each (NumPy's temporaries come on top).
         Default: 2 GiB of Gram matrix, 256 MiB blocks. Too small for one column block:
         a ValueError. The result does not depend on it (beyond rounding).
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -495,13 +503,15 @@ def mmd_test(
     >>> res.reject, res.method
     (True, 'permutation')
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     check_choice(estimator, "estimator", ("unbiased", "biased"))
     device, dtype = check_device(device), check_dtype(dtype)
     options = Resampling.of(mmd_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     pooled = np.vstack([x, y])
     budget = _budget_for(memory, len(pooled), 1, dtype)
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     k = make_kernel(kernel, bandwidth, pooled, rng=options.rng)
     options = _with_default_batch(options, len(pooled), 1, dtype, budget)
     return options.run(x, y, MMDStatistic(k, estimator, device=device, dtype=dtype, budget=budget))
@@ -570,6 +580,7 @@ def mmd_agg_test(
     dtype="auto",
     early_stop=True,
     memory=None,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
 
@@ -603,6 +614,11 @@ def mmd_agg_test(
     memory : int or str, optional
         A memory budget, as in :func:`mmd_test` (it also moves the "auto" switch to
         float32: float64 while the Gram matrices fit it).
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -623,7 +639,7 @@ def mmd_agg_test(
     >>> mmd_agg_test(x, y, n_resamples=499, rng=0).test
     'mmd-agg'
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     device = check_device(device)
     auto_dtype = isinstance(dtype, str) and dtype == "auto"
     dtype = np.float64 if auto_dtype else check_dtype(dtype)
@@ -631,11 +647,14 @@ def mmd_agg_test(
         mmd_agg_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )
     n_bandwidths = check_int(n_bandwidths, "n_bandwidths")
+    kernels = None if kernels is None else _check_kernel_list(kernels)
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     if kernels is None:
         (x, y), _, _ = scale_free_inputs((x, y), ("gaussian", "laplace"))
         kernels = fuse_kernels(np.vstack([x, y]), n_bandwidths=n_bandwidths, rng=options.rng)
     else:
-        (x, y), kernels, _ = scale_free_inputs((x, y), _check_kernel_list(kernels))
+        (x, y), kernels, _ = scale_free_inputs((x, y), kernels)
         kernels = [make_kernel(k, 1.0) for k in kernels]
     pooled = np.vstack([x, y])
     if auto_dtype and not grams_fit(len(pooled), len(kernels), np.float64, Budget.of(memory)):
@@ -646,7 +665,16 @@ def mmd_agg_test(
 
 
 @register("mmd-linear", description="linear-time MMD, normal null", null="asymptotic")
-def mmd_linear_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, rng=None) -> TestResult:
+def mmd_linear_test(
+    x,
+    y,
+    *,
+    kernel="gaussian",
+    bandwidth="median",
+    alpha=0.05,
+    rng=None,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
+) -> TestResult:
     r"""Linear-time MMD test with its asymptotically normal null (Gretton et al. 2012, sec. 6).
 
     The statistic is the mean of :math:`P = \lfloor\min(n, m)/2\rfloor` i.i.d.
@@ -658,12 +686,27 @@ def mmd_linear_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
     quadratic tests at equal n. Rows are shuffled with `rng` first, so the
     pairing does not depend on the row order.
 
+    Parameters
+    ----------
+    x, y : array_like, shape (n, d) and (m, d)
+        The samples, at least 4 rows each.
+    kernel, bandwidth
+        As in :func:`mmd_test`.
+    alpha : float, default 0.05
+    rng : None, int, SeedSequence or Generator
+        Seeds the shuffle that pairs the rows and the median heuristic's subsample.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
+
     Returns
     -------
     TestResult
         ``method="asymptotic"``; the threshold is :math:`t_{1-\alpha, P-1}\, s_h / \sqrt P`.
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(mmd_linear_test, alpha=alpha, rng=rng)
     if min(len(x), len(y)) < 4:
         raise ValueError(
@@ -672,6 +715,8 @@ def mmd_linear_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
         )
     generator = options.rng
     (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     # Pairs from a shuffle of the sorted rows: the pairing does not depend on the input row order.
     x, y = canonical_order(x), canonical_order(y)
     x, y = x[generator.permutation(len(x))], y[generator.permutation(len(y))]
@@ -703,7 +748,16 @@ def mmd_linear_test(x, y, *, kernel="gaussian", bandwidth="median", alpha=0.05, 
 
 @register("mmd-rff", description="random-Fourier-feature MMD, O(n) per permutation")
 def mmd_rff_test(
-    x, y, *, bandwidth="median", n_features=256, alpha=0.05, n_resamples=999, batch=None, rng=None
+    x,
+    y,
+    *,
+    bandwidth="median",
+    n_features=256,
+    alpha=0.05,
+    n_resamples=999,
+    batch=None,
+    rng=None,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Gaussian-kernel MMD test with random Fourier features and a permutation null, O(N D B).
 
@@ -724,6 +778,11 @@ def mmd_rff_test(
         D, the number of random features.
     alpha, n_resamples, batch, rng
         As in :func:`twosample.permutation_test`.
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -731,11 +790,13 @@ def mmd_rff_test(
         The statistic is :math:`\|\bar\phi(x) - \bar\phi(y)\|` (the square
         root of the approximate biased MMD²).
     """
-    x, y = check_samples(x, y)
+    x, y = check_samples(x, y, nan_policy=nan_policy)
     n_features = check_int(n_features, "n_features")
     options = Resampling.of(mmd_rff_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
     generator = options.rng
     (x, y), _, bandwidth = scale_free_inputs((x, y), ("gaussian",), check_bandwidth(bandwidth))
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     pooled = np.vstack([x, y])
     k = make_kernel("gaussian", bandwidth, pooled, rng=generator)
     w = generator.normal(0.0, 1.0 / k.bandwidth, size=(pooled.shape[1], n_features))

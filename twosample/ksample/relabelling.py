@@ -20,6 +20,8 @@ first sample's rows) and ``n_y`` (the other samples' rows together).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from twosample.core.resampling import Resampling, null_result
@@ -27,6 +29,7 @@ from twosample.core.result import TestResult
 from twosample.core.spec import register
 from twosample.core.validation import (
     check_sample,
+    contains_nan,
     match_columns,
     warn_if_constant,
 )
@@ -37,10 +40,10 @@ __all__ = ["energy_ksample_test", "ks_ksample_test", "mmd_ksample_test"]
 _BATCH_ELEMENTS = 2**22  # relabellings per batch: about N * B * k <= 4M floats
 
 
-def _samples(x, y, others, univariate=False) -> list[np.ndarray]:
+def _samples(x, y, others, nan_policy, univariate=False) -> list[np.ndarray]:
     names = ["x", "y"] + [f"samples[{i}]" for i in range(len(others))]
     raw = [x] + [match_columns(x, s, name=name) for s, name in zip((y, *others), names[1:])]  # tables by name
-    samples = [check_sample(s, name) for s, name in zip(raw, names)]
+    samples = [check_sample(s, name, nan_policy=nan_policy) for s, name in zip(raw, names)]
     width = samples[0].shape[1]
     for s, name in zip(samples, names):
         if s.shape[1] != width:
@@ -104,7 +107,9 @@ def _permute(statistics, labels, sizes, options: Resampling) -> TestResult:
 
 
 @register("energy-k", description="k-sample energy (DISCO between-sample)")
-def energy_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> TestResult:
+def energy_ksample_test(
+    x, y, *samples, alpha=0.05, n_resamples=999, rng=None, nan_policy: Literal["raise", "propagate", "omit"] = "raise"
+) -> TestResult:
     r"""k-sample energy test (DISCO's between-sample statistic), any dimension, permutation null.
 
     Parameters
@@ -115,6 +120,11 @@ def energy_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -
     n_resamples : int, default 999
         Relabellings of the k group labels.
     rng : None, int, SeedSequence or Generator
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -129,8 +139,10 @@ def energy_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -
     >>> energy_ksample_test(a, b, c, rng=0).reject
     True
     """
-    pooled = _samples(x, y, samples)
+    pooled = _samples(x, y, samples, nan_policy)
     options = Resampling.of(energy_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    if contains_nan(*pooled):
+        return options.nan_result(*pooled)
     distances = pairwise_distances(np.vstack(pooled), np.vstack(pooled))
     n = sum(len(s) for s in pooled)
 
@@ -141,14 +153,18 @@ def energy_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -
 
 
 @register("mmd-k", description="k-sample MMD (Gaussian kernel, median bandwidth)")
-def mmd_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> TestResult:
+def mmd_ksample_test(
+    x, y, *samples, alpha=0.05, n_resamples=999, rng=None, nan_policy: Literal["raise", "propagate", "omit"] = "raise"
+) -> TestResult:
     r"""k-sample MMD test: the sum over pairs of samples of :math:`\frac{n_i n_j}{N}` times their biased
     MMD² (Gaussian kernel, median bandwidth of the pooled rows), permutation null.
 
     Parameters and returns as in :func:`energy_ksample_test`.
     """
-    pooled = _samples(x, y, samples)
+    pooled = _samples(x, y, samples, nan_policy)
     options = Resampling.of(mmd_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    if contains_nan(*pooled):
+        return options.nan_result(*pooled)
     z = np.vstack(pooled)
     bandwidth = median_distance(z, rng=np.random.default_rng(0)) or 1.0  # a fixed subsample when N is large
     gram = np.exp(-squared_distances(z, z, np) / (2 * bandwidth**2))
@@ -161,14 +177,18 @@ def mmd_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> T
 
 
 @register("ks-k", description="k-sample Kolmogorov-Smirnov (largest pairwise distance)", multivariate=False)
-def ks_ksample_test(x, y, *samples, alpha=0.05, n_resamples=999, rng=None) -> TestResult:
+def ks_ksample_test(
+    x, y, *samples, alpha=0.05, n_resamples=999, rng=None, nan_policy: Literal["raise", "propagate", "omit"] = "raise"
+) -> TestResult:
     r"""k-sample Kolmogorov-Smirnov-type test in one dimension: the largest pairwise
     :math:`\sqrt{n_i n_j / (n_i + n_j)} \sup_t |F_i(t) - F_j(t)|`, permutation null.
 
     Parameters and returns as in :func:`energy_ksample_test`.
     """
-    pooled = _samples(x, y, samples, univariate=True)
+    pooled = _samples(x, y, samples, nan_policy, univariate=True)
     options = Resampling.of(ks_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
+    if contains_nan(*pooled):
+        return options.nan_result(*pooled)
     z = np.vstack(pooled)[:, 0]
     order = np.argsort(z, kind="stable")
     last_of_tie = np.r_[z[order][1:] != z[order][:-1], True]  # compare CDFs only where the value changes

@@ -58,6 +58,7 @@ from twosample.core.validation import (
     check_int,
     check_n_jobs,
     check_samples,
+    contains_nan,
     scale_exponent,
     warn_if_constant,
 )
@@ -278,6 +279,7 @@ def c2st_test(
     rng=None,
     n_jobs=1,
     device="cpu",
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> C2STResult:
     r"""Classifier two-sample test (Lopez-Paz and Oquab 2017).
 
@@ -316,6 +318,11 @@ def c2st_test(
         result does not depend on it.
     device : str, default "cpu"
         Where the ``"torch-mlp"`` preset trains (e.g. ``"cuda"``).
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -334,20 +341,22 @@ def c2st_test(
     >>> res.reject, res.method, 0.6 < res.statistic < 0.8
     (True, 'exact', True)
     """
-    x, y = check_samples(x, y, min_rows=2)
+    x, y = check_samples(x, y, min_rows=2, nan_policy=nan_policy)
     check_choice(statistic, "statistic", STATISTICS)
     check_choice(null, "null", choices(c2st_test, "null"))
     options = Resampling.of(c2st_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     n_jobs = check_n_jobs(n_jobs)
     device = check_device(device)
     classifier = _check_classifier(classifier)
+    if null == "binomial" and statistic != "accuracy":
+        raise ValueError(f"`null='binomial'` is for `statistic='accuracy'`; use null='permutation' for {statistic!r}.")
+    if contains_nan(x, y):
+        return C2STResult.extend(options.nan_result(x, y, method=null))
     if classifier is None or isinstance(classifier, str):
         # The presets are scale-equivariant (standardised inputs, or distances): rescaling by a power
         # of two changes nothing at scale 1 and keeps data near 1e300 or 1e-300 in range.
         shift = scale_exponent(x, y)
         x, y = np.ldexp(x, -shift), np.ldexp(y, -shift)
-    if null == "binomial" and statistic != "accuracy":
-        raise ValueError(f"`null='binomial'` is for `statistic='accuracy'`; use null='permutation' for {statistic!r}.")
     generator = options.rng
     warn_if_constant(np.vstack([x, y]))
     if null == "crossfit":

@@ -9,6 +9,8 @@ labels (the critic fixed; valid conditionally on the training part).
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 
 from twosample.core.resampling import PermutationStatistic, Resampling, holdout_split
@@ -17,6 +19,7 @@ from twosample.core.spec import register
 from twosample.core.validation import (
     check_device,
     check_samples,
+    contains_nan,
 )
 from twosample.divergences import fit_critic, get
 from twosample.learned._standardise import on_unique_rows, standardise_pooled
@@ -62,6 +65,7 @@ def f_divergence_test(
     hidden=32,
     layers=2,
     lr=1e-3,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
     **params,
 ) -> TestResult:
     r"""Variational f-divergence two-sample test.
@@ -80,6 +84,11 @@ def f_divergence_test(
         Where the critic trains.
     steps, hidden, layers, lr
         Critic training (see :func:`twosample.divergences.fit_critic`).
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -103,12 +112,14 @@ def f_divergence_test(
     >>> f_divergence_test(x, y, steps=200, n_resamples=199, rng=0).reject
     True
     """
-    x, y = check_samples(x, y, min_rows=4)
+    x, y = check_samples(x, y, min_rows=4, nan_policy=nan_policy)
     div = get(divergence, **params)
     options, device = (
         Resampling.of(f_divergence_test, alpha=alpha, n_resamples=n_resamples, rng=rng),
         check_device(device),
     )
+    if contains_nan(x, y):
+        return options.nan_result(x, y)
     generator = options.rng
     x, y, _, _ = standardise_pooled(x, y)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)

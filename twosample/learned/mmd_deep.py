@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from typing import Literal
 
 import numpy as np
 
@@ -29,6 +30,7 @@ from twosample.core.validation import (
     check_int,
     check_real,
     check_samples,
+    contains_nan,
     warn_if_constant,
 )
 from twosample.kernel.kernels import Kernel, median_distance, squared_distances
@@ -165,6 +167,7 @@ def mmd_deep_test(
     lr=2e-3,
     batch_size=512,
     threads=None,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> DeepMMDResult:
     r"""MMD test with a deep kernel fitted on a training split (Liu et al. 2020, MMD-D).
 
@@ -194,6 +197,11 @@ def mmd_deep_test(
     threads : int, optional
         torch CPU threads while training (default 1: the network is small; see
         :func:`twosample.core.torch_utils.torch_threads`).
+    nan_policy : {"raise", "propagate", "omit"}, default "raise"
+        Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
+        result with NaN statistic and p-value (``reject=False``) without running the test;
+        ``"omit"``, each sample's rows with a NaN are dropped and the test runs on the rest.
+        Infinite values are an error under every policy.
 
     Returns
     -------
@@ -221,9 +229,8 @@ def mmd_deep_test(
     >>> mmd_deep_test(x, y, steps=100, n_resamples=199, rng=0).reject
     True
     """
-    x, y = check_samples(x, y, min_rows=4)
+    x, y = check_samples(x, y, min_rows=4, nan_policy=nan_policy)
     options, device = Resampling.of(mmd_deep_test, alpha=alpha, n_resamples=n_resamples, rng=rng), check_device(device)
-    x, y, shift, scale = standardise_pooled(x, y)
     steps, hidden, n_features = (
         check_int(steps, "steps", minimum=0),
         check_int(hidden, "hidden"),
@@ -231,6 +238,9 @@ def mmd_deep_test(
     )
     layers, batch_size = check_int(layers, "layers", minimum=0), check_int(batch_size, "batch_size", minimum=2)
     lr = check_real(lr, "lr", low=0, low_open=True)
+    if contains_nan(x, y):
+        return DeepMMDResult.extend(options.nan_result(x, y))
+    x, y, shift, scale = standardise_pooled(x, y)
     generator = options.rng
     constant = warn_if_constant(np.vstack([x, y]))
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
