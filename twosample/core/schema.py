@@ -42,7 +42,7 @@ def as_frame(table, name: str) -> pd.DataFrame:
             table = pd.DataFrame(table)
         except (ValueError, TypeError) as exc:
             raise ValueError(f"`{name}` could not be read as a table: {exc}") from None
-        table.columns = [str(c) for c in table.columns]
+    table = table.rename(columns=str)  # a copy; columns are matched by their names as text
     if table.shape[0] == 0 or table.shape[1] == 0:
         raise ValueError(f"`{name}` is empty (shape {table.shape}).")
     if table.columns.duplicated().any():

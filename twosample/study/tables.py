@@ -155,6 +155,22 @@ def _adjust(rows: list[dict], correction, alpha) -> tuple[np.ndarray, np.ndarray
     return adjusted[: len(rows)], adj_missing
 
 
+def _maxt(rows, cols, n_resamples, rng):
+    """Westfall-Young over one shared relabelling; the rows' p-values become its own permutation
+    p-values (the statistics it relabels: KS for numeric and ordinal columns, chi-square for labels,
+    the gap in missing shares), so each adjusted p-value is at least its raw one."""
+    raw, adjusted = maxt_adjust(cols, n_resamples=n_resamples, rng=rng)
+    has_missing = [i for i, r in enumerate(rows) if not math.isnan(r["missing_pvalue"])]
+    p_miss = np.full(len(cols), np.nan)
+    p_miss[has_missing] = adjusted[len(cols) :]
+    for i, (row, col) in enumerate(zip(rows, cols)):
+        row.update(pvalue=raw[i], method="shared permutation")
+        row["test"] = "ks" if col.kind in ("numeric", "ordinal") else "chi2"
+    for i, j in zip(has_missing, range(len(cols), len(raw))):
+        rows[i]["missing_pvalue"] = raw[j]
+    return adjusted[: len(cols)], p_miss
+
+
 def compare(
     x,
     y,
@@ -234,10 +250,7 @@ def compare(
             )
             bar.update(1)
     if correction == "maxT":
-        raw, adjusted = maxt_adjust(cols, n_resamples=n_resamples, rng=np.random.default_rng(streams[-2]))
-        p_adj, p_miss = adjusted[: len(cols)], np.full(len(cols), np.nan)
-        has_missing = [i for i, r in enumerate(rows) if not math.isnan(r["missing_pvalue"])]
-        p_miss[has_missing] = adjusted[len(cols) :]
+        p_adj, p_miss = _maxt(rows, cols, n_resamples, np.random.default_rng(streams[-2]))
     else:
         p_adj, p_miss = _adjust(rows, correction, alpha)
     frame = pd.DataFrame(rows)
