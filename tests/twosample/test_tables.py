@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 import twosample as ts
@@ -172,3 +173,18 @@ def test_penguins_islands_differ_and_random_halves_do_not():
         ]
     assert sum(halves) <= 3  # binom.ppf(0.995, 10, 0.05) = 3
     del rng
+
+
+def test_large_numeric_columns_agree_with_scipy():
+    # beyond 10,000 rows a sample the KS p-value and W1 come from counts per distinct value
+    rng = np.random.default_rng(17)
+    x, y = pd.DataFrame({"v": rng.normal(size=12000)}), pd.DataFrame({"v": rng.normal(0.03, 1, size=11000)})
+    x.loc[:99, "v"] = np.nan
+    row = ts.compare(x, y, multivariate="none").columns.iloc[0]
+    vx, vy = x["v"].dropna().to_numpy(), y["v"].to_numpy()
+    ref = ts.ks_test(vx, vy, method="asymptotic")
+    assert row["method"] == "asymptotic" and row["statistic"] == pytest.approx(ref.statistic)
+    assert row["pvalue"] == pytest.approx(ref.pvalue, rel=1e-9)
+    assert row["wasserstein"] == pytest.approx(stats.wasserstein_distance(vx, vy), rel=1e-9)
+    ties = ts.compare(x.round(1), y.round(1), multivariate="none", n_resamples=999, rng=0).columns.iloc[0]
+    assert ties["method"] == "permutation"  # few distinct values: the exact conditional null over tables

@@ -81,18 +81,19 @@ def _levels(sx: pd.Series, sy: pd.Series) -> tuple[tuple, bool]:
                     "the other; give both samples the same ordered categories."
                 )
             return tuple(cats), True
-    seen = pd.unique(pd.concat([sx.dropna(), sy.dropna()], ignore_index=True).astype(object))
-    return tuple(sorted(seen, key=_sort_key)), False
+    seen = pd.unique(pd.concat([sx.dropna(), sy.dropna()], ignore_index=True))
+    return tuple(sorted(np.asarray(seen, dtype=object), key=_sort_key)), False
+
+
+def _label_kind(s: pd.Series) -> str:
+    """'numbers', 'text', or '' (mixed or empty), judged on the distinct values only."""
+    values = pd.unique(s.dropna())  # hashing first: the type checks below see each distinct value once
+    numeric = [isinstance(v, (bool, np.bool_, int, float, np.integer, np.floating)) for v in values]
+    return "numbers" if numeric and all(numeric) else "text" if numeric and not any(numeric) else ""
 
 
 def _check_same_kind(sx: pd.Series, sy: pd.Series) -> None:
-    kinds = []
-    for s in (sx, sy):
-        values = s.dropna()
-        numeric = values.map(lambda v: isinstance(v, (bool, np.bool_, int, float, np.integer, np.floating)))
-        kinds.append(
-            "numbers" if len(values) and numeric.all() else "text" if len(values) and not numeric.any() else ""
-        )
+    kinds = [_label_kind(sx), _label_kind(sy)]
     if kinds[0] and kinds[1] and kinds[0] != kinds[1]:
         raise ValueError(f"`x` holds {kinds[0]} and `y` holds {kinds[1]}: give both samples labels of one kind.")
 
@@ -124,6 +125,15 @@ def encode_labels(x, y, *, nan_policy: str = "raise", min_rows: int = 1) -> Labe
             raise ValueError(f"`{name}` needs at least {min_rows} observations{after}, got {len(s)}.")
     _check_same_kind(sx, sy)
     levels, ordered = _levels(sx, sy)
-    index = pd.Index(levels, dtype=object)
-    codes = [index.get_indexer(pd.Index(s.astype(object))).astype(np.int64) for s in (sx, sy)]
-    return Labels(codes[0], codes[1], levels, ordered)
+    codes = _codes_of(pd.concat([sx, sy], ignore_index=True), levels)
+    return Labels(codes[: len(sx)], codes[len(sx) :], levels, ordered)
+
+
+def _codes_of(pooled: pd.Series, levels: tuple) -> np.ndarray:
+    """Codes of the pooled labels into `levels` by hashing (pd.factorize), then one remap of the few distinct."""
+    codes, uniques = pd.factorize(pooled)
+    position = pd.Index(levels, dtype=object).get_indexer(pd.Index(uniques, dtype=object))
+    out = np.full(len(codes), -1, dtype=np.int64)
+    seen = codes >= 0
+    out[seen] = position[codes[seen]]
+    return out

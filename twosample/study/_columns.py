@@ -26,7 +26,7 @@ class Column:
     spec: ColumnSpec
     codes: np.ndarray  # (n + m,) int64
     n_x: int
-    levels: tuple  # labels: the levels; numeric: () (codes rank the distinct values)
+    levels: tuple | np.ndarray  # labels: the levels; numeric: the sorted distinct values (codes rank them)
     values: np.ndarray | None = None  # numeric: the pooled values (NaN missing)
 
     @property
@@ -67,8 +67,8 @@ def _numeric(spec, sx: pd.Series, sy: pd.Series) -> Column:
         raise ValueError(f"column {spec.name!r} holds infinite values; replace them (or mark them missing) first.")
     codes = np.full(len(values), -1, dtype=np.int64)
     seen = ~np.isnan(values)
-    codes[seen] = np.unique(values[seen], return_inverse=True)[1]
-    return Column(spec, codes, len(sx), (), values)
+    distinct, codes[seen] = np.unique(values[seen], return_inverse=True)
+    return Column(spec, codes, len(sx), distinct, values)
 
 
 def _labels(spec, sx: pd.Series, sy: pd.Series) -> Column:
@@ -86,6 +86,21 @@ def _codes(sx: pd.Series, sy: pd.Series):
     return codes, labels.levels
 
 
+def _identifier(name, sx: pd.Series, sy: pd.Series) -> bool:
+    """Whether a categorical column looks like an identifier (warned; judged by hashing, before any sorting)."""
+    pooled = pd.concat([sx, sy], ignore_index=True)
+    n_levels, n_rows = int(pooled.nunique(dropna=True)), int(pooled.notna().sum())
+    if not looks_like_identifier(n_levels, n_rows):
+        return False
+    warnings.warn(
+        f"column {name!r} has {n_levels:,} distinct values in {n_rows:,} rows: it looks like an identifier "
+        "and is not compared.",
+        UserWarning,
+        stacklevel=4,
+    )
+    return True
+
+
 def prepare_columns(x, y, *, columns=None, categorical=()) -> tuple[list[Column], list[str]]:
     """The compared columns, and the names of those skipped as identifiers (with a warning)."""
     fx, fy = as_frame(x, "x"), as_frame(y, "y")
@@ -98,17 +113,10 @@ def prepare_columns(x, y, *, columns=None, categorical=()) -> tuple[list[Column]
     out, skipped = [], []
     for spec in table_schema(fx, fy, categorical=categorical):
         sx, sy = fx[spec.name].reset_index(drop=True), fy[spec.name].reset_index(drop=True)
-        column = _numeric(spec, sx, sy) if spec.kind == "numeric" else _labels(spec, sx, sy)
-        if spec.kind == "categorical" and looks_like_identifier(len(column.levels), int((column.codes >= 0).sum())):
-            warnings.warn(
-                f"column {spec.name!r} has {len(column.levels):,} distinct values in {len(column.codes):,} rows: it "
-                "looks like an identifier and is not compared.",
-                UserWarning,
-                stacklevel=3,
-            )
+        if spec.kind == "categorical" and _identifier(spec.name, sx, sy):
             skipped.append(spec.name)
             continue
-        out.append(column)
+        out.append(_numeric(spec, sx, sy) if spec.kind == "numeric" else _labels(spec, sx, sy))
     if not out:
         raise ValueError("no column is left to compare (every column looks like an identifier).")
     return out, skipped
