@@ -5,7 +5,7 @@ Every test takes two samples ``x`` (n, d) and ``y`` (m, d) and returns a
 threshold ``t_alpha`` and the verdict.
 """
 
-from twosample.app.io import load_sample
+from twosample.app.io import load_sample, load_table
 from twosample.categorical import (
     c2st_mixed_test,
     chi2_test,
@@ -72,6 +72,7 @@ __all__ = [
     "ks_test",
     "level",
     "load_sample",
+    "load_table",
     "mannwhitney_test",
     "mean_difference_test",
     "mean_variance_test",

@@ -3,9 +3,10 @@ reports and figures (:mod:`~twosample.app.report`, :mod:`~twosample.app.plotting
 (:mod:`~twosample.app.demo`). Only file input is imported here: the command line and the demo load
 when they run."""
 
-from twosample.app.io import DataFileWarning, load_sample
+from twosample.app.io import DataFileWarning, load_sample, load_table
 
 __all__ = [
     "DataFileWarning",
     "load_sample",
+    "load_table",
 ]

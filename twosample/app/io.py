@@ -1,4 +1,7 @@
-"""Reading samples from files: .npy, delimited text (CSV, TSV, whitespace; compressed too), .parquet.
+"""Reading samples and tables from files: .npy, delimited text (CSV, TSV, whitespace; compressed too), .parquet.
+
+:func:`load_sample` gives a float array (the tests of samples); :func:`load_table` the table as it
+is, strings and missing values kept (:func:`~twosample.compare`).
 
 Text files are read as people write them: ``DataFrame.to_csv`` (a header and an
 unnamed index column, which is dropped with a warning), ``numpy.savetxt`` (no
@@ -19,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["DataFileWarning", "load_sample"]
+__all__ = ["DataFileWarning", "load_sample", "load_table"]
 
 _TEXT = (".csv", ".tsv", ".txt")
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -96,8 +99,8 @@ def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
             f"`{path}`: the first column has no header (an index written by DataFrame.to_csv); "
             "it was dropped. Write with index=False, or name it to keep it.",
             DataFileWarning,
-            stacklevel=3,
-        )  # the caller of load_sample
+            stacklevel=4,
+        )  # the caller of load_sample / load_table (through _read)
         return table.iloc[:, 1:]
     return table
 
@@ -125,7 +128,8 @@ def _read_table(path: Path, base: str, compression: str | None, header: bool | N
         raise ValueError(f"`{path}`: could not be read ({type(exc).__name__}: {' '.join(str(exc).split())}).") from None
 
 
-def _select(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
+def _pick(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
+    """The named columns (all by default) of a table that has rows."""
     if columns:
         named = [str(c) for c in table.columns]
         missing = [c for c in columns if str(c) not in named]
@@ -134,6 +138,10 @@ def _select(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
         table = table.iloc[:, [named.index(str(c)) for c in columns]]
     if table.shape[0] == 0:
         raise ValueError(f"`{path}`: the table has a header ({', '.join(map(str, table.columns))}) and no rows.")
+    return table
+
+
+def _numeric(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     bad = [str(c) for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
     if bad:
         raise ValueError(
@@ -200,15 +208,62 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     >>> load_sample(folder / "x.txt").shape
     (3, 2)
     """
+    table = _read(path, columns, header)
+    return table if frame else table.to_numpy(dtype=np.float64)
+
+
+def load_table(path, *, header: bool | None = None) -> pd.DataFrame:
+    """Read one table as it is: numbers, strings, booleans and missing values kept (for :func:`~twosample.compare`).
+
+    The files and their detection are those of :func:`load_sample` (an unnamed
+    index column dropped with a warning, text compressed or not); unlike it,
+    non-numeric columns are kept, missing values stay missing (NaN), and column
+    names are strings (``"0"``, ``"1"``, ... for a file without a header).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A ``.parquet`` table (its dtypes kept: categories, nullable integers...),
+        delimited text ``.csv`` / ``.tsv`` / ``.txt`` (optionally ``.gz``,
+        ``.bz2``, ``.xz``, ``.zip``), or a numeric ``.npy`` array.
+    header : bool, optional
+        Whether a text file's first line names the columns (default: detected,
+        as in :func:`load_sample`).
+
+    Returns
+    -------
+    pandas.DataFrame
+
+    Raises
+    ------
+    ValueError
+        For a missing or empty file, an unknown suffix, a table with a header
+        and no rows, a file pandas cannot parse (one line, naming the file).
+
+    Examples
+    --------
+    >>> import pandas as pd, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> pd.DataFrame({"age": [31, None, 40], "city": ["a", "b", None]}).to_csv(path, index=False)
+    >>> table = load_table(path)
+    >>> table["city"].tolist(), int(table["age"].isna().sum())
+    (['a', 'b', nan], 1)
+    """
+    table = _read(path, None, header, numeric=False)
+    table.columns = [str(c) for c in table.columns]
+    return table
+
+
+def _read(path: Path, columns, header: bool | None, *, numeric: bool = True) -> pd.DataFrame:
+    """The table in `path` (the format told by its suffix), its numeric columns as float64 unless told not to."""
     path = Path(path)
     base, compression = _kind(path)
     if not path.is_file():
         raise ValueError(f"`{path}`: no such file.")
     if base == ".npy":
-        table = _read_npy(path, columns)
-    else:
-        table = _read_table(path, base, compression, header)
-        if base != ".parquet":
-            table = _drop_unnamed_index(table, path)
-        table = _select(table, columns, path)
-    return table if frame else table.to_numpy(dtype=np.float64)
+        return _read_npy(path, columns)
+    table = _read_table(path, base, compression, header)
+    if base != ".parquet":
+        table = _drop_unnamed_index(table, path)
+    table = _pick(table, columns, path)
+    return _numeric(table, path) if numeric else table
