@@ -1,10 +1,14 @@
-"""Figures: power curves and null distributions (matplotlib)."""
+"""Figures: power curves, null distributions and the columns of two tables (matplotlib)."""
 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
-__all__ = ["plot_null_distribution", "plot_power_curve"]
+__all__ = ["TOP_LEVELS", "plot_column", "plot_null_distribution", "plot_power_curve"]
+
+TOP_LEVELS = 20  # levels a bar chart shows (the most frequent in the two samples together)
+MAX_BINS = 50
 
 
 def plot_power_curve(df, *, title=None):
@@ -83,3 +87,72 @@ def plot_null_distribution(result, *, ax=None, bins=50):
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def plot_column(x, y, *, kind: str, name: str = "", labels=("x", "y")):
+    """One column of two tables: overlaid histograms (numeric) or the shares of its levels side by side.
+
+    Parameters
+    ----------
+    x, y : pandas.Series (or 1-D array-likes)
+        The column in each table; missing values are left out (the report gives their shares).
+    kind : {"numeric", "boolean", "categorical", "ordinal"}
+        The column's kind (``TableComparison.columns["kind"]``). Labels show the
+        :data:`TOP_LEVELS` most frequent levels, an ordinal column in its order.
+    name : str, optional
+        The title.
+    labels : (str, str)
+        The names of the two samples in the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    x, y = pd.Series(x), pd.Series(y)
+    fig, ax = plt.subplots(figsize=(4.6, 2.9))
+    if kind == "numeric":
+        _histograms(ax, x, y, labels)
+    else:
+        shown, total = _level_shares(ax, x, y, labels, ordered=kind == "ordinal")
+        name += f" (top {shown} of {total} levels)" if shown < total else ""
+    ax.set_title(name, fontsize=9)
+    ax.legend(fontsize=7)
+    ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _histograms(ax, x: pd.Series, y: pd.Series, labels) -> None:
+    vx, vy = (pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan) for s in (x, y))
+    vx, vy = vx[np.isfinite(vx)], vy[np.isfinite(vy)]
+    pooled = np.r_[vx, vy]
+    edges = np.histogram_bin_edges(pooled, bins="auto")
+    if len(edges) > MAX_BINS + 1:
+        edges = np.histogram_bin_edges(pooled, bins=MAX_BINS)
+    for values, label, color in zip((vx, vy), labels, ("tab:blue", "tab:orange")):
+        ax.hist(values, bins=edges, density=True, alpha=0.5, color=color, label=f"{label} (n = {len(values):,})")
+    ax.set_ylabel("density", fontsize=8)
+
+
+def _level_shares(ax, x: pd.Series, y: pd.Series, labels, *, ordered: bool) -> tuple[int, int]:
+    """Bars of each level's share of the observed values; (levels shown, levels seen)."""
+    counts = pd.concat([x.value_counts(), y.value_counts()], axis=1, keys=["x", "y"]).fillna(0)
+    counts = counts[counts.sum(axis=1) > 0]
+    shares = counts / counts.sum()
+    top = list(counts.sum(axis=1).sort_values(ascending=False, kind="stable").index[:TOP_LEVELS])
+    if ordered:
+        kept = set(top)
+        top = [level for level in x.dtype.categories if level in kept]
+    shares = shares.reindex(top)  # by label: .loc would read a list of booleans as a mask
+    position = np.arange(len(top))
+    for offset, key, label, color in zip((-0.2, 0.2), ("x", "y"), labels, ("tab:blue", "tab:orange")):
+        n = int(counts[key].sum())
+        ax.bar(position + offset, shares[key], 0.4, color=color, label=f"{label} (n = {n:,})")
+    names = [str(level) for level in top]
+    tilt = len(top) > 6 or max(map(len, names), default=0) > 8
+    ax.set_xticks(position, names, rotation=45 if tilt else 0, ha="right" if tilt else "center")
+    ax.set_ylabel("share of observed", fontsize=8)
+    ax.set_ylim(0, 1.25 * float(shares.to_numpy().max(initial=0.0)) or 1.0)  # room for the legend
+    return len(top), len(counts)
