@@ -2,6 +2,7 @@
 
 ``twosample test X Y --test NAME [--alpha A] [--n-resamples B] [--seed S] [--nan-policy P] [--json]``
 ``twosample power --scenario NAME --tests a,b --sizes 25,50 --reps R --out DIR``
+``twosample compare X Y [--columns a,b] [--categorical COL] [--correction holm] [--out DIR]``
 
 Bad input ends with one line on stderr and exit status 2; warnings (an index
 column dropped, constant data) are one line each on stderr.
@@ -15,14 +16,17 @@ import json
 import os
 import sys
 import warnings
+from pathlib import Path
 
 from twosample import __version__
-from twosample.app.io import load_sample
-from twosample.app.report import write_power_report
+from twosample.app.io import load_sample, load_table
+from twosample.app.report import write_power_report, write_table_report
+from twosample.core.progress import show_progress
 from twosample.core.validation import NAN_POLICIES
 from twosample.study.registry import TESTS, get_test
 from twosample.study.scenarios import SCENARIOS, get_scenario
 from twosample.study.simulation import power_curve
+from twosample.study.tables import CORRECTIONS, MULTIVARIATE, compare
 
 __all__ = ["Parser", "main", "run_command"]
 
@@ -94,11 +98,44 @@ def _add_test_parser(sub) -> None:
     test.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def _add_compare_parser(sub) -> None:
+    default = {name: p.default for name, p in inspect.signature(compare).parameters.items()}
+    cmp = sub.add_parser("compare", help="compare two tables column by column (numbers, categories, missing values)")
+    cmp.add_argument("x", help="first table: .csv/.tsv/.txt (optionally .gz/.bz2/.xz/.zip), .parquet or .npy")
+    cmp.add_argument("y", help="second table, same formats; columns are matched by name")
+    cmp.add_argument("--columns", default=None, help="comma-separated columns to compare (default: all)")
+    cmp.add_argument(
+        "--categorical",
+        action="append",
+        metavar="COL",
+        help="a numeric column of codes, compared as a category (repeat it, or comma-separate the names)",
+    )
+    cmp.add_argument(
+        "--correction",
+        choices=CORRECTIONS,
+        default=default["correction"],
+        help="adjustment of the p-values: holm and maxT (family-wise error), bh and by (false discovery rate)",
+    )
+    cmp.add_argument("--alpha", type=float, default=default["alpha"], help="level of the family")
+    cmp.add_argument(
+        "--n-resamples", type=int, default=default["n_resamples"], help="Monte Carlo draws of each column's null"
+    )
+    cmp.add_argument(
+        "--multivariate",
+        choices=MULTIVARIATE,
+        default=default["multivariate"],
+        help="the test of the whole table: c2st-mixed, mmd-mixed or none",
+    )
+    cmp.add_argument("--seed", type=int, default=None, help="random seed (default: drawn, and printed)")
+    cmp.add_argument("--out", default=None, metavar="DIR", help="folder for report.json and report.html")
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="twosample", description="Two-sample tests of H0: p = q.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     _add_test_parser(sub)
+    _add_compare_parser(sub)
     sub.add_parser("list", help="list the available tests")
     pw = sub.add_parser("power", help="power and level curves of several tests on a scenario")
     pw.add_argument("--scenario", default="gaussian-laplace", help=f"one of: {', '.join(SCENARIOS)}")
@@ -212,13 +249,40 @@ def _run_test(args) -> str:
     if args.more and not k_sample:
         raise _UsageError(f"{info.name} compares two samples; for more files use energy-k, mmd-k or ks-k")
     samples = _samples(args)
-    from twosample.core.progress import show_progress
-
     with show_progress(None):
         result = info(*samples, **kwargs)
     if args.json:
         return json.dumps(result.to_dict(), indent=2, allow_nan=False)
     return str(result)
+
+
+def _names(values) -> list[str]:
+    """Column names from comma-separated (and, for a repeated option, several) values."""
+    values = [values] if isinstance(values, str) else values or []
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
+
+
+def _run_compare(args) -> str:
+    x, y = (load_table(path) for path in (args.x, args.y))
+    with show_progress(None):
+        result = compare(
+            x,
+            y,
+            columns=_names(args.columns) or None,
+            categorical=_names(args.categorical),
+            correction=args.correction,
+            alpha=args.alpha,
+            n_resamples=args.n_resamples,
+            multivariate=args.multivariate,
+            rng=args.seed,
+        )
+    lines = [repr(result), f"seed {result.seed}   (--seed {result.seed} repeats this run)"]
+    if args.out:
+        labels = tuple(Path(path).name for path in (args.x, args.y))
+        labels = (args.x, args.y) if labels[0] == labels[1] else labels
+        path = write_table_report(result, x, y, args.out, title=f"{args.x} vs {args.y}", labels=labels)
+        lines.append(f"wrote {path.parent / 'report.json'} and {path}")
+    return "\n".join(lines)
 
 
 def _list_tests() -> str:
@@ -271,7 +335,7 @@ def run_command(prog: str, command, args, *, errors=()) -> int:
 def main(argv=None) -> int:
     """Entry point; returns the exit status (0, or 2 with one line on stderr)."""
     args = _build_parser().parse_args(argv)
-    commands = {"test": _run_test, "power": _run_power, "list": lambda _: _list_tests()}
+    commands = {"test": _run_test, "compare": _run_compare, "power": _run_power, "list": lambda _: _list_tests()}
     return run_command("twosample", commands[args.command], args)
 
 
