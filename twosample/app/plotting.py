@@ -108,10 +108,11 @@ def plot_column(x, y, *, kind: str, name: str = "", labels=("x", "y")):
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # not pyplot: no window, whatever the backend (the report's PNGs)
 
     x, y = pd.Series(x), pd.Series(y)
-    fig, ax = plt.subplots(figsize=(4.6, 2.9))
+    fig = Figure(figsize=(4.6, 2.9))
+    ax = fig.subplots()
     if kind == "numeric":
         _histograms(ax, x, y, labels)
     else:
