@@ -150,3 +150,18 @@ def test_load_table_keeps_strings_booleans_and_missing_values(tmp_path):
     assert got["age"].isna().sum() == 1 and got["member"].dtype == bool
     with pytest.raises(ValueError, match="non-numeric column"):
         ts.load_sample(tmp_path / "t.csv.gz")  # the sample loader still refuses strings
+
+
+def test_twosample_test_runs_a_test_of_labels_on_a_text_column(tmp_path, capsys):
+    from twosample.app.cli import main
+
+    rng = np.random.default_rng(0)
+    for name, probs in (("a.csv", [0.6, 0.3, 0.1]), ("b.csv", [0.2, 0.3, 0.5])):
+        frame = pd.DataFrame({"city": rng.choice(["paris", "lyon", "nice"], 80, p=probs), "age": rng.normal(size=80)})
+        frame.loc[:3, "city"] = None
+        frame.to_csv(tmp_path / name, index=False)
+    args = [str(tmp_path / "a.csv"), str(tmp_path / "b.csv"), "--test", "chi2", "--seed", "0"]
+    assert main(["test", *args, "--columns", "city", "--nan-policy", "omit"]) == 0
+    assert "reject H0" in capsys.readouterr().out
+    assert main(["test", *args]) == 2  # two columns: which one holds the labels?
+    assert "--columns" in capsys.readouterr().err

@@ -194,8 +194,27 @@ def _run_power(args) -> str:
     return table.to_string(float_format=lambda v: f"{v:.3f}") + f"\nwrote {path}"
 
 
-def _samples(args) -> list:
+def _label_samples(args, info) -> list:
+    """The samples of a test of labels or of mixed tables: the files read as tables (strings and missing
+    values kept); a test of one column of labels gets the one column `--columns` names (or the only one)."""
+    columns = _names(args.columns)
+    frames = [load_table(path) for path in (args.x, args.y, *args.more)]
+    for path, frame in zip((args.x, args.y, *args.more), frames):
+        absent = [c for c in columns if c not in frame.columns]
+        if absent:
+            raise _UsageError(f"--columns: {path} has no column {absent[0]!r}")
+    frames = [frame[columns] if columns else frame for frame in frames]
+    if info.multivariate:
+        return frames
+    if any(frame.shape[1] != 1 for frame in frames):
+        raise _UsageError(f"{info.name} compares one column of labels; name it with --columns COLUMN")
+    return [frame.iloc[:, 0] for frame in frames]
+
+
+def _samples(args, info=None) -> list:
     """The samples: DataFrames (matched by column name) when every file names its columns."""
+    if info is not None and info.kinds != ("numeric",):
+        return _label_samples(args, info)
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
     frames = [load_sample(path, columns=columns, frame=True) for path in (args.x, args.y, *args.more)]
     if all(isinstance(c, str) for frame in frames for c in frame.columns):
@@ -248,7 +267,7 @@ def _run_test(args) -> str:
     k_sample = any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(info.function).parameters.values())
     if args.more and not k_sample:
         raise _UsageError(f"{info.name} compares two samples; for more files use energy-k, mmd-k or ks-k")
-    samples = _samples(args)
+    samples = _samples(args, info)
     with show_progress(None):
         result = info(*samples, **kwargs)
     if args.json:
