@@ -200,3 +200,24 @@ def test_label_effect_intervals_hold_their_estimate():
         assert (labels["tvd_low"] <= labels["tvd"]).all() and (labels["tvd"] <= labels["tvd_high"]).all()
         assert (labels["cramers_v_low"] <= labels["cramers_v"]).all()
         assert (labels["cramers_v"] <= labels["cramers_v_high"]).all()
+
+
+def test_maxt_relabels_many_valued_columns_through_their_order_with_the_same_statistics(monkeypatch):
+    from twosample.study import _maxt
+    from twosample.study._columns import prepare_columns
+
+    rng = np.random.default_rng(19)
+    frames = []
+    for _ in range(2):
+        frame = pd.DataFrame({"ties": np.round(rng.normal(size=400), 1), "v": rng.normal(size=400)})
+        frame.loc[rng.random(400) < 0.1, "ties"] = np.nan
+        frames.append(frame)
+    columns, _ = prepare_columns(*frames)
+    monkeypatch.setattr(_maxt, "SORTED_MIN_LEVELS", 5)
+    by_order = _maxt._Layout(columns)
+    monkeypatch.setattr(_maxt, "SORTED_MIN_LEVELS", 10**9)
+    by_counts = _maxt._Layout(columns)
+    assert len(by_order.sorted) == 2 and not by_counts.sorted
+    for _ in range(5):
+        rows = rng.permutation(800)[:400]
+        np.testing.assert_allclose(by_order.statistics(rows), by_counts.statistics(rows), rtol=1e-12, atol=1e-15)

@@ -17,9 +17,12 @@ import numpy as np
 __all__ = ["maxt_adjust"]
 
 
-def _ks(a, c, n, m):
-    cum_a, cum_c = np.cumsum(a), np.cumsum(c)
-    return float(np.abs(cum_a / max(n, 1) - (cum_c - cum_a) / max(m, 1)).max()) if len(a) else 0.0
+def _ks(a, cum_c, n, m):
+    """max |F_x - F_y| from x-counts `a` and the pooled cumulative counts `cum_c` (precomputed)."""
+    if not len(a) or n == 0 or m == 0:
+        return 0.0
+    gap = np.cumsum(a) * (1.0 / n + 1.0 / m) - cum_c / m  # F_x - F_y at each distinct value
+    return float(max(gap.max(), -gap.min()))
 
 
 def _chi2(a, c, n, m):
@@ -35,32 +38,73 @@ def _missing_gap(miss_x, miss_c, n_x, n_total):
     return abs(miss_x / n_x - (miss_c - miss_x) / (n_total - n_x))
 
 
+# Columns with more distinct values than this are relabelled through their sorted order (a gather from a
+# cache-resident indicator and a cumulative sum) instead of counts per distinct value (a bincount whose bins
+# no longer fit in cache).
+SORTED_MIN_LEVELS = 1024
+
+
+class _Sorted:
+    """A numeric column with many distinct values: its observed rows in sorted order and where ties end."""
+
+    def __init__(self, col):
+        observed = np.flatnonzero(col.codes >= 0)
+        self.order = observed[np.argsort(col.codes[observed], kind="stable")]
+        ranks = col.codes[self.order]
+        self.ends = np.flatnonzero(np.r_[ranks[1:] != ranks[:-1], True])  # last row of each run of ties
+        self.cum_c = (self.ends + 1).astype(float)
+        self.missing = np.flatnonzero(col.codes < 0)
+
+
 class _Layout:
-    """All columns' codes in one (N, J) array, offset so that one bincount counts every column."""
+    """The columns ready to be relabelled: label columns' codes in one (N, J) array, offset so that one
+    bincount counts them all; numeric columns with many distinct values through their sorted order."""
 
     def __init__(self, columns):
         self.columns = columns
-        widths = [col.n_levels + 1 for col in columns]  # bin 0: missing
-        self.offsets = np.r_[0, np.cumsum(widths)[:-1]]
-        self.width = int(sum(widths))
-        self.codes = np.column_stack([col.codes + 1 + off for col, off in zip(columns, self.offsets)]).astype(np.int64)
+        self.n_x, self.n_total = columns[0].n_x, len(columns[0].codes)
+        self.sorted = {j: _Sorted(col) for j, col in enumerate(columns) if col.n_levels > SORTED_MIN_LEVELS}
+        counted = [j for j in range(len(columns)) if j not in self.sorted]
+        self.widths = {j: columns[j].n_levels + 1 for j in counted}  # bin 0: missing
+        starts = np.cumsum([0] + [self.widths[j] for j in counted])
+        self.offsets = {j: int(start) for j, start in zip(counted, starts)}
+        self.width = int(starts[-1])
+        self.codes = np.column_stack(
+            [columns[j].codes + 1 + self.offsets[j] for j in counted] or [np.zeros(self.n_total, np.int64)]
+        )
         self.totals = np.bincount(self.codes.ravel(), minlength=self.width)
-        self.n_x = columns[0].n_x
-        self.n_total = len(columns[0].codes)
+        self.cumulative = {j: np.cumsum(self.totals[o + 1 : o + self.widths[j]]) for j, o in self.offsets.items()}
 
     def statistics(self, rows) -> np.ndarray:
         """Every column's statistics when `rows` play x: values per column, then missing gaps."""
-        counts = np.bincount(self.codes[rows].ravel(), minlength=self.width)
+        counts = np.bincount(self.codes[rows].ravel(), minlength=self.width) if self.offsets else None
+        is_x = np.zeros(self.n_total, np.int8)
+        is_x[rows] = 1
         values, gaps = [], []
-        for col, off in zip(self.columns, self.offsets):
-            k = col.n_levels + 1
-            a, c = counts[off + 1 : off + k], self.totals[off + 1 : off + k]
-            miss_x, miss_c = counts[off], self.totals[off]
-            n, m = self.n_x - miss_x, (self.n_total - self.n_x) - (miss_c - miss_x)
-            values.append(_ks(a, c, n, m) if col.kind in ("numeric", "ordinal") else _chi2(a, c, n, m))
-            if self.totals[off] > 0:
+        for j, col in enumerate(self.columns):
+            value, miss_x, miss_c = self._sorted(j, is_x) if j in self.sorted else self._counted(j, col, counts)
+            values.append(value)
+            if miss_c > 0:
                 gaps.append(_missing_gap(miss_x, miss_c, self.n_x, self.n_total))
         return np.asarray(values + gaps)
+
+    def _counted(self, j, col, counts):
+        off, k = self.offsets[j], self.widths[j]
+        a, miss_x, miss_c = counts[off + 1 : off + k], counts[off], self.totals[off]
+        n, m = self.n_x - miss_x, (self.n_total - self.n_x) - (miss_c - miss_x)
+        if col.kind in ("numeric", "ordinal"):
+            return _ks(a, self.cumulative[j], n, m), miss_x, miss_c
+        return _chi2(a, self.totals[off + 1 : off + k], n, m), miss_x, miss_c
+
+    def _sorted(self, j, is_x):
+        column = self.sorted[j]
+        miss_x, miss_c = int(is_x[column.missing].sum()), len(column.missing)
+        n, m = self.n_x - miss_x, (self.n_total - self.n_x) - (miss_c - miss_x)
+        if n == 0 or m == 0:
+            return 0.0, miss_x, miss_c
+        cum_x = np.cumsum(is_x[column.order], dtype=np.int64)[column.ends]
+        gap = cum_x * (1.0 / n + 1.0 / m) - column.cum_c / m  # F_x - F_y at each distinct value
+        return float(max(gap.max(), -gap.min())), miss_x, miss_c
 
 
 def maxt_adjust(columns, *, n_resamples: int, rng: np.random.Generator, progress=None):
