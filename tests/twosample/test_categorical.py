@@ -143,3 +143,18 @@ def test_level_of_the_exact_null_where_the_asymptotic_one_fails():
         x, y = _labels(rng, 15, probs), _labels(rng, 15, probs)
         exact += ts.chi2_test(x, y, n_resamples=499, rng=rng).reject
     assert exact <= stats.binom.ppf(0.995, reps, 0.05)
+
+
+@pytest.mark.parametrize("rows", [10**4, 10**8])
+def test_drawn_tables_and_their_chi_square_are_right_at_any_size(rows):
+    # under the conditional null the chi-square of a 2 x 10 table has mean 9 (within 0.5: 5 standard errors);
+    # at 10^8 rows it was 48,749: the statistic multiplied counts in int64 and overflowed
+    from twosample.core.count_tables import _random_tables
+
+    totals = np.full(10, rows // 10)
+    tables = np.vstack(list(_random_tables(totals, rows // 2, 2000, np.random.default_rng(0))))
+    assert (tables.sum(axis=1) == rows // 2).all() and (tables <= totals).all() and (tables >= 0).all()
+    chi2 = ChiSquare().bind(totals, rows // 2)(tables)
+    assert abs(chi2.mean() - 9) < 0.5
+    first = tables[:, 0]
+    assert abs(first.mean() - rows / 20) < 5 * np.sqrt(rows / 20 * 0.9 * 0.5 / 2000)

@@ -21,6 +21,7 @@ class ChiSquare(CountStatistic):
     """
 
     def bind(self, totals, n_x):
+        totals = np.asarray(totals, dtype=float)  # products of counts overflow int64 beyond ~10^6 rows
         total = totals.sum()
         expected = n_x * totals / total
         scale = total * total / (n_x * (total - n_x) * np.maximum(totals, 1))
@@ -31,6 +32,7 @@ class LikelihoodRatio(CountStatistic):
     r"""The G statistic, :math:`2 \sum_{s,k} O_{sk} \log(O_{sk} / E_{sk})` (``0 log 0 = 0``)."""
 
     def bind(self, totals, n_x):
+        totals = np.asarray(totals, dtype=float)
         total = totals.sum()
         log_ex = np.log(np.maximum(n_x * totals / total, 1e-300))
         log_ey = np.log(np.maximum((total - n_x) * totals / total, 1e-300))
@@ -77,6 +79,6 @@ class RankSum(CountStatistic):
     """
 
     def bind(self, totals, n_x):
-        midranks = np.cumsum(totals) - (totals - 1) / 2.0
+        midranks = np.cumsum(np.asarray(totals, dtype=float)) - (totals - 1) / 2.0
         offset = n_x * (n_x + 1) / 2.0
         return lambda a: a @ midranks - offset

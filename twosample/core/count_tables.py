@@ -49,6 +49,8 @@ EXACT_TABLES_MAX = 200_000
 # Tables per block: fixed (never the user's `batch`), capped to about 32 MiB of counts.
 _BLOCK_ELEMENTS = 2**22
 _BLOCK_TABLES = 1024
+# Rows of both samples together below which tables can be drawn (NumPy's multivariate hypergeometric).
+MAX_POOLED_ROWS = 10**9
 
 
 class CountStatistic(abc.ABC):
@@ -120,6 +122,11 @@ def run_table_test(
 
 def _random_tables(totals: np.ndarray, n_x: int, n_tables: int, rng: np.random.Generator) -> Iterator[np.ndarray]:
     """`n_tables` x-count vectors from the multivariate hypergeometric law, in fixed blocks (see module)."""
+    if int(totals.sum()) >= MAX_POOLED_ROWS:
+        raise ValueError(
+            f"the samples hold {int(totals.sum()):,} rows together; Monte Carlo tables are drawn for fewer than "
+            f"{MAX_POOLED_ROWS:,} (NumPy's limit): use method='asymptotic'."
+        )
     key = int(rng.integers(2**63))
     block = max(1, min(_BLOCK_TABLES, _BLOCK_ELEMENTS // max(len(totals), 1)))
     done, j = 0, 0

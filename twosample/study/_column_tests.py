@@ -174,14 +174,14 @@ def _label_effects(a, b, confidence, rng, *, primary) -> dict:
     seen = (a + b) > 0
     a, b = a[seen], b[seen]
     tvd, chi2 = TotalVariation().value(a, b), ChiSquare().value(a, b) if len(a) > 1 else 0.0
-    n_total = a.sum() + b.sum()
+    n_total = float(a.sum() + b.sum())  # products of counts overflow int64 beyond ~10^6 rows
     boot_a = rng.multinomial(a.sum(), a / a.sum(), size=BOOTSTRAP)
     boot_b = rng.multinomial(b.sum(), b / b.sum(), size=BOOTSTRAP)
     boot_tvd = 0.5 * np.abs(boot_a / a.sum() - boot_b / b.sum()).sum(axis=1)
     totals = boot_a + boot_b
     ok = totals > 0
     expected = np.where(ok, boot_a.sum(1, keepdims=True) * totals / n_total, 1.0)
-    scale = np.where(ok, n_total**2 / (a.sum() * b.sum() * np.maximum(totals, 1)), 0.0)
+    scale = np.where(ok, n_total**2 / (float(a.sum()) * float(b.sum()) * np.maximum(totals, 1)), 0.0)
     boot_v = np.sqrt(((boot_a - expected) ** 2 * scale).sum(axis=1) / n_total)
     lo_t, hi_t = _bias_corrected(boot_tvd, tvd, confidence)
     lo_v, hi_v = _bias_corrected(boot_v, math.sqrt(chi2 / n_total), confidence)

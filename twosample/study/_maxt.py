@@ -27,7 +27,8 @@ def _ks(a, cum_c, n, m):
 
 def _chi2(a, c, n, m):
     keep = c > 0
-    a, c = a[keep], c[keep]
+    a, c = a[keep], c[keep].astype(float)  # products of counts overflow int64 beyond ~10^6 rows
+    n, m = float(n), float(m)
     total = n + m
     if n == 0 or m == 0 or len(c) < 2:
         return 0.0
