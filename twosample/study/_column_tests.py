@@ -85,17 +85,14 @@ def _ks_asymptotic(a, b, alpha):
     )
 
 
-def missing_test(column, *, alpha):
-    """Fisher's exact test of the missing share in x against y (None when nothing is missing)."""
+def missing_test(column) -> float | None:
+    """p-value of Fisher's exact test of the missing share in x against y (None when nothing is missing),
+    on the 2 x 2 table of counts (``fisher_test`` on the same table, without building 0/1 rows)."""
     mx, my = column.missing()
     if mx + my == 0:
         return None
     n_x, n_y = column.n_x, len(column.codes) - column.n_x
-    return fisher_test(
-        np.r_[np.ones(mx, bool), np.zeros(n_x - mx, bool)],
-        np.r_[np.ones(my, bool), np.zeros(n_y - my, bool)],
-        alpha=alpha,
-    )
+    return float(stats.fisher_exact([[mx, n_x - mx], [my, n_y - my]]).pvalue)
 
 
 def effects(column, *, confidence, rng) -> dict:

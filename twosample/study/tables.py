@@ -124,7 +124,7 @@ def _column_row(column, *, alpha, n_resamples, confidence, rng) -> dict:
         warnings.simplefilter("always", DegenerateDataWarning)
         test, result = column_test(column, alpha=alpha, n_resamples=n_resamples, rng=rng)
     mx, my = column.missing()
-    missing = missing_test(column, alpha=alpha)
+    missing = missing_test(column)
     row = {
         "column": column.name,
         "kind": column.kind,
@@ -135,7 +135,7 @@ def _column_row(column, *, alpha, n_resamples, confidence, rng) -> dict:
         **effects(column, confidence=confidence, rng=rng),
         "missing_x": mx / column.n_x,
         "missing_y": my / (len(column.codes) - column.n_x),
-        "missing_pvalue": math.nan if missing is None else missing.pvalue,
+        "missing_pvalue": math.nan if missing is None else missing,
         "note": "; ".join(str(w.message) for w in caught if issubclass(w.category, DegenerateDataWarning)),
     }
     return row
