@@ -12,15 +12,12 @@ decision (any raw p-value <= alpha) of the same runs.
   any difference; `true_rejected` the mean number of shifted columns rejected (of --block), and
   `false_any` the share of repetitions with a null column rejected (FWE under the partial null).
 
-`median_min_p` is the median over repetitions of the smallest adjusted p-value (raw for ``none``):
-maxT's adjusted p-values cannot go below the share of relabellings whose smallest column p-value
-is at the floor 1 / (B + 1), so with few relabellings B and many columns maxT cannot reject at all
-(run with --n-resamples 2999 to see its power come back).
+`median_min_p` is the median over repetitions of the smallest adjusted p-value (raw for ``none``).
 
 Rates come with 95% Clopper-Pearson intervals (`_low`, `_high`).
 
 Run: `.venv/bin/python benchmarks/studies/bench_compare_fwer.py [--reps 200] [--n-resamples 299]`
-(about 10 minutes at the defaults on 2 cores). Writes benchmarks/results/compare_fwer.csv.
+(7-9 minutes at the defaults on 2 cores). Writes benchmarks/results/compare_fwer.csv.
 """
 
 from __future__ import annotations

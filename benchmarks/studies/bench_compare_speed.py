@@ -23,7 +23,7 @@ busy machine its two spinning threads can make the C2ST ten times slower.
 Timings on a shared 2-core machine: read them as rough. Run:
 `.venv/bin/python benchmarks/studies/bench_compare_speed.py [--rows 1000000] [--maxt-rows 100000] [--profile]
 [--cat-dtype str] [--omp-threads 1] [--out ...]`
-(about 5 minutes at the defaults; `--rows 100000 --maxt-rows 10000` for a quick run). Writes
+(2-3 minutes at the defaults; `--rows 100000 --maxt-rows 10000` for a quick run). Writes
 benchmarks/results/compare_speed.csv.
 """
 
