@@ -64,7 +64,8 @@ def column_kind(series: pd.Series, *, categorical: bool = False) -> str:
     if inferred in _TIMES or pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
         raise ValueError(
             f"column {series.name!r} holds dates or durations; convert it first: seconds since the epoch "
-            f"(df[{series.name!r}].astype('int64') / 1e9) to compare it as a number, or strings to compare it "
+            f"((df[{series.name!r}] - pd.Timestamp('1970-01-01')).dt.total_seconds(), right at any time unit) "
+            "to compare it as a number, or strings to compare it "
             "as a category."
         )
     if inferred == "empty":
