@@ -195,36 +195,23 @@ BAD_LABELS = st.one_of(
     st.lists(st.just(float("nan")), min_size=3, max_size=5),
     st.lists(st.one_of(st.text(max_size=2), st.none()), min_size=3, max_size=5).filter(lambda v: None in v),
 )
-NUMERIC_TESTS = [name for name, info in ts.TESTS.items() if info.kinds == ("numeric",)]
-LABEL_TESTS = [name for name, info in ts.TESTS.items() if "numeric" not in info.kinds]
-TABLE_TESTS = [name for name, info in ts.TESTS.items() if len(info.kinds) > 1]
 BAD_TABLES = st.one_of(
     st.just([]), st.just(None), st.just(5.0), st.just(np.zeros((3, 2, 2))), st.just(np.zeros((4, 3)))
 )
 
 
-@pytest.mark.parametrize("name", TABLE_TESTS)
+def _bad_samples_for(info):
+    """What no test of its kinds takes: tables, labels (any hashable values are labels) or numbers."""
+    if len(info.kinds) > 1:
+        return BAD_TABLES
+    return BAD_SAMPLES if info.kinds == ("numeric",) else BAD_LABELS
+
+
+@pytest.mark.parametrize("name", list(ts.TESTS))
 @EXAMPLES
-@given(bad=BAD_TABLES, which=st.sampled_from(["x", "y"]))
-def test_every_test_of_tables_names_bad_samples(name, bad, which):
-    x, y = _tiny(name)
-    args = (bad, y) if which == "x" else (x, bad)
-    _assert_named(lambda: ts.TESTS[name](*args), which)
-
-
-@pytest.mark.parametrize("name", LABEL_TESTS)
-@EXAMPLES
-@given(bad=BAD_LABELS, which=st.sampled_from(["x", "y"]))
-def test_every_test_of_labels_names_bad_samples(name, bad, which):
-    x, y = _tiny(name)
-    args = (bad, y) if which == "x" else (x, bad)
-    _assert_named(lambda: ts.TESTS[name](*args), which)
-
-
-@pytest.mark.parametrize("name", NUMERIC_TESTS)
-@EXAMPLES
-@given(bad=BAD_SAMPLES, which=st.sampled_from(["x", "y"]))
-def test_every_registered_test_names_bad_samples(name, bad, which):
+@given(data=st.data(), which=st.sampled_from(["x", "y"]))
+def test_every_registered_test_names_bad_samples(name, data, which):
+    bad = data.draw(_bad_samples_for(ts.TESTS[name]), label="bad")
     x, y = _tiny(name)
     args = (bad, y) if which == "x" else (x, bad)
     _assert_named(lambda: ts.TESTS[name](*args), which)

@@ -42,7 +42,7 @@ from twosample.core.resampling import (
 )
 from twosample.core.result import TestResult
 
-__all__ = ["EXACT_TABLES_MAX", "CountStatistic", "count_levels", "exact_table_count", "run_table_test"]
+__all__ = ["EXACT_TABLES_MAX", "CountStatistic", "exact_table_count", "run_table_test"]
 
 # Enumerate the tables when the candidate count vectors (prod (c_k + 1)) are at most this many.
 EXACT_TABLES_MAX = 200_000
@@ -68,13 +68,6 @@ class CountStatistic(abc.ABC):
         """The statistic of one table (x-counts and y-counts per level)."""
         counts_x, counts_y = np.asarray(counts_x), np.asarray(counts_y)
         return float(self.bind(counts_x + counts_y, int(counts_x.sum()))(counts_x[None, :])[0])
-
-
-def count_levels(codes_x: np.ndarray, codes_y: np.ndarray, n_levels: int) -> tuple[np.ndarray, np.ndarray]:
-    """Counts per level (codes ``0 .. n_levels - 1``; negative codes, i.e. missing, are not counted)."""
-    a = np.bincount(codes_x[codes_x >= 0], minlength=n_levels)
-    b = np.bincount(codes_y[codes_y >= 0], minlength=n_levels)
-    return a.astype(np.int64), b.astype(np.int64)
 
 
 def exact_table_count(totals: np.ndarray) -> int:
