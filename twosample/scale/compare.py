@@ -20,9 +20,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from twosample.categorical.statistics import AreaUnderCurve, ChiSquare, OrdinalKS
+from twosample.categorical.tests import fisher_counts_result
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.validation import check_alpha, check_choice, check_int, check_n_resamples, check_real, seeded_rng
@@ -71,8 +71,9 @@ def compare(
         Bins of each numeric column (label-free; its distinct values when it has at most this many).
     sample_size : int, default 100000
         Pooled rows drawn by their random keys for the bin edges and the classifier's training.
-    client : distributed.Client, optional
-        Where the passes run (default: the active client, else this machine).
+    client : distributed.Client, None or False, default None
+        Where the passes run: this client's workers; None: the active client if any, else this
+        machine; False: this machine, one partition at a time.
 
     Returns
     -------
@@ -154,18 +155,8 @@ def _var(moments) -> float:
 def _label_test(kind, a, b, options) -> tuple[str, TestResult]:
     seen = (a + b) > 0
     if kind == "boolean" and seen.sum() == 2 and len(a) == 2:
-        res = stats.fisher_exact([a, b])
-        return "fisher", TestResult.from_analytic(
-            statistic=res.statistic,
-            pvalue=res.pvalue,
-            alpha=options.alpha,
-            threshold=math.nan,
-            method="exact",
-            alternative="two-sided",
-            n_x=int(a.sum()),
-            n_y=int(b.sum()),
-            test="fisher",
-        )
+        fisher = Resampling.of("fisher", alpha=options.alpha, alternative="two-sided")
+        return "fisher", fisher_counts_result(a, b, fisher)
     if kind == "ordinal":
         return "ordinal-ks", table_result(a, b, OrdinalKS(), options)
     return "chi2", table_result(a, b, ChiSquare(), options)

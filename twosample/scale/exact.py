@@ -18,6 +18,7 @@ formed in exact rational arithmetic and rounded once: no cancellation, however l
 from __future__ import annotations
 
 import dataclasses
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -54,8 +55,13 @@ def _chunk_sum(values: np.ndarray) -> int:
 
 
 def to_float(value: int | Fraction) -> float:
-    """An exact sum (units of 2**-1126) or a Fraction of such sums, correctly rounded to a float."""
-    return float(Fraction(value) / (1 << _UNIT))
+    """An exact sum (units of 2**-1126) or a Fraction of such sums, correctly rounded to a float
+    (infinite beyond the largest float, as NumPy's sums)."""
+    value = Fraction(value) / (1 << _UNIT)
+    try:
+        return float(value)
+    except OverflowError:
+        return math.copysign(math.inf, value)
 
 
 def exact_products(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

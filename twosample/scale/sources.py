@@ -271,7 +271,10 @@ def _merge(a, b):
 
 
 def resolve_client(client):
-    """The Dask client to use: `client`, else the active one (if distributed is installed), else None."""
+    """The Dask client to use: `client`; ``False``: none (this machine, even with an active client);
+    ``None``: the active client if there is one (and distributed is installed), else none."""
+    if client is False:
+        return None
     if client is not None:
         return client
     try:
@@ -287,6 +290,8 @@ def resolve_client(client):
 def run_pass(source: Source, columns: list[str] | None, summarize: Callable, *, client=None):
     """``summarize`` over every partition of `source` (reading only `columns`), merged with ``.merge``."""
     client = None if source.parts is None and source.delayed is None else resolve_client(client)
+    if client is not None and not hasattr(client, "compute"):
+        raise TypeError(f"`client` must be a distributed.Client, None or False; got {type(client).__name__}.")
     if client is None and not source.is_dask:  # iterators are always streamed here, one frame at a time
         merged = None
         for frame, start in source.frames(columns):
@@ -314,4 +319,4 @@ def _dask_pass(source: Source, columns, summarize, client):
         tasks = [dask.delayed(_merge)(a, b) for a, b in zip(tasks[::2], tasks[1::2])] + tasks[len(tasks) // 2 * 2 :]
     if client is not None:
         return client.compute(tasks[0]).result()
-    return tasks[0].compute()
+    return tasks[0].compute(scheduler="threads")  # a Dask collection without a cluster

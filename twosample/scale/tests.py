@@ -110,7 +110,9 @@ def binned_test(
     alpha, n_resamples, early_stop, rng
         As in :func:`twosample.ks_test`; ``n_resamples`` tables are drawn when they are too many to
         enumerate.
-    client : distributed.Client, optional
+    client : distributed.Client, None or False, default None
+        Where the passes run: this client's workers; None: the active client if any, else this
+        machine; False: this machine, one partition at a time.
 
     Returns
     -------
