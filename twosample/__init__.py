@@ -5,6 +5,7 @@ Every test takes two samples ``x`` (n, d) and ``y`` (m, d) and returns a
 threshold ``t_alpha`` and the verdict.
 """
 
+from twosample import scale
 from twosample.app.io import load_sample, load_table
 from twosample.categorical import (
     c2st_mixed_test,
@@ -47,6 +48,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "TESTS",
+    "scale",
     "TableComparison",
     "compare",
     "mmd_mixed_test",

@@ -319,3 +319,17 @@ def test_a_corrupt_file_is_named_and_nothing_is_written(tables, tmp_path):
         scale.compare(str(data), y, rng=0)
     assert sorted(p.name for p in data.iterdir()) == before
     assert math.isfinite(scale.welch_test(str(data / "good.parquet"), y, "a").pvalue)
+
+
+def test_asymptotic_nulls_on_merged_counts(tables):
+    x, y = tables
+    cx, cy = x["c"].dropna().to_numpy(), y["c"].dropna().to_numpy()
+    ours = scale.counts_test(x[["c"]], y[["c"]], method="asymptotic")
+    theirs = ts.chi2_test(cx, cy, method="asymptotic")
+    assert (ours.statistic, ours.pvalue) == (theirs.statistic, theirs.pvalue)
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=3000), rng.normal(0.1, 1, 2000)
+    ours = scale.binned_test(a, b, method="asymptotic", bins=8192)
+    assert ours.pvalue == pytest.approx(ts.ks_test(a, b, method="asymptotic").pvalue, rel=1e-9)
+    with pytest.raises(ValueError, match="statistic='ks' only"):
+        scale.binned_test(a, b, statistic="cvm", method="asymptotic")

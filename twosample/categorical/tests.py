@@ -89,7 +89,7 @@ def _table_result(func, x, y, statistic: CountStatistic, method, nan_policy, res
     return run_table_test(a, b, statistic, options, exact=exact)
 
 
-def _chi2_asymptotic(lambda_):
+def chi2_asymptotic(lambda_):
     """SciPy's asymptotic chi-square null of the 2 x K table (``lambda_``: Pearson or log-likelihood)."""
 
     def compute(a, b, options):
@@ -168,7 +168,7 @@ def chi2_test(
     """
     resampling = dict(alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     return _table_result(
-        chi2_test, x, y, ChiSquare(), method, nan_policy, resampling, asymptotic=_chi2_asymptotic("pearson")
+        chi2_test, x, y, ChiSquare(), method, nan_policy, resampling, asymptotic=chi2_asymptotic("pearson")
     )
 
 
@@ -210,7 +210,7 @@ def g_test(
     """
     resampling = dict(alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     return _table_result(
-        g_test, x, y, LikelihoodRatio(), method, nan_policy, resampling, asymptotic=_chi2_asymptotic("log-likelihood")
+        g_test, x, y, LikelihoodRatio(), method, nan_policy, resampling, asymptotic=chi2_asymptotic("log-likelihood")
     )
 
 

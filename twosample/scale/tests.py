@@ -22,6 +22,7 @@ classifier_test    counts per bin of held-out       exact conditional of the AUC
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -36,16 +37,19 @@ from twosample.categorical.statistics import (
     TotalVariation,
     Wasserstein,
 )
+from twosample.categorical.tests import chi2_asymptotic
 from twosample.core.count_tables import EXACT_TABLES_MAX, exact_table_count, run_table_test
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.validation import check_alpha, check_choice, check_int
 from twosample.scale._scan import bin_edges, hash_key, label_counts, open_scan
+from twosample.study._column_tests import ks_asymptotic
 
 __all__ = ["BINNED", "COUNTS", "binned_test", "counts_test", "hotelling_test", "welch_test"]
 
 BINNED = ("ks", "cvm", "ad", "wasserstein")
 COUNTS = {"chi2": ChiSquare, "g": LikelihoodRatio, "tvd": TotalVariation}
+METHODS = ("auto", "asymptotic")
 BINS = 4096
 SAMPLE_SIZE = 100_000
 
@@ -79,6 +83,7 @@ def binned_test(
     column=None,
     *,
     statistic: str = "ks",
+    method: str = "auto",
     bins: int = BINS,
     sample_size: int = SAMPLE_SIZE,
     alpha: float = 0.05,
@@ -104,6 +109,11 @@ def binned_test(
     column : str, optional
         The numeric column to compare (required when the sources have several).
     statistic : {"ks", "cvm", "ad", "wasserstein"}, default "ks"
+    method : {"auto", "asymptotic"}, default "auto"
+        ``"auto"``: the conditional null (every table when they are few, else ``n_resamples``
+        Monte Carlo tables); ``"asymptotic"`` (KS only): SciPy's two-sided asymptotic null,
+        ``kstwo`` at ``round(n m / (n + m))``, for samples beyond the Monte Carlo tables' limit of
+        10^9 pooled rows.
     bins : int, default 4096
     sample_size : int, default 100000
         Pooled rows drawn (by hash) for the bin edges.
@@ -121,6 +131,9 @@ def binned_test(
         the non-missing rows.
     """
     check_choice(statistic, "statistic", BINNED)
+    check_choice(method, "method", METHODS)
+    if method == "asymptotic" and statistic != "ks":
+        raise ValueError(f"`method`='asymptotic' exists for statistic='ks' only, not {statistic!r}.")
     bins, sample_size = check_int(bins, "bins", minimum=2), check_int(sample_size, "sample_size", minimum=100)
     options = _options(f"scale-{statistic}", alpha=alpha, n_resamples=n_resamples, rng=rng, early_stop=early_stop)
     scan = open_scan(x, y, column, key=hash_key(options.seed, options.rng), client=client, kinds=("numeric",))
@@ -129,7 +142,10 @@ def binned_test(
     name = scan.names[0]
     edges = bin_edges(scan, name, bins)
     second_x, second_y = scan.second({name: edges})
-    return table_result(second_x.bins[name], second_y.bins[name], binned_statistic(statistic, edges), options)
+    a, b = second_x.bins[name], second_y.bins[name]
+    if method == "asymptotic":
+        return dataclasses.replace(ks_asymptotic(a, b, options.alpha), test=options.test, seed=options.seed)
+    return table_result(a, b, binned_statistic(statistic, edges), options)
 
 
 def _one_column(scan, column) -> None:
@@ -143,6 +159,7 @@ def counts_test(
     column=None,
     *,
     statistic: str = "chi2",
+    method: str = "auto",
     alpha: float = 0.05,
     n_resamples: int = 9999,
     early_stop: bool = False,
@@ -154,8 +171,13 @@ def counts_test(
     The test of :func:`twosample.chi2_test` (``g_test``, ``tvd_test``) with the exact conditional
     null: given the same counts and ``rng`` it is the same result, bit for bit, however the rows were
     stored. Any column is compared as labels (numbers too: each distinct value a level).
+    ``method="asymptotic"`` (chi2 and g) is SciPy's chi-square null of the merged counts, as
+    ``chi2_test(method="asymptotic")``.
     """
     check_choice(statistic, "statistic", tuple(COUNTS))
+    check_choice(method, "method", METHODS)
+    if method == "asymptotic" and statistic == "tvd":
+        raise ValueError("`method`='asymptotic' exists for statistic='chi2' or 'g', not 'tvd'.")
     options = _options(statistic, alpha=alpha, n_resamples=n_resamples, rng=rng, early_stop=early_stop)
     scan = open_scan(x, y, column, key=hash_key(options.seed, options.rng), client=client)
     _one_column(scan, column)
@@ -163,6 +185,9 @@ def counts_test(
         scan.specs = (type(scan.specs[0])(scan.specs[0].name, "categorical"),)
     scan.first(0)
     _, a, b = label_counts(scan, scan.names[0])
+    if method == "asymptotic":
+        seen = (a + b) > 0
+        return chi2_asymptotic("pearson" if statistic == "chi2" else "log-likelihood")(a[seen], b[seen], options)
     return table_result(a, b, COUNTS[statistic](), options)
 
 

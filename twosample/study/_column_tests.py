@@ -34,6 +34,7 @@ from twosample.core.result import TestResult
 __all__ = [
     "column_test",
     "effects",
+    "ks_asymptotic",
     "ks_effect",
     "label_effects",
     "missing_pvalue",
@@ -72,10 +73,10 @@ def _numeric_test(column, a, b, *, alpha, n_resamples, rng):
         return "ks", ks_test(vx, vy, alpha=alpha, n_resamples=n_resamples, rng=rng)
     if len(a) <= TABLE_LEVELS:
         return "ks", _table(OrdinalKS(), a, b, alpha, n_resamples, rng, "ks")
-    return "ks", _ks_asymptotic(a, b, alpha)
+    return "ks", ks_asymptotic(a, b, alpha)
 
 
-def _ks_asymptotic(a, b, alpha):
+def ks_asymptotic(a, b, alpha):
     """``ks_test(method="asymptotic")`` from the counts per distinct value (no second sort of the rows):
     SciPy's two-sided asymptotic null, ``kstwo`` at ``round(n m / (n + m))``."""
     n, m = int(a.sum()), int(b.sum())
