@@ -10,7 +10,12 @@ the classifier's training), ``peak_rss_gib`` the peak resident memory of that pr
 the busiest worker (cluster, sampled every 0.2 s with psutil). Defaults: every test at the
 library's defaults (9,999 tables per column, 4,096 bins, a hashed training sample of 10^5 rows).
 
-Run: `.venv/bin/python benchmarks/speed/bench_big_data.py [--runs local:1e6 local:1e7 cluster:1e6 cluster:1e7 cluster:1e8]`
+``--evidently 1e7``: evidently's DataDriftPreset on the same files (read into memory in the peers'
+venv, benchmarks/peers; ``compare_seconds`` its own computation, ``total_seconds`` with reading
+and import), the tool users would otherwise reach for.
+
+Run: `.venv/bin/python benchmarks/speed/bench_big_data.py [--evidently 1e7]`
+(default ``--runs local:1e6 local:1e7 cluster:1e6 cluster:1e7 cluster:1e8``, about 40 minutes).
 Writes benchmarks/results/big_data.csv.
 """
 
@@ -113,6 +118,34 @@ def run_one(mode: str, rows: int, data_dir: Path) -> dict:
     }
 
 
+def run_evidently(rows: int, data_dir: Path, peer_python: str) -> dict:
+    """evidently's DataDriftPreset on the same two tables, read into memory (benchmarks/peers)."""
+    script = Path(__file__).resolve().parents[1] / "peers" / "tables_peer.py"
+    x, y = str(data_dir / f"x{rows}"), str(data_dir / f"y{rows}")
+    categorical = ",".join(f"c{i}" for i in range(5))
+    start = time.perf_counter()
+    out = subprocess.run(
+        [peer_python, str(script), "--peer", "evidently", x, y, "--categorical", categorical, "--alpha", "0.05"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    wall = time.perf_counter() - start
+    peer = json.loads(out.stdout.strip().splitlines()[-1])
+    x0 = peer["columns"]["x0"]
+    return {
+        "mode": f"evidently {peer['version']} (in memory)",
+        "rows_per_sample": rows,
+        "compare_seconds": peer["seconds"],
+        "total_seconds": wall,
+        "x0_ks_pvalue": x0.get("pvalue", float("nan")),
+        "x0_score": x0.get("score", float("nan")),
+        "x0_test": x0.get("test", ""),
+        "columns_rejected": sum(bool(c.get("drift")) for c in peer["columns"].values()),
+        "dataset_drift": peer.get("dataset_drift"),
+    }
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -120,6 +153,8 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/twosample-big-data"))
     parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--evidently", type=float, nargs="*", default=[], help="rows per sample for evidently's run")
+    parser.add_argument("--peer-python", default="/work/peers-venv/bin/python")
     parser.add_argument("--out", type=Path, default=RESULTS / "big_data.csv")
     args = parser.parse_args(argv)
     if args.one:
@@ -141,6 +176,9 @@ def main(argv=None) -> None:
             check=True,
         )
         records.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(json.dumps(records[-1]), flush=True)
+    for rows in args.evidently:
+        records.append(run_evidently(int(rows), args.data_dir, args.peer_python))
         print(json.dumps(records[-1]), flush=True)
     write_table(records, args.out)
 
