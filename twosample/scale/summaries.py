@@ -114,12 +114,11 @@ class NumericSummary:
     @classmethod
     def of(cls, values: np.ndarray) -> NumericSummary:
         seen = values[~np.isnan(values)]
-        distinct = np.unique(seen)
         return cls(
             len(values) - len(seen),
             float(seen.min()) if len(seen) else np.inf,
             float(seen.max()) if len(seen) else -np.inf,
-            distinct if len(distinct) <= DISTINCT_CAP else None,
+            _few_distinct(seen),
             ExactMoments.of(seen[:, None], cross=False),
         )
 
@@ -135,6 +134,15 @@ class NumericSummary:
             distinct,
             self.moments.merge(other.moments),
         )
+
+
+def _few_distinct(values: np.ndarray) -> np.ndarray | None:
+    """The distinct values if there are at most DISTINCT_CAP, else None (judged on a prefix first:
+    continuous columns are told apart without sorting the whole partition)."""
+    if len(np.unique(values[: 4 * DISTINCT_CAP])) > DISTINCT_CAP:
+        return None
+    distinct = np.unique(values)
+    return distinct if len(distinct) <= DISTINCT_CAP else None
 
 
 @dataclasses.dataclass
