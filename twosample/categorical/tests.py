@@ -317,15 +317,21 @@ def fisher_test(
     if len(labels.levels) < 2:
         _observed_levels(a, b)  # the degenerate-data warning
         a, b = np.r_[a, 0], np.r_[b, 0]
+    return fisher_counts_result(a, b, options)
+
+
+def fisher_counts_result(a, b, options: Resampling) -> TestResult:
+    """Fisher's exact test of the counts per level (two levels) `a` of x and `b` of y: samples as rows,
+    the second level (the event) first, so the statistic is the odds ratio of the event in x."""
     table = np.array([[a[1], a[0]], [b[1], b[0]]])
-    res = stats.fisher_exact(table, alternative=alternative)
+    res = stats.fisher_exact(table, alternative=options.alternative)
     return TestResult.from_analytic(
         statistic=res.statistic,
         pvalue=res.pvalue,
         alpha=options.alpha,
         threshold=math.nan,
         method="exact",
-        alternative=alternative,
+        alternative=options.alternative,
         n_x=int(a.sum()),
         n_y=int(b.sum()),
         test=options.test,

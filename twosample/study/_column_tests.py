@@ -31,7 +31,16 @@ from twosample.core.count_tables import EXACT_TABLES_MAX, exact_table_count, run
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 
-__all__ = ["column_test", "effects", "missing_test"]
+__all__ = [
+    "column_test",
+    "effects",
+    "ks_effect",
+    "label_effects",
+    "missing_pvalue",
+    "missing_test",
+    "smd_effect",
+    "wasserstein_effect",
+]
 
 SMALL_N = 10_000  # rows a sample up to which numeric columns take ks_test's own null
 TABLE_LEVELS = 1_000  # distinct values up to which large numeric columns take the conditional table null
@@ -86,12 +95,16 @@ def _ks_asymptotic(a, b, alpha):
 
 
 def missing_test(column) -> float | None:
-    """p-value of Fisher's exact test of the missing share in x against y (None when nothing is missing),
-    on the 2 x 2 table of counts (``fisher_test`` on the same table, without building 0/1 rows)."""
+    """p-value of Fisher's exact test of the missing share in x against y (None when nothing is missing)."""
     mx, my = column.missing()
+    return missing_pvalue(mx, column.n_x, my, len(column.codes) - column.n_x)
+
+
+def missing_pvalue(mx: int, n_x: int, my: int, n_y: int) -> float | None:
+    """Fisher's exact test of `mx` missing of `n_x` rows against `my` of `n_y`, on the 2 x 2 table of
+    counts (``fisher_test`` on the same table, without building 0/1 rows); None when nothing is missing."""
     if mx + my == 0:
         return None
-    n_x, n_y = column.n_x, len(column.codes) - column.n_x
     return float(stats.fisher_exact([[mx, n_x - mx], [my, n_y - my]]).pvalue)
 
 
@@ -99,17 +112,17 @@ def effects(column, *, confidence, rng) -> dict:
     """The effect sizes of `column` with their intervals (module docstring)."""
     a, b = column.counts()
     if column.kind in ("numeric", "ordinal"):
-        out = _ks_effect(a, b, confidence)
+        out = ks_effect(a, b, confidence)
         if column.kind == "numeric":
             out.update(_numeric_effects(*column.observed_values(), confidence))
-            out["wasserstein"] = _wasserstein(a, b, column.levels)
+            out["wasserstein"] = wasserstein_effect(a, b, column.levels)
         else:
-            out.update(_label_effects(a, b, confidence, rng, primary=False))
+            out.update(label_effects(a, b, confidence, rng, primary=False))
         return out
-    return _label_effects(a, b, confidence, rng, primary=True)
+    return label_effects(a, b, confidence, rng, primary=True)
 
 
-def _ks_effect(a, b, confidence) -> dict:
+def ks_effect(a, b, confidence) -> dict:
     n, m = a.sum(), b.sum()
     distance = float(OrdinalKS().value(a, b))
     delta = 1 - confidence
@@ -123,17 +136,22 @@ def _ks_effect(a, b, confidence) -> dict:
 
 
 def _numeric_effects(vx, vy, confidence) -> dict:
-    diff = vx.mean() - vy.mean()
     var_x, var_y = vx.var(ddof=1) if len(vx) > 1 else 0.0, vy.var(ddof=1) if len(vy) > 1 else 0.0
+    return smd_effect(len(vx), vx.mean(), var_x, len(vy), vy.mean(), var_y, confidence)
+
+
+def smd_effect(n_x, mean_x, var_x, n_y, mean_y, var_y, confidence) -> dict:
+    """The standardized mean difference with Welch's interval, from each sample's size, mean and variance."""
+    diff = mean_x - mean_y
     pooled_sd = math.sqrt((var_x + var_y) / 2)
-    se2 = var_x / len(vx) + var_y / len(vy)
+    se2 = var_x / n_x + var_y / n_y
     out = {
         "smd": math.nan,
         "smd_low": math.nan,
         "smd_high": math.nan,
     }
     if pooled_sd > 0 and se2 > 0:
-        dof = se2**2 / ((var_x / len(vx)) ** 2 / max(len(vx) - 1, 1) + (var_y / len(vy)) ** 2 / max(len(vy) - 1, 1))
+        dof = se2**2 / ((var_x / n_x) ** 2 / max(n_x - 1, 1) + (var_y / n_y) ** 2 / max(n_y - 1, 1))
         half = stats.t.ppf(0.5 + confidence / 2, dof) * math.sqrt(se2)
         out.update(smd=diff / pooled_sd, smd_low=(diff - half) / pooled_sd, smd_high=(diff + half) / pooled_sd)
     return out
@@ -158,7 +176,7 @@ def _bias_corrected(boot: np.ndarray, estimate: float, confidence: float) -> tup
     return float(low), float(high)
 
 
-def _wasserstein(a, b, values) -> float:
+def wasserstein_effect(a, b, values) -> float:
     """Wasserstein-1 distance from the counts per sorted distinct value: the area between the ECDFs
     (``scipy.stats.wasserstein_distance`` without sorting the rows again)."""
     if len(values) < 2:
@@ -167,7 +185,7 @@ def _wasserstein(a, b, values) -> float:
     return float(np.abs(gap) @ np.diff(values))
 
 
-def _label_effects(a, b, confidence, rng, *, primary) -> dict:
+def label_effects(a, b, confidence, rng, *, primary) -> dict:
     seen = (a + b) > 0
     a, b = a[seen], b[seen]
     tvd, chi2 = TotalVariation().value(a, b), ChiSquare().value(a, b) if len(a) > 1 else 0.0

@@ -141,7 +141,16 @@ def _column_row(column, *, alpha, n_resamples, confidence, rng) -> dict:
     return row
 
 
-def _adjust(rows: list[dict], correction, alpha) -> tuple[np.ndarray, np.ndarray]:
+def adjusted_frame(rows: list[dict], p_adj, p_miss, alpha) -> pd.DataFrame:
+    """The per-column rows with their adjusted p-values and decisions, sorted by effect (largest first)."""
+    frame = pd.DataFrame(rows)
+    frame.insert(frame.columns.get_loc("pvalue") + 1, "p_adjusted", p_adj)
+    frame.insert(frame.columns.get_loc("missing_pvalue") + 1, "missing_p_adjusted", p_miss)
+    frame["reject"] = (frame["p_adjusted"] <= alpha) | (frame["missing_p_adjusted"] <= alpha)
+    return frame.sort_values("effect", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def adjust(rows: list[dict], correction, alpha) -> tuple[np.ndarray, np.ndarray]:
     """Adjusted p-values of the values and of the missing shares (NaN where nothing is missing)."""
     values = np.array([r["pvalue"] for r in rows])
     missing = np.array([r["missing_pvalue"] for r in rows])
@@ -252,12 +261,8 @@ def compare(
     if correction == "maxT":
         p_adj, p_miss = _maxt(rows, cols, n_resamples, np.random.default_rng(streams[-2]))
     else:
-        p_adj, p_miss = _adjust(rows, correction, alpha)
-    frame = pd.DataFrame(rows)
-    frame.insert(frame.columns.get_loc("pvalue") + 1, "p_adjusted", p_adj)
-    frame.insert(frame.columns.get_loc("missing_pvalue") + 1, "missing_p_adjusted", p_miss)
-    frame["reject"] = (frame["p_adjusted"] <= alpha) | (frame["missing_p_adjusted"] <= alpha)
-    frame = frame.sort_values("effect", ascending=False, kind="stable").reset_index(drop=True)
+        p_adj, p_miss = adjust(rows, correction, alpha)
+    frame = adjusted_frame(rows, p_adj, p_miss, alpha)
     mv = _multivariate(x, y, cols, multivariate, max_rows, alpha, np.random.default_rng(streams[-1]))
     return TableComparison(
         frame,
