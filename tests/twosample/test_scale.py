@@ -333,3 +333,15 @@ def test_asymptotic_nulls_on_merged_counts(tables):
     assert ours.pvalue == pytest.approx(ts.ks_test(a, b, method="asymptotic").pvalue, rel=1e-9)
     with pytest.raises(ValueError, match="statistic='ks' only"):
         scale.binned_test(a, b, statistic="cvm", method="asymptotic")
+
+
+def test_identifier_columns_are_skipped_with_a_warning():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"id": [f"u{i}" for i in range(3000)], "v": rng.normal(size=3000)})
+    y = pd.DataFrame({"id": [f"w{i}" for i in range(2000)], "v": rng.normal(size=2000)})
+    with pytest.warns(UserWarning, match="'id' has 5,000 distinct values"):
+        res = scale.compare(x, y, rng=0, multivariate="none", n_resamples=99)
+    assert res.skipped == ("id",) and list(res.columns["column"]) == ["v"]
+    ids = pd.DataFrame({"id": np.arange(100_001).astype(str)})
+    with pytest.raises(ValueError, match="more than 100,000 levels"):
+        scale.counts_test(ids, ids.iloc[:10], "id", rng=0)

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import warnings
 
 import numpy as np
 import pandas as pd
 
 from twosample.categorical.labels import _sort_key
-from twosample.core.schema import ColumnSpec, table_schema
+from twosample.core.schema import ColumnSpec, looks_like_identifier, table_schema
 from twosample.scale.sources import Source, as_source, run_pass
-from twosample.scale.summaries import FirstPass, FirstSummary, HashSample, SecondPass, SecondSummary
+from twosample.scale.summaries import LEVELS_CAP, FirstPass, FirstSummary, HashSample, SecondPass, SecondSummary
 
-__all__ = ["Scan", "bin_edges", "hash_key", "label_counts", "open_scan"]
+__all__ = ["Scan", "bin_edges", "hash_key", "identifiers", "label_counts", "open_scan"]
 
 
 def hash_key(seed: int | None, generator: np.random.Generator) -> int:
@@ -116,10 +117,37 @@ def bin_edges(scan: Scan, name: str, bins: int) -> np.ndarray:
     return np.unique(np.r_[cuts, top])
 
 
+def identifiers(scan: Scan) -> list[str]:
+    """Label columns that look like identifiers (more than LEVELS_CAP levels, or the in-memory rule:
+    more than 1,000 levels and one per two rows), warned about; :func:`twosample.compare` skips them."""
+    out = []
+    for spec in scan.specs:
+        if spec.kind == "numeric":
+            continue
+        cx, cy = scan.first_x.columns[spec.name].counts, scan.first_y.columns[spec.name].counts
+        rows = scan.first_x.rows + scan.first_y.rows
+        if cx is None or cy is None:
+            levels = f"more than {LEVELS_CAP:,}"
+        elif looks_like_identifier(len(set(cx) | set(cy)), rows):
+            levels = f"{len(set(cx) | set(cy)):,}"
+        else:
+            continue
+        warnings.warn(
+            f"column {spec.name!r} has {levels} distinct values in {rows:,} rows: it looks like an identifier "
+            "and is not compared.",
+            UserWarning,
+            stacklevel=3,
+        )
+        out.append(spec.name)
+    return out
+
+
 def label_counts(scan: Scan, name: str) -> tuple[tuple, np.ndarray, np.ndarray]:
     """The levels of a label column (an ordered column's order, else sorted) and the counts of each
     sample per level, from the first pass."""
     cx, cy = scan.first_x.columns[name].counts, scan.first_y.columns[name].counts
+    if cx is None or cy is None:
+        raise ValueError(f"column {name!r} has more than {LEVELS_CAP:,} levels: it is not a category to count.")
     seen = set(cx) | set(cy)
     spec = scan.spec(name)
     if spec.kind == "ordinal":

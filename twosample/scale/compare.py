@@ -26,7 +26,7 @@ from twosample.categorical.tests import fisher_counts_result
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.validation import check_alpha, check_choice, check_int, check_n_resamples, check_real, seeded_rng
-from twosample.scale._scan import bin_edges, hash_key, label_counts, open_scan
+from twosample.scale._scan import bin_edges, hash_key, identifiers, label_counts, open_scan
 from twosample.scale.learned import fit_scorer, fourier_features, rff_result
 from twosample.scale.tests import BINS, SAMPLE_SIZE, table_result
 from twosample.study._column_tests import ks_effect, label_effects, missing_pvalue, smd_effect, wasserstein_effect
@@ -89,7 +89,27 @@ def compare(
     generator, seed = seeded_rng(rng)
     scan = open_scan(x, y, columns, categorical=categorical, key=hash_key(seed, generator), client=client)
     scan.first(sample_size)
+    skipped = identifiers(scan)
+    scan.specs = tuple(s for s in scan.specs if s.name not in skipped)
+    if not scan.specs:
+        raise ValueError("no column is left to compare (every column looks like an identifier).")
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(int(generator.integers(2**63))).spawn(3)]
+    mv, frame = _second_pass_and_rows(scan, multivariate, bins, correction, alpha, n_resamples, confidence, streams)
+    return TableComparison(
+        frame,
+        correction,
+        alpha,
+        bool(frame["reject"].any()),
+        mv,
+        tuple(skipped),
+        scan.first_x.rows,
+        scan.first_y.rows,
+        seed,
+    )
+
+
+def _second_pass_and_rows(scan, multivariate, bins, correction, alpha, n_resamples, confidence, streams):
+    """The second pass (bins, and the multivariate test's summary), then the rows and the verdict."""
     numeric = [s.name for s in scan.specs if s.kind == "numeric"]
     edges = {name: bin_edges(scan, name, bins) for name in numeric}
     scorer = features = None
@@ -110,9 +130,7 @@ def compare(
         mv = table_result(second_x.scores, second_y.scores, AreaUnderCurve(), options)
     elif features is not None:
         mv = rff_result(second_x.features, second_y.features, options)
-    return TableComparison(
-        frame, correction, alpha, bool(frame["reject"].any()), mv, (), scan.first_x.rows, scan.first_y.rows, seed
-    )
+    return mv, frame
 
 
 def _row(scan, spec, edges, second_x, second_y, alpha, n_resamples, confidence, rng) -> dict:

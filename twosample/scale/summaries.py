@@ -32,6 +32,7 @@ from twosample.scale.exact import ExactMoments
 __all__ = ["FirstPass", "HashSample", "SecondPass", "normalise", "row_hashes"]
 
 DISTINCT_CAP = 4096  # distinct values a numeric column may have for its bins to be its values
+LEVELS_CAP = 100_000  # levels of a label column beyond which it is not counted (an identifier)
 
 
 def normalise(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...]) -> pd.DataFrame:
@@ -147,21 +148,30 @@ def _few_distinct(values: np.ndarray) -> np.ndarray | None:
 
 @dataclasses.dataclass
 class LabelSummary:
-    """One label column of one sample: counts per level (seen levels only) and the missing count."""
+    """One label column of one sample: counts per level (seen levels only) and the missing count.
 
-    counts: collections.Counter
+    ``counts`` is None once the column has more than LEVELS_CAP levels (an identifier, or free
+    text: not a category to count, and a summary that would grow with the rows).
+    """
+
+    counts: collections.Counter | None
     missing: int
 
     @classmethod
     def of(cls, column: pd.Series) -> LabelSummary:
         counts = column.value_counts(dropna=True)
         counts = counts[counts > 0]
-        return cls(
-            collections.Counter(dict(zip(counts.index.tolist(), counts.to_numpy().tolist()))), int(column.isna().sum())
-        )
+        missing = int(column.isna().sum())
+        if len(counts) > LEVELS_CAP:
+            return cls(None, missing)
+        return cls(collections.Counter(dict(zip(counts.index.tolist(), counts.to_numpy().tolist()))), missing)
 
     def merge(self, other: LabelSummary) -> LabelSummary:
-        return LabelSummary(self.counts + other.counts, self.missing + other.missing)
+        counts = None
+        if self.counts is not None and other.counts is not None:
+            counts = self.counts + other.counts
+            counts = counts if len(counts) <= LEVELS_CAP else None
+        return LabelSummary(counts, self.missing + other.missing)
 
 
 @dataclasses.dataclass
