@@ -306,6 +306,12 @@ def test_bad_input_names_the_argument(tables, tmp_path):
         scale.welch_test(42, y, "a")
     with pytest.raises(ValueError, match="correction"):
         scale.compare(x, y, correction="maxT")
+    with pytest.raises(ValueError, match="2 or more values"):
+        scale.welch_test(np.array([1.0]), np.array([1.0, 2.0]))
+    with pytest.raises(ValueError, match="constant"):
+        scale.hotelling_test(np.ones((10, 2)), np.ones((12, 2)))
+    with pytest.raises(TypeError, match="`client`"):
+        scale.welch_test(x, y, "a", client="tcp://nowhere")
 
 
 def test_a_corrupt_file_is_named_and_nothing_is_written(tables, tmp_path):

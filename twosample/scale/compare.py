@@ -21,13 +21,13 @@ import math
 
 import numpy as np
 
-from twosample.categorical.statistics import AreaUnderCurve, ChiSquare, OrdinalKS
+from twosample.categorical.statistics import ChiSquare, OrdinalKS
 from twosample.categorical.tests import fisher_counts_result
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.validation import check_alpha, check_choice, check_int, check_n_resamples, check_real, seeded_rng
 from twosample.scale._scan import bin_edges, hash_key, identifiers, label_counts, open_scan
-from twosample.scale.learned import fit_scorer, fourier_features, rff_result
+from twosample.scale.learned import fit_scorer, fourier_features, held_out_result, rff_result
 from twosample.scale.tests import BINS, SAMPLE_SIZE, table_result
 from twosample.study._column_tests import ks_effect, label_effects, missing_pvalue, smd_effect, wasserstein_effect
 from twosample.study.tables import TableComparison, adjust, adjusted_frame
@@ -127,7 +127,7 @@ def _second_pass_and_rows(scan, multivariate, bins, correction, alpha, n_resampl
     options = Resampling.of("scale-c2st", alpha=alpha, n_resamples=n_resamples, rng=streams[2])
     mv = None
     if scorer is not None:
-        mv = table_result(second_x.scores, second_y.scores, AreaUnderCurve(), options)
+        mv = held_out_result(second_x.scores, second_y.scores, options)
     elif features is not None:
         mv = rff_result(second_x.features, second_y.features, options)
     return mv, frame

@@ -117,6 +117,8 @@ class ExactMoments:
         """The unbiased covariance (ddof 1), each entry exact before its one rounding."""
         d, n = len(self.sums), self.n
         out = np.full((d, d), np.nan)
+        if n < 2:
+            return out
         for (i, j), sxy in self.products.items():
             # (sum xy - sum x sum y / n) / (n - 1) in units of 2**-1126 (a product of two sums is in 2**-2252)
             centred = Fraction(sxy) - Fraction(self.sums[i] * self.sums[j], n << _UNIT)

@@ -21,7 +21,7 @@ from twosample.scale._scan import hash_key, label_counts, open_scan
 from twosample.scale.features import MAX_ROWS, FourierFeatures, ScoreBins, TableEncoder
 from twosample.scale.tests import BINS, SAMPLE_SIZE, _options, table_result
 
-__all__ = ["classifier_test", "fit_scorer", "fourier_features", "rff_mmd_test", "rff_result"]
+__all__ = ["classifier_test", "fit_scorer", "fourier_features", "held_out_result", "rff_mmd_test", "rff_result"]
 
 _BANDWIDTH_ROWS = 2000  # rows of the hash sample for the median heuristic
 
@@ -131,7 +131,17 @@ def classifier_test(
     scan.first(check_int(sample_size, "sample_size", minimum=10))
     scorer = fit_scorer(scan, check_int(bins, "bins", minimum=2), options.rng)
     second_x, second_y = scan.second({}, scorer=scorer)
-    return table_result(second_x.scores, second_y.scores, AreaUnderCurve(), options)
+    return held_out_result(second_x.scores, second_y.scores, options)
+
+
+def held_out_result(a, b, options) -> TestResult:
+    """The conditional test of the held-out AUC from the counts per score bin of each sample."""
+    if min(a.sum(), b.sum()) == 0:
+        raise ValueError(
+            f"the classifier test has {a.sum()} held-out rows of x and {b.sum()} of y; it needs some of each: "
+            "lower `sample_size` (the training rows) or give more rows."
+        )
+    return table_result(a, b, AreaUnderCurve(), options)
 
 
 def fit_scorer(scan, bins: int, rng) -> ScoreBins:

@@ -200,6 +200,8 @@ def welch_test(x, y, column=None, *, alternative: str = "two-sided", alpha: floa
     _one_column(scan, column)
     scan.first(0)
     mx, my = (s.columns[scan.names[0]].moments for s in (scan.first_x, scan.first_y))
+    if min(mx.n, my.n) < 2:
+        raise ValueError(f"Welch's test needs 2 or more values in each sample; got {mx.n} and {my.n}.")
     statistic, df = welch_t(mx.n, mx.mean()[0], mx.variance()[0], my.n, my.mean()[0], my.variance()[0])
     return _t_result(statistic, df, options, mx.n, my.n)
 
@@ -249,9 +251,14 @@ def hotelling_test(x, y, columns=None, *, alpha: float = 0.05, client=None) -> T
     total, d = n + m, len(scan.names)
     if total - d - 1 < 1:
         raise ValueError(f"Hotelling's test needs more complete rows than columns + 1; got {total} rows, {d} columns.")
+    if min(n, m) < 2:
+        raise ValueError(f"Hotelling's test needs 2 or more complete rows in each sample; got {n} and {m}.")
     pooled = ((n - 1) * jx.covariance() + (m - 1) * jy.covariance()) / (total - 2)
     diff = jx.mean() - jy.mean()
-    t2 = float(n * m / total * diff @ np.linalg.solve(pooled, diff))
+    d = int(np.linalg.matrix_rank(pooled, hermitian=True))  # constant or collinear columns add nothing
+    if d == 0:
+        raise ValueError("every column of Hotelling's test is constant within each sample.")
+    t2 = float(n * m / total * diff @ np.linalg.pinv(pooled, hermitian=True) @ diff)
     scale = (total - d - 1) / (d * (total - 2))
     return TestResult.from_analytic(
         statistic=t2,
