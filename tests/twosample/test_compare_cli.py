@@ -165,3 +165,26 @@ def test_twosample_test_runs_a_test_of_labels_on_a_text_column(tmp_path, capsys)
     assert "reject H0" in capsys.readouterr().out
     assert main(["test", *args]) == 2  # two columns: which one holds the labels?
     assert "--columns" in capsys.readouterr().err
+
+
+def test_compare_large_reads_parquet_through_summaries(files, tmp_path, capsys):
+    out = tmp_path / "report"
+    x, y = str(files / "x.parquet"), str(files / "y_grade.parquet")
+    assert main(["compare", x, y, "--large", "--out", str(out), *FAST]) == 0
+    printed = capsys.readouterr().out
+    assert "TableComparison" in printed and "--seed 1 repeats" in printed
+    expected = ts.scale.compare(x, y, n_resamples=199, multivariate="none", rng=1, client=False)
+    assert _strict_json((out / "report.json").read_text()) == _strict_json(expected.to_json())
+    page = (out / "report.html").read_text()
+    assert "No figures" in page and page.count("<img") == 0
+
+
+@pytest.mark.parametrize(
+    "flags, expected",
+    [(["--large", "--correction", "maxT"], "needs the rows in memory"), (["--scheduler", "tcp://x:1"], "add --large")],
+)
+def test_compare_large_refuses_what_needs_rows(files, capsys, flags, expected):
+    argv = ["compare", str(files / "x.parquet"), str(files / "y_grade.parquet"), *flags, *FAST]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert expected in err and len(err.splitlines()) == 1

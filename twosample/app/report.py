@@ -104,8 +104,9 @@ def write_table_report(result, x, y, out, *, title: str = "Table comparison", la
     ----------
     result : TableComparison
         From :func:`twosample.compare`.
-    x, y : pandas.DataFrame
-        The two tables that were compared (columns matched by name).
+    x, y : pandas.DataFrame or None
+        The two tables that were compared (columns matched by name); None for a comparison of
+        data that was not held in memory (:func:`twosample.scale.compare`): no figures then.
     out : str or Path
         Folder (created if missing).
     title : str
@@ -128,7 +129,10 @@ def write_table_report(result, x, y, out, *, title: str = "Table comparison", la
         "<h2>Columns, largest effect first</h2>",
         _columns_frame(result).to_html(index=False, na_rep=""),
         "<h2>Each column</h2>",
-        _figures_html(result, x, y, labels),
+        _figures_html(result, x, y, labels)
+        if x is not None and y is not None
+        else "<p>No figures: the comparison ran on summaries of the data (<code>twosample.scale</code>), "
+        "not on rows held in memory.</p>",
     ]
     path = out / "report.html"
     path.write_text(html_page(title, body), encoding="utf-8")
