@@ -228,6 +228,9 @@ def test_arrays_dask_arrays_and_one_shot_iterators():
     assert scale.hotelling_test(iter(np.array_split(x, 4)), iter(np.array_split(y, 3))).to_dict() == ref
     ks = scale.binned_test(x[:, 0], y[:, 0], rng=0, n_resamples=99).to_dict()
     assert scale.binned_test(da.from_array(x[:, 0], chunks=500), y[:, 0], rng=0, n_resamples=99).to_dict() == ks
+    dx = da.from_array(x, chunks=(700, 2))
+    unknown = dx[dx[:, 0] > -np.inf]  # a filter: chunk sizes unknown until computed
+    assert scale.hotelling_test(unknown, y).to_dict() == ref
     with pytest.raises(ValueError, match="iterator, which can be read only once"):
         scale.binned_test(iter(np.array_split(x[:, 0], 4)), y[:, 0], rng=0)
 

@@ -249,6 +249,8 @@ def _dask_source(obj, name: str) -> Source | None:
             obj = obj[:, None]
         if obj.ndim != 2:
             raise ValueError(f"`{name}` must be a 2-D Dask array, got {obj.ndim} dimensions.")
+        if any(np.isnan(c) for c in obj.chunks[0]):  # unknown chunk sizes (e.g. after boolean indexing)
+            obj = obj.compute_chunk_sizes()
         obj = obj.rechunk({1: -1})
         return Source(name, delayed=list(obj.to_delayed().ravel()), starts=_starts(obj.chunks[0]))
     raise TypeError(f"`{name}`: Dask {type(obj).__name__} is not a source; give a Dask DataFrame or array.")
