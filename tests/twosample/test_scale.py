@@ -354,3 +354,51 @@ def test_identifier_columns_are_skipped_with_a_warning():
     ids = pd.DataFrame({"id": np.arange(100_001).astype(str)})
     with pytest.raises(ValueError, match="more than 100,000 levels"):
         scale.counts_test(ids, ids.iloc[:10], "id", rng=0)
+
+
+def test_review_edge_cases_give_clear_errors(tmp_path):
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=500), rng.normal(size=400)
+    with pytest.raises(ValueError, match="column '0' holds infinite values in `x`"):
+        scale.welch_test(np.r_[a, np.inf], b)
+    with pytest.raises(ValueError, match="1.3e154"):
+        scale.welch_test(a * 1e200, b)
+    parts = [pd.DataFrame({"v": a[:250]}), pd.DataFrame({"v": ["seven", *a[251:500]]})]
+    with pytest.raises(ValueError, match="column 'v' is numeric but a partition of `x` holds 'seven'"):
+        scale.welch_test(iter(parts), pd.DataFrame({"v": b}))
+    _write(pd.DataFrame({"v": a, "s": a}), tmp_path / "p0.parquet", 1)
+    _write(pd.DataFrame({"v": b}), tmp_path / "p1.parquet", 1)
+    with pytest.raises(ValueError, match="p1.parquet' lacks the columns \\['s'\\]"):
+        scale.welch_test(str(tmp_path / "p*.parquet"), pd.DataFrame({"s": b}), "s")
+    codes = [pd.DataFrame({"c": [1, 2] * 50}), pd.DataFrame({"c": ["1", "2"] * 50})]
+    with pytest.raises(ValueError, match="numbers in some partitions and text in others"):
+        scale.counts_test(iter(codes), pd.DataFrame({"c": [1, 2] * 30}), rng=0)
+    with pytest.raises(ValueError, match="reads it 2 times"):
+        scale.binned_test(iter([pd.DataFrame({"v": a})]), b, rng=0)
+
+
+def test_empty_first_file_and_degenerate_moments_behave_as_in_memory(tmp_path):
+    rng = np.random.default_rng(6)
+    a, b = rng.normal(size=300), rng.normal(size=200)
+    (tmp_path / "x").mkdir()
+    pq.write_table(pa.Table.from_pandas(pd.DataFrame({"v": a[:0]})), tmp_path / "x" / "a-empty.parquet")
+    _write(pd.DataFrame({"v": a}), tmp_path / "x" / "b.parquet", 2)
+    frame_b = pd.DataFrame({"v": b})
+    assert scale.welch_test(str(tmp_path / "x"), frame_b).to_dict() == scale.welch_test(a, b).to_dict()
+    zeros, ones = np.zeros(20), np.ones(30)
+    ours, theirs = scale.welch_test(zeros, ones), ts.t_test(zeros, ones, method="analytic")
+    assert (ours.statistic, ours.pvalue, ours.reject) == (theirs.statistic, theirs.pvalue, theirs.reject)
+    split = np.c_[rng.normal(size=(40, 1)), np.zeros(40)], np.c_[rng.normal(size=(30, 1)), np.ones(30)]
+    ours, theirs = scale.hotelling_test(*split), ts.hotelling_test(*split, method="analytic")
+    # no spread within the samples along column 2: infinite (exactly, here; 1e17 after NumPy's rounding)
+    assert ours.statistic == np.inf and theirs.statistic > 1e15 and ours.pvalue == theirs.pvalue == 0.0
+    with pytest.raises(ValueError, match="collinear"):
+        scale.hotelling_test(np.c_[a, 2 * a], np.c_[b, 2 * b])
+
+
+def test_a_one_row_partition_changes_no_feature():
+    rng = np.random.default_rng(7)
+    x, y = rng.normal(size=(1001, 2)), rng.normal(size=(800, 2))
+    whole = scale.rff_mmd_test(x, y, rng=3, sample_size=200).to_dict()
+    frames = lambda: (pd.DataFrame(x[i:j]) for i, j in ((0, 1), (1, 2), (2, 1001)))  # noqa: E731
+    assert scale.rff_mmd_test(frames, y, rng=3, sample_size=200).to_dict() == whole

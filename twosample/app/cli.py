@@ -322,7 +322,6 @@ def _run_compare_large(args) -> str:
 
     if args.correction == "maxT":
         raise _UsageError("--correction maxT relabels every row at once and needs the rows in memory; drop --large")
-    multivariate = {"c2st": "classifier", "mmd": "rff", "none": "none"}[args.multivariate]
     client = None
     if args.scheduler:
         from distributed import Client
@@ -337,7 +336,7 @@ def _run_compare_large(args) -> str:
             correction=args.correction,
             alpha=args.alpha,
             n_resamples=args.n_resamples,
-            multivariate=multivariate,
+            multivariate=args.multivariate,
             rng=args.seed,
             client=client if client is not None else False,
         )

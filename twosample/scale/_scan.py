@@ -73,10 +73,13 @@ class Scan:
         return next(s for s in self.specs if s.name == name)
 
 
-def open_scan(x, y, columns, *, categorical=(), key: int, client=None, kinds=None) -> Scan:
+def open_scan(x, y, columns, *, categorical=(), key: int, client=None, kinds=None, passes: int = 1) -> Scan:
     """The sources of `x` and `y` and the kinds of the compared `columns` (all when None), decided from
-    each source's first partition; `kinds` restricts the kinds a test accepts."""
+    each source's first partition with rows; `kinds` restricts the kinds a test accepts; `passes` is
+    how many times the test reads each source (a one-shot iterator can serve one)."""
     sx, sy = as_source(x, "x"), as_source(y, "y")
+    sx.check_passes(passes)
+    sy.check_passes(passes)
     hx, hy = sx.head(), sy.head()
     if columns is not None:
         columns = [columns] if isinstance(columns, str) else [str(c) for c in columns]
@@ -119,7 +122,7 @@ def bin_edges(scan: Scan, name: str, bins: int) -> np.ndarray:
 
 def identifiers(scan: Scan) -> list[str]:
     """Label columns that look like identifiers (more than LEVELS_CAP levels, or the in-memory rule:
-    more than 1,000 levels and one per two rows), warned about; :func:`twosample.compare` skips them."""
+    more than 1,000 levels and one per two rows), warned about; :func:`twosample.scale.compare` skips them."""
     out = []
     for spec in scan.specs:
         if spec.kind == "numeric":
@@ -149,6 +152,12 @@ def label_counts(scan: Scan, name: str) -> tuple[tuple, np.ndarray, np.ndarray]:
     if cx is None or cy is None:
         raise ValueError(f"column {name!r} has more than {LEVELS_CAP:,} levels: it is not a category to count.")
     seen = set(cx) | set(cy)
+    numbers = [isinstance(v, (bool, int, float, np.bool_, np.integer, np.floating)) for v in seen]
+    if any(numbers) and not all(numbers):
+        raise ValueError(
+            f"column {name!r} holds numbers in some partitions and text in others (e.g. 1 and '1' would be two "
+            "levels); give it one type in every file."
+        )
     spec = scan.spec(name)
     if spec.kind == "ordinal":
         levels = tuple(c for c in scan.orders.get(name, ()) if c in seen)

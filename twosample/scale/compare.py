@@ -35,7 +35,7 @@ from twosample.study.tables import TableComparison, adjust, adjusted_frame
 __all__ = ["compare"]
 
 CORRECTIONS = ("holm", "bh", "by", "none")
-MULTIVARIATE = ("classifier", "rff", "none")
+MULTIVARIATE = ("c2st", "mmd", "none")  # the words of twosample.compare
 
 
 def compare(
@@ -47,7 +47,7 @@ def compare(
     correction: str = "holm",
     alpha: float = 0.05,
     n_resamples: int = 9999,
-    multivariate: str = "classifier",
+    multivariate: str = "c2st",
     bins: int = BINS,
     sample_size: int = SAMPLE_SIZE,
     confidence: float = 0.95,
@@ -64,9 +64,10 @@ def compare(
     columns, categorical, alpha, n_resamples, confidence, rng
         As in :func:`twosample.compare`.
     correction : {"holm", "bh", "by", "none"}, default "holm"
-    multivariate : {"classifier", "rff", "none"}, default "classifier"
-        :func:`~twosample.scale.classifier_test` on every column, or
-        :func:`~twosample.scale.rff_mmd_test` on the numeric columns.
+    multivariate : {"c2st", "mmd", "none"}, default "c2st"
+        The test of the whole table, as in :func:`twosample.compare`: a classifier test
+        (:func:`~twosample.scale.classifier_test`) on every column, or an MMD
+        (:func:`~twosample.scale.rff_mmd_test`) on the numeric columns.
     bins : int, default 4096
         Bins of each numeric column (label-free; its distinct values when it has at most this many).
     sample_size : int, default 100000
@@ -87,7 +88,7 @@ def compare(
     confidence = check_real(confidence, "confidence", low=0, high=1, low_open=True, high_open=True)
     bins, sample_size = check_int(bins, "bins", minimum=2), check_int(sample_size, "sample_size", minimum=100)
     generator, seed = seeded_rng(rng)
-    scan = open_scan(x, y, columns, categorical=categorical, key=hash_key(seed, generator), client=client)
+    scan = open_scan(x, y, columns, categorical=categorical, key=hash_key(seed, generator), client=client, passes=2)
     scan.first(sample_size)
     skipped = identifiers(scan)
     scan.specs = tuple(s for s in scan.specs if s.name not in skipped)
@@ -113,9 +114,9 @@ def _second_pass_and_rows(scan, multivariate, bins, correction, alpha, n_resampl
     numeric = [s.name for s in scan.specs if s.kind == "numeric"]
     edges = {name: bin_edges(scan, name, bins) for name in numeric}
     scorer = features = None
-    if multivariate == "classifier":
+    if multivariate == "c2st":
         scorer = fit_scorer(scan, bins, streams[0])
-    elif multivariate == "rff" and numeric:
+    elif multivariate == "mmd" and numeric:
         features = fourier_features(scan, numeric, 32, None, streams[0])
     second_x, second_y = scan.second(edges, features=features, scorer=scorer)
     column_rng = np.random.SeedSequence(int(streams[1].integers(2**63))).spawn(len(scan.specs))

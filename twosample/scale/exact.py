@@ -11,7 +11,8 @@ sum, and a statistic computed from the merged sums is the same number however th
 
 A product :math:`x y` is the exact pair ``(p, e)`` with ``p = fl(x y)`` and :math:`x y = p + e`
 (Dekker's product through Veltkamp's split), so sums of squares and cross-products are exact too
-(barring overflow beyond ~1e300 or error terms below the smallest subnormal). The variance is then
+(values beyond about 1.3e154, whose squares overflow, are refused; error terms below the smallest
+subnormal are lost). The variance is then
 formed in exact rational arithmetic and rounded once: no cancellation, however large the mean.
 """
 
@@ -61,15 +62,17 @@ def to_float(value: int | Fraction) -> float:
     try:
         return float(value)
     except OverflowError:
-        return math.copysign(math.inf, value)
+        return math.inf if value > 0 else -math.inf
 
 
 def exact_products(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``(p, e)`` with ``p + e == x * y`` exactly (Dekker's product; Veltkamp's split)."""
-    p = x * y
-    xh, xl = _split(x)
-    yh, yl = _split(y)
-    e = ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
+    """``(p, e)`` with ``p + e == x * y`` exactly (Dekker's product; Veltkamp's split); non-finite where
+    the product overflows (the caller refuses it)."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        p = x * y
+        xh, xl = _split(x)
+        yh, yl = _split(y)
+        e = ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
     return p, e
 
 
@@ -100,6 +103,10 @@ class ExactMoments:
         products = {}
         for i, j in pairs:
             p, e = exact_products(rows[:, i], rows[:, j])
+            if not (np.isfinite(p).all() and np.isfinite(e).all()):
+                raise ValueError(
+                    "values beyond about 1.3e154 in absolute value overflow their squares; rescale the column."
+                )
             products[(i, j)] = exact_sum(p) + exact_sum(e)
         return cls(len(rows), sums, products)
 

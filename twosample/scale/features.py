@@ -40,6 +40,8 @@ class FeatureSums:
     def covariance(self) -> np.ndarray:
         """Unbiased covariance of the features, from exact integers (Python ints: no overflow)."""
         n = self.n
+        if n < 2:
+            raise ValueError(f"the random Fourier features need 2 or more complete rows in each sample; got {n}.")
         s = [int(v) for v in self.sums]
         d = len(s)
         out = np.empty((d, d))
@@ -63,8 +65,11 @@ class FourierFeatures:
     def integers(self, frame: pd.DataFrame) -> np.ndarray:
         values = frame[list(self.columns)].to_numpy(dtype=float)
         values = values[~np.isnan(values).any(axis=1)]
-        features = np.cos(((values - self.centre) / self.scale) @ self.weights + self.phase)
-        return np.rint(features * GRID)
+        standard = (values - self.centre) / self.scale
+        projection = np.broadcast_to(self.phase, (len(values), len(self.phase))).copy()
+        for j in range(standard.shape[1]):  # a fixed order of element-wise products: the same bits for any
+            projection += standard[:, j : j + 1] * self.weights[j]  # number of rows (BLAS's may not be)
+        return np.rint(np.cos(projection) * GRID)
 
     def __call__(self, frame: pd.DataFrame) -> FeatureSums:
         q = self.integers(frame)

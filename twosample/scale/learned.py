@@ -54,8 +54,11 @@ def rff_mmd_test(
     """
     n_features = check_int(n_features, "n_features", minimum=1)
     options = _options("rff-mmd", alpha=alpha, n_resamples=1, rng=rng, early_stop=False)
-    scan = open_scan(x, y, columns, key=hash_key(options.seed, options.rng), client=client, kinds=("numeric",))
+    key = hash_key(options.seed, options.rng)
+    scan = open_scan(x, y, columns, key=key, client=client, kinds=("numeric",), passes=2)
     scan.first(check_int(sample_size, "sample_size", minimum=10))
+    if max(scan.first_x.rows, scan.first_y.rows) > MAX_ROWS:
+        raise ValueError(f"rff_mmd_test sums at most {MAX_ROWS:,} rows per sample exactly.")
     step = fourier_features(scan, scan.names, n_features, bandwidth, options.rng)
     second_x, second_y = scan.second({}, features=step)
     return rff_result(second_x.features, second_y.features, options)
@@ -127,7 +130,8 @@ def classifier_test(
         ``statistic`` is the held-out AUC (0.5: no difference found); ``n_x``, ``n_y`` the held-out rows.
     """
     options = _options("scale-c2st", alpha=alpha, n_resamples=n_resamples, rng=rng, early_stop=early_stop)
-    scan = open_scan(x, y, columns, categorical=categorical, key=hash_key(options.seed, options.rng), client=client)
+    key = hash_key(options.seed, options.rng)
+    scan = open_scan(x, y, columns, categorical=categorical, key=key, client=client, passes=2)
     scan.first(check_int(sample_size, "sample_size", minimum=10))
     scorer = fit_scorer(scan, check_int(bins, "bins", minimum=2), options.rng)
     second_x, second_y = scan.second({}, scorer=scorer)

@@ -54,6 +54,9 @@ class ParquetPart:
             table = pq.ParquetFile(self.path).read_row_group(self.row_group, columns=columns)
         except (OSError, pa.ArrowException) as exc:
             raise ValueError(f"cannot read parquet file {self.path!r} (row group {self.row_group}): {exc}") from None
+        missing = [c for c in columns or () if c not in table.column_names]
+        if missing:
+            raise ValueError(f"parquet file {self.path!r} lacks the columns {missing}.")
         return table.to_pandas()
 
 
@@ -96,13 +99,21 @@ class Source:
             return
         if self.delayed is not None:
             for block, start in zip(self.delayed, self.starts):
-                yield _select(_as_frame(block.compute(), self.name), columns), start
+                yield _select(_as_frame(block.compute(), self.name), columns, self.name), start
             return
         start = 0
         for frame in self._iterator():
-            frame = _select(_as_frame(frame, self.name), columns)
+            frame = _select(_as_frame(frame, self.name), columns, self.name)
             yield frame, start
             start += len(frame)
+
+    def check_passes(self, passes: int) -> None:
+        """An error now, before any reading, when a one-shot iterator would be read more than once."""
+        if passes > 1 and self.stream is not None and self.factory is None:
+            raise ValueError(
+                f"`{self.name}` is an iterator, which can be read only once, and this test reads it {passes} times: "
+                "give a function that returns a new iterator (e.g. lambda: my_frames()) or a parquet path."
+            )
 
     def _iterator(self) -> Iterator:
         if self.factory is not None:
@@ -116,9 +127,13 @@ class Source:
         return self.stream
 
     def head(self) -> pd.DataFrame:
-        """The first partition (to decide the columns' kinds)."""
+        """The first partition with rows (to decide the columns' kinds)."""
         if self.parts is not None:
-            return self.parts[0].read(None)
+            for part in self.parts:
+                frame = part.read(None)
+                if len(frame):
+                    return frame
+            raise ValueError(f"`{self.name}` holds no rows.")
         if self.delayed is not None:
             return _as_frame(self.delayed[0].compute(), self.name)
         if self.factory is not None:
@@ -136,12 +151,12 @@ def _chain(first, rest):
     yield from rest
 
 
-def _select(frame: pd.DataFrame, columns):
+def _select(frame: pd.DataFrame, columns, name: str = "the source"):
     if columns is None:
         return frame
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise ValueError(f"a partition lacks the columns {missing}.")
+        raise ValueError(f"a partition of `{name}` lacks the columns {missing}.")
     return frame[columns]
 
 
@@ -265,7 +280,7 @@ def _summarize_part(part, columns, summarize):
 
 
 def _summarize_block(block, start, columns, summarize, name):
-    return summarize(_select(_as_frame(block, name), columns), start)
+    return summarize(_select(_as_frame(block, name), columns, name), start)
 
 
 def _merge(a, b):

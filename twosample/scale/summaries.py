@@ -35,14 +35,18 @@ DISTINCT_CAP = 4096  # distinct values a numeric column may have for its bins to
 LEVELS_CAP = 100_000  # levels of a label column beyond which it is not counted (an identifier)
 
 
-def normalise(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...]) -> pd.DataFrame:
+SAMPLES = ("x", "y")
+
+
+def normalise(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...], label: int = 0) -> pd.DataFrame:
     """The compared columns with one representation per kind: numbers (and booleans) as float64 with
-    NaN for missing, labels as ``category`` (so that hashes and counts agree across sources)."""
+    NaN for missing, labels as ``category`` (so that counts agree across sources). A numeric column
+    holding text or infinities in some partition is an error naming it (`label`: 0 for x, 1 for y)."""
     out = {}
     for spec in specs:
         col = frame[spec.name].reset_index(drop=True)
         if spec.kind == "numeric":
-            out[spec.name] = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+            out[spec.name] = _numbers(col, spec.name, SAMPLES[label])
         elif spec.kind == "boolean":
             out[spec.name] = col.astype("category")
         elif isinstance(col.dtype, pd.CategoricalDtype):
@@ -52,6 +56,19 @@ def normalise(frame: pd.DataFrame, specs: tuple[ColumnSpec, ...]) -> pd.DataFram
         else:
             out[spec.name] = col.astype("category")
     return pd.DataFrame(out, index=pd.RangeIndex(len(frame)))
+
+
+def _numbers(col: pd.Series, name: str, sample: str) -> np.ndarray:
+    values = pd.to_numeric(col, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    text = np.isnan(values) & col.notna().to_numpy()
+    if text.any():
+        raise ValueError(
+            f"column {name!r} is numeric but a partition of `{sample}` holds {col[text].iloc[0]!r}; give the "
+            "column one type in every file (or name it in `categorical=`)."
+        )
+    if np.isinf(values).any():
+        raise ValueError(f"column {name!r} holds infinite values in `{sample}`; replace them (or mark them missing).")
+    return values
 
 
 def row_hashes(key: int, label: int, start: int, n: int) -> np.ndarray:
@@ -202,11 +219,16 @@ class FirstPass:
     joint: tuple = ()
 
     def __call__(self, frame: pd.DataFrame, start: int) -> FirstSummary:
-        frame = normalise(frame, self.specs)
+        frame = normalise(frame, self.specs, self.label)
         columns = {}
         for spec in self.specs:
             col = frame[spec.name]
-            columns[spec.name] = NumericSummary.of(col.to_numpy()) if spec.kind == "numeric" else LabelSummary.of(col)
+            try:
+                columns[spec.name] = (
+                    NumericSummary.of(col.to_numpy()) if spec.kind == "numeric" else LabelSummary.of(col)
+                )
+            except ValueError as exc:
+                raise ValueError(f"column {spec.name!r} of `{SAMPLES[self.label]}`: {exc}") from None
         joint = None
         if self.joint:
             values = frame[list(self.joint)].to_numpy(dtype=float)
@@ -248,7 +270,7 @@ class SecondPass:
     scorer: object | None = None
 
     def __call__(self, frame: pd.DataFrame, start: int) -> SecondSummary:
-        frame = normalise(frame, self.specs)
+        frame = normalise(frame, self.specs, self.label)
         bins = {}
         for name, edges in self.edges.items():
             values = frame[name].to_numpy()

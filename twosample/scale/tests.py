@@ -94,8 +94,9 @@ def binned_test(
 ) -> TestResult:
     """Kolmogorov-Smirnov, Cramér-von Mises, Anderson-Darling or Wasserstein on binned numbers.
 
-    First pass: the pooled rows with the `sample_size` smallest hashes give the bin edges (their
-    quantiles; the column's distinct values when it has at most `bins`), chosen without the labels.
+    First pass: the pooled rows with the `sample_size` smallest random keys give the bin edges (their
+    quantiles; the column's distinct values when it has at most `bins` of them and at most 4,096,
+    the most the pass tracks), chosen without the labels.
     Second pass: exact counts per bin and sample. The statistic of the binned data is tested against
     its exact conditional null (tables with the observed bin totals), which is the permutation null
     of the binned rows: exact for the binned statistic at any size, because the bins do not depend on
@@ -112,8 +113,8 @@ def binned_test(
     method : {"auto", "asymptotic"}, default "auto"
         ``"auto"``: the conditional null (every table when they are few, else ``n_resamples``
         Monte Carlo tables); ``"asymptotic"`` (KS only): SciPy's two-sided asymptotic null,
-        ``kstwo`` at ``round(n m / (n + m))``, for samples beyond the Monte Carlo tables' limit of
-        10^9 pooled rows.
+        ``kstwo`` at ``round(n m / (n + m))`` (``method="asymptotic"`` in the result), for samples
+        beyond the Monte Carlo tables' limit of 10^9 pooled rows.
     bins : int, default 4096
     sample_size : int, default 100000
         Pooled rows drawn (by hash) for the bin edges.
@@ -136,7 +137,8 @@ def binned_test(
         raise ValueError(f"`method`='asymptotic' exists for statistic='ks' only, not {statistic!r}.")
     bins, sample_size = check_int(bins, "bins", minimum=2), check_int(sample_size, "sample_size", minimum=100)
     options = _options(f"scale-{statistic}", alpha=alpha, n_resamples=n_resamples, rng=rng, early_stop=early_stop)
-    scan = open_scan(x, y, column, key=hash_key(options.seed, options.rng), client=client, kinds=("numeric",))
+    key = hash_key(options.seed, options.rng)
+    scan = open_scan(x, y, column, key=key, client=client, kinds=("numeric",), passes=2)
     _one_column(scan, column)
     scan.first(sample_size)
     name = scan.names[0]
@@ -210,10 +212,36 @@ def welch_t(n_x, mean_x, var_x, n_y, mean_y, var_y) -> tuple[float, float]:
     """Welch's t and its Welch-Satterthwaite degrees of freedom."""
     se_x, se_y = var_x / n_x, var_y / n_y
     se2 = se_x + se_y
-    if not se2 > 0:
-        return math.nan, math.nan
+    if not se2 > 0:  # both samples constant: infinitely far apart, or not at all (SciPy's t_test)
+        diff = mean_x - mean_y
+        return (math.copysign(math.inf, diff) if diff else math.nan), float(n_x + n_y - 2)
     df = se2**2 / (se_x**2 / (n_x - 1) + se_y**2 / (n_y - 1))
     return (mean_x - mean_y) / math.sqrt(se2), df
+
+
+def hotelling_t2(jx, jy) -> tuple[float, int]:
+    r"""Hotelling's :math:`T^2` from the exact moments of x and y, as the in-memory ``HotellingT2`` computes
+    it: from the total scatter :math:`S_{tot}` of the pooled rows (columns constant in
+    the pooled rows dropped), :math:`T^2 = c (N - 2) q / (1 - c q)` with :math:`q = \Delta^\top S_{tot}^{-1}
+    \Delta` and :math:`c = nm/N` (infinite when :math:`c q \ge 1`: no spread within the samples). Returns
+    the statistic and the number of columns kept."""
+    both = jx.merge(jy)
+    n, m, total = jx.n, jy.n, jx.n + jy.n
+    scatter = both.covariance() * (total - 1)
+    keep = np.diag(scatter) > 0
+    d = int(keep.sum())
+    if d == 0:
+        raise ValueError("every column of Hotelling's test is constant in the pooled rows.")
+    scatter = scatter[np.ix_(keep, keep)]
+    if np.linalg.matrix_rank(scatter, hermitian=True) < d:
+        raise ValueError(
+            "the pooled covariance is singular (collinear columns); Hotelling's test needs full-rank data: "
+            "drop redundant columns."
+        )
+    delta = (jx.mean() - jy.mean())[keep]
+    c = n * m / total
+    q = float(delta @ np.linalg.solve(scatter, delta))
+    return (c * (total - 2) * q / (1.0 - c * q) if c * q < 1 else math.inf), d
 
 
 def _t_result(statistic, df, options: Resampling, n_x, n_y) -> TestResult:
@@ -228,7 +256,7 @@ def _t_result(statistic, df, options: Resampling, n_x, n_y) -> TestResult:
         threshold = (-upper, upper)
     return TestResult.from_analytic(
         statistic=statistic,
-        pvalue=min(1.0, pvalue),
+        pvalue=min(1.0, pvalue) if not math.isnan(pvalue) else math.nan,
         alpha=alpha,
         threshold=threshold,
         method="analytic",
@@ -248,17 +276,12 @@ def hotelling_test(x, y, columns=None, *, alpha: float = 0.05, client=None) -> T
     scan.first(0, joint=tuple(scan.names))
     jx, jy = scan.first_x.joint, scan.first_y.joint
     n, m = jx.n, jy.n
-    total, d = n + m, len(scan.names)
-    if total - d - 1 < 1:
-        raise ValueError(f"Hotelling's test needs more complete rows than columns + 1; got {total} rows, {d} columns.")
     if min(n, m) < 2:
         raise ValueError(f"Hotelling's test needs 2 or more complete rows in each sample; got {n} and {m}.")
-    pooled = ((n - 1) * jx.covariance() + (m - 1) * jy.covariance()) / (total - 2)
-    diff = jx.mean() - jy.mean()
-    d = int(np.linalg.matrix_rank(pooled, hermitian=True))  # constant or collinear columns add nothing
-    if d == 0:
-        raise ValueError("every column of Hotelling's test is constant within each sample.")
-    t2 = float(n * m / total * diff @ np.linalg.pinv(pooled, hermitian=True) @ diff)
+    t2, d = hotelling_t2(jx, jy)
+    total = n + m
+    if total - d - 1 < 1:
+        raise ValueError(f"Hotelling's test needs more complete rows than columns + 1; got {total} rows, {d} columns.")
     scale = (total - d - 1) / (d * (total - 2))
     return TestResult.from_analytic(
         statistic=t2,
