@@ -72,3 +72,19 @@ def test_cli_takes_several_files(tmp_path, capsys):
     assert "energy-k" in capsys.readouterr().out
     assert main(["test", *paths, "--test", "energy", "--seed", "0"]) == 2
     assert "energy-k" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["energy-k", "mmd-k", "ks-k"])
+def test_row_order_and_magnitude_change_nothing(name):
+    # the boundary rule of the two-sample tests: canonical row order, one exact power-of-two scale
+    test = ts.get_test(name).function
+    rng = np.random.default_rng(4)
+    d = 1 if name == "ks-k" else 2
+    a, b, c = (np.round(rng.normal(shift, 1, (40, d)), 1) for shift in (0.0, 0.0, 0.5))
+    base = test(a, b, c, rng=7, n_resamples=199)
+    assert test(a[::-1], b[rng.permutation(40)], c, rng=7, n_resamples=199).pvalue == base.pvalue
+    degree = 1 if name == "energy-k" else 0
+    for scale in (2.0**-990, 2.0**990, 1e-300, 1e300):
+        res = test(a * scale, b * scale, c * scale, rng=7, n_resamples=199)
+        assert res.pvalue == base.pvalue
+        assert res.statistic == pytest.approx(base.statistic * scale**degree, rel=1e-12)

@@ -14,12 +14,16 @@ product of M with the B one-hot label matrices gives every group-by-group sum
 * ``ks-k`` (one dimension): the largest pairwise Kolmogorov-Smirnov distance,
   :math:`\max_{i<j} \sqrt{n_i n_j / (n_i + n_j)} \sup_t |F_i(t) - F_j(t)|`.
 
-The p-value is :math:`(1 + \#\{T_b \ge T\}) / (B + 1)`, never 0. Results carry ``n_x`` (the
+The p-value is :math:`(1 + \#\{T_b \ge T\}) / (B + 1)`, never 0. As the two-sample tests do, the
+samples are put in a canonical form first (rows sorted, one exact power-of-two scale), so results
+do not depend on the order of rows and hold at any magnitude (1e-300 to 1e300). Results carry ``n_x`` (the
 first sample's rows) and ``n_y`` (the other samples' rows together).
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from typing import Literal
 
 import numpy as np
@@ -28,9 +32,11 @@ from twosample.core.resampling import Resampling, null_result
 from twosample.core.result import TestResult
 from twosample.core.spec import register
 from twosample.core.validation import (
+    canonical_order,
     check_sample,
     contains_nan,
     match_columns,
+    scale_exponent,
     warn_if_constant,
 )
 from twosample.kernel.kernels import median_distance, pairwise_distances, squared_distances
@@ -55,6 +61,24 @@ def _samples(x, y, others, nan_policy, univariate=False) -> list[np.ndarray]:
             )
     warn_if_constant(np.vstack(samples))  # every relabelling then gives the same statistic: p = 1
     return samples
+
+
+def _canonical(samples: list[np.ndarray]) -> tuple[list[np.ndarray], int]:
+    """The samples in the boundary's canonical form: rows sorted (the relabellings then do not depend
+    on the order of the user's rows) and all scaled by one power of two, ``2**-e``, exact in floating
+    point, so that distances and squares neither overflow near 1e300 nor underflow near 1e-300.
+    Returns the samples and ``e`` (a statistic of degree 1 in the data is ``2**e`` times the one
+    computed here)."""
+    shift = scale_exponent(*samples)
+    return [np.ldexp(canonical_order(s), -shift) for s in samples], shift
+
+
+def _rescaled(result: TestResult, factor: float) -> TestResult:
+    """`result` with its statistic, threshold and null distribution on the data's own scale."""
+    threshold = result.threshold
+    threshold = tuple(t * factor for t in threshold) if isinstance(threshold, tuple) else threshold * factor
+    null = None if result.null_distribution is None else result.null_distribution * factor
+    return dataclasses.replace(result, statistic=result.statistic * factor, threshold=threshold, null_distribution=null)
 
 
 def _pairwise(group_sums, sizes, combine) -> np.ndarray:
@@ -143,13 +167,14 @@ def energy_ksample_test(
     options = Resampling.of(energy_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     if contains_nan(*pooled):
         return options.nan_result(*pooled)
+    pooled, shift = _canonical(pooled)
     distances = pairwise_distances(np.vstack(pooled), np.vstack(pooled))
     n = sum(len(s) for s in pooled)
 
     def combine(a_ii, a_jj, a_ij, n_i, n_j):
         return n_i * n_j / (2 * n) * (2 * a_ij - a_ii - a_jj)
 
-    return _matrix_test(pooled, distances, combine, options)
+    return _rescaled(_matrix_test(pooled, distances, combine, options), math.ldexp(1.0, shift))  # degree 1
 
 
 @register("mmd-k", description="k-sample MMD (Gaussian kernel, median bandwidth)")
@@ -165,6 +190,7 @@ def mmd_ksample_test(
     options = Resampling.of(mmd_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     if contains_nan(*pooled):
         return options.nan_result(*pooled)
+    pooled, _ = _canonical(pooled)  # the statistic is scale-free (median bandwidth)
     z = np.vstack(pooled)
     bandwidth = median_distance(z, rng=np.random.default_rng(0)) or 1.0  # a fixed subsample when N is large
     gram = np.exp(-squared_distances(z, z, np) / (2 * bandwidth**2))
@@ -189,6 +215,7 @@ def ks_ksample_test(
     options = Resampling.of(ks_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     if contains_nan(*pooled):
         return options.nan_result(*pooled)
+    pooled, _ = _canonical(pooled)  # ranks only: scale-free; sorted rows make ties' order canonical
     z = np.vstack(pooled)[:, 0]
     order = np.argsort(z, kind="stable")
     last_of_tie = np.r_[z[order][1:] != z[order][:-1], True]  # compare CDFs only where the value changes
