@@ -208,6 +208,8 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     >>> load_sample(folder / "x.txt").shape
     (3, 2)
     """
+    if isinstance(columns, str):  # one column name, never its letters
+        columns = [columns]
     table = _read(path, columns, header)
     return table if frame else table.to_numpy(dtype=np.float64)
 

@@ -373,5 +373,7 @@ def make_kernel(kernel="gaussian", bandwidth="median", pooled=None, *, rng=None,
     if cls.metric is None:
         return cls(**params)
     if bandwidth == "median":
+        if pooled is None:
+            raise ValueError('`bandwidth`="median" needs the pooled sample (`pooled`); give it, or a number.')
         bandwidth = median_distance(pooled, cls.metric, rng=rng)
     return cls(bandwidth=check_bandwidth(bandwidth, allow_median=False), **params)

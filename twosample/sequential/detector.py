@@ -22,7 +22,7 @@ import numpy as np
 
 from twosample.core.resampling import null_result
 from twosample.core.result import TestResult
-from twosample.core.validation import check_alpha, check_n_resamples, check_rng, check_sample
+from twosample.core.validation import check_alpha, check_bool, check_n_resamples, check_rng, check_sample
 from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
 from twosample.kernel.mmd import _mmd_from_sums
 from twosample.sequential.betting import SequentialTest
@@ -81,7 +81,7 @@ class Detector:
         if bandwidth is None:
             bandwidth = median_distance(self.reference, rng=np.random.default_rng(self.seed)) or 1.0
         self.bandwidth = check_bandwidth(bandwidth, allow_median=False)
-        self.online = bool(online)
+        self.online = check_bool(online, "online")
         self._k_rr = self._gram(self.reference, self.reference)
         self._by_size = {}  # batch size -> (masks over the reference part, their s'K_rr s, s'K_rr 1)
         self._sequential = SequentialTest("mmd", alpha=self.alpha, rng=self.seed) if self.online else None

@@ -1,0 +1,32 @@
+"""Entry points outside the registry that the boundary rules must reach too (issue 31): each case
+failed before its fix (a silent reading or a bare IndexError)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import twosample as ts
+from twosample.kernel.kernels import make_kernel
+
+
+def test_a_string_is_one_column_name_never_its_letters(tmp_path):
+    path = tmp_path / "ab.csv"
+    pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0], "ab": [5.0, 6.0]}).to_csv(path, index=False)
+    assert ts.load_sample(path, columns="ab").tolist() == [[5.0], [6.0]]
+    with pytest.raises(ValueError, match="ab"):
+        ts.load_sample(tmp_path / "ab.csv", columns="zz")
+    pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]}).to_csv(path, index=False)
+    with pytest.raises(ValueError, match="ab"):  # was: columns a and b, read without a word
+        ts.load_sample(path, columns="ab")
+
+
+def test_the_median_bandwidth_without_data_names_the_argument():
+    with pytest.raises(ValueError, match="pooled"):  # was: IndexError from inside the heuristic
+        make_kernel("gaussian", "median", None)
+
+
+@pytest.mark.parametrize("flag", ["no", None, 1])
+def test_strings_and_none_are_not_booleans(flag):
+    reference = np.random.default_rng(0).normal(size=(50, 2))
+    with pytest.raises(ValueError, match="`online` must be True or False"):
+        ts.Detector(reference, online=flag)
