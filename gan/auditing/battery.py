@@ -253,7 +253,7 @@ def _prepare(generated, real_train, real_test, *, alpha, n, checks, features, da
         gen_eval,
         draw,
         get_feature_map(features, device=options["device"]),
-        None if dataset is None else get_dataset(dataset),
+        None if dataset is None else get_dataset(dataset, name="dataset"),
         alpha,
         wanted,
         options,

@@ -52,7 +52,13 @@ def frechet_distance_gaussians(mu1, cov1, mu2, cov2) -> float:
 
 def frechet_distance(x, y) -> float:
     """Fréchet distance between the Gaussians fitted to the rows of `x` and `y` (float64)."""
-    x, y = np.asarray(x, float), np.asarray(y, float)
+    x, y = (np.asarray(a, float) for a in (x, y))
+    x, y = (a[:, None] if a.ndim == 1 else a for a in (x, y))  # 1-D: one feature
+    for sample, name in ((x, "x"), (y, "y")):
+        if sample.ndim != 2 or len(sample) < 2:
+            raise ValueError(
+                f"the Fréchet distance fits a covariance to `{name}`: it needs 2 or more rows (shape {sample.shape})."
+            )
     return frechet_distance_gaussians(x.mean(0), np.cov(x, rowvar=False), y.mean(0), np.cov(y, rowvar=False))
 
 

@@ -331,10 +331,11 @@ def names() -> list[str]:
     return list(_FACTORIES)
 
 
-def get_dataset(data, *, labels=None) -> Dataset:
+def get_dataset(data, *, labels=None, name: str = "data") -> Dataset:
     """A :class:`Dataset` from a name, a Dataset, an array, a file (.npy/.npz/.csv/.parquet) or an image folder.
 
-    `labels` (one per row) replace the data's own (a folder's subfolders, an .npz's ``y``).
+    `labels` (one per row) replace the data's own (a folder's subfolders, an .npz's ``y``); `name` is
+    the caller's argument, named in errors.
     """
     if isinstance(data, Dataset):
         if labels is None:
@@ -348,7 +349,7 @@ def get_dataset(data, *, labels=None) -> Dataset:
     if isinstance(data, (str, Path)):
         if not Path(data).exists():
             raise ValueError(
-                f"`data` must be one of {', '.join(_FACTORIES)}, an existing file or folder, got {str(data)!r}."
+                f"`{name}` must be one of {', '.join(_FACTORIES)}, an existing file or folder, got {str(data)!r}."
             )
         try:
             return from_array(data, labels=labels)

@@ -30,3 +30,15 @@ def test_strings_and_none_are_not_booleans(flag):
     reference = np.random.default_rng(0).normal(size=(50, 2))
     with pytest.raises(ValueError, match="`online` must be True or False"):
         ts.Detector(reference, online=flag)
+
+
+def test_audit_errors_name_the_audit_arguments():
+    import gan
+    from gan.auditing import scores
+
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(100, 2))
+    with pytest.raises(ValueError, match="`dataset` must be one of"):  # was: `data`
+        gan.audit(rows, real_train=rows, real_test=rows, dataset="nope")
+    with pytest.raises(ValueError, match="`x`: it needs 2 or more rows"):  # was: LinAlgError from sqrtm
+        scores.frechet_distance(rows[:1], rows)
