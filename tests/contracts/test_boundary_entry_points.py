@@ -42,3 +42,15 @@ def test_audit_errors_name_the_audit_arguments():
         gan.audit(rows, real_train=rows, real_test=rows, dataset="nope")
     with pytest.raises(ValueError, match="`x`: it needs 2 or more rows"):  # was: LinAlgError from sqrtm
         scores.frechet_distance(rows[:1], rows)
+
+
+def test_sequential_options_of_another_bettor_and_bad_payoffs_are_refused():
+    with pytest.raises(ValueError, match="`classifier` is an option of test='c2st'"):
+        ts.SequentialTest("mmd", classifier="logistic")
+    with pytest.raises(ValueError, match="`bandwidth` is an option of test='mmd'"):
+        ts.SequentialTest("ks", bandwidth=1.0)
+    wealth = ts.sequential.Wealth()
+    for payoff in (5.0, -1.5, float("nan")):
+        with pytest.raises(ValueError, match="payoff must be in \\[-1, 1\\]"):
+            wealth.bet(payoff)
+    assert wealth.bet(0.5) >= 0 and wealth.evalue > 0

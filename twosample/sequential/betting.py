@@ -136,7 +136,9 @@ class Wealth:
         self.fraction, self.sum_sq = 0.0, 1.0
 
     def bet(self, v: float) -> float:
-        """Bet the current fraction on payoff `v`; returns the fraction that was bet."""
+        """Bet the current fraction on payoff `v` (in [-1, 1]); returns the fraction that was bet."""
+        if not -1.0 <= v <= 1.0:  # NaN fails too
+            raise ValueError(f"a payoff must be in [-1, 1], got {v!r}.")
         fraction = self.fraction
         self.log += math.log1p(fraction * v)
         self.max_log = max(self.max_log, self.log)
@@ -244,6 +246,9 @@ class SequentialTest:
         self.burn_in = check_int(burn_in, "burn_in", minimum=2)
         self.refit = check_real(refit, "refit", low=1)
         self._rng = check_rng(rng)
+        for option, value, owner in (("bandwidth", bandwidth, "mmd"), ("classifier", classifier, "c2st")):
+            if value is not None and test != owner:
+                raise ValueError(f"`{option}` is an option of test='{owner}'; test={test!r} would not use it.")
         if test == "mmd":
             self._bettor = _KernelWitness(None if bandwidth is None else check_bandwidth(bandwidth, allow_median=False))
         elif test == "c2st":
