@@ -54,3 +54,33 @@ def test_sequential_options_of_another_bettor_and_bad_payoffs_are_refused():
         with pytest.raises(ValueError, match="payoff must be in \\[-1, 1\\]"):
             wealth.bet(payoff)
     assert wealth.bet(0.5) >= 0 and wealth.evalue > 0
+
+
+def _resave(path, out, **changes):
+    import json
+
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {key: data[key] for key in data.files}
+    meta = json.loads(str(arrays["meta"]))
+    for key, value in changes.items():
+        if value is None:
+            meta.pop(key)
+        else:
+            meta[key] = value
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(out, **arrays)
+    return out
+
+
+@pytest.mark.parametrize(
+    "changes, expected",
+    [({"alpha": None}, "missing 'alpha'"), ({"used": -3}, "`used`"), ({"used": 10**6}, "reference rows used")],
+)
+def test_a_detector_file_with_a_bad_header_is_named(tmp_path, changes, expected):
+    reference = np.random.default_rng(0).normal(size=(60, 2))
+    path = ts.Detector(reference, rng=0).save(tmp_path / "d.npz")
+    bad = _resave(path, tmp_path / "bad.npz", **changes)
+    with pytest.raises(ValueError, match="bad.npz is not a valid saved Detector") as info:
+        ts.Detector.load(bad)
+    assert expected in str(info.value)
+    assert ts.Detector.load(path).alpha == 0.05  # the file it came from still loads

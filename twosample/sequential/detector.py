@@ -22,7 +22,7 @@ import numpy as np
 
 from twosample.core.resampling import null_result
 from twosample.core.result import TestResult
-from twosample.core.validation import check_alpha, check_bool, check_n_resamples, check_rng, check_sample
+from twosample.core.validation import check_alpha, check_bool, check_int, check_n_resamples, check_rng, check_sample
 from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
 from twosample.kernel.mmd import _mmd_from_sums
 from twosample.sequential.betting import SequentialTest
@@ -195,20 +195,26 @@ class Detector:
         """A detector saved by :meth:`save` (arrays only: nothing is unpickled); the online stream is
         replayed, which reproduces its wealth path exactly."""
         meta, arrays = _read(path)
-        detector = cls(
-            arrays["reference"],
-            alpha=meta["alpha"],
-            n_resamples=meta["n_resamples"],
-            bandwidth=meta["bandwidth"],
-            online=meta["online"],
-        )
-        detector.seed = meta["seed"]
-        detector._unused = np.random.default_rng([detector.seed, 1]).permutation(len(detector.reference))
-        detector._used = meta["used"]
-        if detector.online:
-            detector._sequential = SequentialTest("mmd", alpha=detector.alpha, rng=detector.seed)
-            if len(arrays["stream_x"]):
-                detector._sequential.update(arrays["stream_x"], arrays["stream_y"])
+        try:
+            detector = cls(
+                arrays["reference"],
+                alpha=meta["alpha"],
+                n_resamples=meta["n_resamples"],
+                bandwidth=meta["bandwidth"],
+                online=meta["online"],
+            )
+            detector.seed = meta["seed"]
+            detector._unused = np.random.default_rng([detector.seed, 1]).permutation(len(detector.reference))
+            detector._used = check_int(meta["used"], "used", minimum=0)
+            if detector._used > len(detector.reference):
+                raise ValueError(f"{detector._used} reference rows used of {len(detector.reference)}")
+            if detector.online:
+                detector._sequential = SequentialTest("mmd", alpha=detector.alpha, rng=detector.seed)
+                if len(arrays["stream_x"]):
+                    detector._sequential.update(arrays["stream_x"], arrays["stream_y"])
+        except (KeyError, TypeError, ValueError) as exc:  # a header or arrays this version did not write
+            what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            raise ValueError(f"`path`: {path} is not a valid saved Detector ({what}).") from None
         return detector
 
 
