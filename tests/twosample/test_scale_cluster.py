@@ -66,8 +66,12 @@ def test_a_killed_worker_changes_nothing(client, data):
     killed = {}
 
     def kill_one():
-        time.sleep(1.0)
         address, pid = sorted(pids.items())[0]
+        deadline = time.monotonic() + 60
+        while not done.is_set() and time.monotonic() < deadline:  # until the worker is busy with a task
+            if client.processing().get(address):
+                break
+            time.sleep(0.02)
         killed["running"] = not done.is_set()
         os.kill(pid, signal.SIGKILL)
 
