@@ -291,33 +291,31 @@ def _names(values) -> list[str]:
 
 
 def _run_compare(args) -> str:
+    """The table comparison: in memory, or on data of any size with --large (twosample.scale)."""
     if args.large:
-        return _run_compare_large(args)
+        return _compare_output(args, _compare_large(args))
     if args.scheduler:
         raise _UsageError("--scheduler runs the passes of --large; add --large")
     x, y = (load_table(path) for path in (args.x, args.y))
     with show_progress(None):
-        result = compare(
-            x,
-            y,
-            columns=_names(args.columns) or None,
-            categorical=_names(args.categorical),
-            correction=args.correction,
-            alpha=args.alpha,
-            n_resamples=args.n_resamples,
-            multivariate=args.multivariate,
-            rng=args.seed,
-        )
-    lines = [repr(result), f"seed {result.seed}   (--seed {result.seed} repeats this run)"]
-    if args.out:
-        labels = tuple(Path(path).name for path in (args.x, args.y))
-        labels = (args.x, args.y) if labels[0] == labels[1] else labels
-        path = write_table_report(result, x, y, args.out, title=f"{args.x} vs {args.y}", labels=labels)
-        lines.append(f"wrote {path.parent / 'report.json'} and {path}")
-    return "\n".join(lines)
+        result = compare(x, y, **_compare_options(args))
+    return _compare_output(args, result, x, y)
 
 
-def _run_compare_large(args) -> str:
+def _compare_options(args) -> dict:
+    """The options both comparisons take, from the flags."""
+    return dict(
+        columns=_names(args.columns) or None,
+        categorical=_names(args.categorical),
+        correction=args.correction,
+        alpha=args.alpha,
+        n_resamples=args.n_resamples,
+        multivariate=args.multivariate,
+        rng=args.seed,
+    )
+
+
+def _compare_large(args):
     from twosample import scale
 
     if args.correction == "maxT":
@@ -328,24 +326,19 @@ def _run_compare_large(args) -> str:
 
         client = Client(args.scheduler)
     try:
-        result = scale.compare(
-            args.x,
-            args.y,
-            columns=_names(args.columns) or None,
-            categorical=_names(args.categorical),
-            correction=args.correction,
-            alpha=args.alpha,
-            n_resamples=args.n_resamples,
-            multivariate=args.multivariate,
-            rng=args.seed,
-            client=client if client is not None else False,
-        )
+        return scale.compare(args.x, args.y, client=client if client is not None else False, **_compare_options(args))
     finally:
         if client is not None:
             client.close()
+
+
+def _compare_output(args, result, x=None, y=None) -> str:
+    """The table and the seed; with --out, report.json and report.html (figures when the rows are here)."""
     lines = [repr(result), f"seed {result.seed}   (--seed {result.seed} repeats this run)"]
     if args.out:
-        path = write_table_report(result, None, None, args.out, title=f"{args.x} vs {args.y}", labels=(args.x, args.y))
+        labels = tuple(Path(path).name for path in (args.x, args.y))
+        labels = (args.x, args.y) if labels[0] == labels[1] else labels
+        path = write_table_report(result, x, y, args.out, title=f"{args.x} vs {args.y}", labels=labels)
         lines.append(f"wrote {path.parent / 'report.json'} and {path}")
     return "\n".join(lines)
 
