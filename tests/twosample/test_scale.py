@@ -20,7 +20,7 @@ import twosample as ts
 from twosample import scale
 from twosample.categorical.statistics import AndersonDarling, CramerVonMises, Wasserstein
 from twosample.scale.exact import ExactMoments, exact_sum, to_float
-from twosample.scale.summaries import row_hashes
+from twosample.scale.summaries import row_keys
 
 
 def _table(n, seed, shift=0.0):
@@ -73,10 +73,10 @@ def test_exact_moments_do_not_depend_on_the_split_and_have_no_cancellation():
 
 
 def test_row_keys_do_not_depend_on_the_split():
-    whole = row_hashes(7, 1, 0, 103)
-    parts = np.concatenate([row_hashes(7, 1, 0, 5), row_hashes(7, 1, 5, 50), row_hashes(7, 1, 55, 48)])
+    whole = row_keys(7, 1, 0, 103)
+    parts = np.concatenate([row_keys(7, 1, 0, 5), row_keys(7, 1, 5, 50), row_keys(7, 1, 55, 48)])
     assert np.array_equal(whole, parts)
-    assert not np.array_equal(row_hashes(7, 0, 0, 103), whole)  # each sample has its own stream
+    assert not np.array_equal(row_keys(7, 0, 0, 103), whole)  # each sample has its own stream
 
 
 # ---- count statistics on ordered levels ------------------------------------------------------

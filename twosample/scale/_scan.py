@@ -15,12 +15,12 @@ import pandas as pd
 from twosample.categorical.labels import _sort_key
 from twosample.core.schema import ColumnSpec, looks_like_identifier, table_schema
 from twosample.scale.sources import Source, as_source, run_pass
-from twosample.scale.summaries import LEVELS_CAP, FirstPass, FirstSummary, HashSample, SecondPass, SecondSummary
+from twosample.scale.summaries import LEVELS_CAP, FirstPass, FirstSummary, KeyedSample, SecondPass, SecondSummary
 
-__all__ = ["Scan", "bin_edges", "hash_key", "identifiers", "label_counts", "open_scan"]
+__all__ = ["Scan", "bin_edges", "seed_key", "identifiers", "label_counts", "open_scan"]
 
 
-def hash_key(seed: int | None, generator: np.random.Generator) -> int:
+def seed_key(seed: int | None, generator: np.random.Generator) -> int:
     """The key of the rows' random numbers, from the seed (or one draw of the generator), apart from
     the stream the test draws its tables from."""
     base = seed if seed is not None else int(generator.integers(2**63))
@@ -56,8 +56,8 @@ class Scan:
                 self.first_y = summary
 
     @property
-    def sample(self) -> HashSample:
-        """The pooled hash sample of both samples (labels 0 for x, 1 for y)."""
+    def sample(self) -> KeyedSample:
+        """The pooled keyed sample of both samples (labels 0 for x, 1 for y)."""
         return self.first_x.sample.merge(self.first_y.sample)
 
     def second(self, edges: dict, features=None, scorer=None) -> tuple[SecondSummary, SecondSummary]:
@@ -104,7 +104,7 @@ def open_scan(x, y, columns, *, categorical=(), key: int, client=None, kinds=Non
 
 def bin_edges(scan: Scan, name: str, bins: int) -> np.ndarray:
     """Label-free bin edges of a numeric column: its distinct values when there are at most `bins`
-    (the binned test is then the exact test), else quantiles of the pooled hash sample, closed by the
+    (the binned test is then the exact test), else quantiles of the pooled keyed sample, closed by the
     pooled maximum. A value v is in bin i when ``edges[i-1] < v <= edges[i]``."""
     nx, ny = scan.first_x.columns[name], scan.first_y.columns[name]
     if nx.distinct is not None and ny.distinct is not None:

@@ -26,7 +26,7 @@ from twosample.categorical.tests import fisher_counts_result
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.validation import check_alpha, check_choice, check_int, check_n_resamples, check_real, seeded_rng
-from twosample.scale._scan import bin_edges, hash_key, identifiers, label_counts, open_scan
+from twosample.scale._scan import bin_edges, identifiers, label_counts, open_scan, seed_key
 from twosample.scale.learned import fit_scorer, fourier_features, held_out_result, rff_result
 from twosample.scale.tests import BINS, SAMPLE_SIZE, table_result
 from twosample.study._column_tests import ks_effect, label_effects, missing_pvalue, smd_effect, wasserstein_effect
@@ -88,7 +88,7 @@ def compare(
     confidence = check_real(confidence, "confidence", low=0, high=1, low_open=True, high_open=True)
     bins, sample_size = check_int(bins, "bins", minimum=2), check_int(sample_size, "sample_size", minimum=100)
     generator, seed = seeded_rng(rng)
-    scan = open_scan(x, y, columns, categorical=categorical, key=hash_key(seed, generator), client=client, passes=2)
+    scan = open_scan(x, y, columns, categorical=categorical, key=seed_key(seed, generator), client=client, passes=2)
     scan.first(sample_size)
     skipped = identifiers(scan)
     scan.specs = tuple(s for s in scan.specs if s.name not in skipped)

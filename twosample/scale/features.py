@@ -83,16 +83,16 @@ class FourierFeatures:
 
 @dataclasses.dataclass(frozen=True)
 class ScoreBins:
-    """Counts per score bin of a fitted classifier on the rows outside the hash sample
-    (hash above ``threshold``); ``encode`` maps a normalised frame to the classifier's features."""
+    """Counts per score bin of a fitted classifier on the rows outside the keyed sample
+    (key above ``threshold``); ``encode`` maps a normalised frame to the classifier's features."""
 
     model: object
     encode: object
     threshold: int
     edges: np.ndarray
 
-    def __call__(self, frame: pd.DataFrame, hashes: np.ndarray) -> np.ndarray:
-        held_out = hashes.astype(np.uint64) > np.uint64(self.threshold)
+    def __call__(self, frame: pd.DataFrame, keys: np.ndarray) -> np.ndarray:
+        held_out = keys.astype(np.uint64) > np.uint64(self.threshold)
         counts = np.zeros(len(self.edges), dtype=np.int64)
         if held_out.any():
             scores = self.model.predict_proba(self.encode(frame[held_out]))[:, 1]

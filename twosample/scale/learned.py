@@ -1,7 +1,7 @@
 """The multivariate large-data tests: a linear-time MMD on random Fourier features, and a classifier
-fitted on a hashed sample and tested on every other row.
+fitted on a keyed sample and tested on every other row.
 
-Both fit what they need (feature frequencies, a classifier) on the first pass's hash sample and sum
+Both fit what they need (feature frequencies, a classifier) on the first pass's keyed sample and sum
 over the rows in the second; the second pass's summaries are exact integers, so the result does not
 depend on how the rows are partitioned.
 """
@@ -17,13 +17,13 @@ from twosample.categorical.mixed import HGB_MAX_LEVELS
 from twosample.categorical.statistics import AreaUnderCurve
 from twosample.core.result import TestResult
 from twosample.core.validation import check_int
-from twosample.scale._scan import hash_key, label_counts, open_scan
+from twosample.scale._scan import label_counts, open_scan, seed_key
 from twosample.scale.features import MAX_ROWS, FourierFeatures, ScoreBins, TableEncoder
 from twosample.scale.tests import BINS, SAMPLE_SIZE, _options, table_result
 
 __all__ = ["classifier_test", "fit_scorer", "fourier_features", "held_out_result", "rff_mmd_test", "rff_result"]
 
-_BANDWIDTH_ROWS = 2000  # rows of the hash sample for the median heuristic
+_BANDWIDTH_ROWS = 2000  # rows of the keyed sample for the median heuristic
 
 
 def rff_mmd_test(
@@ -40,7 +40,7 @@ def rff_mmd_test(
 ) -> TestResult:
     r"""A linear-time MMD: the mean difference of random Fourier features of a Gaussian kernel.
 
-    The numeric ``columns`` (complete rows) are centred and scaled by the pooled hash sample's
+    The numeric ``columns`` (complete rows) are centred and scaled by the pooled keyed sample's
     median and standard deviation; the bandwidth is the median pairwise distance in that sample
     (label-free) unless given. With :math:`z` the difference of the feature means and
     :math:`S = \hat\Sigma_x / n + \hat\Sigma_y / m`, the statistic :math:`z^\top S^{-1} z` is
@@ -54,7 +54,7 @@ def rff_mmd_test(
     """
     n_features = check_int(n_features, "n_features", minimum=1)
     options = _options("rff-mmd", alpha=alpha, n_resamples=1, rng=rng, early_stop=False)
-    key = hash_key(options.seed, options.rng)
+    key = seed_key(options.seed, options.rng)
     scan = open_scan(x, y, columns, key=key, client=client, kinds=("numeric",), passes=2)
     scan.first(check_int(sample_size, "sample_size", minimum=10))
     if max(scan.first_x.rows, scan.first_y.rows) > MAX_ROWS:
@@ -66,11 +66,11 @@ def rff_mmd_test(
 
 def fourier_features(scan, names, n_features, bandwidth, rng) -> FourierFeatures:
     """Random Fourier features of the numeric columns `names`, centred, scaled and with a bandwidth from
-    the pooled hash sample (label-free)."""
+    the pooled keyed sample (label-free)."""
     rows = scan.sample.rows[list(names)].to_numpy(dtype=float)
     rows = rows[~np.isnan(rows).any(axis=1)]
     if len(rows) < 2:
-        raise ValueError("the hashed sample has fewer than 2 complete rows; raise `sample_size`.")
+        raise ValueError("the keyed sample has fewer than 2 complete rows; raise `sample_size`.")
     centre, scale = np.median(rows, axis=0), rows.std(axis=0)
     scale[~(scale > 0)] = 1.0
     if bandwidth is None:
@@ -115,11 +115,11 @@ def classifier_test(
     rng=None,
     client=None,
 ) -> TestResult:
-    """A classifier two-sample test at any size: train on a hashed sample, test on every other row.
+    """A classifier two-sample test at any size: train on a keyed sample, test on every other row.
 
     Gradient-boosted trees (scikit-learn's ``HistGradientBoostingClassifier``, native categories and
     missing values) learn to tell ``y`` from ``x`` on the pooled rows with the `sample_size` smallest
-    hashes (at most half of all rows). Every other row is scored in the second pass, the scores
+    keys (at most half of all rows). Every other row is scored in the second pass, the scores
     counted per bin (edges: quantiles of the training scores), and the held-out AUC (the chance a
     ``y`` row scores above an ``x`` row) is tested against its exact conditional null: the held-out
     rows never touched the classifier, so under H0 their labels are exchangeable given the scores.
@@ -130,7 +130,7 @@ def classifier_test(
         ``statistic`` is the held-out AUC (0.5: no difference found); ``n_x``, ``n_y`` the held-out rows.
     """
     options = _options("scale-c2st", alpha=alpha, n_resamples=n_resamples, rng=rng, early_stop=early_stop)
-    key = hash_key(options.seed, options.rng)
+    key = seed_key(options.seed, options.rng)
     scan = open_scan(x, y, columns, categorical=categorical, key=key, client=client, passes=2)
     scan.first(check_int(sample_size, "sample_size", minimum=10))
     scorer = fit_scorer(scan, check_int(bins, "bins", minimum=2), options.rng)
@@ -149,24 +149,24 @@ def held_out_result(a, b, options) -> TestResult:
 
 
 def fit_scorer(scan, bins: int, rng) -> ScoreBins:
-    """Gradient-boosted trees fitted on the pooled hash sample (at most half of all rows), and the bins
+    """Gradient-boosted trees fitted on the pooled keyed sample (at most half of all rows), and the bins
     of their scores (:func:`classifier_test`)."""
     total = scan.first_x.rows + scan.first_y.rows
     sample = scan.sample
-    train = np.flatnonzero(sample.hashes <= np.sort(sample.hashes)[min(len(sample.hashes), total // 2) - 1])
+    train = np.flatnonzero(sample.keys <= np.sort(sample.keys)[min(len(sample.keys), total // 2) - 1])
     encoder = TableEncoder(
         tuple(s.name for s in scan.specs if s.kind == "numeric"),
         {s.name: _top_levels(scan, s.name) for s in scan.specs if s.kind != "numeric"},
     )
     features, labels = encoder(sample.rows.iloc[train]), sample.label[train]
     if len(np.unique(labels)) < 2:
-        raise ValueError("the hashed training sample holds rows of one sample only; raise `sample_size`.")
+        raise ValueError("the keyed training sample holds rows of one sample only; raise `sample_size`.")
     mask = encoder.categorical_mask
     model = HistGradientBoostingClassifier(
         categorical_features=mask if mask.any() else None, random_state=int(rng.integers(2**31))
     ).fit(features, labels)
     cuts = np.quantile(model.predict_proba(features)[:, 1], np.arange(1, bins) / bins, method="inverted_cdf")
-    return ScoreBins(model, encoder, int(sample.hashes[train].max()), np.unique(np.r_[cuts, 1.0]))
+    return ScoreBins(model, encoder, int(sample.keys[train].max()), np.unique(np.r_[cuts, 1.0]))
 
 
 def _top_levels(scan, name) -> tuple:

@@ -5,13 +5,13 @@ Two passes over each sample (:func:`twosample.scale.sources.run_pass`):
 * **First pass** (:class:`FirstPass`): per label column the counts per level and missing; per numeric
   column the missing count, minimum, maximum, its distinct values while there are few, and exact
   moments (:mod:`twosample.scale.exact`); optionally the exact cross-products of the numeric columns
-  over complete rows (Hotelling); and the rows with the smallest hashes (:class:`HashSample`).
+  over complete rows (Hotelling); and the rows with the smallest random keys (:class:`KeyedSample`).
 * **Second pass** (:class:`SecondPass`): per numeric column the counts per bin, bins whose edges
-  were drawn from the pooled hash sample (label-free); the sums of random Fourier features; the
-  counts per bin of a classifier's scores on the rows outside the hash sample.
+  were drawn from the pooled keyed sample (label-free); the sums of random Fourier features; the
+  counts per bin of a classifier's scores on the rows outside the keyed sample.
 
 Randomness that touches rows comes from a counter-based generator (NumPy's Philox) keyed by the seed
-and the sample, at the row's global index (:func:`row_hashes`), never from the partition the row
+and the sample, at the row's global index (:func:`row_keys`), never from the partition the row
 arrives in: the same rows give the same summaries however they are split or spread over workers.
 The random numbers are independent of the values and identically distributed in both samples, so the
 rows they select (the smallest) are exchangeable between the samples under H0, and bins or
@@ -29,7 +29,7 @@ import pandas as pd
 from twosample.core.schema import ColumnSpec
 from twosample.scale.exact import ExactMoments
 
-__all__ = ["FirstPass", "HashSample", "SecondPass", "normalise", "row_hashes"]
+__all__ = ["FirstPass", "KeyedSample", "SecondPass", "normalise", "row_keys"]
 
 DISTINCT_CAP = 4096  # distinct values a numeric column may have for its bins to be its values
 LEVELS_CAP = 100_000  # levels of a label column beyond which it is not counted (an identifier)
@@ -71,7 +71,7 @@ def _numbers(col: pd.Series, name: str, sample: str) -> np.ndarray:
     return values
 
 
-def row_hashes(key: int, label: int, start: int, n: int) -> np.ndarray:
+def row_keys(key: int, label: int, start: int, n: int) -> np.ndarray:
     """Random 64-bit integers for rows ``start .. start + n - 1`` of sample `label`: NumPy's counter-based
     Philox generator keyed by ``(key, label)`` at the rows' counter, the same whatever the partitioning."""
     block, skip = divmod(start, 4)  # Philox gives four 64-bit outputs per counter value
@@ -80,43 +80,43 @@ def row_hashes(key: int, label: int, start: int, n: int) -> np.ndarray:
 
 
 @dataclasses.dataclass
-class HashSample:
-    """The rows with the ``k`` smallest hashes (all rows tied with the k-th: a set, not an order).
+class KeyedSample:
+    """The rows with the ``k`` smallest random keys (all rows tied with the k-th: a set, not an order).
 
     Mergeable exactly: the union's sample is the sample of the two samples' union.
     """
 
     k: int
-    hashes: np.ndarray
+    keys: np.ndarray
     rows: pd.DataFrame
     label: np.ndarray  # 0 for x, 1 for y (set when the two samples' summaries are pooled)
 
     @classmethod
-    def of(cls, frame: pd.DataFrame, hashes: np.ndarray, k: int, label: int) -> HashSample:
-        keep = _smallest(hashes, k)
-        return cls(k, hashes[keep], frame.iloc[keep].reset_index(drop=True), np.full(len(keep), label, np.int8))
+    def of(cls, frame: pd.DataFrame, keys: np.ndarray, k: int, label: int) -> KeyedSample:
+        keep = _smallest(keys, k)
+        return cls(k, keys[keep], frame.iloc[keep].reset_index(drop=True), np.full(len(keep), label, np.int8))
 
-    def merge(self, other: HashSample) -> HashSample:
-        hashes = np.concatenate([self.hashes, other.hashes])
+    def merge(self, other: KeyedSample) -> KeyedSample:
+        keys = np.concatenate([self.keys, other.keys])
         rows = pd.concat([self.rows, other.rows], ignore_index=True)
         label = np.concatenate([self.label, other.label])
-        keep = _smallest(hashes, self.k)
-        order = np.lexsort((label[keep], hashes[keep]))  # a canonical order: by hash, then sample
+        keep = _smallest(keys, self.k)
+        order = np.lexsort((label[keep], keys[keep]))  # a canonical order: by key, then sample
         keep = keep[order]
-        return HashSample(self.k, hashes[keep], rows.iloc[keep].reset_index(drop=True), label[keep])
+        return KeyedSample(self.k, keys[keep], rows.iloc[keep].reset_index(drop=True), label[keep])
 
     @property
     def threshold(self) -> int:
-        """The largest hash kept: rows hashed at most this are in the sample."""
-        return int(self.hashes.max()) if len(self.hashes) else -1
+        """The largest key kept: rows keyed at most this are in the sample."""
+        return int(self.keys.max()) if len(self.keys) else -1
 
 
-def _smallest(hashes: np.ndarray, k: int) -> np.ndarray:
-    """Indices of the k smallest hashes and of every hash tied with the k-th."""
-    if len(hashes) <= k:
-        return np.arange(len(hashes))
-    kth = np.partition(hashes, k - 1)[k - 1]
-    return np.flatnonzero(hashes <= kth)
+def _smallest(keys: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k smallest random keys and of every key tied with the k-th."""
+    if len(keys) <= k:
+        return np.arange(len(keys))
+    kth = np.partition(keys, k - 1)[k - 1]
+    return np.flatnonzero(keys <= kth)
 
 
 @dataclasses.dataclass
@@ -195,7 +195,7 @@ class LabelSummary:
 class FirstSummary:
     rows: int
     columns: dict
-    sample: HashSample
+    sample: KeyedSample
     joint: ExactMoments | None
 
     def merge(self, other: FirstSummary) -> FirstSummary:
@@ -234,10 +234,10 @@ class FirstPass:
             values = frame[list(self.joint)].to_numpy(dtype=float)
             joint = ExactMoments.of(values[~np.isnan(values).any(axis=1)])
         if self.sample_size:
-            hashes = row_hashes(self.key, self.label, start, len(frame))
-            sample = HashSample.of(frame, hashes, self.sample_size, self.label)
-        else:  # no sample wanted: no hashing
-            sample = HashSample(0, np.zeros(0, np.uint64), frame.iloc[:0], np.zeros(0, np.int8))
+            keys = row_keys(self.key, self.label, start, len(frame))
+            sample = KeyedSample.of(frame, keys, self.sample_size, self.label)
+        else:  # no sample wanted: no keys drawn
+            sample = KeyedSample(0, np.zeros(0, np.uint64), frame.iloc[:0], np.zeros(0, np.int8))
         return FirstSummary(len(frame), columns, sample, joint)
 
 
@@ -245,7 +245,7 @@ class FirstPass:
 class SecondSummary:
     bins: dict  # numeric column -> counts per bin (int64)
     features: object | None  # FeatureSums of the random Fourier features
-    scores: np.ndarray | None  # counts per score bin of the rows outside the hash sample
+    scores: np.ndarray | None  # counts per score bin of the rows outside the keyed sample
 
     def merge(self, other: SecondSummary) -> SecondSummary:
         return SecondSummary(
@@ -260,7 +260,7 @@ class SecondPass:
     """The second pass over one sample: bin counts per numeric column (``edges``: column -> sorted
     edges, a value v in bin i when edges[i-1] < v <= edges[i]); optional ``features`` (an object
     mapping a normalised frame to :class:`~twosample.scale.features.FeatureSums`) and ``scorer``
-    (mapping a normalised frame and its hashes to the counts per score bin)."""
+    (mapping a normalised frame and its keys to the counts per score bin)."""
 
     specs: tuple
     edges: dict
@@ -277,7 +277,5 @@ class SecondPass:
             values = values[~np.isnan(values)]
             bins[name] = np.bincount(np.searchsorted(edges, values, side="left"), minlength=len(edges)).astype(np.int64)
         features = None if self.features is None else self.features(frame)
-        scores = (
-            None if self.scorer is None else self.scorer(frame, row_hashes(self.key, self.label, start, len(frame)))
-        )
+        scores = None if self.scorer is None else self.scorer(frame, row_keys(self.key, self.label, start, len(frame)))
         return SecondSummary(bins, features, scores)

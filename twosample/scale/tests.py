@@ -15,7 +15,7 @@ welch_test         exact sums of x and x^2          Student's t (Welch-Satterthw
 hotelling_test     exact sums and cross-products    F (normal theory)
 rff_mmd_test       sums of integer Fourier features chi-square (asymptotic, linear-time MMD)
 classifier_test    counts per bin of held-out       exact conditional of the AUC
-                   scores (classifier on a hashed
+                   scores (classifier on a keyed
                    sample of 10^5 rows)
 =================  ===============================  ===========================================
 """
@@ -42,7 +42,7 @@ from twosample.core.count_tables import EXACT_TABLES_MAX, exact_table_count, run
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
 from twosample.core.validation import check_alpha, check_choice, check_int
-from twosample.scale._scan import bin_edges, hash_key, label_counts, open_scan
+from twosample.scale._scan import bin_edges, label_counts, open_scan, seed_key
 from twosample.study._column_tests import ks_asymptotic
 
 __all__ = ["BINNED", "COUNTS", "binned_test", "counts_test", "hotelling_test", "welch_test"]
@@ -117,7 +117,7 @@ def binned_test(
         beyond the Monte Carlo tables' limit of 10^9 pooled rows.
     bins : int, default 4096
     sample_size : int, default 100000
-        Pooled rows drawn (by hash) for the bin edges.
+        Pooled rows drawn (by their random keys) for the bin edges.
     alpha, n_resamples, early_stop, rng
         As in :func:`twosample.ks_test`; ``n_resamples`` tables are drawn when they are too many to
         enumerate.
@@ -137,7 +137,7 @@ def binned_test(
         raise ValueError(f"`method`='asymptotic' exists for statistic='ks' only, not {statistic!r}.")
     bins, sample_size = check_int(bins, "bins", minimum=2), check_int(sample_size, "sample_size", minimum=100)
     options = _options(f"scale-{statistic}", alpha=alpha, n_resamples=n_resamples, rng=rng, early_stop=early_stop)
-    key = hash_key(options.seed, options.rng)
+    key = seed_key(options.seed, options.rng)
     scan = open_scan(x, y, column, key=key, client=client, kinds=("numeric",), passes=2)
     _one_column(scan, column)
     scan.first(sample_size)
@@ -181,7 +181,7 @@ def counts_test(
     if method == "asymptotic" and statistic == "tvd":
         raise ValueError("`method`='asymptotic' exists for statistic='chi2' or 'g', not 'tvd'.")
     options = _options(statistic, alpha=alpha, n_resamples=n_resamples, rng=rng, early_stop=early_stop)
-    scan = open_scan(x, y, column, key=hash_key(options.seed, options.rng), client=client)
+    scan = open_scan(x, y, column, key=seed_key(options.seed, options.rng), client=client)
     _one_column(scan, column)
     if scan.specs[0].kind == "numeric":
         scan.specs = (type(scan.specs[0])(scan.specs[0].name, "categorical"),)
@@ -198,7 +198,7 @@ def welch_test(x, y, column=None, *, alternative: str = "two-sided", alpha: floa
     and p-value, the same bits however the rows are partitioned (:mod:`twosample.scale.exact`)."""
     alpha = check_alpha(alpha)
     options = Resampling.of("welch", alpha=alpha, alternative=alternative)
-    scan = open_scan(x, y, column, key=hash_key(0, options.rng), client=client, kinds=("numeric",))
+    scan = open_scan(x, y, column, key=seed_key(0, options.rng), client=client, kinds=("numeric",))
     _one_column(scan, column)
     scan.first(0)
     mx, my = (s.columns[scan.names[0]].moments for s in (scan.first_x, scan.first_y))
@@ -272,7 +272,7 @@ def hotelling_test(x, y, columns=None, *, alpha: float = 0.05, client=None) -> T
     the F null of :func:`twosample.hotelling_test` (``method="analytic"``)."""
     alpha = check_alpha(alpha)
     options = Resampling.of("hotelling", alpha=alpha)
-    scan = open_scan(x, y, columns, key=hash_key(0, options.rng), client=client, kinds=("numeric",))
+    scan = open_scan(x, y, columns, key=seed_key(0, options.rng), client=client, kinds=("numeric",))
     scan.first(0, joint=tuple(scan.names))
     jx, jy = scan.first_x.joint, scan.first_y.joint
     n, m = jx.n, jy.n
