@@ -8,7 +8,7 @@ groups, once (the writing is timed apart). Every (size, mode) runs in a fresh pr
 is the test's wall time from the parquet paths to the result (both passes, every column's null,
 the classifier's training), ``peak_rss_gib`` the peak resident memory of that process (local) or of
 the busiest worker (cluster, sampled every 0.2 s with psutil). Defaults: every test at the
-library's defaults (9,999 tables per column, 4,096 bins, a hashed training sample of 10^5 rows).
+library's defaults (9,999 tables per column, 4,096 bins, a keyed training sample of 10^5 rows).
 
 ``--evidently 1e7``: evidently's DataDriftPreset on the same files (read into memory in the peers'
 venv, benchmarks/peers; ``compare_seconds`` its own computation, ``total_seconds`` with reading
