@@ -30,7 +30,7 @@ ks_population, repeat, k, statistic, pvalue, reject, threshold, seconds, note), 
 per method and case: the reject rate, the range of the statistic and of the p-value, how many
 distinct p-values, the mean seconds (ours: the test; peers: building both sketches and testing).
 
-Ours: the rng also picks the hash that draws the rows for the bin edges, so the statistic moves a
+Ours: the rng also picks the random keys that draw the rows for the bin edges, so the statistic moves a
 little with it; its p-value is a Monte Carlo one over 9,999 tables (at least 1 / 10,000).
 
 Run: ``PYTHONPATH=. .venv/bin/python benchmarks/studies/bench_sketch_ks.py`` (10^7 rows: about 13
