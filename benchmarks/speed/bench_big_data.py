@@ -71,8 +71,8 @@ def _peak_worker_rss(client, stop: threading.Event, peaks: dict) -> None:
         for pid in pids:
             try:
                 peaks[pid] = max(peaks.get(pid, 0), psutil.Process(pid).memory_info().rss)
-            except psutil.NoSuchProcess:
-                pass
+            except psutil.NoSuchProcess:  # a worker restarted by its nanny: its peak so far stays
+                continue
         stop.wait(0.2)
 
 
