@@ -187,6 +187,9 @@ def mixture_1d(weights=(0.7, 0.3), means=(-2.0, 2.0), stds=(0.5, 0.5)) -> Datase
     """A 1-D Gaussian mixture; the default has a big mode at -2 and a small one at 2."""
     if not len(weights) == len(means) == len(stds) or len(weights) == 0:
         raise ValueError("`weights`, `means` and `stds` must have the same non-zero length.")
+    for name, values in (("weights", weights), ("means", means), ("stds", stds)):
+        if not np.isfinite(np.asarray(values, dtype=float)).all():
+            raise ValueError(f"`{name}` must be finite numbers, got {tuple(values)}.")
     if np.any(np.asarray(weights) <= 0) or np.any(np.asarray(stds) <= 0):
         raise ValueError("`weights` and `stds` must be positive.")
     dist = _Mixture1D(weights, means, stds)

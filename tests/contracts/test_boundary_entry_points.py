@@ -84,3 +84,15 @@ def test_a_detector_file_with_a_bad_header_is_named(tmp_path, changes, expected)
         ts.Detector.load(bad)
     assert expected in str(info.value)
     assert ts.Detector.load(path).alpha == 0.05  # the file it came from still loads
+
+
+def test_nan_parameters_are_refused_by_name():
+    from gan.data.datasets import mixture_1d
+    from twosample.divergences.exact import kl_gaussian
+
+    with pytest.raises(ValueError, match="`mean_p` must be finite"):  # was: KL = nan
+        kl_gaussian(np.nan, 1.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match="`cov_q` must be finite"):
+        kl_gaussian(0.0, 1.0, 0.0, np.inf)
+    with pytest.raises(ValueError, match="`stds` must be finite"):  # was: a data set that samples NaN
+        mixture_1d(stds=(np.nan, 1.0))

@@ -32,6 +32,9 @@ def _gaussian_args(mean_p, cov_p, mean_q, cov_q):
     d = len(mean_p)
     if mean_q.shape != (d,):
         raise ValueError(f"`mean_p` and `mean_q` must have the same length, got {d} and {mean_q.shape}.")
+    for name, mean in (("mean_p", mean_p), ("mean_q", mean_q)):
+        if not np.isfinite(mean).all():
+            raise ValueError(f"`{name}` must be finite, got {mean.tolist()}.")
     covs = []
     for name, cov in (("cov_p", cov_p), ("cov_q", cov_q)):
         cov = np.asarray(cov, float)
@@ -41,6 +44,8 @@ def _gaussian_args(mean_p, cov_p, mean_q, cov_q):
             cov = np.diag(cov)
         if cov.shape != (d, d):
             raise ValueError(f"`{name}` must be a scalar, a length-{d} diagonal or a {d}x{d} matrix.")
+        if not np.isfinite(cov).all():
+            raise ValueError(f"`{name}` must be finite.")
         try:
             np.linalg.cholesky(cov)
         except np.linalg.LinAlgError:
