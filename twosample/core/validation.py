@@ -21,6 +21,7 @@ __all__ = [
     "check_nan_policy",
     "check_int",
     "check_n_jobs",
+    "check_points",
     "check_n_resamples",
     "check_real",
     "check_sizes",
@@ -89,6 +90,18 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2, nan_policy: str = "ra
     if arr.shape[0] < min_rows:
         raise ValueError(f"`{name}` needs at least {min_rows} observations (rows), got {arr.shape[0]}.")
     return _apply_nan_policy(arr, name, nan_policy, min_rows)
+
+
+def check_points(points, width: int, name: str = "points") -> np.ndarray:
+    """`points` where a fitted function is evaluated: finite, numeric, shape (k, `width`) (1-D is k rows of one column
+    when `width` is 1, else one row); errors name `name`."""
+    arr = np.asarray(points.to_numpy() if hasattr(points, "to_numpy") else points, dtype=object)
+    if arr.ndim == 1 and width > 1 and len(arr) == width:
+        points = arr[None, :]
+    arr = check_sample(points, name, min_rows=1)
+    if arr.shape[1] != width:
+        raise ValueError(f"`{name}` must have {width} column(s), like the samples; got {arr.shape[1]}.")
+    return arr
 
 
 def _apply_nan_policy(arr: np.ndarray, name: str, nan_policy: str, min_rows: int) -> np.ndarray:

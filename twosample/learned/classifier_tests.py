@@ -57,6 +57,7 @@ from twosample.core.validation import (
     check_device,
     check_int,
     check_n_jobs,
+    check_points,
     check_samples,
     contains_nan,
     scale_exponent,
@@ -84,9 +85,15 @@ class C2STResult(TestResult):
         of log p/q): large on regions where p has more mass than q, the witness of
         the difference.
     x_test, y_test : numpy.ndarray
-        Those held-out points.
+        Those held-out points, in the units of the data passed.
     classifier : estimator or None
-        The fitted clone (None for ``null="crossfit"``, which fits one per fold).
+        The fitted clone (None for ``null="crossfit"``, which fits one per fold). The
+        presets were fitted on the data times ``2**-scale_exponent``; :meth:`scores`
+        applies it to points in the data's units.
+    scale_exponent : int
+        The power of two the presets' inputs were divided by (0 for a user's classifier).
+    prior : float
+        The training split's prior log-odds, subtracted from the classifier's log-odds.
     """
 
     scores_x: np.ndarray | None = None
@@ -94,6 +101,19 @@ class C2STResult(TestResult):
     x_test: np.ndarray | None = None
     y_test: np.ndarray | None = None
     classifier: object = None
+    scale_exponent: int = 0
+    prior: float = 0.0
+
+    def scores(self, points) -> np.ndarray:
+        """The fitted classifier's score (log p/q estimate, as `scores_x`) at `points` (k, d), in the data's units.
+
+        Raises a ValueError for ``null="crossfit"`` (no single classifier) and for
+        `points` of another width or with NaN.
+        """
+        if self.classifier is None or self.x_test is None:
+            raise ValueError("this result has no single fitted classifier (null='crossfit' fits one per fold).")
+        points = check_points(points, self.x_test.shape[1])
+        return _scores(self.classifier, np.ldexp(points, -self.scale_exponent)) - self.prior
 
 
 def make_classifier(name: str, n_train: int, random_state: int, device="cpu"):
@@ -352,6 +372,7 @@ def c2st_test(
         raise ValueError(f"`null='binomial'` is for `statistic='accuracy'`; use null='permutation' for {statistic!r}.")
     if contains_nan(x, y):
         return C2STResult.extend(options.nan_result(x, y, method=null))
+    shift = 0
     if classifier is None or isinstance(classifier, str):
         # The presets are scale-equivariant (standardised inputs, or distances): rescaling by a power
         # of two changes nothing at scale 1 and keeps data near 1e300 or 1e-300 in range.
@@ -369,7 +390,15 @@ def c2st_test(
     # thresholds at p(z) = q(z) and an unbalanced training split does not predict one class only.
     prior = math.log(len(x_train) / len(y_train))
     scores_x, scores_y = _scores(model, x_test) - prior, _scores(model, y_test) - prior
-    extra = dict(scores_x=scores_x, scores_y=scores_y, x_test=x_test, y_test=y_test, classifier=model)
+    extra = dict(
+        scores_x=scores_x,
+        scores_y=scores_y,
+        x_test=np.ldexp(x_test, shift),
+        y_test=np.ldexp(y_test, shift),
+        classifier=model,
+        scale_exponent=shift,
+        prior=prior,
+    )
 
     if null == "permutation":
         res = options.run(scores_x[:, None], scores_y[:, None], _HeldOutStatistic(statistic))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["maxt_adjust"]
+__all__ = ["maxt_adjust", "maxt_null", "standardized", "step_down"]
 
 
 def _ks(a, cum_c, n, m):
@@ -116,11 +116,9 @@ class _Layout:
         return float(max(gap.max(), -gap.min())), miss_x, miss_c
 
 
-def maxt_adjust(columns, *, n_resamples: int, rng: np.random.Generator, progress=None):
-    """(raw p, adjusted p) for the values of each column, then the missing share of those with any missing.
-
-    Raw p-values are the permutation p-values of each statistic over the shared relabellings.
-    """
+def maxt_null(columns, *, n_resamples: int, rng: np.random.Generator, progress=None):
+    """(observed, null): every statistic of the columns (values, then the missing shares of those with any
+    missing), observed and under `n_resamples` shared relabellings (rows of `null`)."""
     layout = _Layout(columns)
     observed = layout.statistics(np.arange(layout.n_x))
     null = np.empty((n_resamples, len(observed)))
@@ -129,12 +127,21 @@ def maxt_adjust(columns, *, n_resamples: int, rng: np.random.Generator, progress
         null[b] = layout.statistics(perm[: layout.n_x])
         if progress is not None:
             progress.update(1)
+    return observed, null
+
+
+def maxt_adjust(columns, *, n_resamples: int, rng: np.random.Generator, progress=None):
+    """(raw p, adjusted p) for the values of each column, then the missing share of those with any missing.
+
+    Raw p-values are the permutation p-values of each statistic over the shared relabellings.
+    """
+    observed, null = maxt_null(columns, n_resamples=n_resamples, rng=rng, progress=progress)
     tol = 100 * np.finfo(float).eps * np.abs(observed)
     raw = (1 + (null >= observed - tol).sum(axis=0)) / (n_resamples + 1)
-    return raw, _step_down(*_standardized(observed, null))
+    return raw, step_down(*standardized(observed, null))
 
 
-def _standardized(observed: np.ndarray, null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def standardized(observed: np.ndarray, null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Each column centred and scaled by the mean and sd of its observed and relabelled values together."""
     values = np.vstack([observed, null])
     centre, spread = values.mean(axis=0), values.std(axis=0)
@@ -142,7 +149,7 @@ def _standardized(observed: np.ndarray, null: np.ndarray) -> tuple[np.ndarray, n
     return (observed - centre) / spread, (null - centre) / spread
 
 
-def _step_down(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
+def step_down(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
     """Westfall-Young maxT step-down: for the r-th largest observed statistic, the share of relabellings
     whose maximum over the hypotheses not yet rejected reaches it; then made monotone."""
     order = np.argsort(-observed, kind="stable")
