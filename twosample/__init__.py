@@ -5,7 +5,7 @@ Every test takes two samples ``x`` (n, d) and ``y`` (m, d) and returns a
 threshold ``t_alpha`` and the verdict.
 """
 
-from twosample import scale
+from twosample import explain, scale
 from twosample.app.io import load_sample, load_table
 from twosample.categorical import (
     c2st_mixed_test,
@@ -49,6 +49,7 @@ __version__ = "0.1.0.dev0"
 __all__ = [
     "TESTS",
     "scale",
+    "explain",
     "TableComparison",
     "compare",
     "mmd_mixed_test",

@@ -20,6 +20,7 @@ PACKAGES = [
     "twosample.divergences",
     "twosample.sequential",
     "twosample.study",
+    "twosample.explain",
     "twosample.scale",
     "twosample.app",
 ]
