@@ -19,6 +19,7 @@ from .features import get_feature_map
 from .inputs import MIN_ROWS, AuditInputs, on_features
 from .report import AuditReport, report_samples, verdict_table
 from .sources import as_rows, as_sampler, draw_rows
+from .where import where_differs
 
 __all__ = ["audit"]
 
@@ -165,6 +166,9 @@ def _audit_one(inputs: AuditInputs, checks) -> AuditReport:
                 details[check.name] = detail
             bar.set_postfix_str(check.name, refresh=False)
             bar.update(len(found))
+    where = where_differs(inputs, details)
+    if where is not None:
+        details["where"] = where
     table, reject, verdict = verdict_table(rows, inputs.alpha)
     return AuditReport(table, reject, verdict, inputs.alpha, details, inputs.samples)
 

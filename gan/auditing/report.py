@@ -12,6 +12,8 @@ import pandas as pd
 
 from twosample.app.report import jsonable
 
+from .where import where_lines, where_summary
+
 __all__ = ["AuditReport", "report_samples", "verdict_table"]
 
 
@@ -48,8 +50,11 @@ class AuditReport:
     def __str__(self):
         cols = ("class", "check", "statistic", "pvalue", "pvalue_holm", "reject", "ci_low", "ci_high", "note")
         shown = self._shown()[[c for c in cols if c in self.table]]
+        where = "".join(f"\n{line}" for line in where_lines(self.details.get("where")))
         return (
-            shown.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="") + f"\n\nverdict: {self.verdict}"
+            shown.to_string(index=False, float_format=lambda v: f"{v:.4g}", na_rep="")
+            + f"\n\nverdict: {self.verdict}"
+            + where
         )
 
     def _shown(self) -> pd.DataFrame:
@@ -67,6 +72,7 @@ class AuditReport:
                 "verdict": self.verdict,
                 "checks": rows,
                 "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80"),
+                "where": where_summary(self.details.get("where")),
             }
         )
 
@@ -86,6 +92,7 @@ class AuditReport:
         self.to_json(out / "audit.json")
         body = [
             f"<h1>Generator audit</h1><p><b>{html.escape(self.verdict)}</b> (alpha = {self.alpha})</p>",
+            "".join(f"<p>{html.escape(line)}</p>" for line in where_lines(self.details.get("where"))),
             self._shown().to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""),
         ]
         body += [figure_html(caption, fig) for caption, fig in self.figures()]
@@ -100,6 +107,14 @@ class AuditReport:
         mmd = self.details.get("mmd")
         if mmd is not None and mmd.null_distribution is not None:
             figs.append(("Aggregated MMD: the permutation null and the observed statistic", _mmd_figure(mmd)))
+        where = self.details.get("where")
+        if where is not None and self.samples.get("image_shape") is None and self.samples["real"].shape[1] <= 2:
+            figs.append(
+                (
+                    "Where the generator differs: the rows a fresh classifier is surest about",
+                    _where_figure(self.samples, where),
+                )
+            )
         if self.details.get("prdc") is not None:
             figs.append(("Precision, recall, density and coverage (k-NN balls)", _prdc_figure(self.details["prdc"])))
         if self.details.get("sample_size") is not None:
@@ -132,6 +147,26 @@ def _samples_figure(samples):
     ax.legend(fontsize=8, markerscale=2)
     _readable(ax)
     fig.tight_layout()
+    return fig
+
+
+def _where_figure(samples, where):
+    """The data and generated rows, with the most confidently "data" rows (generator lacks mass) and
+    the most confidently "generated" rows (too much mass) marked."""
+    fig = _samples_figure(samples)
+    ax = fig.axes[0]
+    for side, marker, colour, label in (
+        ("missing", "X", "k", "data, missing from the generator"),
+        ("over", "P", "C1", "generated, too many here"),
+    ):
+        rows = where[side]["rows"]
+        if rows.shape[1] == 1:
+            ax.plot(rows[:, 0], np.zeros(len(rows)), marker, color=colour, ms=8, label=label, ls="none")
+        else:
+            ax.scatter(
+                rows[:, 0], rows[:, 1], marker=marker, s=60, color=colour, edgecolor="w", lw=0.5, label=label, zorder=3
+            )
+    ax.legend(fontsize=7, markerscale=1)
     return fig
 
 

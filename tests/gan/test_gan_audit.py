@@ -246,6 +246,33 @@ def test_a_ring_generator_missing_one_mode_is_rejected_at_n_2500():
     assert table.loc["c2st", "reject"] and table.loc["features", "reject"]
     assert table.loc["modes captured", "statistic"] == 7
     assert "c2st" in report.verdict
+    # where it differs: the data rows the fresh classifier is surest about lie in the dropped mode (angle 0)
+    where = report.details["where"]
+    assert where["missing"]["mode"]["mode"] == 0 and where["missing"]["mode"]["share"] >= 0.8
+    assert "the data has more mass than the generator near mode 0 at (1, 0)" in str(report)
+    summary = json.loads(json.dumps(report.to_dict(), allow_nan=False))["where"]
+    assert summary["missing"]["mode"]["mode"] == 0 and len(summary["missing"]["rows"]) == 10
+    captions = [caption for caption, _ in report.figures()]
+    assert any(caption.startswith("Where the generator differs") for caption in captions)
+
+
+def test_where_names_whichever_mode_is_dropped():
+    rng = np.random.default_rng(11)
+    train, test = RING.sampler(1000, rng), RING.sampler(1000, rng)
+    for dropped in (3, 6):
+        keep = np.delete(RING.modes, dropped, axis=0)
+
+        def sample(n, r, keep=keep):
+            return keep[r.integers(0, len(keep), n)] + RING.mode_std * r.standard_normal((n, 2))
+
+        report = gan.audit(sample, train, test, checks=["c2st"], dataset="ring", rng=dropped)
+        assert report.details["where"]["missing"]["mode"]["mode"] == dropped
+
+
+def test_where_is_absent_without_a_fitted_classifier():
+    rng = np.random.default_rng(12)
+    report = gan.audit(RING.sampler(200, rng), RING.sampler(200, rng), RING.sampler(200, rng), checks=["mmd"], rng=0)
+    assert "where" not in report.details and report.to_dict()["where"] is None and "where:" not in str(report)
 
 
 def test_a_slightly_too_wide_generator_is_detected_and_named():
