@@ -96,3 +96,72 @@ def test_nan_parameters_are_refused_by_name():
         kl_gaussian(0.0, 1.0, 0.0, np.inf)
     with pytest.raises(ValueError, match="`stds` must be finite"):  # was: a data set that samples NaN
         mixture_1d(stds=(np.nan, 1.0))
+
+
+def _stream(seed=0, n=240, d=3):
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(size=(n, d)), rng.normal(size=(n, d))
+    y[:, 0] += 0.4
+    return x, y
+
+
+def _wealth_path(test, x, y, step=40):
+    sequential = ts.SequentialTest(test, rng=1)
+    for i in range(0, len(x), step):
+        sequential.update(x[i : i + step], y[i : i + step])
+    return sequential.history["wealth"].to_numpy()
+
+
+@pytest.mark.parametrize("test", ["mmd", "c2st", "ks"])
+def test_sequential_paths_do_not_depend_on_magnitude_or_offset(test):
+    # Before: wealth inf at 1e300 (mmd), a bandwidth error the user never passed, another path for c2st.
+    x, y = _stream(d=1 if test == "ks" else 3)
+    base = _wealth_path(test, x, y)
+    np.testing.assert_array_equal(_wealth_path(test, x * 2.0**40, y * 2.0**40), base)
+    for change in (lambda a: a * 1e300, lambda a: a * 1e-300, lambda a: a + 1e8):
+        changed = _wealth_path(test, change(x), change(y))
+        np.testing.assert_allclose(np.log(changed), np.log(base), rtol=0, atol=1e-6)
+
+
+def test_sequential_and_detector_match_dataframes_by_name():
+    # Before: the same frames with columns in another order gave another wealth path and p-value.
+    x, y = _stream(1)
+    cols = ["a", "b", "c"]
+    same, shuffled = ts.SequentialTest("mmd", rng=1), ts.SequentialTest("mmd", rng=1)
+    for i in range(0, len(x), 40):
+        fx, fy = pd.DataFrame(x[i : i + 40], columns=cols), pd.DataFrame(y[i : i + 40], columns=cols)
+        same.update(fx, fy)
+        shuffled.update(fx[["c", "a", "b"]], fy[["b", "c", "a"]])
+    np.testing.assert_array_equal(shuffled.history["wealth"], same.history["wealth"])
+    detector = ts.Detector(pd.DataFrame(x[:150], columns=cols), rng=0)
+    batch = pd.DataFrame(y[150:200], columns=cols)
+    assert detector.test(batch[["b", "a", "c"]]).pvalue == detector.test(batch).pvalue
+    with pytest.raises(ValueError, match="batch"):
+        detector.test(batch.rename(columns={"a": "z"}))
+
+
+def test_detector_pvalues_do_not_depend_on_magnitude_or_offset():
+    x, y = _stream(2)
+    base = ts.Detector(x[:200], rng=0)
+    want = [base.test(y[:40]).pvalue, base.test(x[200:]).pvalue]
+    for change in (lambda a: a * 2.0**40, lambda a: a * 1e300, lambda a: a * 1e-300, lambda a: a + 1e8):
+        detector = ts.Detector(change(x[:200]), rng=0)
+        assert [detector.test(change(y[:40])).pvalue, detector.test(change(x[200:])).pvalue] == want
+
+
+def test_a_classifier_bettor_with_nan_probabilities_is_an_error():
+    class Broken:
+        def get_params(self, deep=True):
+            return {}
+
+        def fit(self, z, labels):
+            self.classes_ = np.array([0.0, 1.0])
+            return self
+
+        def predict_proba(self, z):
+            return np.full((len(z), 2), np.nan)
+
+    x, y = _stream(3)
+    sequential = ts.SequentialTest("c2st", classifier=Broken(), rng=0)
+    with pytest.raises(ValueError, match="classifier"):
+        sequential.update(x, y)

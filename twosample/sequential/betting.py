@@ -22,8 +22,9 @@ import math
 import numpy as np
 import pandas as pd
 
-from twosample.core.validation import check_alpha, check_choice, check_int, check_real, check_rng, check_sample
+from twosample.core.validation import check_alpha, check_choice, check_int, check_real, check_rng, match_columns
 from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
+from twosample.sequential._rows import StreamRows, _is_frame
 
 __all__ = ["SequentialTest", "Wealth"]
 
@@ -90,15 +91,21 @@ class _ClassifierScore(_Bettor):
     def fit(self, x, y, rng):
         from sklearn.base import clone
         from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
 
-        template = LogisticRegression() if self.classifier is None else self.classifier
+        # Standardised inputs: the penalised fit, hence every payoff, does not depend on the data's units.
+        default = make_pipeline(StandardScaler(), LogisticRegression())
+        template = default if self.classifier is None else self.classifier
         model = clone(template)
-        if "random_state" in model.get_params():
+        if "random_state" in model.get_params(deep=False):
             model.set_params(random_state=int(rng.integers(2**31 - 1)))
         self.model = model.fit(np.vstack([x, y]), np.r_[np.ones(len(x)), np.zeros(len(y))])
 
     def __call__(self, z):
         proba = self.model.predict_proba(z)[:, list(self.model.classes_).index(1.0)]
+        if not np.isfinite(proba).all() or (proba < 0).any() or (proba > 1).any():
+            raise ValueError("`classifier`'s predict_proba gave probabilities outside [0, 1] or NaN; it cannot bet.")
         return 2 * proba - 1
 
 
@@ -249,8 +256,9 @@ class SequentialTest:
         for option, value, owner in (("bandwidth", bandwidth, "mmd"), ("classifier", classifier, "c2st")):
             if value is not None and test != owner:
                 raise ValueError(f"`{option}` is an option of test='{owner}'; test={test!r} would not use it.")
+        self._bandwidth = None if bandwidth is None else check_bandwidth(bandwidth, allow_median=False)
         if test == "mmd":
-            self._bettor = _KernelWitness(None if bandwidth is None else check_bandwidth(bandwidth, allow_median=False))
+            self._bettor = _KernelWitness()
         elif test == "c2st":
             if classifier is not None and not hasattr(classifier, "predict_proba"):
                 raise TypeError("`classifier` must be a scikit-learn classifier with predict_proba.")
@@ -262,7 +270,7 @@ class SequentialTest:
         self._fitted_at = 0
         self._wealth = Wealth(self.alpha)
         self._rows = []
-        self._d = None
+        self._frame = StreamRows()  # columns, width and the magnitude map, fixed by the first update
 
     # --- public state ----------------------------------------------------------------------
 
@@ -301,10 +309,9 @@ class SequentialTest:
         A batch is rows ``(k, d)``; 1-D input is k rows of one column (one pair of
         d-dimensional rows is ``(1, d)``).
         """
-        x, y = self._rows_of(x, "x"), self._rows_of(y, "y")
+        x, y = self._batch(x, y)
         if self._wait_x is not None:
-            x = np.vstack([self._wait_x, x.reshape(-1, self._d)])
-            y = np.vstack([self._wait_y, y.reshape(-1, self._d)])
+            x, y = np.vstack([self._wait_x, x]), np.vstack([self._wait_y, y])
         pairs = min(len(x), len(y))
         self._wait_x, self._wait_y = x[pairs:], y[pairs:]
         start = 0
@@ -314,18 +321,34 @@ class SequentialTest:
             start = stop
         return self
 
-    def _rows_of(self, value, name) -> np.ndarray:
-        """A batch as rows (1-D input: one column), of the width this test has seen."""
-        if value is None:
-            return np.empty((0, self._d or 0))
-        rows = check_sample(value, name, min_rows=1)
-        if self._d is None:
-            if self.test == "ks" and rows.shape[1] != 1:
-                raise ValueError(f"`{name}`: test='ks' bets on one-dimensional data, got {rows.shape[1]} columns.")
-            self._d = rows.shape[1]
-        elif rows.shape[1] != self._d:
-            raise ValueError(f"`{name}` has {rows.shape[1]} columns; this test has seen rows of {self._d}.")
-        return rows
+    def _batch(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """The new rows of `x` and `y` (user's units) through the stream's boundary (:class:`StreamRows`):
+        DataFrames matched by column name, to each other and to the first update's; the width checked."""
+        if _is_frame(x) and _is_frame(y):
+            y = match_columns(x, y, "y")
+        frame = self._frame
+        raw = {name: None if v is None else frame.raw(v, name) for name, v in (("x", x), ("y", y))}
+        if not frame.fixed:
+            present = [(name, r) for name, r in raw.items() if r is not None]
+            if not present:
+                return np.empty((0, 0)), np.empty((0, 0))
+            widths = sorted({r.shape[1] for _, r in present})
+            if len(widths) > 1:
+                raise ValueError(f"`x` and `y` have different numbers of columns ({widths[0]} and {widths[1]}).")
+            if self.test == "ks" and widths != [1]:
+                raise ValueError(f"`{present[0][0]}`: test='ks' bets on one-dimensional data, got {widths[0]} columns.")
+            frame.fix(present[0][1])
+        return tuple(np.empty((0, frame.width)) if r is None else r for r in raw.values())
+
+    def _mapped(self, rows) -> np.ndarray:
+        """Rows in the units the bettor sees; the map is fixed at the first fit from the burn-in pairs (so it
+        does not depend on how the stream is batched), with the user's bandwidth mapped alike."""
+        frame = self._frame
+        if not frame.mapped:
+            frame.fix_map(np.vstack([self._x[: self.burn_in], self._y[: self.burn_in]]))
+        if self._bandwidth is not None and self._bettor.bandwidth is None:
+            self._bettor.bandwidth = frame.length(self._bandwidth)
+        return frame(np.asarray(rows).reshape(-1, frame.width))
 
     def _next_stop(self, start, pairs) -> int:
         """End of the next run of pairs that share one fit of the bettor (the next refit point)."""
@@ -333,13 +356,17 @@ class SequentialTest:
         if seen < self.burn_in:
             return min(pairs, start + self.burn_in - seen)
         if seen >= self._fitted_at * self.refit or self._fitted_at == 0:
-            self._bettor.fit(np.asarray(self._x), np.asarray(self._y), self._rng)
+            self._bettor.fit(self._mapped(self._x), self._mapped(self._y), self._rng)
             self._fitted_at = seen
         return min(pairs, start + max(1, math.ceil(self._fitted_at * self.refit) - seen))
 
     def _bet(self, x, y) -> None:
         """Bet on each pair in turn with the bettor fitted before them; lambda by online Newton step."""
-        payoffs = np.zeros(len(x)) if self.n < self.burn_in else (self._bettor(x) - self._bettor(y)) / 2
+        payoffs = (
+            np.zeros(len(x))
+            if self.n < self.burn_in
+            else (self._bettor(self._mapped(x)) - self._bettor(self._mapped(y))) / 2
+        )
         for i, v in enumerate(payoffs):
             fraction = self._wealth.bet(float(v))
             self._x.append(x[i])

@@ -14,6 +14,7 @@ the relabelled ones, and ``P(p <= alpha) <= alpha`` for every batch.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from pathlib import Path
@@ -22,9 +23,10 @@ import numpy as np
 
 from twosample.core.resampling import null_result
 from twosample.core.result import TestResult
-from twosample.core.validation import check_alpha, check_bool, check_int, check_n_resamples, check_rng, check_sample
+from twosample.core.validation import check_alpha, check_bool, check_int, check_n_resamples, check_rng
 from twosample.kernel.kernels import check_bandwidth, median_distance, squared_distances
 from twosample.kernel.mmd import _mmd_from_sums
+from twosample.sequential._rows import StreamRows
 from twosample.sequential.betting import SequentialTest
 
 __all__ = ["Detector"]
@@ -67,7 +69,12 @@ class Detector:
     def __init__(self, reference, *, test="mmd", alpha=0.05, n_resamples=999, bandwidth=None, online=False, rng=None):
         if test != "mmd":
             raise ValueError(f"`test` must be 'mmd' (the fit-once MMD permutation test), got {test!r}.")
-        self.reference = check_sample(reference, "reference")
+        self._frame = StreamRows()  # columns by name, and the magnitude map, fixed by the reference
+        self.reference = self._frame.raw(reference, "reference", min_rows=2)
+        self._frame.fix(self.reference)
+        self._frame.fix_map(self.reference)
+        self._frame.first = "the reference"
+        self._ref = self._frame(self.reference)  # the reference in the mapped units the kernel sees
         if len(self.reference) > _MAX_REFERENCE:
             raise ValueError(
                 f"`reference` has {len(self.reference)} rows; at most {_MAX_REFERENCE} are held in memory."
@@ -79,17 +86,27 @@ class Detector:
         generator = check_rng(rng)
         self.seed = int(generator.integers(0, 2**63 - 1))
         if bandwidth is None:
-            bandwidth = median_distance(self.reference, rng=np.random.default_rng(self.seed)) or 1.0
+            median = median_distance(self._ref, rng=np.random.default_rng(self.seed)) or 1.0
+            bandwidth = math.ldexp(median, self._frame.shift)  # in the user's units
         self.bandwidth = check_bandwidth(bandwidth, allow_median=False)
+        self._bandwidth = self._frame.length(self.bandwidth)
         self.online = check_bool(online, "online")
-        self._k_rr = self._gram(self.reference, self.reference)
+        self._k_rr = self._gram(self._ref, self._ref)
         self._by_size = {}  # batch size -> (masks over the reference part, their s'K_rr s, s'K_rr 1)
-        self._sequential = SequentialTest("mmd", alpha=self.alpha, rng=self.seed) if self.online else None
+        self._sequential = self._new_sequential() if self.online else None
+        self._stream = []  # online mode: the batch rows bet on so far, in the user's units (for save)
         self._unused = np.random.default_rng([self.seed, 1]).permutation(len(self.reference))
         self._used = 0
 
+    def _new_sequential(self) -> SequentialTest:
+        """The online sequential test, sharing the reference's boundary (so a replay reproduces it exactly)."""
+        sequential = SequentialTest("mmd", alpha=self.alpha, rng=self.seed)
+        sequential._frame = self._frame
+        return sequential
+
     def _gram(self, a, b) -> np.ndarray:
-        return np.exp(-squared_distances(a, b, np) / (2 * self.bandwidth**2))
+        """The Gaussian Gram matrix of rows already in the mapped units."""
+        return np.exp(-squared_distances(a, b, np) / (2 * self._bandwidth**2))
 
     def _relabellings(self, m: int):
         """The fixed relabellings for batches of `m` rows, and their reference-part sums (computed once)."""
@@ -106,12 +123,11 @@ class Detector:
 
     def test(self, batch) -> TestResult:
         """The MMD permutation test of `batch` (m, d) against the reference; exact level for every batch."""
-        batch = check_sample(batch, "batch")
-        if batch.shape[1] != self.reference.shape[1]:
-            raise ValueError(f"`batch` has {batch.shape[1]} columns, the reference has {self.reference.shape[1]}.")
+        raw = self._frame.raw(batch, "batch", min_rows=2)
+        batch = self._frame(raw)
         n, m = len(self.reference), len(batch)
         masks, rr_quad, rr_row = self._relabellings(m)
-        k_rb, k_bb = self._gram(self.reference, batch), self._gram(batch, batch)
+        k_rb, k_bb = self._gram(self._ref, batch), self._gram(batch, batch)
         s_r, s_b = masks[:, :n], masks[:, n:]
         sks = rr_quad + 2 * np.einsum("ij,ij->i", s_r @ k_rb, s_b) + np.einsum("ij,ij->i", s_b @ k_bb, s_b)
         sk1 = rr_row + s_r @ k_rb.sum(1) + s_b @ (k_rb.sum(0) + k_bb.sum(1))
@@ -130,7 +146,7 @@ class Detector:
             )[0]
         )
         if self.online:
-            self._bet(batch)
+            self._bet(raw)
         return null_result(
             observed,
             null,
@@ -150,6 +166,7 @@ class Detector:
             raise ValueError("`batch`: online mode has paired every reference row; fit a new Detector.")
         rows = self.reference[self._unused[self._used : self._used + take]]
         self._used += take
+        self._stream.append(batch[:take])
         self._sequential.update(batch[:take], rows)
 
     @property
@@ -178,8 +195,9 @@ class Detector:
         }
         arrays = {"reference": self.reference, "meta": np.array(json.dumps(meta))}
         if self.online:
-            arrays["stream_x"] = np.asarray(self._sequential._x).reshape(-1, self.reference.shape[1])
-            arrays["stream_y"] = np.asarray(self._sequential._y).reshape(-1, self.reference.shape[1])
+            width = self.reference.shape[1]
+            arrays["stream_x"] = np.vstack(self._stream) if self._stream else np.empty((0, width))
+            arrays["stream_y"] = self.reference[self._unused[: self._used]].reshape(-1, width)
         fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:
@@ -209,8 +227,9 @@ class Detector:
             if detector._used > len(detector.reference):
                 raise ValueError(f"{detector._used} reference rows used of {len(detector.reference)}")
             if detector.online:
-                detector._sequential = SequentialTest("mmd", alpha=detector.alpha, rng=detector.seed)
+                detector._sequential = detector._new_sequential()
                 if len(arrays["stream_x"]):
+                    detector._stream = [arrays["stream_x"]]
                     detector._sequential.update(arrays["stream_x"], arrays["stream_y"])
         except (KeyError, TypeError, ValueError) as exc:  # a header or arrays this version did not write
             what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
