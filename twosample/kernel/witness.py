@@ -192,9 +192,9 @@ class KernelTestResult(TestResult):
             values = self.witness(sample, kernel=kernel)
             rows = np.argsort(sign * values, kind="stable")[:k]
             part = pd.DataFrame(sample[rows], columns=labels)
-            part.insert(0, "witness", values[rows])
-            part.insert(0, "row", rows)
-            part.insert(0, "sample", name)
+            part.insert(0, "witness", values[rows], allow_duplicates=True)
+            part.insert(0, "row", rows, allow_duplicates=True)
+            part.insert(0, "sample", name, allow_duplicates=True)
             parts.append(part)
         return pd.concat(parts, ignore_index=True)
 
