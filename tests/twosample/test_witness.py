@@ -188,3 +188,16 @@ def test_plots_in_one_and_two_dimensions(tmp_path):
         plot_witness(ts.mmd_test(*_samples(d=3), n_resamples=19, rng=0))
     with pytest.raises(ValueError, match="kernel test"):
         plot_witness(ts.ks_test(x[:, 0], y[:, 0]))
+
+
+def test_agginc_default_bandwidth_is_the_one_that_decides():
+    from twosample.kernel.agginc import _deciding_bandwidth
+
+    reference = np.sort(np.random.default_rng(9).normal(size=(3, 99)), axis=1)
+    uniform = np.full(3, 1 / 3)
+    # bandwidth 1 beats all its draws, the others are in the middle of theirs
+    assert _deciding_bandwidth(np.array([0.0, 5.0, 0.1]), reference, uniform) == 1
+    # 1 and 2 both beat every draw (same p-value): the one further out in sds wins
+    assert _deciding_bandwidth(np.array([0.0, 5.0, 9.0]), reference, uniform) == 2
+    # a weight can overrule: bandwidth 0 at p = 0.5 with weight 0.98 against p = 0.01 with 0.01
+    assert _deciding_bandwidth(np.array([0.0, 5.0, 0.1]), reference, np.array([0.98, 0.01, 0.01])) == 0
