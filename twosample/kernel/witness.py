@@ -229,18 +229,20 @@ class KernelTestResult(TestResult):
         return points
 
     def _rff_witness(self, points) -> np.ndarray:
+        rows = max(1, _BLOCK_ELEMENTS // self.rff_weights.shape[1])  # (rows, D) features at a time
+
+        def features(sample):
+            for start in range(0, len(sample), rows):
+                block = np.ldexp(sample[start : start + rows], -self.scale_exponent)
+                yield start, fourier_features(block, self.rff_weights, self.rff_offsets)
+
         def mean_features(sample):
-            total = np.zeros(self.rff_weights.shape[1])
-            for start in range(0, len(sample), _SAMPLE_BLOCK):
-                block = np.ldexp(sample[start : start + _SAMPLE_BLOCK], -self.scale_exponent)
-                total += fourier_features(block, self.rff_weights, self.rff_offsets).sum(0)
-            return total / len(sample)
+            return sum(f.sum(0) for _, f in features(sample)) / len(sample)
 
         direction = mean_features(self.x) - mean_features(self.y)
         out = np.empty(len(points))
-        for start in range(0, len(points), _SAMPLE_BLOCK):
-            block = np.ldexp(points[start : start + _SAMPLE_BLOCK], -self.scale_exponent)
-            out[start : start + _SAMPLE_BLOCK] = fourier_features(block, self.rff_weights, self.rff_offsets) @ direction
+        for start, f in features(points):
+            out[start : start + len(f)] = f @ direction
         return out
 
 
