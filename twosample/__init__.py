@@ -35,6 +35,7 @@ from twosample.core.result import TestResult
 from twosample.core.validation import DegenerateDataWarning
 from twosample.kernel.agginc import mmd_agginc_test
 from twosample.kernel.mmd import mmd2, mmd_agg_test, mmd_linear_test, mmd_rff_test, mmd_test
+from twosample.kernel.witness import KernelTestResult
 from twosample.ksample import energy_ksample_test, ks_ksample_test, mmd_ksample_test
 from twosample.learned import C2STResult, c2st_test, f_divergence_test, mmd_deep_test
 from twosample.sequential import Detector, SequentialTest
@@ -71,6 +72,7 @@ __all__ = [
     "f_divergence_test",
     "get_test",
     "hotelling_test",
+    "KernelTestResult",
     "ks_ksample_test",
     "ks_test",
     "level",

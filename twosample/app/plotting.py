@@ -1,14 +1,15 @@
-"""Figures: power curves, null distributions and the columns of two tables (matplotlib)."""
+"""Figures: power curves, null distributions, the columns of two tables, a kernel test's witness (matplotlib)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["TOP_LEVELS", "plot_column", "plot_null_distribution", "plot_power_curve"]
+__all__ = ["TOP_LEVELS", "plot_column", "plot_null_distribution", "plot_power_curve", "plot_witness"]
 
 TOP_LEVELS = 20  # levels a bar chart shows (the most frequent in the two samples together)
 MAX_BINS = 50
+SCATTER_POINTS = 500  # rows of each sample drawn over a 2-D witness (evenly spaced in the sample)
 
 
 def plot_power_curve(df, *, title=None):
@@ -157,3 +158,100 @@ def _level_shares(ax, x: pd.Series, y: pd.Series, labels, *, ordered: bool) -> t
     ax.set_ylabel("share of observed", fontsize=8)
     ax.set_ylim(0, 1.25 * float(shares.to_numpy().max(initial=0.0)) or 1.0)  # room for the legend
     return len(top), len(counts)
+
+
+def plot_witness(result, *, ax=None, kernel=None, resolution=None, labels=("x", "y")):
+    """The witness of a kernel test beside the two samples: where, and which way, they differ.
+
+    In 1-D, histograms of the two samples (densities) and the witness on a
+    twin axis; in 2-D, a heat map of the witness (red where ``x`` has more
+    mass, blue where ``y`` has) with up to 500 rows of each sample over it.
+    The grid spans the pooled samples plus 5% on each side.
+
+    Parameters
+    ----------
+    result : KernelTestResult
+        The result of a kernel test (:func:`~twosample.mmd_test` and the others).
+    ax : matplotlib Axes, optional
+    kernel : int, optional
+        As in :meth:`~twosample.KernelTestResult.witness`.
+    resolution : int, optional
+        Grid points per axis: default 400 in 1-D, 120 in 2-D. The witness costs
+        ``(n + m) * resolution**d`` kernel values.
+    labels : (str, str)
+        The names of the two samples in the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ValueError
+        For samples of more than 2 columns: evaluate ``result.witness`` at
+        points of your choice, or list ``result.witness_extremes()``.
+    """
+    import matplotlib.pyplot as plt
+
+    if not hasattr(result, "witness"):
+        raise ValueError(f"`result` must come from a kernel test (a KernelTestResult), got {type(result).__name__}.")
+    result._check_ran()
+    d = result.x.shape[1]
+    if d > 2:
+        raise ValueError(
+            f"plot_witness draws 1-D and 2-D samples, these have {d} columns: evaluate result.witness(points) "
+            "at points of your choice, or list result.witness_extremes()."
+        )
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(6.2, 4.2) if d == 1 else (6.0, 5.0))
+    else:
+        fig = ax.figure
+    if d == 1:
+        _witness_1d(ax, result, kernel, resolution or 400, labels)
+    else:
+        _witness_2d(ax, result, kernel, resolution or 120, labels)
+    ax.set_title(f"witness of {result.test or 'the kernel test'} (p = {result.pvalue:.3g})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def _grid_axis(*columns, resolution):
+    """`resolution` points spanning the values of `columns` plus 5% on each side."""
+    lo, hi = min(float(c.min()) for c in columns), max(float(c.max()) for c in columns)
+    pad = 0.05 * (hi - lo) if hi > lo else max(abs(lo), 1.0) * 0.05
+    return np.linspace(lo - pad, hi + pad, resolution)
+
+
+def _witness_1d(ax, result, kernel, resolution, labels) -> None:
+    _histograms(ax, pd.Series(result.x[:, 0]), pd.Series(result.y[:, 0]), labels)
+    grid = _grid_axis(result.x[:, 0], result.y[:, 0], resolution=resolution)
+    values = result.witness(grid, kernel=kernel)
+    twin = ax.twinx()
+    twin.plot(grid, values, color="black", lw=1.6, label="witness")
+    top = float(np.abs(values).max()) * 1.15 or 1.0
+    twin.set_ylim(-top, top)  # 0 in the middle: above, x has more mass; below, y has
+    twin.axhline(0.0, color="black", lw=0.6, ls=":")
+    twin.set_ylabel(f"witness (> 0: more {labels[0]})")
+    if result.columns is not None:
+        ax.set_xlabel(str(result.columns[0]))
+    handles, names = ax.get_legend_handles_labels()
+    more, more_names = twin.get_legend_handles_labels()
+    ax.legend(handles + more, names + more_names, fontsize=8, loc="upper left")
+
+
+def _witness_2d(ax, result, kernel, resolution, labels) -> None:
+    x, y = result.x, result.y
+    g0 = _grid_axis(x[:, 0], y[:, 0], resolution=resolution)
+    g1 = _grid_axis(x[:, 1], y[:, 1], resolution=resolution)
+    mesh0, mesh1 = np.meshgrid(g0, g1)
+    values = result.witness(np.column_stack([mesh0.ravel(), mesh1.ravel()]), kernel=kernel).reshape(mesh0.shape)
+    top = float(np.abs(values).max()) or 1.0
+    image = ax.pcolormesh(g0, g1, values, cmap="RdBu_r", vmin=-top, vmax=top, shading="auto")
+    ax.figure.colorbar(image, ax=ax, label=f"witness (> 0: more {labels[0]})")
+    for sample, label, style in zip((x, y), labels, (dict(c="black", marker="."), dict(c="tab:green", marker="x"))):
+        rows = np.unique(np.linspace(0, len(sample) - 1, min(len(sample), SCATTER_POINTS)).astype(int))
+        ax.scatter(sample[rows, 0], sample[rows, 1], s=10, lw=0.8, label=f"{label} (n = {len(sample):,})", **style)
+    names = result.columns if result.columns is not None else ("dim0", "dim1")
+    ax.set_xlabel(str(names[0]))
+    ax.set_ylabel(str(names[1]))
+    ax.legend(fontsize=8, loc="upper left")

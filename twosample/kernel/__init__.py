@@ -1,5 +1,6 @@
 """Kernel tests: kernels and bandwidths (:mod:`~twosample.kernel.kernels`), the MMD statistics and
-tests (:mod:`~twosample.kernel.mmd`), and the incomplete aggregated test (:mod:`~twosample.kernel.agginc`)."""
+tests (:mod:`~twosample.kernel.mmd`), the incomplete aggregated test (:mod:`~twosample.kernel.agginc`), and
+their results with the witness function (:mod:`~twosample.kernel.witness`)."""
 
 from twosample.kernel.agginc import agginc_weights, mmd_agginc_test
 from twosample.kernel.kernels import (
@@ -11,6 +12,8 @@ from twosample.kernel.kernels import (
     Linear,
     Polynomial,
     check_bandwidth,
+    fourier_features,
+    kernel_scale_exponent,
     make_kernel,
     median_distance,
     pairwise_distances,
@@ -30,16 +33,20 @@ from twosample.kernel.mmd import (
     mmd_rff_test,
     mmd_test,
 )
+from twosample.kernel.witness import KernelTestResult
 
 __all__ = [
     "IMQ",
     "agginc_weights",
     "CallableKernel",
     "check_bandwidth",
+    "fourier_features",
     "fuse_kernels",
     "FuseStatistic",
     "Gaussian",
     "Kernel",
+    "kernel_scale_exponent",
+    "KernelTestResult",
     "Laplace",
     "Linear",
     "make_kernel",

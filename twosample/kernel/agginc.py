@@ -50,7 +50,6 @@ from typing import Literal
 import numpy as np
 
 from twosample.core.resampling import _RTOL, Resampling, null_result
-from twosample.core.result import TestResult
 from twosample.core.spec import register
 from twosample.core.validation import (
     canonical_order,
@@ -68,6 +67,7 @@ from twosample.kernel.kernels import (
     scale_free_inputs,
     subsample_rows,
 )
+from twosample.kernel.witness import KernelTestResult, column_names, kernel_result
 
 __all__ = ["mmd_agginc_test", "agginc_weights"]
 
@@ -151,13 +151,27 @@ def _incomplete_sums(x, y, n_sub, sigmas, signs, batch, dtype):
     return boot
 
 
-def _min_weighted_pvalue(values, reference, weights):
-    """min over bandwidths of p_lambda(v) / (L w_lambda), p from the sorted reference draws (L, B1)."""
+def _weighted_pvalues(values, reference, weights):
+    """p_lambda(v) / (L w_lambda) per bandwidth, shape (L, B), p from the sorted reference draws (L, B1)."""
     n_ref = reference.shape[1]
     tol = np.abs(values) * _RTOL  # the engine's tie tolerance: a draw equal up to rounding counts
     at_least = np.stack([n_ref - np.searchsorted(ref, v, side="left") for ref, v in zip(reference, values - tol)])
     pvalues = (1 + at_least) / (n_ref + 1)
-    return (pvalues / (len(weights) * weights)[:, None]).min(0)
+    return pvalues / (len(weights) * weights)[:, None]
+
+
+def _min_weighted_pvalue(values, reference, weights):
+    """min over bandwidths of p_lambda(v) / (L w_lambda) (:func:`_weighted_pvalues`)."""
+    return _weighted_pvalues(values, reference, weights).min(0)
+
+
+def _deciding_bandwidth(observed, reference, weights) -> int:
+    """The bandwidth with the smallest weighted p-value; ties go to the largest observed statistic in
+    standard deviations of its reference draws."""
+    spread = reference.std(axis=1)
+    standardised = np.divide(observed, spread, out=np.zeros_like(observed), where=spread > 0)
+    weighted = _weighted_pvalues(observed[:, None], reference, weights)[:, 0]
+    return int(np.lexsort((-standardised, weighted))[0])
 
 
 @register(
@@ -179,7 +193,7 @@ def mmd_agginc_test(
     rng=None,
     dtype=np.float32,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
-) -> TestResult:
+) -> KernelTestResult:
     r"""Aggregated incomplete MMD test (MMDAggInc), for samples too large for the quadratic tests.
 
     Parameters
@@ -217,7 +231,9 @@ def mmd_agginc_test(
 
     Returns
     -------
-    TestResult
+    KernelTestResult
+        With the Gaussian kernels and the samples, for ``res.witness(points)`` (by default the
+        bandwidth that decides, :attr:`~KernelTestResult.default_kernel`).
         ``statistic`` is :math:`\min_\lambda p_\lambda / (L w_\lambda)`, small against H0
         (``alternative="less"``), ``threshold`` the corrected level :math:`u_\alpha`,
         ``null_distribution`` the statistic on the ``B2`` draws, ``method="wild bootstrap"``.
@@ -232,7 +248,8 @@ def mmd_agginc_test(
     >>> res.reject, res.test
     (True, 'mmd-agginc')
     """
-    x, y = check_samples(x, y, nan_policy=nan_policy)
+    columns = column_names(x)
+    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(mmd_agginc_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
     n_resamples, batch, generator = options.n_resamples, options.batch, options.rng
     if n_resamples < 2:
@@ -243,7 +260,7 @@ def mmd_agginc_test(
         raise ValueError(f"mmd_agginc_test needs at least 2 rows in each sample, got {len(x)} and {len(y)}.")
     n_sub = _check_subdiagonals(subdiagonals, min(len(x), len(y)))
     if contains_nan(x, y):  # its statistic is a p-value, small against H0
-        return options.towards("less").nan_result(x, y)
+        return kernel_result(options.towards("less").nan_result(x, y), x0, y0, (), columns=columns)
     if bandwidths is None:  # the grid scales with the data
         (x, y), _, _ = scale_free_inputs((x, y), ("gaussian",))
     else:  # data and bandwidths rescaled together by a power of two
@@ -277,4 +294,6 @@ def mmd_agginc_test(
         test=options.test,
         seed=options.seed,
     )
-    return TestResult.extend(res, method="wild bootstrap")
+    kernels = [Gaussian(bandwidth=float(s)) for s in sigmas]
+    chosen = _deciding_bandwidth(observed, reference, w)
+    return kernel_result(res, x0, y0, kernels, columns=columns, default_kernel=chosen, method="wild bootstrap")

@@ -47,6 +47,8 @@ __all__ = [
     "Gaussian",
     "IMQ",
     "Kernel",
+    "fourier_features",
+    "kernel_scale_exponent",
     "Laplace",
     "Linear",
     "Polynomial",
@@ -318,6 +320,17 @@ def _is_length_scale(kernel) -> bool:
     return kernel in ("gaussian", "laplace", "imq") or type(kernel) in _LENGTH_SCALE
 
 
+def kernel_scale_exponent(arrays, kernels) -> int:
+    """The power of two :func:`scale_free_inputs` divides `arrays` by for `kernels` (0: left as given).
+
+    :func:`~twosample.core.validation.scale_exponent` of the data when every
+    kernel is a length-scale kernel (a name or an instance), else 0.
+    """
+    if not all(_is_length_scale(k) for k in kernels):
+        return 0
+    return scale_exponent(*arrays)
+
+
 def scale_free_inputs(arrays, kernels, bandwidth="median"):
     """Rescale data, kernels and bandwidth by one power of two when every kernel is a length-scale kernel.
 
@@ -325,11 +338,9 @@ def scale_free_inputs(arrays, kernels, bandwidth="median"):
     kernels, so the MMD is unchanged (bit for bit: the factor is a power of
     two) while data near 1e300 or 1e-300 no longer overflows or underflows.
     Other kernels (linear, polynomial, a user's callable) are left as given.
-    Returns ``(arrays, kernels, bandwidth)``.
+    The power is :func:`kernel_scale_exponent`. Returns ``(arrays, kernels, bandwidth)``.
     """
-    if not all(_is_length_scale(k) for k in kernels):
-        return arrays, kernels, bandwidth
-    shift = scale_exponent(*arrays)
+    shift = kernel_scale_exponent(arrays, kernels)
     if shift == 0:
         return arrays, kernels, bandwidth
     arrays = [np.ldexp(a, -shift) for a in arrays]
@@ -339,6 +350,17 @@ def scale_free_inputs(arrays, kernels, bandwidth="median"):
     if not isinstance(bandwidth, str):
         bandwidth = math.ldexp(bandwidth, -shift)
     return arrays, kernels, bandwidth
+
+
+def fourier_features(a, weights, offsets) -> np.ndarray:
+    r"""Random Fourier features :math:`\phi(a) = \sqrt{2/D}\cos(a W + b)` of the rows of `a`, shape (len(a), D).
+
+    With :math:`W \sim N(0, \sigma^{-2})` (`weights`, shape (d, D)) and
+    :math:`b \sim U[0, 2\pi]` (`offsets`, shape (D,)),
+    :math:`\phi(s)^\top\phi(t)` estimates the Gaussian kernel of length-scale
+    :math:`\sigma` (Rahimi and Recht 2007).
+    """
+    return np.sqrt(2.0 / weights.shape[1]) * np.cos(a @ weights + offsets)
 
 
 def make_kernel(kernel="gaussian", bandwidth="median", pooled=None, *, rng=None, **params) -> Kernel:

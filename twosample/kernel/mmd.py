@@ -43,12 +43,14 @@ from twosample.kernel.kernels import (
     Kernel,
     Laplace,
     check_bandwidth,
+    fourier_features,
     make_kernel,
     pairwise_distances,
     positive_distances,
     scale_free_inputs,
     subsample_rows,
 )
+from twosample.kernel.witness import KernelTestResult, column_names, kernel_result
 
 __all__ = [
     "FuseStatistic",
@@ -334,27 +336,41 @@ class FuseStatistic(PermutationStatistic):
         self.dtype = dtype
         self.budget = budget
 
-    def bind(self, pooled, n_x):
+    def _per_kernel(self, pooled, n_x):
+        """The function of masks (B, N) giving each kernel's normalised unbiased MMD², shape (L, B)."""
         n_y = len(pooled) - n_x
         n_total = len(pooled)
         sums = _gram_sums(pooled, self.kernels, device=self.device, dtype=self.dtype, budget=self.budget)
-        lam = math.sqrt(n_x * n_y)
 
         def norm(i):  # permutation-invariant normaliser of kernel i (constants known after the first call)
             off_diag = (sums.sq_total[i] - float((sums.diag[i] ** 2).sum())) / (n_total * (n_total - 1))
             return math.sqrt(max(off_diag, 1e-300))
 
-        def evaluate(masks):
-            per_kernel = sums(masks)
-            stats_ = np.stack(
+        def per_kernel(masks):
+            return np.stack(
                 [
                     _mmd_from_sums(sks, sk1, s_diag, sums.total[i], sums.diag_total[i], n_x, n_y, "unbiased") / norm(i)
-                    for i, (sks, sk1, s_diag) in enumerate(per_kernel)
+                    for i, (sks, sk1, s_diag) in enumerate(sums(masks))
                 ]
             )
-            return (special.logsumexp(lam * stats_, axis=0) - math.log(len(self.kernels))) / lam
+
+        return per_kernel
+
+    def bind(self, pooled, n_x):
+        lam = math.sqrt(n_x * (len(pooled) - n_x))
+        per_kernel = self._per_kernel(pooled, n_x)
+
+        def evaluate(masks):
+            return (special.logsumexp(lam * per_kernel(masks), axis=0) - math.log(len(self.kernels))) / lam
 
         return evaluate
+
+    def kernel_statistics(self, x, y) -> np.ndarray:
+        """Each kernel's normalised unbiased MMD² of the samples `x`, `y` (validated arrays): the terms
+        of the soft maximum, shape (L,)."""
+        mask = np.zeros((1, len(x) + len(y)), dtype=bool)
+        mask[0, : len(x)] = True
+        return self._per_kernel(np.vstack([x, y]), len(x))(mask)[:, 0]
 
 
 def mmd2_from_kernel(x, y, kernel: Kernel, estimator: str = "unbiased"):
@@ -443,7 +459,7 @@ def mmd_test(
     early_stop=False,
     memory=None,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
-) -> TestResult:
+) -> KernelTestResult:
     r"""MMD permutation test of H0: p = q.
 
     Parameters
@@ -485,7 +501,8 @@ def mmd_test(
 
     Returns
     -------
-    TestResult
+    KernelTestResult
+        With the kernel(s) and the samples: ``res.witness(points)`` says where they differ.
 
     Notes
     -----
@@ -503,7 +520,8 @@ def mmd_test(
     >>> res.reject, res.method
     (True, 'permutation')
     """
-    x, y = check_samples(x, y, nan_policy=nan_policy)
+    columns = column_names(x)
+    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
     check_choice(estimator, "estimator", ("unbiased", "biased"))
     device, dtype = check_device(device), check_dtype(dtype)
     options = Resampling.of(mmd_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
@@ -511,10 +529,11 @@ def mmd_test(
     pooled = np.vstack([x, y])
     budget = _budget_for(memory, len(pooled), 1, dtype)
     if contains_nan(x, y):
-        return options.nan_result(x, y)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
     k = make_kernel(kernel, bandwidth, pooled, rng=options.rng)
     options = _with_default_batch(options, len(pooled), 1, dtype, budget)
-    return options.run(x, y, MMDStatistic(k, estimator, device=device, dtype=dtype, budget=budget))
+    res = options.run(x, y, MMDStatistic(k, estimator, device=device, dtype=dtype, budget=budget))
+    return kernel_result(res, x0, y0, (k,), columns=columns)
 
 
 def _budget_for(memory, n_total, n_kernels, dtype) -> Budget:
@@ -581,7 +600,7 @@ def mmd_agg_test(
     early_stop=True,
     memory=None,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
-) -> TestResult:
+) -> KernelTestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
 
     For a user who does not know which bandwidth to pick. The statistic is
@@ -622,7 +641,8 @@ def mmd_agg_test(
 
     Returns
     -------
-    TestResult
+    KernelTestResult
+        With the kernel(s) and the samples: ``res.witness(points)`` says where they differ.
 
     References
     ----------
@@ -639,7 +659,8 @@ def mmd_agg_test(
     >>> mmd_agg_test(x, y, n_resamples=499, rng=0).test
     'mmd-agg'
     """
-    x, y = check_samples(x, y, nan_policy=nan_policy)
+    columns = column_names(x)
+    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
     device = check_device(device)
     auto_dtype = isinstance(dtype, str) and dtype == "auto"
     dtype = np.float64 if auto_dtype else check_dtype(dtype)
@@ -649,7 +670,7 @@ def mmd_agg_test(
     n_bandwidths = check_int(n_bandwidths, "n_bandwidths")
     kernels = None if kernels is None else _check_kernel_list(kernels)
     if contains_nan(x, y):
-        return options.nan_result(x, y)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
     if kernels is None:
         (x, y), _, _ = scale_free_inputs((x, y), ("gaussian", "laplace"))
         kernels = fuse_kernels(np.vstack([x, y]), n_bandwidths=n_bandwidths, rng=options.rng)
@@ -661,7 +682,8 @@ def mmd_agg_test(
         dtype = np.float32
     budget = _budget_for(memory, len(pooled), len(kernels), dtype)
     options = _with_default_batch(options, len(pooled), len(kernels), dtype, budget)
-    return options.run(x, y, FuseStatistic(kernels, device=device, dtype=dtype, budget=budget))
+    res = options.run(x, y, FuseStatistic(kernels, device=device, dtype=dtype, budget=budget))
+    return kernel_result(res, x0, y0, kernels, columns=columns)
 
 
 @register("mmd-linear", description="linear-time MMD, normal null", null="asymptotic")
@@ -674,7 +696,7 @@ def mmd_linear_test(
     alpha=0.05,
     rng=None,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
-) -> TestResult:
+) -> KernelTestResult:
     r"""Linear-time MMD test with its asymptotically normal null (Gretton et al. 2012, sec. 6).
 
     The statistic is the mean of :math:`P = \lfloor\min(n, m)/2\rfloor` i.i.d.
@@ -703,10 +725,12 @@ def mmd_linear_test(
 
     Returns
     -------
-    TestResult
+    KernelTestResult
+        With the kernel and the samples, for ``res.witness(points)``.
         ``method="asymptotic"``; the threshold is :math:`t_{1-\alpha, P-1}\, s_h / \sqrt P`.
     """
-    x, y = check_samples(x, y, nan_policy=nan_policy)
+    columns = column_names(x)
+    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
     options = Resampling.of(mmd_linear_test, alpha=alpha, rng=rng)
     if min(len(x), len(y)) < 4:
         raise ValueError(
@@ -716,7 +740,7 @@ def mmd_linear_test(
     generator = options.rng
     (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     if contains_nan(x, y):
-        return options.nan_result(x, y)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
     # Pairs from a shuffle of the sorted rows: the pairing does not depend on the input row order.
     x, y = canonical_order(x), canonical_order(y)
     x, y = x[generator.permutation(len(x))], y[generator.permutation(len(y))]
@@ -733,7 +757,7 @@ def mmd_linear_test(
         # Measured level at n = 50 (4,000 reps): 0.0505 with t, 0.0545 with the normal.
         pvalue = float(stats.t.sf(statistic * math.sqrt(pairs) / sd, pairs - 1))
         threshold = float(stats.t.isf(options.alpha, pairs - 1) * sd / math.sqrt(pairs))
-    return TestResult.from_analytic(
+    res = TestResult.from_analytic(
         statistic=statistic,
         pvalue=pvalue,
         alpha=options.alpha,
@@ -744,6 +768,7 @@ def mmd_linear_test(
         test=options.test,
         seed=options.seed,
     )
+    return kernel_result(res, x0, y0, (k,), columns=columns)
 
 
 @register("mmd-rff", description="random-Fourier-feature MMD, O(n) per permutation")
@@ -758,7 +783,7 @@ def mmd_rff_test(
     batch=None,
     rng=None,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
-) -> TestResult:
+) -> KernelTestResult:
     r"""Gaussian-kernel MMD test with random Fourier features and a permutation null, O(N D B).
 
     With :math:`\phi(x) = \sqrt{2/D}\cos(Wx + b)`, :math:`W \sim N(0, \sigma^{-2} I)`,
@@ -786,23 +811,22 @@ def mmd_rff_test(
 
     Returns
     -------
-    TestResult
+    KernelTestResult
+        With the random features, for ``res.witness(points)`` (their witness).
         The statistic is :math:`\|\bar\phi(x) - \bar\phi(y)\|` (the square
         root of the approximate biased MMD²).
     """
-    x, y = check_samples(x, y, nan_policy=nan_policy)
+    columns = column_names(x)
+    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
     n_features = check_int(n_features, "n_features")
     options = Resampling.of(mmd_rff_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
     generator = options.rng
     (x, y), _, bandwidth = scale_free_inputs((x, y), ("gaussian",), check_bandwidth(bandwidth))
     if contains_nan(x, y):
-        return options.nan_result(x, y)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
     pooled = np.vstack([x, y])
     k = make_kernel("gaussian", bandwidth, pooled, rng=generator)
     w = generator.normal(0.0, 1.0 / k.bandwidth, size=(pooled.shape[1], n_features))
     b = generator.uniform(0.0, 2 * np.pi, size=n_features)
-
-    def features(a):
-        return np.sqrt(2.0 / n_features) * np.cos(a @ w + b)
-
-    return options.run(features(x), features(y), MeanDifference())
+    res = options.run(fourier_features(x, w, b), fourier_features(y, w, b), MeanDifference())
+    return kernel_result(res, x0, y0, (k,), columns=columns, rff_weights=w, rff_offsets=b)
