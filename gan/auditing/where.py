@@ -93,7 +93,7 @@ def _coordinates(values) -> str:
 
 
 def where_lines(where: dict | None) -> list[str]:
-    """The report's sentences about `where` (empty without it)."""
+    """The report's sentences about `where`: the classifier's regions, then the MMD witness's (empty without)."""
     if not where:
         return []
     lines = []
@@ -101,13 +101,14 @@ def where_lines(where: dict | None) -> list[str]:
         ("missing", "the data has more mass than the generator"),
         ("over", "the generator has more mass than the data"),
     )
-    for side, text in sides:
-        part = where[side]
-        place = f"around {_coordinates(np.mean(part['rows'], axis=0))}"
-        if part["mode"] is not None:
-            m = part["mode"]
-            place = f"near mode {m['mode']} at {_coordinates(m['centre'])} ({m['share']:.0%} of the rows)"
-        lines.append(f"where: {text} {place}")
+    for source, found in (("C2ST", where), ("MMD witness", where.get("witness"))):
+        for side, text in sides if found else ():
+            part = found[side]
+            place = f"around {_coordinates(np.mean(part['rows'], axis=0))}"
+            if part["mode"] is not None:
+                m = part["mode"]
+                place = f"near mode {m['mode']} at {_coordinates(m['centre'])} ({m['share']:.0%} of the rows)"
+            lines.append(f"where ({source}): {text} {place}")
     return lines
 
 
