@@ -165,3 +165,11 @@ def test_a_classifier_bettor_with_nan_probabilities_is_an_error():
     sequential = ts.SequentialTest("c2st", classifier=Broken(), rng=0)
     with pytest.raises(ValueError, match="classifier"):
         sequential.update(x, y)
+
+
+def test_the_mmd_bettor_keeps_a_bounded_support():
+    # Before: the witness used every past pair, so one update of 100,000 pairs was quadratic (over 5 minutes).
+    x, y = _stream(4, n=2600, d=2)
+    sequential = ts.SequentialTest("mmd", rng=0).update(x, y)
+    assert sequential.n == 2600 and len(sequential._bettor.x) == sequential._bettor.SUPPORT == 2000
+    assert np.isfinite(sequential.evalue)
