@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from twosample.core.validation import check_alpha, check_choice, check_int, check_real
+from twosample.core.validation import check_alpha, check_bool, check_choice, check_int, check_real
 
 from . import penalties as penalty_module
 from .objectives import Objective
@@ -375,7 +375,7 @@ def _network_settings(dataset, obj: Objective, kw) -> dict:
         generator_options=_check_options(kw["generator_options"], "generator_options"),
         critic_options=_check_options(kw["critic_options"], "critic_options"),
         pack=pack,
-        standardize=bool(kw["standardize"]),
+        standardize=check_bool(kw["standardize"], "standardize"),
     )
 
 
@@ -416,7 +416,7 @@ def _training_settings(dataset, obj: Objective, kw) -> dict:
 
 
 def _conditional_settings(dataset, obj: Objective, kw) -> dict:
-    conditional = bool(kw["conditional"])
+    conditional = check_bool(kw["conditional"], "conditional")
     if not conditional:
         return dict(conditional=False, n_classes=0, class_counts=None)
     if dataset.labels is None:

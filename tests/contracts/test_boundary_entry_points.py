@@ -32,6 +32,17 @@ def test_strings_and_none_are_not_booleans(flag):
         ts.Detector(reference, online=flag)
 
 
+@pytest.mark.parametrize(
+    "option, flag",
+    [("conditional", "no"), ("conditional", None), ("conditional", 1), ("standardize", "yes"), ("standardize", 0)],
+)  # standardize=None is its documented "the data kind's default"
+def test_gan_train_flags_are_booleans(option, flag):
+    import gan
+
+    with pytest.raises(ValueError, match=f"`{option}` must be True or False"):
+        gan.train("ring", steps=1, progress=False, **{option: flag})
+
+
 def test_audit_errors_name_the_audit_arguments():
     import gan
     from gan.auditing import scores
