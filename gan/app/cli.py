@@ -190,7 +190,12 @@ def _sample_labels(value, n):
     if value is None:
         return None
     if Path(value).suffix in (".npy", ".csv", ".txt"):
-        return np.ravel(load_sample(value)).astype(int)
+        labels = np.ravel(load_sample(value))
+        if not np.array_equal(labels, np.round(labels)):
+            raise ValueError(
+                f"--labels: {value} must hold whole class numbers; it holds {labels[labels != np.round(labels)][0]!r}."
+            )
+        return labels.astype(int)
     try:
         return int(value)
     except ValueError:

@@ -216,6 +216,15 @@ def _check_labels(labels, n: int):
         raise ValueError(f"`labels` must hold one label per row of `data` ({n}), got shape {values.shape}.")
     if values.dtype.kind == "f" and not np.isfinite(values).all():
         raise ValueError("`labels` contain NaN or infinite values.")
+    if values.dtype == object:
+        missing = [i for i, v in enumerate(values) if v is None or (isinstance(v, float) and not np.isfinite(v))]
+        if missing:
+            raise ValueError(f"`labels` must name a class on every row; row {missing[0]} has {values[missing[0]]!r}.")
+        kinds = {type(v.item() if hasattr(v, "item") else v).__name__ for v in values}
+        if len(kinds) > 1:
+            raise ValueError(
+                f"`labels` mix kinds of values ({', '.join(sorted(kinds))}); give one kind (text or numbers)."
+            )
     classes, codes = np.unique(values, return_inverse=True)
     if len(classes) < 2:
         raise ValueError(f"`labels` must name at least 2 classes, got {len(classes)}.")

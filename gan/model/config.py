@@ -189,6 +189,8 @@ RESUME_KEYS = (
     "standardize",
     "ema",
     "conditional",
+    "n_classes",
+    "class_counts",
     "penalties",
     "label_smoothing",
     "feature_matching",

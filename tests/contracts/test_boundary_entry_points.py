@@ -184,3 +184,25 @@ def test_the_mmd_bettor_keeps_a_bounded_support():
     sequential = ts.SequentialTest("mmd", rng=0).update(x, y)
     assert sequential.n == 2600 and len(sequential._bettor.x) == sequential._bettor.SUPPORT == 2000
     assert np.isfinite(sequential.evalue)
+
+
+def test_conditional_labels_are_checked_at_the_boundary(tmp_path):
+    import gan
+    from gan.app.cli import main
+
+    rows = np.random.default_rng(5).normal(size=(200, 2))
+    labels = np.where(rows[:, 0] > 0, "right", "left").astype(object)
+    with_none = labels.copy()
+    with_none[7] = None
+    with pytest.raises(ValueError, match="row 7 has None"):  # was a comparison TypeError from NumPy
+        gan.train(rows, labels=with_none, conditional=True, steps=1, progress=False)
+    run = tmp_path / "run"
+    gan.train(rows, labels=labels, conditional=True, steps=2, rng=0, out=run, progress=False)
+    three = np.where(rows[:, 0] > 0.5, "right", np.where(rows[:, 0] < -0.5, "left", "middle"))
+    with pytest.raises(ValueError, match="n_classes=2, this call has 3"):  # was an IndexError from torch
+        gan.train(rows, labels=three, conditional=True, steps=4, resume=run / "checkpoint.pt", progress=False)
+    fractional = tmp_path / "labels.npy"
+    np.save(fractional, np.full(5, 0.7))
+    argv = ["sample", str(run / "checkpoint.pt"), "-n", "5", "--labels", str(fractional)]
+    assert main([*argv, "--out", str(tmp_path / "s.npy")]) == 2  # 0.7 was read as class 0
+    assert not (tmp_path / "s.npy").exists()
