@@ -28,6 +28,10 @@ def write_checkpoint(state: dict, path) -> Path:
     import torch
 
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(
+            f"`path`: {str(path)!r} is a directory; give a file name (e.g. {str(path / 'checkpoint.pt')!r})."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     state = {"format": FORMAT, **state}
     fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)

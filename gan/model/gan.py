@@ -164,6 +164,18 @@ def load(path, *, device="cpu") -> GAN:
             f"checkpoint {str(path)!r} lacks {', '.join(missing)}: it was not written by gan.train or GAN.save."
         )
     device = check_device(device)
+    try:
+        return _from_state(state, device)
+    except (RuntimeError, KeyError, TypeError, AttributeError, ValueError) as exc:
+        words = " ".join(str(exc).split())
+        what = words if len(words) <= 240 else words[:240] + "..."
+        raise ValueError(
+            f"checkpoint {str(path)!r} does not hold a consistent GAN ({type(exc).__name__}: {what})."
+        ) from None
+
+
+def _from_state(state: dict, device) -> GAN:
+    """The GAN of a checkpoint's state (networks built from their configs, weights and history loaded)."""
     trained = networks.build(state["generator_config"], device=device)
     trained.load_state_dict(state["generator"])
     generator, kept = trained, None

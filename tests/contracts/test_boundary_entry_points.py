@@ -206,3 +206,24 @@ def test_conditional_labels_are_checked_at_the_boundary(tmp_path):
     argv = ["sample", str(run / "checkpoint.pt"), "-n", "5", "--labels", str(fractional)]
     assert main([*argv, "--out", str(tmp_path / "s.npy")]) == 2  # 0.7 was read as class 0
     assert not (tmp_path / "s.npy").exists()
+
+
+def test_checkpoint_errors_name_the_file(tmp_path):
+    import torch
+
+    import gan
+    from gan.model.checkpoint import read_checkpoint, write_checkpoint
+
+    model = gan.train("ring", steps=2, rng=0, progress=False)
+    saved = model.save(tmp_path / "ok.pt")
+    with pytest.raises(ValueError, match="is a directory"):  # was IsADirectoryError
+        model.save(tmp_path)
+    for name, change in (
+        ("shape.pt", lambda s: s["generator"].update({next(iter(s["generator"])): torch.zeros(3, 3)})),
+        ("history.pt", lambda s: s.update(history=[1, 2])),
+    ):
+        state = read_checkpoint(saved)
+        change(state)
+        write_checkpoint({k: v for k, v in state.items() if k != "format"}, tmp_path / name)
+        with pytest.raises(ValueError, match=f"{name}' does not hold a consistent GAN"):  # RuntimeError, AttributeError
+            gan.load(tmp_path / name)
