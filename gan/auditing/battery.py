@@ -141,6 +141,10 @@ def audit(
         device=device,
         module=dict(latent_dim=latent_dim, latent=latent, device=device),
     )
+    if options["test_space"] == "features" and features is None:
+        raise ValueError(
+            "`test_space='features'` needs `features` (a feature map); without one the tests run on the data."
+        )
     common = dict(alpha=alpha, n=n, checks=checks, features=features, dataset=dataset, options=options)
     if labels is not None:
         return _audit_by_class(generated, real_train, real_test, labels, common, rng)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from twosample.core.validation import check_int
+
 __all__ = ["FEATURE_MAPS", "ClassifierFeatures", "ModuleFeatures", "digits_features", "get_feature_map"]
 
 _DIGITS_MODEL = None
@@ -81,8 +83,8 @@ class ModuleFeatures:
 
     def __init__(self, module, *, input_shape=None, probabilities=None, batch_size=256, device="cpu"):
         self.module = module
-        self.input_shape = None if input_shape is None else tuple(int(s) for s in input_shape)
-        self.batch_size = int(batch_size)
+        self.input_shape = None if input_shape is None else _check_shape(input_shape)
+        self.batch_size = check_int(batch_size, "batch_size")
         self.device = device
         if probabilities is not None:
             self.probabilities = probabilities
@@ -110,14 +112,36 @@ class ModuleFeatures:
         try:
             with torch.no_grad():
                 parts = [
-                    module(inputs[i : i + self.batch_size].to(self.device)).reshape(
-                        len(inputs[i : i + self.batch_size]), -1
-                    )
-                    for i in range(0, len(inputs), self.batch_size)
+                    self._batch(module, inputs[i : i + self.batch_size]) for i in range(0, len(inputs), self.batch_size)
                 ]
         finally:
             module.train(was_training)
         return torch.cat(parts).double().cpu().numpy()
+
+    def _batch(self, module, batch):
+        """The module's output on one batch, one row per input row; a failure is an error naming `features`."""
+        try:
+            out = module(batch.to(self.device))
+        except Exception as exc:  # the user's network: its own error, said as one line
+            words = " ".join(str(exc).split())[:240]
+            raise ValueError(
+                f"`features`: the module failed on a batch of shape {tuple(batch.shape)}: {type(exc).__name__}: {words}"
+            ) from None
+        if not hasattr(out, "shape") or out.ndim == 0 or out.shape[0] != len(batch):
+            got = tuple(out.shape) if hasattr(out, "shape") else type(out).__name__
+            raise ValueError(f"`features` must map {len(batch)} rows to {len(batch)} feature rows; got {got}.")
+        return out.reshape(len(batch), -1)
+
+
+def _check_shape(input_shape) -> tuple:
+    """`input_shape` as a tuple of positive integers, or a ValueError naming it."""
+    try:
+        shape = tuple(input_shape)
+    except TypeError:
+        shape = None
+    if not shape or not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in shape):
+        raise ValueError(f"`input_shape` must be a non-empty tuple of positive integers, got {input_shape!r}.")
+    return tuple(int(s) for s in shape)
 
 
 #: Built-in feature maps by name (no downloads: each is built from data a package ships).

@@ -227,3 +227,30 @@ def test_checkpoint_errors_name_the_file(tmp_path):
         write_checkpoint({k: v for k, v in state.items() if k != "format"}, tmp_path / name)
         with pytest.raises(ValueError, match=f"{name}' does not hold a consistent GAN"):  # RuntimeError, AttributeError
             gan.load(tmp_path / name)
+
+
+def test_audit_feature_modules_are_checked_by_name():
+    import torch
+
+    import gan
+    from gan.auditing.features import ModuleFeatures
+
+    rng = np.random.default_rng(6)
+    real, fake = rng.normal(size=(60, 4)), rng.normal(size=(60, 4))
+
+    class OneRow(torch.nn.Module):
+        def forward(self, z):
+            return z.mean(0, keepdim=True)
+
+    def audit(features, **kw):
+        return gan.audit(fake, real, real, features=features, checks=["frechet"], rng=0, **kw)
+
+    with pytest.raises(ValueError, match="must map 60 rows to 60 feature rows"):  # was torch's RuntimeError
+        audit(OneRow())
+    with pytest.raises(ValueError, match="`features`: the module failed"):  # another width: torch's RuntimeError
+        audit(torch.nn.Linear(7, 2))
+    for bad in (dict(input_shape=(0,)), dict(input_shape=(2, -2)), dict(batch_size=0)):
+        with pytest.raises(ValueError, match="input_shape|batch_size"):  # were accepted
+            ModuleFeatures(torch.nn.Identity(), **bad)
+    with pytest.raises(ValueError, match="test_space='features'` needs `features`"):  # ran on the data silently
+        audit(None, test_space="features")
