@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -271,6 +272,13 @@ def _load_path(path: Path):
     if path.is_dir():
         return image_folder(path)
     if path.suffix == ".npz":
+        return _load_npz(path)
+    return load_sample(path), None, None
+
+
+def _load_npz(path: Path):
+    """(rows, labels or None, None) from a ``.npz``; a truncated, corrupt or pickled archive is an error naming it."""
+    try:
         with np.load(path, allow_pickle=False) as archive:
             keys = list(archive.keys())
             x_key = next((k for k in ("x", "images", "data", "X") if k in keys), keys[0] if len(keys) == 1 else None)
@@ -278,7 +286,21 @@ def _load_path(path: Path):
                 raise ValueError(f"{path.name}: name the rows 'x' (or 'images'/'data'); found {', '.join(keys)}.")
             y_key = next((k for k in ("y", "labels", "targets") if k in keys), None)
             return archive[x_key], None if y_key is None else archive[y_key], None
-    return load_sample(path), None, None
+    except ValueError as exc:
+        if str(exc).startswith(path.name):
+            raise
+        if "allow_pickle" not in str(exc):
+            raise ValueError(
+                f"`data`: {path.name} is not a readable .npz archive ({' '.join(str(exc).split())[:200]})."
+            ) from None
+        raise ValueError(
+            f"`data`: {path.name} holds objects (pickled arrays), which are not read; save numbers."
+        ) from None
+    except (OSError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+        words = " ".join(str(exc).split())[:200]
+        raise ValueError(
+            f"`data`: {path.name} is not a readable .npz archive ({type(exc).__name__}: {words})."
+        ) from None
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
@@ -298,7 +320,7 @@ def image_folder(path, *, size=None, mode=None):
     files = sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
     if not files:
         raise ValueError(f"`data`: the folder {str(path)!r} holds no images ({', '.join(IMAGE_SUFFIXES)}).")
-    images = [Image.open(f) for f in files]
+    images = [_open_image(Image, f) for f in files]
     if mode is None:
         mode = "RGB" if any(im.mode not in ("L", "1", "I", "I;16", "LA") for im in images) else "L"
     images = [im.convert(mode) for im in images]
@@ -314,9 +336,31 @@ def image_folder(path, *, size=None, mode=None):
         )
     pixels = np.stack([np.asarray(im, dtype=np.float64) for im in images]) / 127.5 - 1.0
     pixels = pixels[:, None] if pixels.ndim == 3 else pixels.transpose(0, 3, 1, 2)
+    return pixels.reshape(len(pixels), -1), _folder_labels(path, files), pixels.shape[1:]
+
+
+def _open_image(Image, file: Path):
+    """The image in `file`, fully read; a corrupt or truncated file is an error naming it."""
+    try:
+        image = Image.open(file)
+        image.load()
+        return image
+    except (OSError, SyntaxError, ValueError) as exc:  # Pillow's UnidentifiedImageError is an OSError
+        raise ValueError(f"`data`: {file.name} is not a readable image ({type(exc).__name__}: {exc}).") from None
+
+
+def _folder_labels(path: Path, files) -> list | None:
+    """Labels named by each image's subfolder (None when every image is directly in `path`)."""
     parents = [f.parent.relative_to(path) for f in files]
-    labels = None if all(p == Path(".") for p in parents) else [str(p) for p in parents]
-    return pixels.reshape(len(pixels), -1), labels, pixels.shape[1:]
+    if all(p == Path(".") for p in parents):
+        return None
+    loose = [f.name for f, p in zip(files, parents) if p == Path(".")]
+    if loose:
+        raise ValueError(
+            f"`data`: {str(path)!r} has images both in class subfolders and directly in it ({loose[0]}"
+            f"{', ...' if len(loose) > 1 else ''}); move those into a subfolder (their class) or elsewhere."
+        )
+    return [str(p) for p in parents]
 
 
 def digits() -> Dataset:

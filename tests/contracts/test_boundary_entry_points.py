@@ -254,3 +254,28 @@ def test_audit_feature_modules_are_checked_by_name():
             ModuleFeatures(torch.nn.Identity(), **bad)
     with pytest.raises(ValueError, match="test_space='features'` needs `features`"):  # ran on the data silently
         audit(None, test_space="features")
+
+
+def test_image_folders_and_npz_files_are_named_when_unreadable(tmp_path):
+    from PIL import Image
+
+    import gan
+
+    folder = tmp_path / "images"
+    (folder / "cats").mkdir(parents=True)
+    for i in range(3):
+        Image.new("L", (4, 4), color=40 * i).save(folder / "cats" / f"{i}.png")
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
+    with pytest.raises(ValueError, match="broken.png is not a readable image"):  # was Pillow's error
+        gan.train(folder, steps=1, progress=False)
+    Image.new("L", (4, 4)).save(folder / "broken.png")
+    with pytest.raises(ValueError, match="both in class subfolders and directly in it"):  # was a class named "."
+        gan.train(folder, steps=1, progress=False)
+    rows = np.random.default_rng(0).normal(size=(60, 2))
+    np.savez(tmp_path / "full.npz", x=rows)
+    (tmp_path / "cut.npz").write_bytes((tmp_path / "full.npz").read_bytes()[:300])
+    with pytest.raises(ValueError, match="cut.npz is not a readable .npz"):  # was a zipfile error
+        gan.train(tmp_path / "cut.npz", steps=1, progress=False)
+    np.savez(tmp_path / "objects.npz", x=np.array([{"a": 1}] * 60, dtype=object))
+    with pytest.raises(ValueError, match="objects.npz holds objects"):  # was NumPy's allow_pickle error
+        gan.train(tmp_path / "objects.npz", steps=1, progress=False)
