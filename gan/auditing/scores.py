@@ -72,6 +72,7 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, floa
     """
     x, y = _float_rows(x, "x"), _float_rows(y, "y")
     generator = check_rng(rng)
+    n_subsets = check_int(n_subsets, "n_subsets")  # every argument checked before the data's sizes
     size = check_int(subset_size, "subset_size", minimum=2)
     if size > min(len(x), len(y)):
         raise ValueError(
@@ -83,7 +84,7 @@ def kid(x, y, *, n_subsets=100, subset_size=1000, rng=None) -> tuple[float, floa
         mmd2_from_kernel(
             x[generator.choice(len(x), size, replace=False)], y[generator.choice(len(y), size, replace=False)], kernel
         )
-        for _ in range(check_int(n_subsets, "n_subsets"))
+        for _ in range(n_subsets)
     ]
     return float(np.mean(values)), float(np.std(values))
 

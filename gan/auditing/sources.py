@@ -16,7 +16,13 @@ def as_rows(value, name, d=None):
     """`value` (rows or a file of rows) as a finite 2-D float array, else an error naming `name`."""
     if isinstance(value, (str, Path)):
         value = load_sample(value)
-    arr = np.asarray(value, dtype=float)
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError) as exc:  # text, ragged rows, objects
+        words = " ".join(str(exc).split())[:160]
+        raise ValueError(
+            f"`{name}` must be rows of numbers (a 2-D array); it could not be read as one: {words}"
+        ) from None
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:

@@ -279,3 +279,26 @@ def test_image_folders_and_npz_files_are_named_when_unreadable(tmp_path):
     np.savez(tmp_path / "objects.npz", x=np.array([{"a": 1}] * 60, dtype=object))
     with pytest.raises(ValueError, match="objects.npz holds objects"):  # was NumPy's allow_pickle error
         gan.train(tmp_path / "objects.npz", steps=1, progress=False)
+
+
+def test_audit_rows_kid_and_divergence_arguments_are_named():
+    from scipy import stats
+
+    import gan
+    from gan.auditing.scores import kid
+    from twosample.divergences import f_divergence
+
+    real = np.random.default_rng(7).normal(size=(60, 2))
+    for field, bad in (
+        ("generated", [["a", "b"]] * 60),
+        ("generated", [[1.0, 2.0], [3.0]] * 30),
+        ("real_train", [["a", "b"]] * 60),
+    ):
+        args = {**dict(generated=real, real_train=real, real_test=real), field: bad}
+        with pytest.raises(ValueError, match=f"`{field}` must be rows of numbers"):  # NumPy's conversion error
+            gan.audit(args["generated"], args["real_train"], args["real_test"], checks=["mmd"], rng=0)
+    with pytest.raises(ValueError, match="`n_subsets`"):  # named subset_size
+        kid(real, real, n_subsets=0)
+    with pytest.raises(ValueError, match="`q` must have a density"):  # inf with RuntimeWarnings
+        f_divergence(stats.norm(0, 1), stats.norm(0, 0))
+    assert f_divergence(stats.cauchy(0, 1), stats.norm(0, 1)) == np.inf  # heavy tails are not degenerate

@@ -198,6 +198,11 @@ def f_divergence(p, q, divergence="kl", **params) -> float:
     """
     div = get(divergence, **params)
     if hasattr(p, "logpdf") and hasattr(q, "logpdf"):
+        for dist, name in ((p, "p"), (q, "q")):
+            with np.errstate(all="ignore"):
+                spread = float(dist.ppf(0.75) - dist.ppf(0.25))  # the interquartile range: defined for any law
+            if not (math.isfinite(spread) and spread > 0):
+                raise ValueError(f"`{name}` must have a density (scale > 0); its quartiles are {spread} apart.")
         return max(_continuous(p, q, div), div.value_at_equality)
     if hasattr(p, "logpdf") or hasattr(q, "logpdf"):
         raise TypeError("`p` and `q` must both be probability vectors or both frozen continuous distributions.")
