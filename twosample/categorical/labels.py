@@ -13,7 +13,7 @@ import dataclasses
 import numpy as np
 import pandas as pd
 
-from twosample.core.validation import check_nan_policy
+from twosample.core.validation import check_nan_policy, match_columns
 
 __all__ = ["Labels", "encode_labels"]
 
@@ -105,6 +105,7 @@ def encode_labels(x, y, *, nan_policy: str = "raise", min_rows: int = 1) -> Labe
     rows are dropped from each sample; ``"propagate"``: the caller returns a NaN result.
     """
     check_nan_policy(nan_policy)
+    y = match_columns(x, y)  # two one-column DataFrames must name the same column
     sx, sy = _as_series(x, "x"), _as_series(y, "y")
     for s, name in ((sx, "x"), (sy, "y")):
         missing = s.isna().to_numpy()

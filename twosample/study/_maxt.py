@@ -20,6 +20,8 @@ B = 2,999; benchmarks/studies/bench_compare_fwer.py). The standardized maximum i
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 __all__ = ["maxt_adjust", "maxt_null", "standardized", "step_down"]
@@ -116,10 +118,27 @@ class _Layout:
         return float(max(gap.max(), -gap.min())), miss_x, miss_c
 
 
+def _canonical_rows(columns):
+    """The columns with each sample's rows in one canonical order (by their codes, column after column), so that
+    the relabellings, and so the p-values, do not depend on the order in which the rows were given."""
+    n_x = columns[0].n_x
+    codes = np.column_stack([col.codes for col in columns])
+    order = np.r_[_lex_order(codes[:n_x]), n_x + _lex_order(codes[n_x:])]
+    return [
+        dataclasses.replace(col, codes=col.codes[order], values=None if col.values is None else col.values[order])
+        for col in columns
+    ]
+
+
+def _lex_order(codes: np.ndarray) -> np.ndarray:
+    """Row order sorting `codes` (rows) by the first column, then the second, ..."""
+    return np.lexsort(codes.T[::-1]) if codes.size else np.arange(len(codes))
+
+
 def maxt_null(columns, *, n_resamples: int, rng: np.random.Generator, progress=None):
     """(observed, null): every statistic of the columns (values, then the missing shares of those with any
     missing), observed and under `n_resamples` shared relabellings (rows of `null`)."""
-    layout = _Layout(columns)
+    layout = _Layout(_canonical_rows(columns))
     observed = layout.statistics(np.arange(layout.n_x))
     null = np.empty((n_resamples, len(observed)))
     for b in range(n_resamples):
