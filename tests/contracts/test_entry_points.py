@@ -89,6 +89,20 @@ def _entry_points():
 
 
 ENTRY_POINTS = _entry_points()
+# Entry points whose result may move with the data's magnitude or offset, and why.
+_EXACT_SUMS = (
+    "large-data moments are exact sums: beyond 1.3e154 or below 3e-151 a column is refused by name (test_scale)"
+)
+BOTH = ("1e300", "1e-300")
+MAGNITUDE_EXEMPT = {  # name -> (the changes it is exempt from, why)
+    "twosample.mmd_rff_test": (("offset 1e8",), "random Fourier features are translation invariant in law only"),
+    "twosample.scale.welch_test": (BOTH, _EXACT_SUMS),
+    "twosample.scale.hotelling_test": (BOTH, _EXACT_SUMS),
+    "twosample.scale.rff_mmd_test": (BOTH, _EXACT_SUMS),
+    "twosample.scale.binned_test": (BOTH, _EXACT_SUMS),
+    "twosample.scale.classifier_test": (BOTH, _EXACT_SUMS),
+    "twosample.scale.compare": (BOTH, _EXACT_SUMS),
+}
 ONE_COLUMN = {
     name
     for name in ENTRY_POINTS
@@ -136,6 +150,15 @@ def _pvalue(result):
     return result.to_dict() if hasattr(result, "to_dict") else result
 
 
+def _same_on_moved_data(moved, base):
+    """Monte Carlo and exact p-values must be equal; analytic ones and plain numbers agree to 1e-6 relative (a
+    magnitude that is not a power of two, or an offset, rounds the data itself: 1e8 + z keeps z to 1.5e-8)."""
+    if getattr(base, "method", "") in ("permutation", "exact", "sequential permutation"):
+        return _pvalue(moved) == _pvalue(base)
+    a, b = _pvalue(moved), _pvalue(base)
+    return a == pytest.approx(b, rel=1e-6, abs=1e-12) if isinstance(b, float) else a == b
+
+
 def test_the_suite_covers_every_public_name(capsys):
     public = {f"{p}.{n}" for p, m in MODULES.items() for n in m.__all__ if callable(getattr(m, n))}
     unclassified = sorted(public - set(ENTRY_POINTS) - set(OTHER))
@@ -164,6 +187,20 @@ def test_the_rows_order_changes_nothing(name):
     assert _pvalue(shuffled) == _pvalue(_call(name, x, y))
 
 
+NUMERIC = sorted(n for n in ENTRY_POINTS if _info(n) is None or _info(n).kinds[0] == "numeric")
+
+
+@pytest.mark.parametrize("change", ["1e300", "1e-300", "offset 1e8"])
+@pytest.mark.parametrize("name", NUMERIC)
+def test_magnitude_and_offset_change_nothing(name, change):
+    changes, why = MAGNITUDE_EXEMPT.get(name, ((), ""))
+    if change in changes:
+        pytest.skip(why)
+    x, y = _frames(name, seed=5)
+    move = {"1e300": lambda t: t * 1e300, "1e-300": lambda t: t * 1e-300, "offset 1e8": lambda t: t + 1e8}[change]
+    assert _same_on_moved_data(_call(name, move(x), move(y)), _call(name, x, y))
+
+
 @pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
 def test_other_columns_are_an_error_naming_the_sample(name):
     x, y = _frames(name, seed=2)
@@ -189,6 +226,7 @@ def test_a_sample_that_is_not_data_is_an_error_naming_it(name):
 CHECKS = [
     test_dataframe_columns_are_matched_by_name,
     test_the_rows_order_changes_nothing,
+    test_magnitude_and_offset_change_nothing,
     test_other_columns_are_an_error_naming_the_sample,
     test_an_empty_sample_is_an_error_naming_it,
     test_a_sample_that_is_not_data_is_an_error_naming_it,

@@ -27,7 +27,7 @@ from twosample.categorical.labels import encode_labels
 from twosample.core.result import TestResult
 from twosample.core.schema import as_frame, table_schema
 from twosample.core.spec import register
-from twosample.core.validation import seeded_rng
+from twosample.core.validation import scale_exponent, seeded_rng
 from twosample.kernel.mmd import mmd_test
 from twosample.learned.classifier_tests import c2st_test
 
@@ -51,12 +51,20 @@ def _top_codes(codes: np.ndarray, limit: int) -> np.ndarray:
     return out
 
 
-def _numeric_block(values: np.ndarray, *, centre, scale) -> list[np.ndarray]:
+def _numeric_block(values: np.ndarray, *, centre, standardise: bool) -> list[np.ndarray]:
     missing = np.isnan(values)
     filled = np.where(missing, centre(values[~missing]) if (~missing).any() else 0.0, values)
-    spread = scale(filled) if scale else 1.0
-    block = [(filled - filled.mean()) / spread if scale and spread > 0 else filled]
+    block = [_standardised(filled) if standardise else filled]
     return block + ([missing.astype(float)] if missing.any() else [])
+
+
+def _standardised(values: np.ndarray) -> np.ndarray:
+    """(values - mean) / sd, through a power of two (exact) so that 1e300 or 1e-300 neither overflows nor underflows;
+    a constant column stays centred."""
+    centred = values - values.mean()
+    scaled = np.ldexp(centred, -scale_exponent(centred))
+    spread = scaled.std()
+    return scaled / spread if spread > 0 else scaled
 
 
 def encode_table(x, y, *, categorical=(), one_hot: bool):
@@ -68,8 +76,7 @@ def encode_table(x, y, *, categorical=(), one_hot: bool):
         sx, sy = fx[spec.name].reset_index(drop=True), fy[spec.name].reset_index(drop=True)
         if spec.kind == "numeric":
             values = np.concatenate([pd.to_numeric(s).to_numpy(dtype=float, na_value=np.nan) for s in (sx, sy)])
-            scale = (lambda v: v.std()) if one_hot else None
-            new = _numeric_block(values, centre=np.mean if one_hot else np.median, scale=scale)
+            new = _numeric_block(values, centre=np.mean if one_hot else np.median, standardise=one_hot)
             blocks += new
             is_cat += [False] * len(new)
             continue

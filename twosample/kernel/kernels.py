@@ -48,6 +48,7 @@ __all__ = [
     "IMQ",
     "Kernel",
     "fourier_features",
+    "kernel_frame",
     "kernel_scale_exponent",
     "Laplace",
     "Linear",
@@ -58,6 +59,7 @@ __all__ = [
     "pairwise_distances",
     "positive_distances",
     "scale_free_inputs",
+    "to_kernel_frame",
     "squared_distances",
     "subsample_rows",
 ]
@@ -320,30 +322,58 @@ def _is_length_scale(kernel) -> bool:
     return kernel in ("gaussian", "laplace", "imq") or type(kernel) in _LENGTH_SCALE
 
 
-def kernel_scale_exponent(arrays, kernels) -> int:
-    """The power of two :func:`scale_free_inputs` divides `arrays` by for `kernels` (0: left as given).
+def kernel_frame(arrays, kernels) -> tuple[np.ndarray | None, int]:
+    """``(centre, shift)``: length-scale kernels see the data as ``(z - centre) * 2**-shift``.
 
-    :func:`~twosample.core.validation.scale_exponent` of the data when every
-    kernel is a length-scale kernel (a name or an instance), else 0.
+    The Gaussian, Laplace and IMQ kernels depend on ``z - z'`` only, and on its size relative to
+    the bandwidth, so a common centre and a power of two change no kernel value beyond rounding.
+    The centre is each column's midrange where it lies more than 1,024 ranges from 0 (else 0, so
+    data that needs none is left bit for bit as given): squared distances formed by one matrix
+    product (``|a|^2 + |b|^2 - 2ab``) would otherwise cancel to noise (an offset of 1e8 on data of
+    spread 1 lost every digit). The shift is :func:`~twosample.core.validation.scale_exponent` of
+    the centred data. ``(None, 0)`` when a kernel is not a length-scale kernel.
     """
     if not all(_is_length_scale(k) for k in kernels):
-        return 0
-    return scale_exponent(*arrays)
+        return None, 0
+    arrays = [np.asarray(a, dtype=float) for a in arrays if np.size(a)]
+    if not arrays:
+        return None, 0
+    low = np.min([a.min(axis=0) for a in arrays], axis=0)
+    high = np.max([a.max(axis=0) for a in arrays], axis=0)
+    mid, half_range = low / 2 + high / 2, high / 2 - low / 2  # halves first: no overflow near 1e308
+    far = np.isfinite(mid) & (np.abs(mid) > 1024 * half_range)
+    centre = np.where(far, mid, 0.0) if far.any() else None
+    shift = scale_exponent(*(arrays if centre is None else [a - centre for a in arrays]))
+    return centre, shift
+
+
+def to_kernel_frame(a, centre, shift) -> np.ndarray:
+    """`a` as the kernels see it: ``(a - centre) * 2**-shift`` (see :func:`kernel_frame`)."""
+    a = a if centre is None else a - centre
+    return np.ldexp(a, -shift) if shift else a
+
+
+def kernel_scale_exponent(arrays, kernels) -> int:
+    """The power of two :func:`scale_free_inputs` divides `arrays` by for `kernels` (0: left as given);
+    the shift of :func:`kernel_frame`."""
+    return kernel_frame(arrays, kernels)[1]
 
 
 def scale_free_inputs(arrays, kernels, bandwidth="median"):
-    """Rescale data, kernels and bandwidth by one power of two when every kernel is a length-scale kernel.
+    """Centre (where far from 0) and rescale data, kernels and bandwidth by one power of two when every kernel
+    is a length-scale kernel.
 
-    ``k(c x, c y; c sigma) = k(x, y; sigma)`` for the Gaussian, Laplace and IMQ
-    kernels, so the MMD is unchanged (bit for bit: the factor is a power of
-    two) while data near 1e300 or 1e-300 no longer overflows or underflows.
+    ``k(c x + a, c y + a; c sigma) = k(x, y; sigma)`` for the Gaussian, Laplace and IMQ
+    kernels, so the MMD is unchanged (bit for bit by the power of two; the centre,
+    :func:`kernel_frame`, only where an offset would make squared distances cancel) while data
+    near 1e300 or 1e-300, or offset by 1e8, computes like data of scale 1.
     Other kernels (linear, polynomial, a user's callable) are left as given.
-    The power is :func:`kernel_scale_exponent`. Returns ``(arrays, kernels, bandwidth)``.
+    Returns ``(arrays, kernels, bandwidth)``.
     """
-    shift = kernel_scale_exponent(arrays, kernels)
-    if shift == 0:
+    centre, shift = kernel_frame(arrays, kernels)
+    if centre is None and shift == 0:
         return arrays, kernels, bandwidth
-    arrays = [np.ldexp(a, -shift) for a in arrays]
+    arrays = [to_kernel_frame(a, centre, shift) for a in arrays]
     kernels = [
         k if isinstance(k, str) else dataclasses.replace(k, bandwidth=math.ldexp(k.bandwidth, -shift)) for k in kernels
     ]

@@ -29,7 +29,7 @@ import numpy as np
 
 from twosample.core.result import TestResult, jsonable
 from twosample.core.validation import _is_dataframe, check_int, check_sample, match_columns
-from twosample.kernel.kernels import Kernel, fourier_features, kernel_scale_exponent
+from twosample.kernel.kernels import Kernel, fourier_features, kernel_frame, to_kernel_frame
 
 __all__ = ["KernelTestResult", "column_names", "kernel_result"]
 
@@ -67,8 +67,11 @@ class KernelTestResult(TestResult):
     columns : tuple or None
         The column labels of ``x`` when it was a DataFrame: DataFrame points
         are matched to them by name.
+    centre : numpy.ndarray or None
+        The column centres subtracted first where the data sits far from 0
+        (:func:`~twosample.kernel.kernels.kernel_frame`; None: none).
     scale_exponent : int
-        The tests compute on the data divided by ``2**scale_exponent``
+        The tests compute on the data (less `centre`) divided by ``2**scale_exponent``
         (:func:`~twosample.kernel.kernels.scale_free_inputs`, exact); the
         witness divides its points by the same power, so its values do not
         depend on the data's magnitude.
@@ -89,6 +92,7 @@ class KernelTestResult(TestResult):
     y: np.ndarray | None = None
     columns: tuple | None = None
     scale_exponent: int = 0
+    centre: np.ndarray | None = None
     default_kernel: int | None = None
     rff_weights: np.ndarray | None = None
     rff_offsets: np.ndarray | None = None
@@ -122,7 +126,7 @@ class KernelTestResult(TestResult):
             return 0
         from twosample.kernel.mmd import FuseStatistic
 
-        x, y = (np.ldexp(s, -self.scale_exponent) for s in (self.x, self.y))
+        x, y = (to_kernel_frame(s, self.centre, self.scale_exponent) for s in (self.x, self.y))
         return int(np.argmax(FuseStatistic(self.kernels).kernel_statistics(x, y)))
 
     def witness(self, points, *, kernel: int | None = None) -> np.ndarray:
@@ -155,9 +159,8 @@ class KernelTestResult(TestResult):
             self._kernel_at(kernel)
             return self._rff_witness(points)
         k = self.kernels[self._kernel_at(kernel)]
-        return _mean_kernel(k, self.x, points, self.scale_exponent) - _mean_kernel(
-            k, self.y, points, self.scale_exponent
-        )
+        frame = (self.centre, self.scale_exponent)
+        return _mean_kernel(k, self.x, points, frame) - _mean_kernel(k, self.y, points, frame)
 
     def witness_extremes(self, k: int = 10, *, kernel: int | None = None):
         """The rows of ``x`` where the witness is largest and the rows of ``y`` where it is most negative.
@@ -233,7 +236,7 @@ class KernelTestResult(TestResult):
 
         def features(sample):
             for start in range(0, len(sample), rows):
-                block = np.ldexp(sample[start : start + rows], -self.scale_exponent)
+                block = to_kernel_frame(sample[start : start + rows], self.centre, self.scale_exponent)
                 yield start, fourier_features(block, self.rff_weights, self.rff_offsets)
 
         def mean_features(sample):
@@ -246,15 +249,16 @@ class KernelTestResult(TestResult):
         return out
 
 
-def _mean_kernel(kernel: Kernel, sample: np.ndarray, points: np.ndarray, shift: int) -> np.ndarray:
-    """``mean_i k(sample_i, t)`` for every row t of `points` (both divided by ``2**shift``), in bounded blocks."""
+def _mean_kernel(kernel: Kernel, sample: np.ndarray, points: np.ndarray, frame: tuple) -> np.ndarray:
+    """``mean_i k(sample_i, t)`` for every row t of `points` (both in the kernels' frame ``(centre, shift)``), in
+    bounded blocks."""
     width = min(len(sample), _SAMPLE_BLOCK)
     rows = max(1, _BLOCK_ELEMENTS // width)
     out = np.zeros(len(points))
     for p0 in range(0, len(points), rows):
-        chunk = np.ldexp(points[p0 : p0 + rows], -shift)
+        chunk = to_kernel_frame(points[p0 : p0 + rows], *frame)
         for s0 in range(0, len(sample), width):
-            block = np.ldexp(sample[s0 : s0 + width], -shift)
+            block = to_kernel_frame(sample[s0 : s0 + width], *frame)
             out[p0 : p0 + rows] += np.asarray(kernel.matrix(chunk, block), dtype=np.float64).sum(1)
     return out / len(sample)
 
@@ -264,8 +268,10 @@ def kernel_result(result: TestResult, x, y, kernels, *, columns=None, **fields) 
 
     `kernels` are the kernels the test used on the rescaled data (empty when it did not run);
     the power of two is found again from `x`, `y` and the kernels' kinds
-    (:func:`~twosample.kernel.kernels.kernel_scale_exponent`), as the test found it.
+    (:func:`~twosample.kernel.kernels.kernel_frame`), as the test found it.
     """
     kernels = tuple(kernels)
-    shift = kernel_scale_exponent((x, y), kernels) if kernels else 0
-    return KernelTestResult.extend(result, kernels=kernels, x=x, y=y, columns=columns, scale_exponent=shift, **fields)
+    centre, shift = kernel_frame((x, y), kernels) if kernels else (None, 0)
+    return KernelTestResult.extend(
+        result, kernels=kernels, x=x, y=y, columns=columns, scale_exponent=shift, centre=centre, **fields
+    )

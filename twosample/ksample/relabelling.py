@@ -39,7 +39,13 @@ from twosample.core.validation import (
     scale_exponent,
     warn_if_constant,
 )
-from twosample.kernel.kernels import median_distance, pairwise_distances, squared_distances
+from twosample.kernel.kernels import (
+    kernel_frame,
+    median_distance,
+    pairwise_distances,
+    squared_distances,
+    to_kernel_frame,
+)
 
 __all__ = ["energy_ksample_test", "ks_ksample_test", "mmd_ksample_test"]
 
@@ -190,7 +196,11 @@ def mmd_ksample_test(
     options = Resampling.of(mmd_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     if contains_nan(*pooled):
         return options.nan_result(*pooled)
-    pooled, _ = _canonical(pooled)  # the statistic is scale-free (median bandwidth)
+    # Scale-free and translation invariant (Gaussian kernel, median bandwidth): the kernels' frame, a centre where
+    # the data sits far from 0 and a power of two, so squared distances neither cancel nor overflow.
+    pooled = [canonical_order(s) for s in pooled]
+    centre, shift = kernel_frame(pooled, ("gaussian",))
+    pooled = [to_kernel_frame(s, centre, shift) for s in pooled]
     z = np.vstack(pooled)
     bandwidth = median_distance(z, rng=np.random.default_rng(0)) or 1.0  # a fixed subsample when N is large
     gram = np.exp(-squared_distances(z, z, np) / (2 * bandwidth**2))

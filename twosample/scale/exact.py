@@ -11,8 +11,8 @@ sum, and a statistic computed from the merged sums is the same number however th
 
 A product :math:`x y` is the exact pair ``(p, e)`` with ``p = fl(x y)`` and :math:`x y = p + e`
 (Dekker's product through Veltkamp's split), so sums of squares and cross-products are exact too
-(values beyond about 1.3e154, whose squares overflow, are refused; error terms below the smallest
-subnormal are lost). The variance is then
+(values beyond about 1.3e154, whose squares overflow, are refused, and so are nonzero values below
+about 3e-151, whose products' error terms would fall below the smallest subnormal). The variance is then
 formed in exact rational arithmetic and rounded once: no cancellation, however large the mean.
 """
 
@@ -28,6 +28,7 @@ __all__ = ["ExactMoments", "exact_products", "exact_sum", "to_float"]
 
 _UNIT = 1126  # a sum N stands for N * 2**-1126 (the smallest subnormal is 2**52 * 2**-1126)
 _SHIFTS = 2098  # frexp exponents -1073..1024 map to shifts 0..2097
+_TINY = 2.0**-500  # below this, a product's error term falls under the smallest subnormal
 _CHUNK = 2**26  # rows per bincount whose per-shift sums of 27-bit halves stay exact below 2**53
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's constant for float64
 
@@ -97,6 +98,11 @@ class ExactMoments:
     def of(cls, rows: np.ndarray, *, cross: bool = True) -> ExactMoments:
         """Moments of the rows (n, d); ``cross=False`` keeps only the squares."""
         rows = np.asarray(rows, dtype=np.float64)
+        if ((rows != 0) & (np.abs(rows) < _TINY)).any():
+            raise ValueError(
+                "values below about 3e-151 in absolute value (other than 0) lose their products to underflow; "
+                "rescale the column."
+            )
         d = rows.shape[1]
         sums = [exact_sum(rows[:, i]) for i in range(d)]
         pairs = [(i, j) for i in range(d) for j in range(i, d) if cross or i == j]

@@ -16,7 +16,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from twosample.categorical.mixed import HGB_MAX_LEVELS
 from twosample.categorical.statistics import AreaUnderCurve
 from twosample.core.result import TestResult
-from twosample.core.validation import check_int
+from twosample.core.validation import check_int, scale_exponent
 from twosample.scale._scan import label_counts, open_scan, seed_key
 from twosample.scale.features import MAX_ROWS, FourierFeatures, ScoreBins, TableEncoder
 from twosample.scale.tests import BINS, SAMPLE_SIZE, _options, table_result
@@ -71,7 +71,9 @@ def fourier_features(scan, names, n_features, bandwidth, rng) -> FourierFeatures
     rows = rows[~np.isnan(rows).any(axis=1)]
     if len(rows) < 2:
         raise ValueError("the keyed sample has fewer than 2 complete rows; raise `sample_size`.")
-    centre, scale = np.median(rows, axis=0), rows.std(axis=0)
+    centre = np.median(rows, axis=0)
+    exponent = scale_exponent(rows - centre)  # the sd on rows scaled by a power of two: no underflow at 1e-300
+    scale = np.ldexp(np.ldexp(rows - centre, -exponent).std(axis=0), exponent)
     scale[~(scale > 0)] = 1.0
     if bandwidth is None:
         bandwidth = float(np.median(pdist(((rows - centre) / scale)[:_BANDWIDTH_ROWS]))) or 1.0
