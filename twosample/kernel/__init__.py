@@ -1,7 +1,9 @@
 """Kernel tests: kernels and bandwidths (:mod:`~twosample.kernel.kernels`), the MMD statistics and
-tests (:mod:`~twosample.kernel.mmd`), and the incomplete aggregated test (:mod:`~twosample.kernel.agginc`)."""
+tests (:mod:`~twosample.kernel.mmd`), the incomplete aggregated test (:mod:`~twosample.kernel.agginc`), and the
+ME and SCF tests at learned features (:mod:`~twosample.kernel.interpretable`)."""
 
 from twosample.kernel.agginc import agginc_weights, mmd_agginc_test
+from twosample.kernel.interpretable import FeatureHotelling, InterpretableResult, me_test, scf_test
 from twosample.kernel.kernels import (
     IMQ,
     CallableKernel,
@@ -35,14 +37,17 @@ __all__ = [
     "IMQ",
     "agginc_weights",
     "CallableKernel",
+    "FeatureHotelling",
     "check_bandwidth",
     "fuse_kernels",
     "FuseStatistic",
     "Gaussian",
+    "InterpretableResult",
     "Kernel",
     "Laplace",
     "Linear",
     "make_kernel",
+    "me_test",
     "median_distance",
     "mmd2",
     "mmd2_from_kernel",
@@ -56,6 +61,7 @@ __all__ = [
     "Polynomial",
     "positive_distances",
     "scale_free_inputs",
+    "scf_test",
     "squared_distances",
     "subsample_rows",
 ]
