@@ -14,7 +14,7 @@ The statistic is Hotelling's two-sample :math:`T^2` on the features,
 .. math:: \lambda = \frac{n_x n_y}{n_x + n_y}\, \bar d^\top (S + \gamma I)^{-1} \bar d,
 
 :math:`\bar d` the difference of the feature means, :math:`S` their pooled within-sample
-covariance and :math:`\gamma` a small ridge (relative to the mean feature variance). With
+covariance and :math:`\gamma` a small ridge (absolute in the training criterion, as the authors'). With
 :math:`n_x = n_y` it is the paper's :math:`n \bar z^\top (S_z + \gamma I)^{-1} \bar z` on the
 paired differences :math:`z_i = \phi(x_i) - \phi(y_i)` up to the covariance estimate; unlike that
 form it takes unequal sizes and does not depend on how rows are paired.
@@ -24,9 +24,10 @@ locations (frequencies) and :math:`\sigma` are chosen to maximise :math:`\lambda
 proxy of the paper (under the alternative :math:`\lambda/n` estimates the non-centrality per
 row; the larger it is, the larger the power at the :math:`\chi^2` threshold): the bandwidth
 starts at the best of a grid around the median heuristic and everything then follows the
-gradient (torch autograd, Adam, float64 on the CPU, one thread: deterministic), from several
-starts. The held-out part is then tested with the features fixed: they are functions of the
-training rows only, so the held-out statistic has its usual null whatever the fit found.
+gradient (torch autograd, steps along the normalised gradient of each start as the authors take
+them, float64 on the CPU, one thread: deterministic), from several starts. The held-out part is
+then tested with the features fixed: they are functions of the training rows only, so the
+held-out statistic has its usual null whatever the fit found.
 
 Nulls
 -----
@@ -72,8 +73,9 @@ __all__ = ["FeatureHotelling", "InterpretableResult", "me_test", "scf_test"]
 
 # The bandwidth's starting grid: the median heuristic times 2**k, k from -4 to 3 by quarters.
 _GRID = 2.0 ** np.linspace(-4.0, 3.0, 29)
-# Covariance floor of the features (they lie in [-1, 1]): a feature that varies less is noise.
-_FLOOR = 1e-12
+# The held-out statistic's ridge, relative to the mean feature variance (numerical safety only), and its floor.
+_TEST_RIDGE = 1e-8
+_FLOOR = 1e-300
 # Initial ME locations: Gaussians fitted to the samples, eigenvalues shrunk to this power (the authors' 0.9).
 _SHRINK = 0.9
 
@@ -158,17 +160,21 @@ def _features(kind, z, locs, log_sigma):
 
 
 def _criterion(fx, fy, reg):
-    """The power criterion lambda (R,) of feature rows fx (R, n_x, p), fy (R, n_y, p) (differentiable)."""
+    """The power criterion lambda (R,) of feature rows fx (R, n_x, p), fy (R, n_y, p) (differentiable).
+
+    The ridge `reg` is absolute, as the authors' (the features lie in [-1, 1]): a feature whose
+    variance is far below it, such as a location in the far tails, counts for little, however
+    large its t-ratio on the training rows happens to be.
+    """
     import torch
 
     n_x, n_y, p = fx.shape[1], fy.shape[1], fx.shape[2]
     mean_x, mean_y = fx.mean(1), fy.mean(1)
     cx, cy = fx - mean_x[:, None], fy - mean_y[:, None]
     cov = (cx.mT @ cx + cy.mT @ cy) / (n_x + n_y - 2)
-    ridge = reg * cov.diagonal(dim1=1, dim2=2).mean(1) + _FLOOR
     diff = mean_x - mean_y
     eye = torch.eye(p, dtype=fx.dtype)
-    sol = torch.linalg.solve(cov + ridge[:, None, None] * eye, diff[:, :, None])[:, :, 0]
+    sol = torch.linalg.solve(cov + reg * eye, diff[:, :, None])[:, :, 0]
     return n_x * n_y / (n_x + n_y) * (diff * sol).sum(1)
 
 
@@ -200,15 +206,18 @@ def _starts(kind, zx, zy, n_features, n_restarts, generator):
 
 
 def _grid_bandwidth(kind, tx, ty, locs, median, reg):
-    """log sigma (R,): for each start, the best of the grid around the median heuristic (the first, on ties)."""
+    """log sigma (R,): for each start, the best of the grid around the median heuristic (the first, on ties).
+
+    One grid value at a time for all starts: the memory of one ascent step, whatever the grid.
+    """
     import torch
 
-    n_grid, n_starts = len(_GRID), locs.shape[0]
     log_grid = torch.as_tensor(np.log(median * _GRID), dtype=torch.float64)
-    every = locs.repeat_interleave(n_grid, 0)  # (R * G, J, d): start r with each bandwidth
-    log_sigma = log_grid.repeat(n_starts)
-    values = _criterion(_features(kind, tx, every, log_sigma), _features(kind, ty, every, log_sigma), reg)
-    values = torch.nan_to_num(values, nan=-math.inf).reshape(n_starts, n_grid)
+    values = []
+    for log_sigma in log_grid:
+        every = log_sigma.repeat(locs.shape[0])
+        values.append(_criterion(_features(kind, tx, locs, every), _features(kind, ty, locs, every), reg))
+    values = torch.nan_to_num(torch.stack(values, 1), nan=-math.inf)  # (R, G)
     return log_grid[values.argmax(1)]
 
 
@@ -387,7 +396,7 @@ def _run(settings: _Settings, name: str, x, y, options: Resampling) -> Interpret
     )
     fx = _held_out_features(kind, standard(x_test), locs, sigma)
     fy = _held_out_features(kind, standard(y_test), locs, sigma)
-    hotelling = FeatureHotelling(settings.reg)
+    hotelling = FeatureHotelling(_TEST_RIDGE)
     if settings.null == "permutation":
         res = options.run(fx, fy, hotelling)
     else:
@@ -422,9 +431,9 @@ def me_test(
     n_locations=5,
     train_fraction=0.5,
     null: Literal["asymptotic", "permutation"] = "asymptotic",
-    steps=200,
+    steps=100,
     n_restarts=3,
-    lr=0.05,
+    lr=0.1,
     reg=1e-5,
     alpha=0.05,
     n_resamples=999,
@@ -448,17 +457,20 @@ def me_test(
         Fraction of each sample that chooses the features; the rest is tested.
     null : {"asymptotic", "permutation"}, default "asymptotic"
         Hotelling's F null (:math:`\to \chi^2(J)`), or the held-out rows relabelled.
-    steps : int, default 200
-        Adam steps of the gradient ascent (0: the starts, with the grid's bandwidth).
+    steps : int, default 100
+        Steps of the gradient ascent (0: the starts, with the grid's bandwidth).
     n_restarts : int, default 3
         Starts of the ascent; the one with the largest criterion on the training split is kept.
         Each draws its locations from Gaussians fitted to the two training samples (half from
         each, as the authors do) and takes the best bandwidth of a grid around the median
         heuristic.
-    lr : float, default 0.05
-        Adam's learning rate, in units of the standardised data (and of log sigma).
+    lr : float, default 0.1
+        Step size: the root-mean-square move of one coordinate of a location in the first step,
+        in units of the standardised data (and of log sigma), shrinking as :math:`1/\sqrt{t}`.
     reg : float, default 1e-5
-        :math:`\gamma`, the ridge added to the feature covariance, relative to its mean diagonal.
+        :math:`\gamma`, the ridge added to the feature covariance in the training criterion
+        (absolute, as the authors': the features lie in [-1, 1]). The held-out statistic takes
+        a ridge of 1e-8 of the mean feature variance (numerical safety only).
     alpha : float, default 0.05
     n_resamples : int, default 999
         Relabellings of ``null="permutation"``.
@@ -515,9 +527,9 @@ def scf_test(
     n_frequencies=5,
     train_fraction=0.5,
     null: Literal["asymptotic", "permutation"] = "asymptotic",
-    steps=200,
+    steps=100,
     n_restarts=3,
-    lr=0.05,
+    lr=0.1,
     reg=1e-5,
     alpha=0.05,
     n_resamples=999,
@@ -543,16 +555,19 @@ def scf_test(
         Fraction of each sample that chooses the features; the rest is tested.
     null : {"asymptotic", "permutation"}, default "asymptotic"
         Hotelling's F null (:math:`\to \chi^2(2J)`), or the held-out rows relabelled.
-    steps : int, default 200
-        Adam steps of the gradient ascent (0: the starts, with the grid's bandwidth).
+    steps : int, default 100
+        Steps of the gradient ascent (0: the starts, with the grid's bandwidth).
     n_restarts : int, default 3
         Starts of the ascent; the one with the largest criterion on the training split is kept.
         Each draws standard normal frequencies (in units of :math:`1/\sigma`) and takes the best
         window width of a grid around the median heuristic.
-    lr : float, default 0.05
-        Adam's learning rate (frequencies in units of :math:`1/\sigma`, and log sigma).
+    lr : float, default 0.1
+        Step size: the root-mean-square move of one coordinate of a frequency in the first step,
+        in units of :math:`1/\sigma` (and of log sigma), shrinking as :math:`1/\sqrt{t}`.
     reg : float, default 1e-5
-        :math:`\gamma`, the ridge added to the feature covariance, relative to its mean diagonal.
+        :math:`\gamma`, the ridge added to the feature covariance in the training criterion
+        (absolute, as the authors': the features lie in [-1, 1]). The held-out statistic takes
+        a ridge of 1e-8 of the mean feature variance (numerical safety only).
     alpha : float, default 0.05
     n_resamples : int, default 999
         Relabellings of ``null="permutation"``.
