@@ -17,7 +17,7 @@ def _hotelling_by_hand(fx, fy, reg):
     n_x, n_y = len(fx), len(fy)
     cov = ((n_x - 1) * np.cov(fx, rowvar=False) + (n_y - 1) * np.cov(fy, rowvar=False)) / (n_x + n_y - 2)
     cov = np.atleast_2d(cov)
-    cov = cov + (reg * np.trace(cov) / len(cov) + 1e-12) * np.eye(len(cov))
+    cov = cov + (reg * np.trace(cov) / len(cov) + 1e-300) * np.eye(len(cov))
     diff = fx.mean(0) - fy.mean(0)
     return n_x * n_y / (n_x + n_y) * diff @ np.linalg.solve(cov, diff)
 

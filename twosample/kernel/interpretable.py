@@ -111,7 +111,7 @@ class InterpretableResult(TestResult):
 class FeatureHotelling(PermutationStatistic):
     r"""Hotelling's two-sample :math:`T^2` on feature rows, with a relative ridge, for batches of relabellings.
 
-    :math:`\lambda = \frac{n_x n_y}{N} \bar d^\top (S + (\gamma \bar s + 10^{-12}) I)^{-1} \bar d`,
+    :math:`\lambda = \frac{n_x n_y}{N} \bar d^\top (S + (\gamma \bar s + 10^{-300}) I)^{-1} \bar d`,
     :math:`S` the pooled within-sample covariance and :math:`\bar s` its mean diagonal. The
     pooled second moments are formed once; each relabelling costs one solve of size p.
 
