@@ -192,3 +192,13 @@ def test_permutation_pvalue_is_never_zero_and_result_is_strict_json(name):
     out = json.loads(json.dumps(res.to_dict(include_arrays=True), allow_nan=False))
     assert np.shape(out["locations"]) == (5, 2) and out["bandwidth"] > 0 and out["criterion"] > 0
     assert (out["centre"] is None) == (name == "me")
+
+
+def test_report_lists_the_features():
+    rng = np.random.default_rng(8)
+    x, y = rng.normal(size=(60, 2)), rng.normal(size=(60, 2)) + [1.0, 0.0]
+    me, scf = ts.me_test(x, y, n_locations=2, rng=0), ts.scf_test(x, y, n_frequencies=2, rng=0)
+    assert "  locations   bandwidth" in str(me) and "  frequencies bandwidth" in str(scf)
+    assert len(str(me).splitlines()) == len(str(ts.mmd_test(x, y, rng=0, n_resamples=9)).splitlines()) + 3
+    nan = ts.me_test(np.r_[x[:-1], [[np.nan, 0.0]]], y, nan_policy="propagate")
+    assert "locations" not in str(nan) and "verdict     none" in str(nan)

@@ -107,6 +107,15 @@ class InterpretableResult(TestResult):
     criterion: float = math.nan
     held_out: tuple = (0, 0)
 
+    def __str__(self) -> str:
+        """The report of :class:`~twosample.TestResult`, then the features the test chose."""
+        text = super().__str__()
+        if self.locations is None:
+            return text
+        what = "locations" if self.centre is None else "frequencies"
+        rows = [f"              {np.array2string(row, precision=4)}" for row in self.locations]
+        return "\n".join([text, f"  {what:11} bandwidth {self.bandwidth:.6g}, held out {self.held_out}", *rows])
+
 
 class FeatureHotelling(PermutationStatistic):
     r"""Hotelling's two-sample :math:`T^2` on feature rows, with a relative ridge, for batches of relabellings.
