@@ -202,3 +202,14 @@ def test_report_lists_the_features():
     assert len(str(me).splitlines()) == len(str(ts.mmd_test(x, y, rng=0, n_resamples=9)).splitlines()) + 3
     nan = ts.me_test(np.r_[x[:-1], [[np.nan, 0.0]]], y, nan_policy="propagate")
     assert "locations" not in str(nan) and "verdict     none" in str(nan)
+
+
+@pytest.mark.parametrize("name", TESTS)
+def test_f_null_counts_the_dimensions_the_features_span(name):
+    # Three distinct values: any features of them span at most two dimensions (one is the constant).
+    rng = np.random.default_rng(9)
+    x, y = rng.integers(0, 3, 80).astype(float), rng.integers(0, 3, 80).astype(float) + (rng.random(80) < 0.2)
+    res = TESTS[name](np.minimum(x, 2), np.minimum(y, 2), rng=0)
+    n_total = sum(res.held_out)
+    factor = (n_total - 2 - 1) / (2 * (n_total - 2))
+    assert res.pvalue == pytest.approx(stats.f.sf(res.statistic * factor, 2, n_total - 3), rel=1e-9)

@@ -325,10 +325,23 @@ def _check_sizes(x, y, train_fraction, n_params, null, name, constant):
         )
 
 
+def _feature_rank(pooled) -> int:
+    """The dimension the held-out feature rows span: eigenvalues of their total covariance above the
+    statistic's ridge (1e-8 of the mean variance). Labels play no part, so it is fixed under H0.
+
+    Features of discrete data span fewer dimensions than there are features (a variable with five
+    values gives at most four), and the F null must count only those: with all 2J = 10 SCF
+    features the level on integers 0..4 measured 0.001 at alpha = 0.05 (n = 50, 1,000 repetitions).
+    """
+    values = np.linalg.eigvalsh(np.atleast_2d(np.cov(pooled, rowvar=False)))
+    return int(np.count_nonzero(values > _TEST_RIDGE * max(values.mean(), 0.0)))
+
+
 def _f_null(statistic, n_params, n_total, alpha):
-    """p-value and threshold of Hotelling's F form; (1, nan) for a zero statistic with too few rows for F."""
+    """p-value and threshold of Hotelling's F form on `n_params` dimensions; (1, nan) for a statistic
+    of features that do not vary or with too few rows for F (constant data: the statistic is 0)."""
     df2 = n_total - n_params - 1
-    if df2 < 1:  # only reached with constant data (checked before): the statistic is 0
+    if n_params == 0 or df2 < 1:
         return 1.0, math.nan
     factor = df2 / (n_params * (n_total - 2))
     pvalue = float(stats.f.sf(statistic * factor, n_params, df2))
@@ -410,7 +423,8 @@ def _run(settings: _Settings, name: str, x, y, options: Resampling) -> Interpret
         res = options.run(fx, fy, hotelling)
     else:
         value = hotelling.value(fx, fy)
-        pvalue, threshold = _f_null(value, settings.n_params, len(fx) + len(fy), options.alpha)
+        rank = _feature_rank(np.vstack([fx, fy]))
+        pvalue, threshold = _f_null(value, rank, len(fx) + len(fy), options.alpha)
         res = TestResult.from_analytic(
             statistic=value,
             pvalue=pvalue,
