@@ -34,6 +34,7 @@ from twosample.core.resampling import PermutationStatistic, permutation_test
 from twosample.core.result import TestResult
 from twosample.core.validation import DegenerateDataWarning
 from twosample.kernel.agginc import mmd_agginc_test
+from twosample.kernel.interpretable import InterpretableResult, me_test, scf_test
 from twosample.kernel.mmd import mmd2, mmd_agg_test, mmd_linear_test, mmd_rff_test, mmd_test
 from twosample.kernel.witness import KernelTestResult
 from twosample.ksample import energy_ksample_test, ks_ksample_test, mmd_ksample_test
@@ -73,12 +74,14 @@ __all__ = [
     "get_test",
     "hotelling_test",
     "KernelTestResult",
+    "InterpretableResult",
     "ks_ksample_test",
     "ks_test",
     "level",
     "load_sample",
     "load_table",
     "mannwhitney_test",
+    "me_test",
     "mean_difference_test",
     "mean_variance_test",
     "mmd2",
@@ -96,6 +99,7 @@ __all__ = [
     "power_curve",
     "PowerResult",
     "scenarios",
+    "scf_test",
     "SequentialTest",
     "t_test",
     "TestInfo",

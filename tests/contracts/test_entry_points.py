@@ -27,6 +27,7 @@ OTHER = {
     "twosample.TableComparison": "result type",
     "twosample.C2STResult": "result type",
     "twosample.KernelTestResult": "result type",
+    "twosample.InterpretableResult": "result type",
     "twosample.TestResult": "result type",
     "twosample.PowerResult": "result type",
     "twosample.TestInfo": "registry record",

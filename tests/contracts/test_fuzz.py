@@ -108,6 +108,13 @@ BAD = {
     "statistic": _not_in({"accuracy", "logit", "auc"}),
     "null": _not_in({"binomial", "permutation", "crossfit"}),
     "test_size": st.one_of(st.floats().filter(lambda v: not 0 < v < 1), st.text(min_size=1, max_size=4), st.just(None)),
+    "train_fraction": st.one_of(
+        st.floats().filter(lambda v: not 0 < v < 1), st.text(min_size=1, max_size=4), st.just(None), st.just(True)
+    ),
+    "n_locations": _bad_positive_int(),
+    "n_frequencies": _bad_positive_int(),
+    "n_restarts": _bad_positive_int(),
+    "reg": _bad_positive_real(),
     "n_jobs": st.one_of(st.just(0), st.text(min_size=1, max_size=4), st.floats()),
     "steps": _bad_positive_int(0),
     "hidden": _bad_positive_int(),

@@ -1,8 +1,10 @@
 """Kernel tests: kernels and bandwidths (:mod:`~twosample.kernel.kernels`), the MMD statistics and
-tests (:mod:`~twosample.kernel.mmd`), the incomplete aggregated test (:mod:`~twosample.kernel.agginc`), and
-their results with the witness function (:mod:`~twosample.kernel.witness`)."""
+tests (:mod:`~twosample.kernel.mmd`), the incomplete aggregated test (:mod:`~twosample.kernel.agginc`),
+their results with the witness function (:mod:`~twosample.kernel.witness`), and the ME and SCF tests at
+learned features (:mod:`~twosample.kernel.interpretable`)."""
 
 from twosample.kernel.agginc import agginc_weights, mmd_agginc_test
+from twosample.kernel.interpretable import FeatureHotelling, InterpretableResult, me_test, scf_test
 from twosample.kernel.kernels import (
     IMQ,
     CallableKernel,
@@ -39,17 +41,20 @@ __all__ = [
     "IMQ",
     "agginc_weights",
     "CallableKernel",
+    "FeatureHotelling",
     "check_bandwidth",
     "fourier_features",
     "fuse_kernels",
     "FuseStatistic",
     "Gaussian",
+    "InterpretableResult",
     "Kernel",
     "kernel_scale_exponent",
     "KernelTestResult",
     "Laplace",
     "Linear",
     "make_kernel",
+    "me_test",
     "median_distance",
     "mmd2",
     "mmd2_from_kernel",
@@ -63,6 +68,7 @@ __all__ = [
     "Polynomial",
     "positive_distances",
     "scale_free_inputs",
+    "scf_test",
     "squared_distances",
     "subsample_rows",
 ]
