@@ -95,6 +95,13 @@ def _run_mmd(inp: AuditInputs, rng: np.random.Generator):
     return [_row("mmd", res.statistic, res.pvalue, note="aggregated MMD (Gaussian and Laplace bandwidths)" + note)], res
 
 
+def _run_me(inp: AuditInputs, rng: np.random.Generator):
+    real, gen, note = _subsample(inp.real_test, inp.gen, inp.options["mmd_n"], rng)
+    res = ts.me_test(real, gen, rng=rng)
+    where = "ME test at 5 learned locations: where the laws differ most (report: where)"
+    return [_row("me", res.statistic, res.pvalue, note=where + note)], res
+
+
 def _subsample(real, gen, cap, rng):
     """At most `cap` rows of each sample, drawn without replacement (None: all), and a note saying so."""
     if cap is None or max(len(real), len(gen)) <= cap:
@@ -235,6 +242,7 @@ REGISTRY = (
     Check("sample_size", _run_sample_size),
     Check("inception", _run_inception, default=False, needs=("predict_proba",)),
     Check("parzen", _run_parzen, default=False),
+    Check("me", _run_me, in_verdict=True, default=False),
 )
 CHECKS_BY_NAME = {check.name: check for check in REGISTRY}  # name -> Check, for look-ups
 CHECKS = tuple(check.name for check in REGISTRY if check.default)

@@ -166,6 +166,20 @@ def _where_figure(samples, where):
             ax.scatter(
                 rows[:, 0], rows[:, 1], marker=marker, s=60, color=colour, edgecolor="w", lw=0.5, label=label, zorder=3
             )
+    me = where.get("me")
+    if me is not None and me["locations"].shape[1] >= 2:
+        spots = me["locations"]
+        ax.scatter(
+            spots[:, 0],
+            spots[:, 1],
+            marker="*",
+            s=160,
+            color="C2",
+            edgecolor="k",
+            lw=0.5,
+            zorder=4,
+            label="ME locations (where the laws differ most)",
+        )
     ax.legend(fontsize=7, markerscale=1)
     return fig
 

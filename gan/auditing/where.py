@@ -70,6 +70,9 @@ def where_differs(inp, details, k: int = WHERE_ROWS) -> dict | None:
     witness = _witness_extremes(details.get("mmd"), inp, k)
     if witness is not None:
         out["witness"] = witness
+    me = details.get("me")
+    if me is not None and getattr(me, "locations", None) is not None:
+        out["me"] = {"locations": me.locations, "nearest": _nearest_modes(me.locations, inp.dataset)}
     return out
 
 
@@ -109,6 +112,10 @@ def where_lines(where: dict | None) -> list[str]:
                 m = part["mode"]
                 place = f"near mode {m['mode']} at {_coordinates(m['centre'])} ({m['share']:.0%} of the rows)"
             lines.append(f"where ({source}): {text} {place}")
+    if "me" in where:
+        near = where["me"]["nearest"]
+        spots = [f"mode {r['mode']}" for r in near] if near else [_coordinates(t) for t in where["me"]["locations"]]
+        lines.append(f"where (ME locations, where the laws differ most): {', '.join(spots)}")
     return lines
 
 
@@ -120,4 +127,6 @@ def where_summary(where: dict | None) -> dict | None:
     out = {side: {key: where[side][key] for key in keep} for side in ("missing", "over")}
     if "witness" in where:
         out["witness"] = {side: {key: where["witness"][side][key] for key in keep} for side in ("missing", "over")}
+    if "me" in where:
+        out["me"] = where["me"]
     return jsonable(dict(out, source=where["source"]))

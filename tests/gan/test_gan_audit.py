@@ -270,6 +270,26 @@ def test_where_names_whichever_mode_is_dropped():
         assert report.details["where"]["missing"]["mode"]["mode"] == dropped
 
 
+def test_the_optional_me_check_adds_its_locations_to_where():
+    rng = np.random.default_rng(13)
+    keep = np.delete(RING.modes, 1, axis=0)
+    train, test = RING.sampler(800, rng), RING.sampler(800, rng)
+    report = gan.audit(
+        lambda n, r: keep[r.integers(0, 7, n)] + RING.mode_std * r.standard_normal((n, 2)),
+        train,
+        test,
+        checks=["c2st", "me"],
+        dataset="ring",
+        rng=0,
+    )
+    table = report.table.set_index("check")
+    assert table.loc["me", "in_verdict"] and table.loc["me", "reject"]
+    assert report.details["where"]["me"]["locations"].shape == (5, 2)
+    assert "where (ME locations" in str(report)
+    json.dumps(report.to_dict(), allow_nan=False)
+    assert any(caption.startswith("Where the generator differs") for caption, _ in report.figures())
+
+
 def test_where_is_absent_without_a_fitted_classifier():
     rng = np.random.default_rng(12)
     report = gan.audit(RING.sampler(200, rng), RING.sampler(200, rng), RING.sampler(200, rng), checks=["mmd"], rng=0)
