@@ -302,3 +302,11 @@ def test_audit_rows_kid_and_divergence_arguments_are_named():
     with pytest.raises(ValueError, match="`q` must have a density"):  # inf with RuntimeWarnings
         f_divergence(stats.norm(0, 1), stats.norm(0, 0))
     assert f_divergence(stats.cauchy(0, 1), stats.norm(0, 1)) == np.inf  # heavy tails are not degenerate
+
+
+def test_a_variational_bound_on_constant_samples_warns():
+    from twosample.divergences import variational_lower_bound
+
+    constant = np.zeros((40, 1))
+    with pytest.warns(ts.DegenerateDataWarning, match="one value"):  # was silent
+        variational_lower_bound(constant, constant, "kl", steps=2, rng=0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 from scipy import special
@@ -23,7 +24,15 @@ from scipy import special
 from twosample.classical.statistics import Wasserstein1
 from twosample.core.resampling import holdout_split
 from twosample.core.torch_utils import maximise, minibatch_indices, mlp, torch_generator
-from twosample.core.validation import check_device, check_int, check_real, check_rng, check_sample, check_samples
+from twosample.core.validation import (
+    DegenerateDataWarning,
+    check_device,
+    check_int,
+    check_real,
+    check_rng,
+    check_sample,
+    check_samples,
+)
 
 from ._registry import FDivergence, get
 
@@ -206,6 +215,14 @@ def variational_lower_bound(x_p, x_q, divergence="kl", *, test_size=0.5, rng=Non
     VariationalEstimate
     """
     x_p, x_q = check_samples(x_p, x_q, min_rows=4)
+    pooled = np.vstack([x_p, x_q])
+    if np.all(pooled == pooled[0]):
+        warnings.warn(
+            "`x_p` and `x_q` hold one value: the two samples' laws are the same point, D_f = 0, and the "
+            "fitted critic's bound is noise around it.",
+            DegenerateDataWarning,
+            stacklevel=2,
+        )
     generator = check_rng(rng)
     (p_train, p_test), (q_train, q_test) = holdout_split(x_p, x_q, test_size, generator)
     critic = fit_critic(p_train, q_train, divergence, rng=generator, **fit_kwargs)
