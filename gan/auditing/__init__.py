@@ -28,6 +28,8 @@ from gan.auditing.metrics import ModeCoverage, mode_coverage
 from gan.auditing.report import AuditReport
 from gan.auditing.scores import (
     CopyingResult,
+    ExchangeResult,
+    copying_exchange_test,
     copying_test,
     frechet_distance,
     frechet_distance_gaussians,
@@ -53,7 +55,9 @@ __all__ = [
     "OPTIONAL",
     "REGISTRY",
     "audit",
+    "copying_exchange_test",
     "copying_test",
+    "ExchangeResult",
     "digits_features",
     "frechet_distance",
     "frechet_distance_gaussians",

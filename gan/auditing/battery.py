@@ -165,7 +165,7 @@ def _audit_one(inputs: AuditInputs, checks) -> AuditReport:
             if check.name not in inputs.wanted or missing_input(check, inputs):
                 continue  # by default a check runs where its inputs exist
             found, detail = check.run(inputs, inputs.stream(check.name))
-            rows += [dict(row, in_verdict=check.in_verdict) for row in found]
+            rows += [{"in_verdict": check.in_verdict, **row} for row in found]  # a row may say it is a score
             if detail is not None:
                 details[check.name] = detail
             bar.set_postfix_str(check.name, refresh=False)

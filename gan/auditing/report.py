@@ -269,7 +269,7 @@ def verdict_table(rows, alpha):
     if rejected:
         verdict = f"reject H0 (generator = data) at alpha = {alpha}: {' and '.join(rejected)}"
         if "copying" in set(hits["check"]):
-            verdict += " (generated rows are closer to the training set than fresh data: memorisation)"
+            verdict += " (generated rows are closer to the training rows than to as many held-out rows: copying)"
         return table, True, verdict
     return table, False, f"no evidence against H0 (generator = data) at alpha = {alpha} after Holm's correction"
 

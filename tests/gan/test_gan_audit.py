@@ -320,8 +320,29 @@ def test_a_memorising_generator_passes_the_two_sample_tests_but_is_flagged_for_c
     report = gan.audit(memorise, train, test, checks=VERDICT, rng=2)
     table = report.table.set_index("check")
     assert not table.loc["c2st", "reject"] and not table.loc["mmd", "reject"]
-    assert table.loc["copying", "reject"] and table.loc["copying", "statistic"] < -3
-    assert report.reject and "memorisation" in report.verdict
+    assert table.loc["copying", "reject"] and table.loc["copying", "statistic"] > 0.8  # fresh draws: about 0.6 here
+    assert table.loc["copying C_T", "statistic"] < -3 and not table.loc["copying C_T", "in_verdict"]
+    assert report.reject and "copying" in report.verdict
+
+
+@pytest.mark.parametrize("sd", [0.0055, 0.0075, 0.02])
+def test_the_copying_test_keeps_its_level_for_samplers_that_never_saw_the_training_rows(sd):
+    # Issue 32: C_T called fresh samplers narrower than the data "memorisation" (sd 0.0075: C_T -2.4, p 2e-23).
+    reps, rejections = 60, 0
+    for i in range(reps):
+        r = np.random.default_rng([32, i])
+        train, test = RING.sampler(600, r), RING.sampler(600, r)
+        fresh = RING.modes[r.integers(0, 8, 600)] + sd * r.standard_normal((600, 2))
+        rejections += A.copying_exchange_test(train, test, fresh, n_resamples=99, rng=i).pvalue <= 0.05
+    assert rejections <= stats.binom.interval(0.99, reps, 0.05)[1]
+
+
+def test_the_copying_test_sees_ten_percent_of_copied_rows():
+    r = np.random.default_rng(33)
+    train, test = RING.sampler(1000, r), RING.sampler(1000, r)
+    fake = RING.modes[r.integers(0, 8, 1000)] + 0.01 * r.standard_normal((1000, 2))
+    fake[:100] = train[r.choice(1000, 100, replace=False)] + 1e-4 * r.standard_normal((100, 2))
+    assert A.copying_exchange_test(train, test, fake, n_resamples=199, rng=0).pvalue <= 0.05
 
 
 # --- inputs, report, CLI -----------------------------------------------------------------------
