@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from twosample.core.progress import progress_bar, progress_enabled
-from twosample.core.result import jsonable
 from twosample.core.validation import check_alpha, check_n_resamples, seeded_rng
+from twosample.explain._table import FeatureTable
 from twosample.study._columns import prepare_columns
 from twosample.study._maxt import maxt_null, standardized, step_down
 
@@ -30,7 +30,7 @@ __all__ = ["Attribution", "attribute"]
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class Attribution:
+class Attribution(FeatureTable):
     """Per-feature (or per-group) attribution of a difference, strongest first.
 
     Attributes
@@ -45,24 +45,13 @@ class Attribution:
         As passed (``seed``: the integer that repeats the run).
     """
 
-    table: pd.DataFrame
     alpha: float
     n_resamples: int
     seed: int | None
 
-    @property
-    def significant(self) -> list:
-        """The features (or groups) rejected at `alpha` with family-wise error control, strongest first."""
-        return list(self.table.loc[self.table["reject"], "feature"])
-
     def top(self, k: int = 5) -> list:
         """The `k` features with the largest standardized statistic (whether or not they are significant)."""
         return list(self.table["feature"][:k])
-
-    def to_dict(self) -> dict:
-        """Strict-JSON dictionary (the table as a list of rows)."""
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "table"}
-        return jsonable({**out, "table": self.table.to_dict(orient="records")})
 
     def __repr__(self) -> str:
         return f"Attribution(features={len(self.table)}, significant={self.significant!r})"

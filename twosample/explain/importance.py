@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
-from twosample.core.result import jsonable
 from twosample.core.validation import check_alpha, check_choice, check_n_resamples, seeded_rng
+from twosample.explain._table import FeatureTable
 from twosample.learned.classifier_tests import C2STResult
 
 __all__ = ["Importance", "c2st_importance", "confident_rows"]
@@ -35,7 +35,7 @@ _CHUNK_ROWS = 200_000  # rows scored per call: bounded memory whatever B and N
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class Importance:
+class Importance(FeatureTable):
     """Per-feature permutation importance of a classifier test, largest first.
 
     Attributes
@@ -49,22 +49,11 @@ class Importance:
         As passed (``seed``: the integer that repeats the run).
     """
 
-    table: pd.DataFrame
     statistic: float
     correction: str
     alpha: float
     n_resamples: int
     seed: int | None
-
-    @property
-    def significant(self) -> list:
-        """The features whose adjusted p-value is at most `alpha`, most important first."""
-        return list(self.table.loc[self.table["reject"], "feature"])
-
-    def to_dict(self) -> dict:
-        """Strict-JSON dictionary (the table as a list of rows)."""
-        out = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.name != "table"}
-        return jsonable({**out, "table": self.table.to_dict(orient="records")})
 
     def __repr__(self) -> str:
         return (
