@@ -207,15 +207,16 @@ def scale_exponent(*arrays) -> int:
     return math.frexp(top)[1]
 
 
-def warn_if_constant(z: np.ndarray) -> bool:
-    """Warn and return True when every row of the pooled sample `z` is the same."""
+_CONSTANT = (
+    "the pooled sample is constant: every relabelling gives the same statistic, so the test cannot reject (p-value 1)."
+)
+
+
+def warn_if_constant(z: np.ndarray, message: str = _CONSTANT) -> bool:
+    """Warn (`message`, a DegenerateDataWarning at the caller's caller) and return True when every row of the
+    pooled sample `z` is the same."""
     if np.all(z == z[0]):
-        warnings.warn(
-            "the pooled sample is constant: every relabelling gives the same statistic, "
-            "so the test cannot reject (p-value 1).",
-            DegenerateDataWarning,
-            stacklevel=3,
-        )
+        warnings.warn(message, DegenerateDataWarning, stacklevel=3)
         return True
     return False
 

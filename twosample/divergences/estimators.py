@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import warnings
 
 import numpy as np
 from scipy import special
@@ -25,13 +24,13 @@ from twosample.classical.statistics import Wasserstein1
 from twosample.core.resampling import holdout_split
 from twosample.core.torch_utils import maximise, minibatch_indices, mlp, torch_generator
 from twosample.core.validation import (
-    DegenerateDataWarning,
     check_device,
     check_int,
     check_real,
     check_rng,
     check_sample,
     check_samples,
+    warn_if_constant,
 )
 
 from ._registry import FDivergence, get
@@ -215,14 +214,11 @@ def variational_lower_bound(x_p, x_q, divergence="kl", *, test_size=0.5, rng=Non
     VariationalEstimate
     """
     x_p, x_q = check_samples(x_p, x_q, min_rows=4)
-    pooled = np.vstack([x_p, x_q])
-    if np.all(pooled == pooled[0]):
-        warnings.warn(
-            "`x_p` and `x_q` hold one value: the two samples' laws are the same point, D_f = 0, and the "
-            "fitted critic's bound is noise around it.",
-            DegenerateDataWarning,
-            stacklevel=2,
-        )
+    warn_if_constant(
+        np.vstack([x_p, x_q]),
+        "`x_p` and `x_q` hold one value: the two samples' laws are the same point, D_f = 0, and the "
+        "fitted critic's bound is noise around it.",
+    )
     generator = check_rng(rng)
     (p_train, p_test), (q_train, q_test) = holdout_split(x_p, x_q, test_size, generator)
     critic = fit_critic(p_train, q_train, divergence, rng=generator, **fit_kwargs)
