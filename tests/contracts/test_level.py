@@ -148,6 +148,13 @@ def test_level_of_mannwhitney_auto_where_it_is_asymptotic():
     check_level_of(info, 2000, 250, 250, 1, name_seed("mwu", 3000), two_sided=False)
 
 
+@pytest.mark.parametrize("name", ["cvm", "ad"])
+def test_level_of_cvm_and_anderson_auto_where_they_are_asymptotic(name):
+    info = ts.TESTS[name]
+    assert info(np.arange(250.0), np.arange(250.0) + 0.5).method == "asymptotic"
+    check_level_of(info, 2000, 250, 250, 1, name_seed(name, 3000), two_sided=True)
+
+
 @pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=ANALYTIC_IDS)
 def test_level_analytic_quick(name, method):
     check_analytic_level(name, method, 14, 11, d_multi=3, reps=400, seed=77)

@@ -164,10 +164,46 @@ def test_analytic_methods_are_scipys(samples):
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)  # SciPy's p-value floor/cap notice
-        ad = ts.anderson_test(x, y, method="asymptotic")
+        ad = ts.anderson_test(x, y, method="table")
         ref = scipy_anderson_midrank(x, y)
     assert ad.pvalue == pytest.approx(ref.pvalue)
     assert ad.statistic == pytest.approx(ref.statistic)
+
+
+def test_anderson_limit_law_matches_the_published_points_and_a_simulation():
+    from twosample.classical._nulls import anderson_limit_isf, anderson_limit_sf
+
+    # Anderson and Darling (1954): upper 10%, 5%, 2.5% and 1% points 1.933, 2.492, 3.070, 3.857, to the
+    # accuracy of their tables (the simulation below agrees with the series: 0.02516 and 0.01025 at the
+    # last two, 1e6 draws, where the series gives 0.02522 and 0.01024)
+    for point, level in [(1.933, 0.10), (2.492, 0.05), (3.070, 0.025), (3.857, 0.01)]:
+        assert anderson_limit_sf(point) == pytest.approx(level, abs=3e-4)
+        assert anderson_limit_sf(anderson_limit_isf(level)) == pytest.approx(level, rel=1e-9)
+    # sum_j chi2_1 / (j (j + 1)), simulated (1,000 terms, the rest by its mean)
+    rng = np.random.default_rng(0)
+    weights = 1.0 / (np.arange(1, 1001) * np.arange(2, 1002))
+    draws = rng.standard_normal((40_000, 1000)) ** 2 @ weights + 1.0 / 1001
+    for z in (0.5, 1.0, 2.0, 4.0):
+        p = np.mean(draws > z)
+        assert abs(anderson_limit_sf(z) - p) < 4 * np.sqrt(p * (1 - p) / len(draws))
+    # the tail's expansion beyond 20 continues the series
+    assert anderson_limit_sf(20.0 + 1e-9) == pytest.approx(anderson_limit_sf(20.0), rel=2e-3)
+    assert anderson_limit_sf(0.0) == 1.0 and 0.0 < anderson_limit_sf(300.0) < 1e-120
+
+
+def test_anderson_asymptotic_threshold_agrees_with_its_pvalue():
+    rng = np.random.default_rng(3)
+    for shift in (0.0, 0.1, 0.2, 0.3):
+        res = ts.anderson_test(rng.normal(shift, 1, 300), rng.normal(size=250), method="asymptotic", alpha=0.05)
+        assert res.reject == (res.statistic > res.threshold) == (res.pvalue <= 0.05)
+
+
+@pytest.mark.parametrize("test", [ts.cvm_test, ts.anderson_test])
+def test_cvm_and_anderson_auto_take_the_asymptotic_null_only_where_it_is_accurate(test):
+    big, tied = np.arange(200.0), np.repeat(np.arange(100.0), 2)
+    assert test(big, big + 0.5).method == "asymptotic"
+    assert test(big[:199], big[:199] + 0.5, n_resamples=99).method == "permutation"
+    assert test(tied, tied + 0.5, n_resamples=99).method == "permutation"
 
 
 @pytest.mark.parametrize("alternative", ["two-sided", "greater", "less"])

@@ -4,9 +4,12 @@ rescaled data, their stacked (vectorised) form for power studies, and the exact-
 
 from __future__ import annotations
 
+import functools
+import math
 from collections.abc import Callable
 
 import numpy as np
+from scipy import integrate, optimize, special
 
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
@@ -19,11 +22,14 @@ from twosample.core.validation import (
 )
 
 __all__ = [
+    "ASYMPTOTIC_RANK_MIN_N",
     "EXACT_CVM_MAX_N",
     "EXACT_KS_MAX_N",
     "EXACT_MWU_MAX_NM",
     "ASYMPTOTIC_MWU_MIN_N",
     "analytic_result",
+    "anderson_limit_isf",
+    "anderson_limit_sf",
     "auto_method",
     "stacked_analytic",
 ]
@@ -140,3 +146,49 @@ EXACT_CVM_MAX_N = 20
 # (benchmarks/studies/bench_rank_nulls.py). With ties it is 0.002-0.003 near p = 0.1 at every size
 # measured (50-500, seven levels), no better than the permutation null, so tied data keep that.
 ASYMPTOTIC_MWU_MIN_N = 50
+# The same for Cramer-von Mises (SciPy's asymptotic null, with Anderson's 1962 finite-sample mean and
+# variance) and Anderson-Darling (the limiting law, anderson_limit_sf): untied samples of at least
+# this many rows each (benchmarks/studies/bench_rank_nulls.py; docs/classical.md).
+ASYMPTOTIC_RANK_MIN_N = 200
+
+
+def anderson_limit_sf(a2: float) -> float:
+    r"""P(A > a2) for the limiting null law of the two-sample Anderson-Darling :math:`A^2`.
+
+    For two samples the law of :math:`A^2_{kN}` (Scholz and Stephens 1987) tends to that of the
+    one-sample statistic, :math:`\sum_{j \ge 1} \chi^2_{1,j} / (j(j+1))` (mean 1, as
+    :math:`A^2_{kN}`'s for every N). Its distribution function is Anderson and Darling's (1954)
+    series, each term a one-dimensional integral (the evaluation Marsaglia and Marsaglia 2004
+    checked to 1e-7), accurate here to about 1e-13 in absolute terms. Beyond ``a2 = 20``
+    (p < 5e-10), where ``1 - F`` would lose its relative accuracy, the tail's expansion
+    :math:`\sqrt 3\,\mathrm{erfc}(\sqrt z)\,(1 + 11/(36 z))` is used (the largest weight, 1/2, times
+    :math:`\prod_{j \ge 2} (1 - 2\lambda_j)^{-1/2} = \sqrt 3`; relative error under 1e-3 there).
+    SciPy's :func:`~scipy.stats.anderson_ksamp` interpolates a table instead, floored at 0.001 and
+    capped at 0.25.
+    """
+    z = float(a2)
+    if z <= 0.0:
+        return 1.0
+    if z > 20.0:
+        return float(math.sqrt(3.0) * special.erfc(math.sqrt(z)) * (1.0 + 11.0 / (36.0 * z)))
+    total = 0.0
+    for j in range(60):
+        c = 4 * j + 1
+        a = c * c * math.pi**2 / (8.0 * z)
+        if a > 745.0:  # exp(-a) underflows: every further term is 0
+            break
+        integral, _ = integrate.quad(
+            lambda w, a=a: math.exp(z / (8.0 * (w * w + 1.0)) - a * w * w), 0.0, math.inf, epsabs=1e-15, epsrel=1e-12
+        )
+        term = special.binom(-0.5, j) * c * math.exp(-a) * integral
+        total += term
+        if abs(term) < 1e-17:
+            break
+    return float(min(1.0, max(0.0, 1.0 - math.sqrt(2.0 * math.pi) / z * total)))
+
+
+@functools.lru_cache(maxsize=64)
+def anderson_limit_isf(alpha: float) -> float:
+    """The value the limiting Anderson-Darling law exceeds with probability `alpha` (cached: the
+    law does not depend on the sizes, so a level's quantile is solved for once)."""
+    return float(optimize.brentq(lambda z: anderson_limit_sf(z) - alpha, 1e-3, 200.0, xtol=1e-12))

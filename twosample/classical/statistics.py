@@ -36,6 +36,7 @@ __all__ = [
     "Moments",
     "Wasserstein1",
     "WelchT",
+    "anderson_standardisation",
 ]
 
 
@@ -358,11 +359,11 @@ class AndersonDarling(_SortedUnivariate):
         with np.errstate(divide="ignore", invalid="ignore"):
             terms = np.where(den > 0, l_j / n_total * (n_total * m_j - n_x * b_j) ** 2 / den, 0.0)
         a2 = (n_total - 1) / n_total * (1 / n_x + 1 / n_y) * terms.sum(axis=1)
-        mean, sd = _anderson_standardisation(n_x, n_y)
+        mean, sd = anderson_standardisation(n_x, n_y)
         return (a2 - mean) / sd
 
 
-def _anderson_standardisation(n_x: int, n_y: int):
+def anderson_standardisation(n_x: int, n_y: int):
     """Mean (k - 1) and sd of A^2 under H0 for k = 2 (Scholz and Stephens 1987, eq. 4)."""
     k, n_total = 2, n_x + n_y
     h_sum = 1 / n_x + 1 / n_y
