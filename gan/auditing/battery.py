@@ -84,7 +84,8 @@ def audit(
     dataset : str or gan.data.datasets.Dataset, optional
         A known mixture (``"ring"``, ``"grid"``) for the mode scores.
     feature_test : {"ks", "ad"}, default "ks"
-        Per-feature test (SciPy; AD's p-values are capped to [0.001, 0.25]).
+        Per-feature test: KS with SciPy's nulls, or Anderson-Darling with the
+        limiting law of :math:`A^2` (:func:`twosample.anderson_test`, ``method="asymptotic"``).
     feature_correction : {"holm", "fdr_bh"}, default "holm"
         Correction across features (statsmodels); the family's p-value is the
         smallest adjusted one.
