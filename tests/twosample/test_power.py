@@ -228,9 +228,12 @@ def test_stacked_constant_repetition_warns_and_gives_one():
     np.testing.assert_array_equal(res.pvalues, 1.0)
 
 
-def test_power_uses_the_declared_stacked_path():
-    # The registry declares it (no attribute found on a function): a spy in its place is called once per stack.
+def test_power_uses_the_declared_stacked_path(monkeypatch):
+    # The registry declares it (no attribute found on a function): a spy in its place is called once for
+    # all the blocks' repetitions (SciPy's fixed cost paid once), or once per group of blocks that fits.
     import dataclasses
+
+    from twosample.study import simulation as P
 
     info = ts.get_test("t")
     calls = []
@@ -239,8 +242,14 @@ def test_power_uses_the_declared_stacked_path():
         calls.append(len(xs))
         return info.stacked(xs, ys, **kw)
 
-    res = power(dataclasses.replace(info, stacked=spy), S.mean_shift(0.5), n=15, reps=300, rng=0, method="analytic")
-    assert calls == [256, 44] and res.reps == 300
+    spied = dataclasses.replace(info, stacked=spy)
+    res = power(spied, S.mean_shift(0.5), n=15, reps=300, rng=0, method="analytic")
+    assert calls == [300] and res.reps == 300
+    calls.clear()
+    monkeypatch.setattr(P, "_STACKED_ELEMENTS", 2 * 256 * 30)  # two blocks of n + m = 30 rows a group
+    grouped = power(spied, S.mean_shift(0.5), n=15, reps=700, rng=0, method="analytic")
+    assert calls == [512, 188]
+    np.testing.assert_allclose(grouped.pvalues[:256], res.pvalues[:256], rtol=1e-12)  # the same first block
     assert info_for(ts.t_test) is info and info_for(lambda x, y: None) is None
 
 

@@ -91,25 +91,65 @@ class _LazyStreams:
         return np.random.default_rng(child)
 
 
-def _run_block(test, scenario, n, m, alpha, block, size, kwargs, workers=1):
-    """p-values of one block of `size` repetitions.
+class _JoinedStreams:
+    """The streams of several blocks' repetitions end to end (as one block's :class:`_LazyStreams`)."""
 
-    The samples of the whole block come from one stream (child 0 of the block) in one draw
-    per sampler (:meth:`Scenario.sample_stack`); each repetition's test gets its own stream
-    (:class:`_LazyStreams`). A registered test that declares ``stacked`` (SciPy's vectorised
-    analytic nulls, see :attr:`twosample.TestInfo.stacked`) gets the stack and returns all its
-    p-values at once, the same as the one-by-one loop; it returns None for options it does
-    not vectorise. Otherwise the repetitions run one by one, split among `workers` joblib
-    workers: the data and each repetition's stream do not depend on who runs it.
-    """
+    def __init__(self, parts):
+        self.parts = parts
+        self.starts = np.cumsum([0] + [len(p) for p in parts])
+
+    def __len__(self):
+        return int(self.starts[-1])
+
+    def __getitem__(self, i):
+        k = int(np.searchsorted(self.starts, i, side="right")) - 1
+        if not 0 <= i < len(self) or k >= len(self.parts):
+            raise IndexError(i)
+        return self.parts[k][i - int(self.starts[k])]
+
+
+# Rows of samples a vectorised (stacked) test receives at once: several blocks in one SciPy call.
+_STACKED_ELEMENTS = 2**23
+
+
+def _draw_block(scenario, n, m, block, size):
+    """One block's samples (child 0 of the block, one draw per sampler) and its repetitions' streams."""
     data_seed = np.random.SeedSequence(block.entropy, spawn_key=(*block.spawn_key, 0))
     xs, ys = scenario.sample_stack(size, n, m, data_seed)
-    rngs = _LazyStreams(block, size)
+    return xs, ys, _LazyStreams(block, size)
+
+
+def _block_groups(blocks, n, m, stacked: bool):
+    """Blocks grouped for one stacked call each (up to _STACKED_ELEMENTS rows), or one by one."""
+    per_block = max(1, _STACKED_ELEMENTS // (_BLOCK * (n + (m or n)))) if stacked else 1
+    return [blocks[i : i + per_block] for i in range(0, len(blocks), per_block)]
+
+
+def _run_group(test, scenario, n, m, alpha, group, kwargs, workers=1):
+    """p-values of a group of blocks of repetitions.
+
+    Each block's samples come from one stream (child 0 of the block) in one draw per sampler
+    (:meth:`Scenario.sample_stack`); each repetition's test gets its own stream
+    (:class:`_LazyStreams`). A registered test that declares ``stacked`` (SciPy's vectorised
+    analytic nulls, see :attr:`twosample.TestInfo.stacked`) gets the whole group's stack and
+    returns all its p-values at once, the same as the one-by-one loop; it returns None for
+    options it does not vectorise. Otherwise the repetitions run one by one, split among
+    `workers` joblib workers: the data and each repetition's stream do not depend on who runs it.
+    """
+    draws = [_draw_block(scenario, n, m, block, size) for block, size in group]
     info = info_for(test)
     if info is not None and info.stacked is not None:
-        pvalues = info.stacked(xs, ys, alpha=alpha, rngs=rngs, **kwargs)
+        xs = np.concatenate([d[0] for d in draws]) if len(draws) > 1 else draws[0][0]
+        ys = np.concatenate([d[1] for d in draws]) if len(draws) > 1 else draws[0][1]
+        pvalues = info.stacked(xs, ys, alpha=alpha, rngs=_JoinedStreams([d[2] for d in draws]), **kwargs)
         if pvalues is not None:
             return np.asarray(pvalues, dtype=float)
+    return np.concatenate([_run_drawn(test, xs, ys, rngs, alpha, kwargs, workers) for xs, ys, rngs in draws])
+
+
+def _run_drawn(test, xs, ys, rngs, alpha, kwargs, workers):
+    """p-values of one drawn block, one repetition at a time (in `workers` joblib workers)."""
+    size = len(rngs)
     if workers == 1 or size == 1:
         return _one_by_one(test, xs, ys, alpha, rngs, range(size), kwargs)
     # a few pieces per worker: sequential p-values make repetitions take unequal times
@@ -188,9 +228,9 @@ def power(
     sizes = [min(_BLOCK, reps - start) for start in range(0, reps, _BLOCK)]
     blocks = list(zip(seed_root.spawn(len(sizes)), sizes))
     workers = 1 if n_jobs in (None, 1) else n_jobs
-    pvalues = np.concatenate(
-        [_run_block(test, scenario, n, m, alpha, block, size, test_kwargs, workers) for block, size in blocks]
-    )
+    info = info_for(test)
+    groups = _block_groups(blocks, n, m, stacked=info is not None and info.stacked is not None)
+    pvalues = np.concatenate([_run_group(test, scenario, n, m, alpha, g, test_kwargs, workers) for g in groups])
     rejections = int(np.count_nonzero(pvalues <= alpha))
     low, high = proportion_confint(rejections, reps, alpha=1 - confidence, method="beta")
     return PowerResult(
