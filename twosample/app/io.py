@@ -15,6 +15,7 @@ import bz2
 import csv
 import gzip
 import lzma
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -66,29 +67,30 @@ def _first_lines(path: Path, compression: str | None, count: int = 5) -> list[st
     return lines[:count]
 
 
-def _delimiter(base: str, lines: list[str]) -> str:
-    """The field separator: tab for .tsv, else sniffed among comma, tab, semicolon and spaces."""
+def _delimiter(base: str, lines: list[str], decimal: str) -> str:
+    """The field separator: tab for .tsv, else sniffed among comma (unless it is the decimal mark), tab,
+    semicolon and spaces."""
     if base == ".tsv":
         return "\t"
     try:
-        found = csv.Sniffer().sniff("\n".join(lines), delimiters=",\t; ").delimiter
+        found = csv.Sniffer().sniff("\n".join(lines), delimiters="\t; " if decimal == "," else ",\t; ").delimiter
     except csv.Error:
         found = ","
     return r"\s+" if found == " " else found
 
 
-def _is_number(field: str) -> bool:
+def _is_number(field: str, decimal: str = ".") -> bool:
     try:
-        float(field.strip().strip("\"'"))
+        float(field.strip().strip("\"'").replace(decimal, "."))
     except ValueError:
         return False
     return True
 
 
-def _has_header(line: str, sep: str) -> bool:
+def _has_header(line: str, sep: str, decimal: str) -> bool:
     """A first line whose fields are all numbers is data (``numpy.savetxt`` writes no header)."""
     fields = line.split() if sep == r"\s+" else line.split(sep)
-    return not all(_is_number(f) for f in fields if f.strip())
+    return not all(_is_number(f, decimal) for f in fields if f.strip())
 
 
 def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -105,21 +107,20 @@ def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     return table
 
 
-def _read_text(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
+def _read_text(path: Path, base: str, compression: str | None, header: bool | None, decimal: str) -> pd.DataFrame:
     lines = _first_lines(path, compression)
-    sep = _delimiter(base, lines)
+    sep = _delimiter(base, lines, decimal)
     if header is None:
-        header = _has_header(lines[0], sep)
-    return pd.read_csv(
-        path, sep=sep, header=0 if header else None, engine="python" if len(sep) > 1 else "c", compression="infer"
-    )
+        header = _has_header(lines[0], sep, decimal)
+    engine = "python" if len(sep) > 1 else "c"
+    return pd.read_csv(path, sep=sep, header=0 if header else None, engine=engine, compression="infer", decimal=decimal)
 
 
-def _read_table(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
+def _read_table(path: Path, base: str, compression: str | None, header: bool | None, decimal: str) -> pd.DataFrame:
     try:
         if base == ".parquet":
             return pd.read_parquet(path)
-        return _read_text(path, base, compression, header)
+        return _read_text(path, base, compression, header, decimal)
     except ValueError as exc:
         if str(exc).startswith(f"`{path}`"):
             raise
@@ -141,8 +142,25 @@ def _pick(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
     return table
 
 
+# A number written with a decimal comma (German, French...): "3,5", "-0,25"; read as text unless decimal=",".
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+\s*")
+
+
+def _decimal_commas(column: pd.Series) -> bool:
+    """Whether a text column holds numbers written with a decimal comma (and nothing else)."""
+    values = column.dropna().astype(str)
+    return len(values) > 0 and bool(values.map(_DECIMAL_COMMA.fullmatch).notna().all())
+
+
 def _numeric(table: pd.DataFrame, path: Path) -> pd.DataFrame:
-    bad = [str(c) for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    bad = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    commas = [c for c in bad if _decimal_commas(table[c])]
+    if commas:
+        raise ValueError(
+            f"`{path}`: column(s) {', '.join(repr(str(c)) for c in commas)} hold numbers with decimal commas "
+            f"({table[commas[0]].dropna().iloc[0]!r}); read them with `decimal` ',' (--decimal , on the command line)."
+        )
+    bad = [str(c) for c in bad]
     if bad:
         raise ValueError(
             f"`{path}`: non-numeric column(s) {', '.join(map(repr, bad))}; choose numeric ones with "
@@ -163,7 +181,7 @@ def _read_npy(path: Path, columns) -> pd.DataFrame:
     return pd.DataFrame(arr[:, None] if arr.ndim == 1 else arr)
 
 
-def load_sample(path, *, columns=None, header: bool | None = None, frame: bool = False):
+def load_sample(path, *, columns=None, header: bool | None = None, frame: bool = False, decimal: str = "."):
     """Read one sample as a float array of shape (n, d).
 
     Parameters
@@ -181,6 +199,10 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     frame : bool, default False
         Return a ``pandas.DataFrame`` (column names kept, so that two tables
         can be matched by name; integer names for files without a header).
+    decimal : str, default "."
+        The decimal mark of a text file (``","`` for ``3,5``; the fields are then
+        separated by something else, or quoted). A file of decimal commas read
+        with the default is an error that says so.
 
     Returns
     -------
@@ -210,11 +232,11 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     """
     if isinstance(columns, str):  # one column name, never its letters
         columns = [columns]
-    table = _read(path, columns, header)
+    table = _read(path, columns, header, decimal=decimal)
     return table if frame else table.to_numpy(dtype=np.float64)
 
 
-def load_table(path, *, header: bool | None = None) -> pd.DataFrame:
+def load_table(path, *, header: bool | None = None, decimal: str = ".") -> pd.DataFrame:
     """Read one table as it is: numbers, strings, booleans and missing values kept (for :func:`~twosample.compare`).
 
     The files and their detection are those of :func:`load_sample` (an unnamed
@@ -231,6 +253,8 @@ def load_table(path, *, header: bool | None = None) -> pd.DataFrame:
     header : bool, optional
         Whether a text file's first line names the columns (default: detected,
         as in :func:`load_sample`).
+    decimal : str, default "."
+        The decimal mark of a text file, as in :func:`load_sample`.
 
     Returns
     -------
@@ -251,12 +275,12 @@ def load_table(path, *, header: bool | None = None) -> pd.DataFrame:
     >>> table["city"].tolist(), int(table["age"].isna().sum())
     (['a', 'b', nan], 1)
     """
-    table = _read(path, None, header, numeric=False)
+    table = _read(path, None, header, numeric=False, decimal=decimal)
     table.columns = [str(c) for c in table.columns]
     return table
 
 
-def _read(path: Path, columns, header: bool | None, *, numeric: bool = True) -> pd.DataFrame:
+def _read(path: Path, columns, header: bool | None, *, numeric: bool = True, decimal: str = ".") -> pd.DataFrame:
     """The table in `path` (the format told by its suffix), its numeric columns as float64 unless told not to."""
     path = Path(path)
     base, compression = _kind(path)
@@ -264,7 +288,9 @@ def _read(path: Path, columns, header: bool | None, *, numeric: bool = True) -> 
         raise ValueError(f"`{path}`: no such file.")
     if base == ".npy":
         return _read_npy(path, columns)
-    table = _read_table(path, base, compression, header)
+    if decimal not in (".", ","):
+        raise ValueError(f"`decimal` must be '.' or ',', got {decimal!r}.")
+    table = _read_table(path, base, compression, header, decimal)
     if base != ".parquet":
         table = _drop_unnamed_index(table, path)
     table = _pick(table, columns, path)
