@@ -1,7 +1,8 @@
 """Reading samples and tables from files: .npy, delimited text (CSV, TSV, whitespace; compressed too), .parquet.
 
 :func:`load_sample` gives a float array (the tests of samples); :func:`load_table` the table as it
-is, strings and missing values kept (:func:`~twosample.compare`).
+is, strings and missing values kept (:func:`~twosample.compare`); :func:`save_sample` writes rows
+in any of the formats they read.
 
 Text files are read as people write them: ``DataFrame.to_csv`` (a header and an
 unnamed index column, which is dropped with a warning), ``numpy.savetxt`` (no
@@ -23,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["DataFileWarning", "load_sample", "load_table"]
+__all__ = ["DataFileWarning", "load_sample", "load_table", "save_sample"]
 
 _TEXT = (".csv", ".tsv", ".txt")
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -295,3 +296,52 @@ def _read(path: Path, columns, header: bool | None, *, numeric: bool = True, dec
         table = _drop_unnamed_index(table, path)
     table = _pick(table, columns, path)
     return _numeric(table, path) if numeric else table
+
+
+_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": " "}
+
+
+def save_sample(path, rows, *, columns=None) -> Path:
+    """Write rows (n, d) to `path` in the format its suffix names, as :func:`load_sample` reads it back.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.npy``, ``.parquet``, or delimited text ``.csv`` (commas), ``.tsv`` (tabs), ``.txt``
+        (spaces), optionally compressed (``.gz``, ``.bz2``, ``.xz``, ``.zip``); text files and
+        parquet tables get a header row.
+    rows : array_like
+        One row per sample point (1-D: one column).
+    columns : sequence of str, optional
+        Column names of a table (default ``x0``, ``x1``, ...).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> path = save_sample(pathlib.Path(tempfile.mkdtemp()) / "rows.csv.gz", np.eye(3))
+    >>> load_sample(path).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    path = Path(path)
+    base, _ = _kind(path)
+    rows = np.asarray(rows)
+    rows = rows[:, None] if rows.ndim == 1 else rows
+    if rows.ndim != 2:
+        raise ValueError(f"`rows` must be 1-D or 2-D (rows x features), got shape {rows.shape}.")
+    if base == ".npy":
+        np.save(path, rows)
+        return path
+    names = [f"x{j}" for j in range(rows.shape[1])] if columns is None else [str(c) for c in columns]
+    if len(names) != rows.shape[1]:
+        raise ValueError(f"`columns` names {len(names)} columns; the rows have {rows.shape[1]}.")
+    table = pd.DataFrame(rows, columns=names)
+    if base == ".parquet":
+        table.to_parquet(path)
+    else:
+        table.to_csv(path, sep=_SEPARATORS[base], index=False, compression="infer")
+    return path
