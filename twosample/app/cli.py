@@ -61,8 +61,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False, break_long_words=False)
 
     def _fill_text(self, text, width, indent):
-        lines = textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False, break_long_words=False)
-        return "\n".join(indent + line for line in lines)
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
 
 
 class Parser(argparse.ArgumentParser):
@@ -92,6 +91,7 @@ class Output:
 
 
 _FAIL_ON_REJECT = "exit status 1 when H0 is rejected, to gate a CI job on the verdict (errors stay exit status 2)"
+_DECIMAL = dict(choices=(".", ","), default=".", metavar="MARK", help="decimal mark of text files: . or , (for 3,25)")
 
 
 def _add_test_parser(sub) -> None:
@@ -118,7 +118,7 @@ def _add_test_parser(sub) -> None:
     for flag, (kind, text) in _TEST_OPTIONS.items():
         typed = {"choices": kind} if isinstance(kind, tuple) else {"type": kind}
         test.add_argument(f"--{flag}", **typed, default=None, help=f"{text} (default: the test's own)")
-    test.add_argument("--decimal", choices=(".", ","), default=".", help="decimal mark of text files")
+    test.add_argument("--decimal", **_DECIMAL)
     test.add_argument("--json", action="store_true", help="print the result as JSON")
     test.add_argument("--fail-on-reject", action="store_true", help=_FAIL_ON_REJECT)
 
@@ -153,7 +153,7 @@ def _add_compare_parser(sub) -> None:
     )
     cmp.add_argument("--seed", type=int, default=None, help="random seed (default: drawn, and printed)")
     cmp.add_argument("--out", default=None, metavar="DIR", help="folder for report.json and report.html")
-    cmp.add_argument("--decimal", choices=(".", ","), default=".", help="decimal mark of text files")
+    cmp.add_argument("--decimal", **_DECIMAL)
     cmp.add_argument("--fail-on-reject", action="store_true", help=_FAIL_ON_REJECT)
     cmp.add_argument(
         "--large",

@@ -66,10 +66,12 @@ class PowerResult:
         )
 
     def __str__(self) -> str:
+        counts = f"{self.rejections} of {self.reps} repetitions at alpha = {self.alpha:g}"
+        interval = f"[{self.ci_low:.4g}, {self.ci_high:.4g}]   (exact, Clopper-Pearson)"
         return "\n".join(
             [
-                f"Rejection rate {self.power:.4g}   ({self.rejections} of {self.reps} repetitions at alpha = {self.alpha:g})",
-                f"  {self.confidence:.0%} interval   [{self.ci_low:.4g}, {self.ci_high:.4g}]   (exact, Clopper-Pearson)",
+                f"Rejection rate {self.power:.4g}   ({counts})",
+                f"  {self.confidence:.0%} interval   {interval}",
                 f"  p-values       .pvalues, one per repetition ({len(self.pvalues)})",
             ]
         )
