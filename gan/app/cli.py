@@ -1,17 +1,19 @@
 """The ``gan`` command.
 
-``gan train --data ring --objective js --steps N --out runs/NAME``
+``gan train --data ring --objective js --steps N --out runs/NAME [--overwrite]``
 ``gan sample CHECKPOINT -n N --out samples.npy``
 ``gan objectives``
-``gan audit CHECKPOINT_OR_ROWS --real-train A --real-test B --out report/``
+``gan audit CHECKPOINT_OR_ROWS --real-train A --real-test B --out report/ [--fail-on-reject]``
 
-Bad input ends with one line on stderr and exit status 2.
+Bad input ends with one line on stderr and exit status 2; ``gan audit --fail-on-reject`` exits
+with status 1 when the verdict rejects.
 """
 
 from __future__ import annotations
 
 import argparse
 import inspect
+import shutil
 import sys
 from pathlib import Path
 
@@ -19,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from twosample import __version__
-from twosample.app.cli import Parser, run_command
-from twosample.app.io import load_sample
+from twosample.app.cli import Output, Parser, run_command
+from twosample.app.io import load_sample, save_sample
 from twosample.core.progress import show_progress
 
 from ..auditing import audit
@@ -39,6 +41,20 @@ def _setting(parser, flag: str, text: str, **kwargs) -> None:
     says the library's default (:func:`gan.model.config.default_text`), so the two cannot disagree."""
     key = flag.lstrip("-").replace("-", "_")
     parser.add_argument(flag, default=None, help=f"{text} (default: {default_text(key)})", **kwargs)
+
+
+# What a run writes to its directory (gan.training.callbacks, and the figures of _train): --overwrite
+# deletes these, so that an old run's sample grids and TensorBoard events do not mix with the new run's.
+_RUN_FILES = (
+    "checkpoint.pt",
+    "config.json",
+    "history.csv",
+    "losses.png",
+    "samples.png",
+    "critic_test.png",
+    "samples",
+    "tensorboard",
+)
 
 
 def _add_train_parser(sub) -> None:
@@ -73,7 +89,12 @@ def _add_train_parser(sub) -> None:
         help="torch CPU threads while training (default: 1 for the small MLP networks, torch's own otherwise)",
     )
     tr.add_argument("--resume", default=None, help="checkpoint to continue from")
-    tr.add_argument("--out", required=True, help="run directory")
+    tr.add_argument("--out", required=True, help="run directory (a new one, unless --overwrite or --resume)")
+    tr.add_argument(
+        "--overwrite",
+        action="store_true",
+        help=f"replace the run in --out: its files ({', '.join(_RUN_FILES)}) are deleted first, other files kept",
+    )
 
 
 def _build_parser():
@@ -85,7 +106,9 @@ def _build_parser():
     sa.add_argument("checkpoint")
     sa.add_argument("-n", type=int, default=1000, help="rows to draw")
     sa.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
-    sa.add_argument("--out", default=None, help="output .npy or .csv")
+    sa.add_argument(
+        "--out", default=None, help="output rows: .npy, .parquet, or .csv/.tsv/.txt (optionally .gz/.bz2/.xz/.zip)"
+    )
     sa.add_argument("--labels", default=None, help="conditional models: one class for every row, or a .npy of labels")
     sa.add_argument("--grid", default=None, help="image models: also write a PNG grid of the first 64 rows")
     sub.add_parser("objectives", help="list the objectives and their defaults")
@@ -126,6 +149,11 @@ def _build_parser():
         help="run the tests on the rows or on --features (default: %(default)s)",
     )
     au.add_argument("--json", action="store_true", help="print the report as strict JSON instead of a table")
+    au.add_argument(
+        "--fail-on-reject",
+        action="store_true",
+        help="exit status 1 when the verdict rejects, to gate a CI job on it (errors stay exit status 2)",
+    )
     au.add_argument("--seed", type=int, default=None, help="random seed (default: fresh entropy)")
     return parser
 
@@ -165,7 +193,24 @@ def _train_options(args) -> dict:
     return {k: v for k, v in options.items() if v is not None or k in ("rng", "resume", "labels")}
 
 
+def _check_run_directory(args) -> None:
+    """A new run needs a folder without an earlier run's files: refuse one, or clear it under --overwrite."""
+    out = Path(args.out)
+    found = [name for name in _RUN_FILES if (out / name).exists()] if out.is_dir() else []
+    continuing = args.resume is not None and Path(args.resume).resolve().parent == out.resolve()
+    if not found or continuing:
+        return
+    if not args.overwrite:
+        raise ValueError(
+            f"--out {args.out} already holds a run ({', '.join(found)}); give a new folder, --overwrite to "
+            f"replace it, or --resume {out / 'checkpoint.pt'} to continue it."
+        )
+    for name in found:
+        (shutil.rmtree if (out / name).is_dir() else Path.unlink)(out / name)
+
+
 def _train(args):
+    _check_run_directory(args)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -207,15 +252,8 @@ def _sample(args):
         raise ValueError("give --out (rows as .npy or .csv) or --grid (a PNG of images), or both.")
     model = load(args.checkpoint)
     rows = model.sample(args.n, rng=args.seed, labels=_sample_labels(args.labels, args.n))
-    if args.out is not None:
-        out = Path(args.out)
-        if out.suffix == ".csv":  # with a header row, as twosample.app.io.load_sample reads CSV
-            pd.DataFrame(rows, columns=[f"x{j}" for j in range(rows.shape[1])]).to_csv(out, index=False)
-        elif out.suffix == ".npy":
-            np.save(out, rows)
-        else:
-            raise ValueError(f"--out must end in .npy or .csv, got {str(out)!r}.")
-        print(f"wrote {len(rows)} samples to {out}")
+    if args.out is not None:  # in the formats the readers take (twosample.app.io), checked before writing
+        print(f"wrote {len(rows)} samples to {save_sample(args.out, rows)}")
     if args.grid is not None:
         from ..training.plotting import save_image_grid
 
@@ -225,7 +263,7 @@ def _sample(args):
         print(f"wrote a grid of {min(len(rows), 64)} images to {save_image_grid(rows[:64], shape, args.grid)}")
 
 
-def _audit(args):
+def _audit(args) -> Output:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -245,22 +283,56 @@ def _audit(args):
         test_space=args.test_space,
         rng=args.seed,
     )
-    print(report.to_json() if args.json else report)
-    if args.out is not None:
-        print(f"wrote {report.to_html(args.out)}")
-    # a verdict either way is a successful run (exit 0, as the twosample command)
+    print(report.to_json() if args.json else report, flush=True)  # before the files: shown even if they fail
+    text = f"wrote {report.to_html(args.out)}" if args.out is not None else ""
+    # a verdict either way is a successful run (exit 0, as the twosample command), unless --fail-on-reject
+    return Output(text, status=int(args.fail_on_reject and report.reject))
 
 
-def _objectives(_args):
-    return objectives.objective_table().to_string(index=False)
+def _critic_text(row) -> str:
+    """How an objective's critic is built and kept in bounds, in words ("none" without a critic)."""
+    if not row.critic:
+        return "none (the MMD of the raw rows)"
+    lipschitz = {
+        "clip": f"weights clipped at {row.clip:g}",
+        "gp": f"gradient penalty {row.gp_weight:g}",
+        "sn": "spectral norm",
+    }
+    parts = ["network", lipschitz.get(row.lipschitz, "")]
+    parts += [
+        f"{row.features} features" if row.features > 1 else "",
+        "" if pd.isna(row.critic_cap) else f"capped at {row.critic_cap:g}",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def _objectives(_args) -> str:
+    """One readable row per objective: what it minimises, its critic and its optimiser defaults ("-": none)."""
+    rows = [("objective", "family", "divergence", "generator loss", "critic", "optimiser", "critic steps")]
+    for row in objectives.objective_table().itertuples(index=False):
+        optimiser = f"{row.optimizer}, lr {row.lr:g}" + (f", betas {row.betas}" if row.betas else "")
+        cells = (
+            row.name,
+            row.family,
+            row.divergence,
+            row.generator_loss,
+            _critic_text(row),
+            optimiser,
+            row.critic_steps,
+        )
+        rows.append(tuple("-" if pd.isna(cell) else str(cell) for cell in cells))
+    widths = [max(len(r[j]) for r in rows) for j in range(len(rows[0]) - 1)]
+    return "\n".join("  ".join(f"{c:<{w}}" for c, w in zip(r, widths)) + "  " + r[-1] for r in rows)
 
 
 def main(argv=None) -> int:
-    """Entry point; returns the exit status (0, or 2 with one line on stderr)."""
-    args = _build_parser().parse_args(argv)
+    """Entry point; returns the exit status (0; 1 for a rejection under --fail-on-reject; 2 with one line on stderr)."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
     commands = {"train": _train, "sample": _sample, "audit": _audit, "objectives": _objectives}
+    errors = (FileNotFoundError, TrainingDiverged)
     with show_progress(None):  # bars on a terminal, for training and for the audit's long checks
-        return run_command("gan", commands[args.command], args, errors=(FileNotFoundError, TrainingDiverged))
+        return run_command("gan", commands[args.command], args, errors=errors, parser=parser)
 
 
 if __name__ == "__main__":

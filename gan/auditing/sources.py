@@ -51,7 +51,8 @@ def draw_rows(draw, n, rng, d):
 
 
 def as_sampler(generated, module_options=None):
-    """(draw(n, rng) or None, fixed array or None) for an array, a callable, a GAN, a torch module or a path."""
+    """(draw(n, rng) or None, fixed array or None) for rows (an array, a DataFrame, a tensor), a callable, a GAN,
+    a torch module or a path."""
     if isinstance(generated, (str, Path)):
         path = Path(generated)
         if path.suffix == ".pt":
@@ -60,6 +61,8 @@ def as_sampler(generated, module_options=None):
             generated = load(path)
         else:
             return None, load_sample(path)
+    if hasattr(generated, "__array__"):  # rows: a DataFrame's own .sample method is not a generator's
+        return None, generated
     if hasattr(generated, "sample") and callable(generated.sample):
         return generated.sample, None
     if is_module(generated):

@@ -18,7 +18,7 @@ from scipy import stats
 
 import twosample as ts
 from twosample import PermutationStatistic, permutation_test
-from twosample.app.io import DataFileWarning, load_sample
+from twosample.app.io import DataFileWarning, load_sample, load_table
 from twosample.divergences import f_divergence, pearson_gaussian_1d
 
 # --- DataFrames ------------------------------------------------------------------------------
@@ -87,6 +87,19 @@ def test_headerless_savetxt_file_is_read_whole(tmp_path, table, delimiter):
 def test_tsv_and_compressed_text(tmp_path, table, name):
     table.to_csv(tmp_path / name, index=False, sep="\t" if ".tsv" in name else ",")
     np.testing.assert_allclose(load_sample(tmp_path / name), table.to_numpy())
+
+
+@pytest.mark.parametrize("sep, header", [(";", True), ("\t", False), (",", True)])
+def test_decimal_commas_are_named_and_read_with_decimal(tmp_path, table, sep, header):
+    # as a French or German spreadsheet writes it: 3,25 (quoted when the fields are comma-separated)
+    table.to_csv(tmp_path / "x.csv", index=False, sep=sep, decimal=",", header=header)
+    if header:  # without a header, the commas look like the separator: the columns themselves are wrong
+        with pytest.raises(ValueError, match=r"decimal commas \('-?\d+,\d+'\); read them with `decimal` ','"):
+            load_sample(tmp_path / "x.csv")
+    np.testing.assert_allclose(load_sample(tmp_path / "x.csv", decimal=","), table.to_numpy())
+    assert load_table(tmp_path / "x.csv", decimal=",").dtypes.eq(np.float64).all()
+    with pytest.raises(ValueError, match=r"`decimal` must be '.' or ',', got ';'"):
+        load_sample(tmp_path / "x.csv", decimal=";")
 
 
 def test_header_without_rows_is_named(tmp_path, table):

@@ -104,7 +104,8 @@ def test_cli_nan_policy_reaches_the_test(tmp_path, capsys):
     y.to_csv(tmp_path / "y.csv", index=False)
     files = [str(tmp_path / "x.csv"), str(tmp_path / "y.csv"), "--test", "mean", "--n-resamples", "99", "--seed", "0"]
     assert main(["test", *files]) == 2
-    assert capsys.readouterr().err == "twosample: error: `x` contains NaN or infinite values (first at row 3).\n"
+    expected = f"twosample: error: `{tmp_path / 'x.csv'}` contains NaN or infinite values (first at row 3).\n"
+    assert capsys.readouterr().err == expected
     assert main(["test", *files, "--nan-policy", "omit", "--json"]) == 0
     got = json.loads(capsys.readouterr().out)
     want = ts.mean_difference_test(x.dropna(), y, n_resamples=99, rng=0)

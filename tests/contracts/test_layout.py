@@ -151,3 +151,41 @@ def test_each_command_says_its_version(command, capsys):
 def test_packages_are_marked_typed(package):
     # PEP 561: type checkers read the annotations of an installed package that ships py.typed
     assert (Path(importlib.import_module(package).__file__).parent / "py.typed").is_file()
+
+
+def _requirement_names(requirements) -> set[str]:
+    """The distributions requirements name: "dask[distributed]>=2023.1" -> dask and distributed (its extra)."""
+    names = set()
+    for requirement in requirements:
+        name, extras = re.match(r"([\w.-]+)(?:\[([\w,\s-]+)\])?", requirement).groups()
+        names |= {name, *(extras or "").replace(" ", "").split(",")} - {""}
+    return {name.lower().replace("_", "-") for name in names}
+
+
+def test_every_third_party_import_is_declared_and_the_version_is_one():
+    # Pillow was imported (image folders, grids) but not declared: a clean install failed on the first image
+    tomllib = pytest.importorskip("tomllib")
+    from importlib.metadata import packages_distributions
+
+    root = Path(ts.__file__).resolve().parents[1]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    extras = {name: deps for name, deps in project["optional-dependencies"].items() if name != "dev"}
+    declared = _requirement_names(project["dependencies"]) | _requirement_names(sum(extras.values(), []))
+    imported = set()
+    for path in [*(root / "twosample").rglob("*.py"), *(root / "gan").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"twosample", "gan"}
+    distributions = packages_distributions()
+    missing = {
+        name: distributions.get(name)
+        for name in third_party
+        if not {d.lower().replace("_", "-") for d in distributions.get(name, [name])} & declared
+    }
+    assert missing == {}, "imported but not declared in pyproject.toml"
+    import gan
+
+    assert project["version"] == ts.__version__ == gan.__version__

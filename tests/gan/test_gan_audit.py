@@ -505,6 +505,29 @@ def test_cli_audit(tmp_path, capsys):
     assert "3 repetitions per size" in rows["n for power 0.8"]["note"]
 
 
+def test_cli_audit_fail_on_reject_gates_on_the_verdict(tmp_path, capsys):
+    from gan.app.cli import main
+
+    train, test = _ring_split(14, n_train=300, n_test=200)
+    np.save(tmp_path / "train.npy", train)
+    np.save(tmp_path / "test.npy", test)
+    np.save(tmp_path / "far.npy", test + 3.0)  # every row off the ring: rejected
+    real = ["--real-train", str(tmp_path / "train.npy"), "--real-test", str(tmp_path / "test.npy")]
+    args = ["audit", str(tmp_path / "far.npy"), *real, "--checks", "c2st", "--seed", "0"]
+    assert main(args) == 0  # a verdict either way is a successful run
+    assert main([*args, "--fail-on-reject"]) == 1 and "verdict:" in capsys.readouterr().out
+    assert main(["audit", str(tmp_path / "nope.npy"), *real, "--fail-on-reject"]) == 2  # errors stay 2
+
+
+def test_a_dataframe_of_generated_rows_is_rows_not_a_sampler():
+    # DataFrame has a .sample method: it was called as a generator's sample(n, rng) and crashed
+    train, test = _ring_split(15, n_train=300, n_test=200)
+    rows = RING.sampler(200, np.random.default_rng(16))
+    a = gan.audit(rows, train, test, checks=["c2st"], rng=3)
+    b = gan.audit(pd.DataFrame(rows, columns=["x", "y"]), train, test, checks=["c2st"], rng=3)
+    np.testing.assert_array_equal(a.table["pvalue"], b.table["pvalue"])
+
+
 def test_each_check_draws_from_its_own_stream():
     # A check's numbers do not depend on which other checks ran before it.
     rng = np.random.default_rng(5)

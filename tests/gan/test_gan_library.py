@@ -364,7 +364,7 @@ def test_cli_trains_a_conditional_image_gan_and_draws_a_grid(tmp_path, capsys):
 
     assert Image.open(grid).size[0] > 100
     assert main(["sample", str(run / "checkpoint.pt"), "-n", "5", "--labels", "12", "--grid", str(grid)]) == 2
-    assert "`labels` must lie in 0..9" in capsys.readouterr().err
+    assert "--labels must lie in 0..9" in capsys.readouterr().err
     assert main(["train", "--data", "ring", "--conditional", "--steps", "2", "--out", str(tmp_path / "r")]) == 2
     assert "`conditional=True` needs class labels" in capsys.readouterr().err
 

@@ -8,9 +8,11 @@ from scipy import stats
 
 import gan
 from gan import datasets, metrics, networks, objectives
+from gan.app import cli
 from gan.app.cli import main as gan_main
 from gan.model.checkpoint import read_checkpoint, write_checkpoint
 from twosample import divergences
+from twosample.app.io import load_sample
 
 # --- datasets -------------------------------------------------------------------------------
 
@@ -342,13 +344,46 @@ def test_cli_train_and_sample(tmp_path, capsys):
     assert gan_main(["sample", str(run / "checkpoint.pt"), "-n", "30", "--out", str(tmp_path / "s.npy")]) == 0
     assert np.load(tmp_path / "s.npy").shape == (30, 2)
     capsys.readouterr()
-    assert gan_main(["train", "--data", "nope", "--steps", "5", "--out", str(run)]) == 2
+    assert gan_main(["train", "--data", "nope", "--steps", "5", "--out", str(tmp_path / "nope")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "`data`" in err[0]
-    assert gan_main(["train", "--objective", "mmd", "--pack", "2", "--steps", "5", "--out", str(run)]) == 2
+    assert len(err) == 1 and "--data" in err[0]
+    assert gan_main(["train", "--objective", "mmd", "--pack", "2", "--steps", "5", "--out", str(tmp_path / "p")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "`pack`" in err[0]
+    assert len(err) == 1 and "--pack" in err[0]
     assert gan_main(["sample", str(tmp_path / "missing.pt"), "--out", str(tmp_path / "s.npy")]) == 2
+
+
+def test_cli_train_refuses_an_earlier_run_unless_resumed_or_overwritten(tmp_path, capsys):
+    run, train = tmp_path / "run", ["train", "--data", "ring", "--steps", "4", "--seed", "0", "--out"]
+    assert gan_main([*train, str(run)]) == 0
+    (run / "samples").mkdir()
+    (run / "samples" / "step_000999.png").write_bytes(b"an older run's grid")
+    (run / "notes.txt").write_text("not the run's")
+    capsys.readouterr()
+    assert gan_main([*train, str(run)]) == 2  # before: silently replaced, the old grid left beside the new run
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"--out {run} already holds a run (checkpoint.pt, config.json" in err[0]
+    assert "--overwrite to replace it, or --resume" in err[0] and (run / "samples" / "step_000999.png").exists()
+    assert gan_main([*train, str(run), "--resume", str(run / "checkpoint.pt")]) == 0  # continued in place
+    assert gan_main([*train, str(run), "--overwrite"]) == 0
+    assert not (run / "samples").exists() and (run / "notes.txt").read_text() == "not the run's"
+    assert set(cli._RUN_FILES) >= {p.name for p in run.iterdir()} - {"notes.txt"}  # --overwrite knows every file
+
+
+@pytest.mark.parametrize("name", ["s.npy", "s.parquet", "s.csv", "s.tsv", "s.txt", "s.csv.gz", "s.txt.zip"])
+def test_cli_sample_writes_every_format_the_readers_take(tmp_path, name):
+    gan.train("ring", steps=2, rng=0).save(tmp_path / "m.pt")
+    assert gan_main(["sample", str(tmp_path / "m.pt"), "-n", "7", "--seed", "1", "--out", str(tmp_path / name)]) == 0
+    expected = gan.load(tmp_path / "m.pt").sample(7, rng=1)
+    np.testing.assert_allclose(load_sample(tmp_path / name), expected, rtol=1e-6)
+
+
+def test_cli_objectives_is_a_readable_table(capsys):
+    assert gan_main(["objectives"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:3] == ["objective", "family", "divergence"] and len(lines) == 1 + len(objectives.names())
+    assert not any("NaN" in line or "None" in line for line in lines)
+    assert "gradient penalty 10" in next(line for line in lines if line.startswith("wgan-gp "))
 
 
 def test_mixture_density_is_a_distribution():

@@ -1,6 +1,7 @@
 """The `twosample` command: files in, a verdict out; bad input, one line and exit 2."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -124,12 +125,12 @@ def test_list(capsys):
     ("args", "message"),
     [
         (["test", "{d}/x.npy", "{d}/missing.npy"], "no such file"),
-        (["test", "{d}/x.npy", "{d}/y.npy", "--test", "nope"], "`test` must be one of"),
+        (["test", "{d}/x.npy", "{d}/y.npy", "--test", "nope"], "--test must be one of"),
         (["test", "{d}/x.csv", "{d}/y.csv"], "non-numeric column(s) 'label'"),
         (["test", "{d}/x.csv", "{d}/y.csv", "--columns", "zz"], "no column(s) 'zz'"),
         (["test", "{d}/x.npy", "{d}/y.npy", "--test", "ks"], "this test is for 1-D samples"),
-        (["test", "{d}/x.npy", "{d}/y.npy", "--alpha", "2"], "`alpha` must be in (0, 1)"),
-        (["test", "{d}/x.npy", "{d}/y.npy", "--n-resamples", "0"], "`n_resamples` must be a positive integer"),
+        (["test", "{d}/x.npy", "{d}/y.npy", "--alpha", "2"], "--alpha must be in (0, 1)"),
+        (["test", "{d}/x.npy", "{d}/y.npy", "--n-resamples", "0"], "--n-resamples must be a positive integer"),
         (["test", "{d}/x.npy", "{d}/y.npy", "--method", "exact"], "--method for energy must be one of"),
         (["test", "{d}/x.npy", "{d}/y.npy", "--alternative", "less"], "--alternative is not available"),
         (["test", "{d}/x.xlsx", "{d}/y.npy"], "unsupported file type"),
@@ -171,4 +172,60 @@ def test_nan_in_file_is_reported(tmp_path):
         text=True,
     )
     assert proc.returncode == 2
-    assert proc.stderr == "twosample: error: `x` contains NaN or infinite values (first at row 1).\n"
+    assert (
+        proc.stderr == f"twosample: error: `{tmp_path / 'x.npy'}` contains NaN or infinite values (first at row 1).\n"
+    )
+
+
+def test_fail_on_reject_gives_exit_status_1_and_errors_stay_2(files, tmp_path, capsys):
+    d, _, _ = files
+    same = tmp_path / "same.npy"
+    np.save(same, np.load(d / "x.npy"))
+    run = ["--n-resamples", "199", "--seed", "1", "--fail-on-reject"]
+    assert main(["test", str(d / "x.npy"), str(d / "y.npy"), *run]) == 1  # shifted by 0.8: rejected
+    assert "reject H0: p = q" in capsys.readouterr().out  # the result is printed all the same
+    assert main(["test", str(d / "x.npy"), str(same), *run]) == 0  # the same rows: kept
+    assert main(["test", str(d / "x.npy"), str(d / "missing.npy"), *run]) == 2
+    assert main(["test", str(d / "x.npy"), str(d / "y.npy"), "--n-resamples", "199", "--seed", "1"]) == 0
+    compare = ["compare", str(d / "x.csv"), str(d / "y.csv"), "--multivariate", "none", "--seed", "0"]
+    assert main([*compare, "--n-resamples", "199", "--fail-on-reject"]) == 1
+
+
+def test_errors_name_the_flags_and_files_typed_not_python_arguments(files, capsys):
+    d, _, _ = files
+    assert main(["test", str(d / "x.npy"), str(d / "y.npy"), "--seed", "-1"]) == 2
+    assert capsys.readouterr().err == "twosample: error: --seed must be a non-negative integer seed, got -1.\n"
+    assert main(["test", str(d / "x.npy"), str(d / "y.csv"), "--columns", "a"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"twosample: error: --columns applies to tables (CSV, TSV, Parquet), not to `{d / 'x.npy'}`.\n"
+    assert main(["test", str(d / "x.npy"), str(d / "y.csv")]) == 2
+    assert "choose numeric ones with --columns.\n" in capsys.readouterr().err
+
+
+def test_list_has_a_header_and_aligned_columns(capsys):
+    assert main(["list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:2] == ["test", "samples"]
+    starts = {line.index(line.split("  ")[-1].strip()) for line in lines}  # where the last column starts
+    assert len(starts) == 1 and len(lines) == 1 + len(__import__("twosample").TESTS)
+
+
+def test_help_wraps_between_names_never_at_their_hyphens(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "60")
+    with pytest.raises(SystemExit):
+        main(["test", "--help"])
+    text = capsys.readouterr().out
+    assert re.search(r"[a-z]-\n", text) is None and "mmd-linear" in text
+
+
+def test_decimal_commas_are_named_and_read_with_decimal(tmp_path, capsys):
+    rng = np.random.default_rng(3)
+    for name, shift in (("x", 0.0), ("y", 2.0)):
+        rows = [f"{a:.3f};{b:.3f}".replace(".", ",") for a, b in rng.normal(shift, 1, size=(40, 2))]
+        (tmp_path / f"{name}.csv").write_text("a;b\n" + "\n".join(rows) + "\n")
+    files = [str(tmp_path / "x.csv"), str(tmp_path / "y.csv")]
+    assert main(["test", *files, "--seed", "0", "--n-resamples", "99"]) == 2
+    err = capsys.readouterr().err
+    assert "column(s) 'a', 'b' hold numbers with decimal commas" in err and "read them with --decimal ','" in err
+    assert main(["test", *files, "--seed", "0", "--n-resamples", "99", "--decimal", ","]) == 0
+    assert "reject H0" in capsys.readouterr().out

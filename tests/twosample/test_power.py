@@ -21,6 +21,15 @@ def test_power_is_the_plain_proportion_with_clopper_pearson_interval():
     assert len(res.pvalues) == 120
 
 
+def test_printing_a_power_result_shows_the_rate_and_interval_not_every_pvalue():
+    res = ts.PowerResult(0.82, 0.794, 0.844, 820, 1000, 0.05, np.linspace(0, 1, 1000))
+    text, line = str(res), repr(res)
+    assert text.splitlines()[0] == "Rejection rate 0.82   (820 of 1000 repetitions at alpha = 0.05)"
+    assert "95% interval   [0.794, 0.844]" in text and len(text) < 250  # before: 1,000 p-values
+    assert line.startswith("PowerResult(power=0.82, ci_low=0.794, ci_high=0.844, rejections=820, reps=1000,")
+    assert line.endswith("pvalues=<1000 values>)") and len(line) < 200
+
+
 def test_identical_for_n_jobs_1_and_2_and_reproducible():
     a = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99)
     b = power("ks", GL, n=60, reps=40, rng=7, n_resamples=99, n_jobs=2)

@@ -1,20 +1,24 @@
 """The ``twosample`` command.
 
-``twosample test X Y --test NAME [--alpha A] [--n-resamples B] [--seed S] [--nan-policy P] [--json]``
+``twosample test X Y --test NAME [--alpha A] [--n-resamples B] [--seed S] [--nan-policy P] [--json] [--fail-on-reject]``
 ``twosample power --scenario NAME --tests a,b --sizes 25,50 --reps R --out DIR``
 ``twosample compare X Y [--columns a,b] [--categorical COL] [--correction holm] [--out DIR] [--large]``
 
-Bad input ends with one line on stderr and exit status 2; warnings (an index
-column dropped, constant data) are one line each on stderr.
+Exit status 0 when the command ran (whatever the verdict), 1 when the test rejected and
+``--fail-on-reject`` was given, 2 for bad input, with one line on stderr that names the flag or
+file; warnings (an index column dropped, constant data) are one line each on stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import inspect
 import json
 import os
+import re
 import sys
+import textwrap
 import warnings
 from pathlib import Path
 
@@ -28,7 +32,7 @@ from twosample.study.scenarios import SCENARIOS, get_scenario
 from twosample.study.simulation import power_curve
 from twosample.study.tables import CORRECTIONS, MULTIVARIATE, compare
 
-__all__ = ["Parser", "main", "run_command"]
+__all__ = ["Output", "Parser", "main", "run_command"]
 
 # Options of some tests only: --flag -> (type or tuple of choices, help); the keyword is the flag with
 # '_' for '-'. Given to a test that lacks the keyword, they are a usage error naming the test.
@@ -45,12 +49,19 @@ _TEST_OPTIONS = {
 
 
 class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
-    """Every default in --help, except where there is none to show (None, False)."""
+    """Every default in --help, except where there is none to show (None, False); lines wrapped
+    between words only, never inside a name at its hyphen ("mmd-linear", not "mmd- linear")."""
 
     def _get_help_string(self, action):
         if action.default in (None, False) or action.default is argparse.SUPPRESS:
             return action.help
         return super()._get_help_string(action)
+
+    def _split_lines(self, text, width):
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False, break_long_words=False)
+
+    def _fill_text(self, text, width, indent):
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
 
 
 class Parser(argparse.ArgumentParser):
@@ -69,6 +80,18 @@ class Parser(argparse.ArgumentParser):
 
 class _UsageError(Exception):
     """A command-line option that does not fit the chosen test (reported in one line, exit 2)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Output:
+    """What a command prints, and its exit status: 1 when a test rejected under ``--fail-on-reject``."""
+
+    text: str
+    status: int = 0
+
+
+_FAIL_ON_REJECT = "exit status 1 when H0 is rejected, to gate a CI job on the verdict (errors stay exit status 2)"
+_DECIMAL = dict(choices=(".", ","), default=".", metavar="MARK", help="decimal mark of text files: . or , (for 3,25)")
 
 
 def _add_test_parser(sub) -> None:
@@ -95,7 +118,9 @@ def _add_test_parser(sub) -> None:
     for flag, (kind, text) in _TEST_OPTIONS.items():
         typed = {"choices": kind} if isinstance(kind, tuple) else {"type": kind}
         test.add_argument(f"--{flag}", **typed, default=None, help=f"{text} (default: the test's own)")
+    test.add_argument("--decimal", **_DECIMAL)
     test.add_argument("--json", action="store_true", help="print the result as JSON")
+    test.add_argument("--fail-on-reject", action="store_true", help=_FAIL_ON_REJECT)
 
 
 def _add_compare_parser(sub) -> None:
@@ -128,6 +153,8 @@ def _add_compare_parser(sub) -> None:
     )
     cmp.add_argument("--seed", type=int, default=None, help="random seed (default: drawn, and printed)")
     cmp.add_argument("--out", default=None, metavar="DIR", help="folder for report.json and report.html")
+    cmp.add_argument("--decimal", **_DECIMAL)
+    cmp.add_argument("--fail-on-reject", action="store_true", help=_FAIL_ON_REJECT)
     cmp.add_argument(
         "--large",
         action="store_true",
@@ -207,7 +234,7 @@ def _label_samples(args, info) -> list:
     """The samples of a test of labels or of mixed tables: the files read as tables (strings and missing
     values kept); a test of one column of labels gets the one column `--columns` names (or the only one)."""
     columns = _names(args.columns)
-    frames = [load_table(path) for path in (args.x, args.y, *args.more)]
+    frames = [load_table(path, decimal=args.decimal) for path in (args.x, args.y, *args.more)]
     for path, frame in zip((args.x, args.y, *args.more), frames):
         absent = [c for c in columns if c not in frame.columns]
         if absent:
@@ -225,7 +252,9 @@ def _samples(args, info=None) -> list:
     if info is not None and info.kinds != ("numeric",):
         return _label_samples(args, info)
     columns = [c.strip() for c in args.columns.split(",") if c.strip()] if args.columns else None
-    frames = [load_sample(path, columns=columns, frame=True) for path in (args.x, args.y, *args.more)]
+    frames = [
+        load_sample(path, columns=columns, frame=True, decimal=args.decimal) for path in (args.x, args.y, *args.more)
+    ]
     if all(isinstance(c, str) for frame in frames for c in frame.columns):
         return [frames[0]] + [
             frame[list(frames[0].columns)] if set(frame.columns) == set(frames[0].columns) else frame
@@ -270,7 +299,7 @@ def _number_or_text(value: str):
         return value
 
 
-def _run_test(args) -> str:
+def _run_test(args) -> Output:
     info = get_test(args.test)
     kwargs = _test_kwargs(info, args)
     k_sample = any(p.kind is p.VAR_POSITIONAL for p in inspect.signature(info.function).parameters.values())
@@ -279,9 +308,8 @@ def _run_test(args) -> str:
     samples = _samples(args, info)
     with show_progress(None):
         result = info(*samples, **kwargs)
-    if args.json:
-        return json.dumps(result.to_dict(), indent=2, allow_nan=False)
-    return str(result)
+    text = json.dumps(result.to_dict(), indent=2, allow_nan=False) if args.json else str(result)
+    return Output(text, status=int(args.fail_on_reject and result.reject))
 
 
 def _names(values) -> list[str]:
@@ -290,13 +318,15 @@ def _names(values) -> list[str]:
     return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
-def _run_compare(args) -> str:
+def _run_compare(args) -> Output:
     """The table comparison: in memory, or on data of any size with --large (twosample.scale)."""
     if args.large:
+        if args.decimal != ".":
+            raise _UsageError("--decimal is for text files; --large reads parquet files")
         return _compare_output(args, _compare_large(args))
     if args.scheduler:
         raise _UsageError("--scheduler runs the passes of --large; add --large")
-    x, y = (load_table(path) for path in (args.x, args.y))
+    x, y = (load_table(path, decimal=args.decimal) for path in (args.x, args.y))
     with show_progress(None):
         result = compare(x, y, **_compare_options(args))
     return _compare_output(args, result, x, y)
@@ -332,7 +362,7 @@ def _compare_large(args):
             client.close()
 
 
-def _compare_output(args, result, x=None, y=None) -> str:
+def _compare_output(args, result, x=None, y=None) -> Output:
     """The table and the seed; with --out, report.json and report.html (figures when the rows are here)."""
     lines = [repr(result), f"seed {result.seed}   (--seed {result.seed} repeats this run)"]
     if args.out:
@@ -340,16 +370,18 @@ def _compare_output(args, result, x=None, y=None) -> str:
         labels = (args.x, args.y) if labels[0] == labels[1] else labels
         path = write_table_report(result, x, y, args.out, title=f"{args.x} vs {args.y}", labels=labels)
         lines.append(f"wrote {path.parent / 'report.json'} and {path}")
-    return "\n".join(lines)
+    return Output("\n".join(lines), status=int(args.fail_on_reject and result.reject))
 
 
 def _list_tests() -> str:
-    width = max(map(len, TESTS))
-    lines = []
-    for info in TESTS.values():
-        dims = "d >= 1" if info.multivariate else "1-D"
-        lines.append(f"{info.name:<{width}}  {dims:<6}  {', '.join(info.methods):<32}  {info.description}")
-    return "\n".join(lines)
+    """One row per registered test under a header, each column as wide as its longest entry."""
+    rows = [("test", "samples", "nulls (--method)", "what it compares")]
+    rows += [
+        (info.name, "d >= 1" if info.multivariate else "1-D", ", ".join(info.methods), info.description)
+        for info in TESTS.values()
+    ]
+    widths = [max(len(row[j]) for row in rows) for j in range(3)]
+    return "\n".join("  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths)) + "  " + row[3] for row in rows)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -357,15 +389,41 @@ def _one_line(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def run_command(prog: str, command, args, *, errors=()) -> int:
-    """Run ``command(args) -> str`` as a command line does: print its output and return the exit status.
+def _typed_names(parser: argparse.ArgumentParser | None, args) -> dict[str, str]:
+    """What the user typed for each Python argument of the command: `alpha` -> --alpha, `x` -> its file."""
+    if parser is None:
+        return {}
+    names = {"rng": "--seed"}
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for action in sub.choices[args.command]._actions:
+        value = getattr(args, action.dest, None)
+        if action.option_strings:
+            names[action.dest] = max(action.option_strings, key=len)
+        elif isinstance(value, str):
+            names[action.dest] = f"`{value}`"
+    return names
+
+
+def _as_typed(message: str, names: dict[str, str]) -> str:
+    """A library message in the command line's words: the flags and files typed instead of Python names."""
+    if not names:
+        return message
+    message = re.sub(r" \(--[^()]* on the command line\)", "", message)
+    return re.sub(r"`(\w+)=?`", lambda m: names.get(m.group(1), m.group(0)), message)
+
+
+def run_command(prog: str, command, args, *, errors=(), parser=None) -> int:
+    """Run ``command(args) -> str | Output`` as a command line does: print its output and return the exit status.
 
     Warnings become one line each on stderr (``prog: warning: ...``); any
     failure one line (``prog: error: ...``) and status 2, a closed output pipe
     (``... | head``) included. `errors` adds exception types whose message is
-    shown as is (the others get their type's name in front).
+    shown as is (the others get their type's name in front). With the command's
+    `parser`, the messages name the flags and files typed (``--alpha``, ``x.npy``)
+    where the library names its arguments (`` `alpha` ``, `` `x` ``).
     """
     expected = (ValueError, TypeError, _UsageError, OSError, FloatingPointError, MemoryError, *errors)
+    names = _typed_names(parser, args)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -374,27 +432,29 @@ def run_command(prog: str, command, args, *, errors=()) -> int:
             finally:
                 for w in caught:
                     if issubclass(w.category, (UserWarning, RuntimeWarning)):
-                        print(f"{prog}: warning: {_one_line(w.message)}", file=sys.stderr)
-        if out:
-            print(out, flush=True)
+                        print(f"{prog}: warning: {_as_typed(_one_line(w.message), names)}", file=sys.stderr)
+        out = out if isinstance(out, Output) else Output(out or "")
+        if out.text:
+            print(out.text, flush=True)
     except BrokenPipeError:  # the reader left: say so once, without a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         print(f"{prog}: error: the output pipe was closed", file=sys.stderr)
         return 2
     except expected as exc:
-        print(f"{prog}: error: {_one_line(exc)}", file=sys.stderr)
+        print(f"{prog}: error: {_as_typed(_one_line(exc), names)}", file=sys.stderr)
         return 2
     except Exception as exc:  # anything else: still one line, with the exception's type for a report
         print(f"{prog}: error: unexpected {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return 2
-    return 0
+    return out.status
 
 
 def main(argv=None) -> int:
-    """Entry point; returns the exit status (0, or 2 with one line on stderr)."""
-    args = _build_parser().parse_args(argv)
+    """Entry point; returns the exit status (0; 1 for a rejection under --fail-on-reject; 2 with one line on stderr)."""
+    parser = _build_parser()
+    args = parser.parse_args(argv)
     commands = {"test": _run_test, "compare": _run_compare, "power": _run_power, "list": lambda _: _list_tests()}
-    return run_command("twosample", commands[args.command], args)
+    return run_command("twosample", commands[args.command], args, parser=parser)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,7 +1,8 @@
 """Reading samples and tables from files: .npy, delimited text (CSV, TSV, whitespace; compressed too), .parquet.
 
 :func:`load_sample` gives a float array (the tests of samples); :func:`load_table` the table as it
-is, strings and missing values kept (:func:`~twosample.compare`).
+is, strings and missing values kept (:func:`~twosample.compare`); :func:`save_sample` writes rows
+in any of the formats they read.
 
 Text files are read as people write them: ``DataFrame.to_csv`` (a header and an
 unnamed index column, which is dropped with a warning), ``numpy.savetxt`` (no
@@ -15,6 +16,7 @@ import bz2
 import csv
 import gzip
 import lzma
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -22,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["DataFileWarning", "load_sample", "load_table"]
+__all__ = ["DataFileWarning", "load_sample", "load_table", "save_sample"]
 
 _TEXT = (".csv", ".tsv", ".txt")
 _COMPRESSED = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open}
@@ -66,29 +68,30 @@ def _first_lines(path: Path, compression: str | None, count: int = 5) -> list[st
     return lines[:count]
 
 
-def _delimiter(base: str, lines: list[str]) -> str:
-    """The field separator: tab for .tsv, else sniffed among comma, tab, semicolon and spaces."""
+def _delimiter(base: str, lines: list[str], decimal: str) -> str:
+    """The field separator: tab for .tsv, else sniffed among comma (unless it is the decimal mark), tab,
+    semicolon and spaces."""
     if base == ".tsv":
         return "\t"
     try:
-        found = csv.Sniffer().sniff("\n".join(lines), delimiters=",\t; ").delimiter
+        found = csv.Sniffer().sniff("\n".join(lines), delimiters="\t; " if decimal == "," else ",\t; ").delimiter
     except csv.Error:
         found = ","
     return r"\s+" if found == " " else found
 
 
-def _is_number(field: str) -> bool:
+def _is_number(field: str, decimal: str = ".") -> bool:
     try:
-        float(field.strip().strip("\"'"))
+        float(field.strip().strip("\"'").replace(decimal, "."))
     except ValueError:
         return False
     return True
 
 
-def _has_header(line: str, sep: str) -> bool:
+def _has_header(line: str, sep: str, decimal: str) -> bool:
     """A first line whose fields are all numbers is data (``numpy.savetxt`` writes no header)."""
     fields = line.split() if sep == r"\s+" else line.split(sep)
-    return not all(_is_number(f) for f in fields if f.strip())
+    return not all(_is_number(f, decimal) for f in fields if f.strip())
 
 
 def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
@@ -105,21 +108,20 @@ def _drop_unnamed_index(table: pd.DataFrame, path: Path) -> pd.DataFrame:
     return table
 
 
-def _read_text(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
+def _read_text(path: Path, base: str, compression: str | None, header: bool | None, decimal: str) -> pd.DataFrame:
     lines = _first_lines(path, compression)
-    sep = _delimiter(base, lines)
+    sep = _delimiter(base, lines, decimal)
     if header is None:
-        header = _has_header(lines[0], sep)
-    return pd.read_csv(
-        path, sep=sep, header=0 if header else None, engine="python" if len(sep) > 1 else "c", compression="infer"
-    )
+        header = _has_header(lines[0], sep, decimal)
+    engine = "python" if len(sep) > 1 else "c"
+    return pd.read_csv(path, sep=sep, header=0 if header else None, engine=engine, compression="infer", decimal=decimal)
 
 
-def _read_table(path: Path, base: str, compression: str | None, header: bool | None) -> pd.DataFrame:
+def _read_table(path: Path, base: str, compression: str | None, header: bool | None, decimal: str) -> pd.DataFrame:
     try:
         if base == ".parquet":
             return pd.read_parquet(path)
-        return _read_text(path, base, compression, header)
+        return _read_text(path, base, compression, header, decimal)
     except ValueError as exc:
         if str(exc).startswith(f"`{path}`"):
             raise
@@ -141,8 +143,25 @@ def _pick(table: pd.DataFrame, columns, path: Path) -> pd.DataFrame:
     return table
 
 
+# A number written with a decimal comma (German, French...): "3,5", "-0,25"; read as text unless decimal=",".
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?\d*,\d+\s*")
+
+
+def _decimal_commas(column: pd.Series) -> bool:
+    """Whether a text column holds numbers written with a decimal comma (and nothing else)."""
+    values = column.dropna().astype(str)
+    return len(values) > 0 and bool(values.map(_DECIMAL_COMMA.fullmatch).notna().all())
+
+
 def _numeric(table: pd.DataFrame, path: Path) -> pd.DataFrame:
-    bad = [str(c) for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    bad = [c for c in table.columns if not pd.api.types.is_numeric_dtype(table[c])]
+    commas = [c for c in bad if _decimal_commas(table[c])]
+    if commas:
+        raise ValueError(
+            f"`{path}`: column(s) {', '.join(repr(str(c)) for c in commas)} hold numbers with decimal commas "
+            f"({table[commas[0]].dropna().iloc[0]!r}); read them with `decimal` ',' (--decimal , on the command line)."
+        )
+    bad = [str(c) for c in bad]
     if bad:
         raise ValueError(
             f"`{path}`: non-numeric column(s) {', '.join(map(repr, bad))}; choose numeric ones with "
@@ -163,7 +182,7 @@ def _read_npy(path: Path, columns) -> pd.DataFrame:
     return pd.DataFrame(arr[:, None] if arr.ndim == 1 else arr)
 
 
-def load_sample(path, *, columns=None, header: bool | None = None, frame: bool = False):
+def load_sample(path, *, columns=None, header: bool | None = None, frame: bool = False, decimal: str = "."):
     """Read one sample as a float array of shape (n, d).
 
     Parameters
@@ -181,6 +200,10 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     frame : bool, default False
         Return a ``pandas.DataFrame`` (column names kept, so that two tables
         can be matched by name; integer names for files without a header).
+    decimal : str, default "."
+        The decimal mark of a text file (``","`` for ``3,5``; the fields are then
+        separated by something else, or quoted). A file of decimal commas read
+        with the default is an error that says so.
 
     Returns
     -------
@@ -210,11 +233,11 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     """
     if isinstance(columns, str):  # one column name, never its letters
         columns = [columns]
-    table = _read(path, columns, header)
+    table = _read(path, columns, header, decimal=decimal)
     return table if frame else table.to_numpy(dtype=np.float64)
 
 
-def load_table(path, *, header: bool | None = None) -> pd.DataFrame:
+def load_table(path, *, header: bool | None = None, decimal: str = ".") -> pd.DataFrame:
     """Read one table as it is: numbers, strings, booleans and missing values kept (for :func:`~twosample.compare`).
 
     The files and their detection are those of :func:`load_sample` (an unnamed
@@ -231,6 +254,8 @@ def load_table(path, *, header: bool | None = None) -> pd.DataFrame:
     header : bool, optional
         Whether a text file's first line names the columns (default: detected,
         as in :func:`load_sample`).
+    decimal : str, default "."
+        The decimal mark of a text file, as in :func:`load_sample`.
 
     Returns
     -------
@@ -251,12 +276,12 @@ def load_table(path, *, header: bool | None = None) -> pd.DataFrame:
     >>> table["city"].tolist(), int(table["age"].isna().sum())
     (['a', 'b', nan], 1)
     """
-    table = _read(path, None, header, numeric=False)
+    table = _read(path, None, header, numeric=False, decimal=decimal)
     table.columns = [str(c) for c in table.columns]
     return table
 
 
-def _read(path: Path, columns, header: bool | None, *, numeric: bool = True) -> pd.DataFrame:
+def _read(path: Path, columns, header: bool | None, *, numeric: bool = True, decimal: str = ".") -> pd.DataFrame:
     """The table in `path` (the format told by its suffix), its numeric columns as float64 unless told not to."""
     path = Path(path)
     base, compression = _kind(path)
@@ -264,8 +289,59 @@ def _read(path: Path, columns, header: bool | None, *, numeric: bool = True) -> 
         raise ValueError(f"`{path}`: no such file.")
     if base == ".npy":
         return _read_npy(path, columns)
-    table = _read_table(path, base, compression, header)
+    if decimal not in (".", ","):
+        raise ValueError(f"`decimal` must be '.' or ',', got {decimal!r}.")
+    table = _read_table(path, base, compression, header, decimal)
     if base != ".parquet":
         table = _drop_unnamed_index(table, path)
     table = _pick(table, columns, path)
     return _numeric(table, path) if numeric else table
+
+
+_SEPARATORS = {".csv": ",", ".tsv": "\t", ".txt": " "}
+
+
+def save_sample(path, rows, *, columns=None) -> Path:
+    """Write rows (n, d) to `path` in the format its suffix names, as :func:`load_sample` reads it back.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        ``.npy``, ``.parquet``, or delimited text ``.csv`` (commas), ``.tsv`` (tabs), ``.txt``
+        (spaces), optionally compressed (``.gz``, ``.bz2``, ``.xz``, ``.zip``); text files and
+        parquet tables get a header row.
+    rows : array_like
+        One row per sample point (1-D: one column).
+    columns : sequence of str, optional
+        Column names of a table (default ``x0``, ``x1``, ...).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, pathlib
+    >>> path = save_sample(pathlib.Path(tempfile.mkdtemp()) / "rows.csv.gz", np.eye(3))
+    >>> load_sample(path).tolist()
+    [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]
+    """
+    path = Path(path)
+    base, _ = _kind(path)
+    rows = np.asarray(rows)
+    rows = rows[:, None] if rows.ndim == 1 else rows
+    if rows.ndim != 2:
+        raise ValueError(f"`rows` must be 1-D or 2-D (rows x features), got shape {rows.shape}.")
+    if base == ".npy":
+        np.save(path, rows)
+        return path
+    names = [f"x{j}" for j in range(rows.shape[1])] if columns is None else [str(c) for c in columns]
+    if len(names) != rows.shape[1]:
+        raise ValueError(f"`columns` names {len(names)} columns; the rows have {rows.shape[1]}.")
+    table = pd.DataFrame(rows, columns=names)
+    if base == ".parquet":
+        table.to_parquet(path)
+    else:
+        table.to_csv(path, sep=_SEPARATORS[base], index=False, compression="infer")
+    return path

@@ -58,6 +58,24 @@ class PowerResult:
         """The same rate, under its name for null scenarios."""
         return self.power
 
+    def __repr__(self) -> str:  # the p-values by their count: printing a result never dumps a thousand numbers
+        return (
+            f"PowerResult(power={self.power:.4g}, ci_low={self.ci_low:.4g}, ci_high={self.ci_high:.4g}, "
+            f"rejections={self.rejections}, reps={self.reps}, alpha={self.alpha:g}, "
+            f"confidence={self.confidence:g}, pvalues=<{len(self.pvalues)} values>)"
+        )
+
+    def __str__(self) -> str:
+        counts = f"{self.rejections} of {self.reps} repetitions at alpha = {self.alpha:g}"
+        interval = f"[{self.ci_low:.4g}, {self.ci_high:.4g}]   (exact, Clopper-Pearson)"
+        return "\n".join(
+            [
+                f"Rejection rate {self.power:.4g}   ({counts})",
+                f"  {self.confidence:.0%} interval   {interval}",
+                f"  p-values       .pvalues, one per repetition ({len(self.pvalues)})",
+            ]
+        )
+
 
 def _resolve(test):
     if isinstance(test, str):
