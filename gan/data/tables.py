@@ -276,7 +276,7 @@ class TableTransformer:
         for name in frame.columns:
             series = frame[name]
             kind = column_kind(series)
-            if not kind:
+            if not kind or not series.notna().any():
                 raise ValueError(f"column {name!r}: every value is missing; drop the column before training.")
             fit = (
                 _fit_numeric(_plain(name), series, rng) if kind == "numeric" else _fit_categorical(_plain(name), series)
