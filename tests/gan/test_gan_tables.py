@@ -183,3 +183,16 @@ def test_resuming_with_other_columns_names_them(penguins, tmp_path):
     gan.train("ring", steps=2, rng=0, out=tmp_path / "ring", progress=False)
     with pytest.raises(ValueError, match="was not trained on a table"):
         gan.train(penguins, steps=4, **FAST, resume=tmp_path / "ring" / "checkpoint.pt")
+
+
+def test_a_table_of_numbers_alone_trains_without_conditions():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {"a": rng.normal(size=80), "one": np.full(80, 3), "b": np.where(rng.random(80) < 0.2, np.nan, 1.0)}
+    )
+    _, _, back = _round_trip(frame)
+    pd.testing.assert_frame_equal(back, frame, check_exact=False, rtol=1e-12)
+    model = gan.train(frame, steps=4, rng=0, **FAST)
+    assert model.config["n_conditions"] == 0
+    sample = model.sample(30, rng=1)
+    assert sample.dtypes.equals(frame.dtypes) and (sample["one"] == 3).all()
