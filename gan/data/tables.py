@@ -142,11 +142,17 @@ def _category_values(series: pd.Series) -> tuple[list, dict]:
     return [_plain(v) for v in present], facts
 
 
-def _fit_categorical(name, series: pd.Series) -> dict:
+def _fit_categorical(name, series: pd.Series, kind: str) -> dict:
     values, facts = _category_values(series)
+    odd = [v for v in values if not isinstance(v, (str, int, float))]
+    if kind != "boolean" and odd:
+        raise ValueError(
+            f"column {name!r} has categories of type {type(odd[0]).__name__} ({odd[0]!r}); give strings, numbers "
+            "or booleans (a checkpoint stores categories as plain values)."
+        )
     present = int(series.notna().sum())
     distinct = int(series.nunique())
-    if series.dtype != bool and present >= 2 and (distinct == present or looks_like_identifier(distinct, present)):
+    if kind != "boolean" and present >= 2 and (distinct == present or looks_like_identifier(distinct, present)):
         raise ValueError(
             f"column {name!r} holds a different value on (nearly) every row ({distinct} values in {present} rows): "
             "an identifier, which a generator cannot learn; drop it before training."
@@ -166,8 +172,8 @@ def _width(record) -> int:
 def _category_codes(record, series: pd.Series) -> np.ndarray:
     """Each row's category code; a missing value is the last code."""
     values = record["values"]
-    if isinstance(series.dtype, pd.CategoricalDtype):
-        codes = pd.Categorical(series, categories=series.dtype.categories).codes.astype(np.int64)
+    if isinstance(series.dtype, pd.CategoricalDtype) and [_plain(v) for v in series.dtype.categories] == values:
+        codes = series.cat.codes.to_numpy().astype(np.int64)
     else:
         lookup = {v: i for i, v in enumerate(values)}
         codes = np.array([-1 if pd.isna(v) else lookup.get(_plain(v), -2) for v in series], dtype=np.int64)
@@ -279,7 +285,9 @@ class TableTransformer:
             if not kind or not series.notna().any():
                 raise ValueError(f"column {name!r}: every value is missing; drop the column before training.")
             fit = (
-                _fit_numeric(_plain(name), series, rng) if kind == "numeric" else _fit_categorical(_plain(name), series)
+                _fit_numeric(_plain(name), series, rng)
+                if kind == "numeric"
+                else _fit_categorical(_plain(name), series, kind)
             )
             records.append(fit)
         self.columns_, self.spans_ = records, None
@@ -381,7 +389,7 @@ class TableTransformer:
     # --- state ----------------------------------------------------------------------------------
 
     def check_columns(self, frame) -> None:
-        """Refuse a table whose columns are not the fitted ones (in order), naming them."""
+        """Refuse a table whose columns are not the fitted ones (in order) or of another kind, naming them."""
         frame = _check_frame(frame)
         given, fitted = [_plain(c) for c in frame.columns], self.names
         if given != fitted:
@@ -391,6 +399,14 @@ class TableTransformer:
                 f"missing {missing}, unexpected {extra}" if missing or extra else f"order {given} (fitted {fitted})"
             )
             raise ValueError(f"`data`: the table's columns differ from the fitted (or checkpointed) ones: {detail}.")
+        kinds = {"numeric": "numeric", "boolean": "categorical", "categorical": "categorical", "ordinal": "categorical"}
+        for record in self.columns_:
+            kind = kinds.get(column_kind(frame[record["name"]]), record["kind"])  # all missing: transform says so
+            if kind != record["kind"]:
+                raise ValueError(
+                    f"`data`: column {record['name']!r} is {kind} but was {record['kind']} when the transformer "
+                    "was fitted (or checkpointed)."
+                )
 
     def state(self) -> dict:
         """The fitted state as plain values (JSON-able: numbers, strings, lists, dicts)."""

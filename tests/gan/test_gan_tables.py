@@ -132,6 +132,16 @@ def test_an_identifier_or_an_all_missing_column_is_refused_by_name():
         TableTransformer().fit(frame.assign(id=[f"row{i}" for i in range(len(frame))]), rng=0)
     with pytest.raises(ValueError, match="column 'empty': every value is missing"):
         TableTransformer().fit(frame.assign(empty=np.nan), rng=0)
+    when = pd.Categorical(pd.to_datetime(["2020-01-01", "2021-01-01"] * 60))
+    with pytest.raises(ValueError, match="column 'when' has categories of type Timestamp"):
+        TableTransformer().fit(frame.assign(when=when), rng=0)
+    table = TableTransformer().fit(frame, rng=0)
+    with pytest.raises(ValueError, match="column 'age' is categorical but was numeric"):
+        table.transform(frame.assign(age=frame["age"].astype(str)))
+    with pytest.raises(ValueError, match="column 'word' holds 'w', a category the transformer was not fitted on"):
+        table.transform(frame.assign(word="w"))
+    with pytest.raises(ValueError, match="column 'age' has missing values; it had none"):
+        table.transform(frame.assign(age=np.where(frame["age"] > 50, np.nan, frame["age"])))
     with pytest.raises(ValueError, match="`labels`: a table conditions"):
         gan.train(frame, labels=np.zeros(len(frame)), steps=1)
     with pytest.raises(ValueError, match="`conditional=True` is for class labels"):
