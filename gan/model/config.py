@@ -128,7 +128,7 @@ TRAIN_DEFAULTS = dict(
 )
 
 
-def data_kind(dataset, conv=True) -> str:
+def _data_kind(dataset, conv=True) -> str:
     """The recipe a data set takes: ``"tables"`` (a DataFrame), ``"images"`` (with the conv pair) or ``"vectors"``."""
     if getattr(dataset, "table", None) is not None:
         return "tables"
@@ -137,7 +137,7 @@ def data_kind(dataset, conv=True) -> str:
 
 def recipe_for(dataset, given: dict) -> dict:
     """`given` (gan.train's arguments) with the recipe of the data's kind filling those left as None."""
-    kind = data_kind(dataset, given.get("conv", True))
+    kind = _data_kind(dataset, given.get("conv", True))
     recipe = RECIPES[kind]
     out = dict(given)
     for key in ("objective", "steps", "batch_size", "lr_decay", "ema", "standardize", "hidden", "depth"):

@@ -265,7 +265,7 @@ def train(
     seeds = (int(generator.integers(2**63 - 1)), int(generator.integers(2**63 - 1)))
     dataset, stored = _dataset(data, labels, seeds[0], resume)
     config = TrainConfig.create(dataset, seeds, generator_loss=generator_loss, **given)
-    return _run(config, dataset, generator, out, (resume, stored), callbacks, device, progress, threads)
+    return _run(config, dataset, generator, out, resume, callbacks, device, progress, threads, state=stored)
 
 
 def _dataset(data, labels, seed: int, resume):
@@ -280,8 +280,9 @@ def _dataset(data, labels, seed: int, resume):
     return get_dataset(data, labels=labels, seed=seed, table=state["table"]), state
 
 
-def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device, progress, threads) -> GAN:
-    """Check the run's own options, build the :class:`Trainer` (resumed if asked) and train."""
+def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device, progress, threads, state=None) -> GAN:
+    """Check the run's own options, build the :class:`Trainer` (resumed if asked; `state`: the checkpoint of
+    `resume` when already read) and train."""
     device = check_device(device)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise ValueError(f"`out` = {str(out)!r} is an existing file; give a folder for the run.")
@@ -290,7 +291,6 @@ def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device
     threads = None if threads is None else check_int(threads, "threads")
     net_rng = np.random.default_rng(generator.integers(2**63 - 1))
     torch_rng = torch_generator(generator)
-    (resume, state) = resume
     if resume is not None:
         state, config = _resume_state(resume, config, state)
     trainer = Trainer(
