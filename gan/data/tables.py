@@ -109,8 +109,14 @@ def _fit_mixture(values: np.ndarray, rng: np.random.Generator) -> tuple[list, li
     return weights.tolist(), mixture.means_.reshape(-1)[keep].tolist(), sds.tolist()
 
 
+def _finite(name, values: np.ndarray) -> np.ndarray:
+    if np.isinf(values).any():
+        raise ValueError(f"column {name!r} holds infinite values; replace them (by NaN for missing) first.")
+    return values
+
+
 def _fit_numeric(name, series: pd.Series, rng) -> dict:
-    present = series.dropna().to_numpy(dtype=np.float64)
+    present = _finite(name, series.dropna().to_numpy(dtype=np.float64))
     weights, means, sds = _fit_mixture(present, rng)
     integer = pd.api.types.is_integer_dtype(series.dtype)
     return dict(
@@ -197,7 +203,7 @@ def _forward_numeric(record, series: pd.Series, rng) -> list[np.ndarray]:
     """[scalar, mode one-hot, (present, missing)] of a numeric column; modes drawn from each value's posterior."""
     from scipy import stats
 
-    x = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    x = _finite(record["name"], series.to_numpy(dtype=np.float64, na_value=np.nan))
     missing = np.isnan(x)
     if missing.any() and not record["missing"]:
         raise ValueError(f"column {record['name']!r} has missing values; it had none when the transformer was fitted.")

@@ -132,6 +132,8 @@ def test_an_identifier_or_an_all_missing_column_is_refused_by_name():
         TableTransformer().fit(frame.assign(id=[f"row{i}" for i in range(len(frame))]), rng=0)
     with pytest.raises(ValueError, match="column 'empty': every value is missing"):
         TableTransformer().fit(frame.assign(empty=np.nan), rng=0)
+    with pytest.raises(ValueError, match="column 'weight' holds infinite values"):
+        TableTransformer().fit(frame.assign(weight=np.where(frame["weight"] > 4, np.inf, frame["weight"])), rng=0)
     when = pd.Categorical(pd.to_datetime(["2020-01-01", "2021-01-01"] * 60))
     with pytest.raises(ValueError, match="column 'when' has categories of type Timestamp"):
         TableTransformer().fit(frame.assign(when=when), rng=0)
