@@ -164,6 +164,20 @@ def test_a_short_run_on_penguins_samples_the_table(penguins):
     assert sample["year"].isin(penguins["year"].unique()).all()
     watched = model.history.dropna(subset=["pvalue"])
     assert len(watched) == 20 and watched["pvalue"].between(0, 1).all()
+    with pytest.raises(ValueError, match="a GAN of a table draws its conditions"):
+        model.sample(3, labels=0)
+    # the network's own rows: tanh scalars, Gumbel-softmax spans summing to 1, all noise from the input
+    z = torch.randn(64, model.z_dim, generator=torch.Generator().manual_seed(0))
+    asked = torch.zeros(64, dtype=torch.long)  # species: Adelie
+    model.generator.eval()
+    with torch.no_grad():
+        rows, again = model.generator(z, asked), model.generator(z, asked)
+    assert torch.equal(rows, again) and rows.abs().max() <= 1
+    asked_for = model.table.inverse_transform(rows.double().numpy())["species"]
+    assert (asked_for == "Adelie").mean() > 0.6  # the cross-entropy term at work (0.81 here; 1/3 by chance)
+    for start, end, kind in model.table.spans_:
+        if kind == "softmax":
+            assert torch.allclose(rows[:, start:end].sum(dim=1), torch.ones(64), atol=1e-5)
 
 
 def test_two_runs_with_one_rng_give_the_same_table(penguins):
