@@ -6,7 +6,7 @@ during training and as auditors of a frozen generator. It imports
 :mod:`twosample`; :mod:`twosample` never imports it.
 
 Its folders are its layers, bottom to top; a layer imports only the layers below it:
-:mod:`gan.data` (data sets), :mod:`gan.model` (objectives, penalties, networks, the
+:mod:`gan.data` (data sets and tables), :mod:`gan.model` (objectives, penalties, networks, the
 run's config, checkpoints, the GAN and ``load``), :mod:`gan.training` (``train``, the
 trainer, callbacks, the monitor, figures), :mod:`gan.auditing` (the audit and every
 score) and :mod:`gan.app` (the command line and the demo).

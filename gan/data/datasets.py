@@ -68,6 +68,8 @@ class Dataset:
         Integer class labels 0..K-1 of the rows (for conditional GANs).
     classes : tuple, optional
         The class names the labels code (``classes[k]`` is label k).
+    table : gan.data.tables.TableTransformer, optional
+        For a table (a DataFrame), its fitted transformer: the rows are its transformed rows.
     """
 
     name: str
@@ -80,6 +82,7 @@ class Dataset:
     rows: np.ndarray | None = dataclasses.field(default=None, repr=False)
     labels: np.ndarray | None = dataclasses.field(default=None, repr=False)
     classes: tuple | None = None
+    table: object | None = dataclasses.field(default=None, repr=False)
 
     @property
     def finite(self) -> bool:
@@ -387,12 +390,23 @@ def names() -> list[str]:
     return list(_FACTORIES)
 
 
-def get_dataset(data, *, labels=None, name: str = "data") -> Dataset:
-    """A :class:`Dataset` from a name, a Dataset, an array, a file (.npy/.npz/.csv/.parquet) or an image folder.
+def get_dataset(data, *, labels=None, name: str = "data", seed: int = 0, table=None) -> Dataset:
+    """A :class:`Dataset` from a name, a Dataset, an array, a file (.npy/.npz/.csv/.parquet), an image folder
+    or a table (a pandas DataFrame of any column types: :func:`gan.data.tables.table_dataset`).
 
     `labels` (one per row) replace the data's own (a folder's subfolders, an .npz's ``y``); `name` is
-    the caller's argument, named in errors.
+    the caller's argument, named in errors. For a table, `seed` seeds its transformer and `table`
+    is a checkpoint's transformer state to use instead of fitting one.
     """
+    from .tables import is_table, table_dataset
+
+    if is_table(data):
+        if labels is not None:
+            raise ValueError(
+                "`labels`: a table conditions its generator on its own categorical columns; "
+                "keep the labels as a column of `data` instead."
+            )
+        return table_dataset(data, seed, state=table)
     if isinstance(data, Dataset):
         if labels is None:
             return data

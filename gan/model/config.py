@@ -43,6 +43,8 @@ RECIPES = {
         lr_decay="linear",
         ema=0.999,
         standardize=True,
+        hidden=128,
+        depth=3,
     ),
     "images": dict(
         objective="hinge",
@@ -53,6 +55,29 @@ RECIPES = {
         lr_decay="linear",
         ema=0.999,
         standardize=False,
+        hidden=128,
+        depth=3,
+    ),
+    # Tables (a DataFrame): CTGAN's defaults (Xu et al. 2019; the ctgan package): WGAN-GP with one
+    # critic step, Adam 2e-4 with betas (0.5, 0.9), 500 rows a step in packs of 10, 128 latent
+    # entries, a residual 256-256 generator and a 256-256 critic, no decay and no moving average.
+    # Not yet measured here (issue 29's benchmark against ctgan comes next); CTGAN's critic also
+    # has dropout 0.5, left out here because its masks would come from torch's global random
+    # state, which a checkpoint does not hold (a resumed run would differ).
+    "tables": dict(
+        objective="wgan-gp",
+        steps=3000,
+        batch_size=50,
+        lr=2e-4,
+        critic_steps=1,
+        r1_gamma=None,
+        lr_decay="none",
+        ema=0.0,
+        standardize=False,
+        hidden=256,
+        depth=2,
+        z_dim=128,
+        pack=10,
     ),
 }
 
@@ -79,8 +104,8 @@ TRAIN_DEFAULTS = dict(
     critic_lr=None,
     betas=None,
     z_dim=None,
-    hidden=128,
-    depth=3,
+    hidden=None,
+    depth=None,
     conv=True,
     generator_options=None,
     critic_options=None,
@@ -103,21 +128,31 @@ TRAIN_DEFAULTS = dict(
 )
 
 
+def _data_kind(dataset, conv=True) -> str:
+    """The recipe a data set takes: ``"tables"`` (a DataFrame), ``"images"`` (with the conv pair) or ``"vectors"``."""
+    if getattr(dataset, "table", None) is not None:
+        return "tables"
+    return "images" if dataset.image_shape is not None and conv else "vectors"
+
+
 def recipe_for(dataset, given: dict) -> dict:
     """`given` (gan.train's arguments) with the recipe of the data's kind filling those left as None."""
-    kind = "images" if dataset.image_shape is not None and given.get("conv", True) else "vectors"
+    kind = _data_kind(dataset, given.get("conv", True))
     recipe = RECIPES[kind]
     out = dict(given)
-    for key in ("objective", "steps", "batch_size", "lr_decay", "ema", "standardize"):
+    for key in ("objective", "steps", "batch_size", "lr_decay", "ema", "standardize", "hidden", "depth"):
         if out.get(key) is None:
             out[key] = recipe[key]
     if out.get("z_dim") is None:  # latent size: 2 for the planar toys, up to 32 for wider rows and images
-        out["z_dim"] = 32 if kind == "images" else max(2, min(int(dataset.dim), 32))
+        out["z_dim"] = recipe.get("z_dim") or (32 if kind == "images" else max(2, min(int(dataset.dim), 32)))
     if out.get("pack") is None:  # images without labels: PacGAN's packing of 2 keeps the critic seeing variety
-        out["pack"] = 2 if kind == "images" and not out.get("conditional") and out["objective"] != "mmd" else 1
-    if out["objective"] == recipe["objective"]:  # the rate and penalty were tuned for the recipe's objective
+        packs = kind != "vectors" and not out.get("conditional") and out["objective"] != "mmd"
+        out["pack"] = recipe.get("pack", 2) if packs else 1
+    if out["objective"] == recipe["objective"]:  # the rate, penalty and critic steps were tuned for its objective
         if out.get("lr") is None:
             out["lr"] = recipe["lr"]
+        if out.get("critic_steps") is None:
+            out["critic_steps"] = recipe.get("critic_steps")
         if out.get("r1_gamma") is None and out.get("penalties") is None:
             out["r1_gamma"] = recipe["r1_gamma"]
     return out
@@ -126,14 +161,14 @@ def recipe_for(dataset, given: dict) -> dict:
 # The settings decided from the data or the objective rather than a table, in words (for the help).
 # Each is decided where it says: recipe_for, TrainConfig.create, _optimiser_settings, _penalties.
 DERIVED = {
-    "critic_steps": "the objective's",
+    "critic_steps": "the objective's; 1 for tables with the recipe's objective",
     "critic_lr": "lr",
     "betas": "the objective's",
-    "z_dim": "the data's dimension within [2, 32]; 32 for images",
+    "z_dim": "the data's dimension within [2, 32]; 32 for images; 128 for tables (plus their Gumbel inputs)",
     "monitor_every": "steps // 20",
     "log_every": "steps // 200",
     "checkpoint_every": "monitor_every",
-    "pack": "1; 2 for images without labels (and an objective with a critic)",
+    "pack": "1; 2 for images without labels, 10 for tables (with an objective with a critic)",
     "penalties": "the objective's",
 }
 # Recipe settings tuned for the recipe's own objective, and what another objective gets.
@@ -149,8 +184,11 @@ def _word(value) -> str:
 
 
 def _by_kind(key) -> str:
-    vectors, images = _word(RECIPES["vectors"][key]), _word(RECIPES["images"][key])
-    return vectors if vectors == images else f"{vectors}; {images} for images"
+    text = _word(RECIPES["vectors"][key])
+    for kind in ("images", "tables"):
+        word = _word(RECIPES[kind][key])
+        text += "" if word == _word(RECIPES["vectors"][key]) else f"; {word} for {kind}"
+    return text
 
 
 def default_text(key: str) -> str:
@@ -158,7 +196,7 @@ def default_text(key: str) -> str:
     :data:`RECIPES` and the rules of :func:`recipe_for` (the command line's help says it so).
 
     >>> default_text("objective"), default_text("hidden")
-    ('js; hinge for images', '128')
+    ('js; hinge for images; wgan-gp for tables', '128; 256 for tables')
     """
     if key in FOR_THE_RECIPE_OBJECTIVE:
         return f"{_by_kind(key)} with the recipe's objective, else {FOR_THE_RECIPE_OBJECTIVE[key]}"
@@ -191,6 +229,7 @@ RESUME_KEYS = (
     "conditional",
     "n_classes",
     "class_counts",
+    "n_conditions",
     "penalties",
     "label_smoothing",
     "feature_matching",
@@ -211,6 +250,7 @@ LEGACY = {
     "pack": 1,
     "standardize": False,
     "network": None,
+    "n_conditions": 0,
 }
 
 
@@ -263,6 +303,7 @@ class TrainConfig:
     conditional: bool
     n_classes: int
     class_counts: list | None
+    n_conditions: int
     penalties: list
     label_smoothing: float
     feature_matching: float
@@ -365,12 +406,19 @@ def _network_settings(dataset, obj: Objective, kw) -> dict:
     network = "mlp"
     if image and kw["conv"]:  # "conv8", the first release's 8x8 pair, is only rebuilt from old checkpoints
         network = "dcgan"
+    table = getattr(dataset, "table", None)
+    if table is not None:  # CTGAN's pair; the generator's input also holds one Gumbel input per one-hot entry
+        network = "table"
     if pack > 1 and not obj.critic:
         raise ValueError(f"`pack` applies to objectives with a critic; {obj.name!r} has none (use pack=1).")
     if kw["standardize"] and network != "mlp":
-        raise ValueError("`standardize` is for the MLP networks; the conv pair works on pixels in [-1, 1].")
+        raise ValueError(
+            "`standardize` is for the MLP networks; the conv pair works on pixels in [-1, 1], "
+            "the table pair on transformed rows."
+        )
     return dict(
-        z_dim=check_int(kw["z_dim"], "z_dim"),
+        z_dim=check_int(kw["z_dim"], "z_dim") + (0 if table is None else table.noise_dim),
+        n_conditions=0 if table is None else table.n_conditions,
         hidden=check_int(kw["hidden"], "hidden"),
         depth=check_int(kw["depth"], "depth"),
         network=network,
@@ -421,6 +469,11 @@ def _conditional_settings(dataset, obj: Objective, kw) -> dict:
     conditional = check_bool(kw["conditional"], "conditional")
     if not conditional:
         return dict(conditional=False, n_classes=0, class_counts=None)
+    if getattr(dataset, "table", None) is not None:
+        raise ValueError(
+            "`conditional=True` is for class labels; a table's generator is already conditioned on its "
+            "categorical columns (training-by-sampling)."
+        )
     if dataset.labels is None:
         raise ValueError(
             f"`conditional=True` needs class labels; {dataset.name!r} has none (give `labels=`, one per row)."

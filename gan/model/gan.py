@@ -19,6 +19,7 @@ from twosample.core.torch_utils import torch_generator
 from twosample.core.validation import check_device, check_int, check_rng
 
 from ..data.datasets import Dataset
+from ..data.tables import TableTransformer
 from . import networks
 from .checkpoint import read_checkpoint, write_checkpoint
 from .config import TrainConfig
@@ -48,6 +49,8 @@ class GAN:
         The training law, when known.
     trained_generator : torch.nn.Module or None
         The generator's own weights when `generator` is their moving average (to resume from).
+    table : gan.data.tables.TableTransformer or None
+        For a GAN of a table: its transformer (:meth:`sample` then returns a DataFrame).
     """
 
     generator: object
@@ -57,6 +60,7 @@ class GAN:
     history: pd.DataFrame
     dataset: Dataset | None = None
     trained_generator: object = None
+    table: TableTransformer | None = None
 
     @property
     def z_dim(self) -> int:
@@ -88,11 +92,13 @@ class GAN:
             raise ValueError(f"`labels` must lie in 0..{self.n_classes - 1}, got {labels.min()}..{labels.max()}.")
         return labels
 
-    def sample(self, n: int, rng=None, *, labels=None) -> np.ndarray:
+    def sample(self, n: int, rng=None, *, labels=None) -> np.ndarray | pd.DataFrame:
         """`n` generated rows as a float64 array; the same `rng` gives the same rows.
 
         Conditional GANs: `labels` (one class, or one per row) chooses the classes; by
-        default they are drawn from the training data's class frequencies.
+        default they are drawn from the training data's class frequencies. A GAN of a table
+        returns a DataFrame with the table's columns, dtypes and categories (its conditions
+        drawn as the data has them: a categorical column uniformly, its category by frequency).
         """
         import torch
 
@@ -100,7 +106,7 @@ class GAN:
         rng = check_rng(rng)
         gen = torch_generator(rng)
         z = torch.randn(n, self.z_dim, generator=gen)
-        y = self._labels(n, labels, rng)
+        y = self._labels(n, labels, rng) if self.table is None else self._conditions(n, labels, rng)
         y = None if y is None else torch.as_tensor(y, dtype=torch.long)
         was_training = self.generator.training
         self.generator.eval()
@@ -114,7 +120,13 @@ class GAN:
                 ]
         finally:
             self.generator.train(was_training)
-        return torch.cat([c.cpu() for c in chunks]).double().numpy()
+        rows = torch.cat([c.cpu() for c in chunks]).double().numpy()
+        return rows if self.table is None else self.table.inverse_transform(rows)
+
+    def _conditions(self, n, labels, rng):
+        if labels is not None:
+            raise ValueError("`labels`: a GAN of a table draws its conditions from the table's categories.")
+        return self.table.sample_conditions(n, rng) if self.config.get("n_conditions") else None
 
     def __call__(self, n: int, rng=None) -> np.ndarray:
         """Same as :meth:`sample` (a GAN is a sampler ``sample(n, rng)``)."""
@@ -152,6 +164,7 @@ def state_of(model: GAN, *, opt_g=None, opt_c=None, step=None, torch_rng=None, m
         "torch_rng": torch_rng,
         "history": _history_columns(model.history),
         "monitor": monitor,
+        "table": None if model.table is None else model.table.state(),
     }
 
 
@@ -189,4 +202,5 @@ def _from_state(state: dict, device) -> GAN:
         critic.load_state_dict(state["critic"])
     config = TrainConfig.from_dict(state["config"]).to_dict()
     obj = get_objective(config["objective"], generator_loss=config.get("generator_loss"))
-    return GAN(generator, critic, obj, config, history_frame(state["history"]), trained_generator=kept)
+    table = None if state.get("table") is None else TableTransformer.from_state(state["table"])
+    return GAN(generator, critic, obj, config, history_frame(state["history"]), trained_generator=kept, table=table)

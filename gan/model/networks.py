@@ -1,4 +1,4 @@
-"""Generator and critic networks: MLPs for vectors, DCGAN-style convolutional pairs for images.
+r"""Generator and critic networks: MLPs for vectors, DCGAN-style convolutional pairs for images.
 
 Every network is a :class:`Network` built from a plain config dict (kept as
 ``module.config``), so a checkpoint stores the dict and the weights and
@@ -15,6 +15,16 @@ argument: the generator reads its latent vector concatenated with a learned
 label embedding; the critic is a projection discriminator (Miyato and Koyama
 2018): ``out = head(h) + <embed(y), h>`` with ``h`` the critic's last hidden
 features.
+
+Table networks (:func:`table_generator`, and :func:`mlp_critic` with ``conditions``) follow CTGAN
+(Xu et al. 2019): the generator is residual (each layer's output, after batch norm and ReLU,
+concatenated to its input) and ends in one activation per span of the transformed row (tanh
+for a numeric scalar, Gumbel-softmax at temperature 0.2 for a one-hot span). Its Gumbel noise
+comes from its own input: the last ``noise_dim`` latent entries, standard normal, become
+:math:`-\log(-\log\Phi(z))`, so every draw comes from the latent rows the callers already seed.
+With ``conditions`` the generator reads the condition's one-hot after its latent vector and the
+critic reads each row followed by its condition's one-hot (packed rows: each of the ``pack``
+rows with its own).
 
 Image networks (:func:`dcgan_generator`, :func:`dcgan_critic`) work for any
 ``(channels, height, width)``: the generator starts from a small map and
@@ -34,7 +44,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from twosample.core.validation import check_choice, check_int, check_rng
+from twosample.core.validation import check_choice, check_int, check_real, check_rng
 
 __all__ = [
     "Network",
@@ -47,6 +57,7 @@ __all__ = [
     "image_levels",
     "mlp_critic",
     "mlp_generator",
+    "table_generator",
 ]
 
 _ACTIVATIONS = ("relu", "leaky_relu", "elu", "tanh")
@@ -105,22 +116,105 @@ class Crop(nn.Module):
         return x[..., : self.height, : self.width]
 
 
+class JoinCondition(nn.Module):
+    """Each row of a (packed) row followed by the one-hot of its condition: ``(b, pack * w) -> (b, pack * (w + n))``."""
+
+    def __init__(self, n_conditions: int, pack: int = 1):
+        super().__init__()
+        self.n_conditions, self.pack = int(n_conditions), int(pack)
+
+    def forward(self, x, conditions):
+        if conditions is None:
+            raise ValueError("this network is conditioned on a table's categories: pass `labels` (condition codes).")
+        rows = x.reshape(len(conditions), -1)
+        onehot = nn.functional.one_hot(conditions, self.n_conditions).to(rows.dtype)
+        return torch.cat([rows, onehot], dim=1).reshape(len(x), -1)
+
+    def extra_repr(self):
+        return f"n_conditions={self.n_conditions}, pack={self.pack}"
+
+
+class Residual(nn.Module):
+    """CTGAN's residual layer: ``x -> [relu(bn(fc(x))), x]``."""
+
+    def __init__(self, fan_in: int, fan_out: int):
+        super().__init__()
+        self.fc, self.bn = nn.Linear(fan_in, fan_out), nn.BatchNorm1d(fan_out)
+
+    def forward(self, x):
+        return torch.cat([torch.relu(self.bn(self.fc(x))), x], dim=1)
+
+
+class SpanActivation(nn.Module):
+    r"""tanh on the ``"tanh"`` spans, Gumbel-softmax at temperature `tau` on the ``"softmax"`` spans.
+
+    ``forward(raw, noise)``: `noise` holds one standard normal entry per one-hot entry, turned
+    into Gumbel noise :math:`-\log(-\log\Phi(z))` (by ``log_ndtr``, finite for every z).
+    """
+
+    def __init__(self, spans, tau: float = 0.2):
+        super().__init__()
+        self.spans, self.tau = [(int(a), int(b), str(k)) for a, b, k in spans], float(tau)
+
+    def forward(self, raw, noise):
+        out, used = [], 0
+        for start, end, kind in self.spans:
+            piece = raw[:, start:end]
+            if kind == "tanh":
+                out.append(torch.tanh(piece))
+                continue
+            z = noise[:, used : used + end - start]
+            used += end - start
+            gumbel = -torch.log((-torch.special.log_ndtr(z)).clamp_min(1e-30))
+            out.append(torch.softmax((piece + gumbel) / self.tau, dim=1))
+        return torch.cat(out, dim=1)
+
+    def extra_repr(self):
+        return f"spans={len(self.spans)}, tau={self.tau}"
+
+
+class TableBody(nn.Module):
+    """The table generator: ``[z, noise, condition] -> residual layers on [z, condition] -> spans``."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.z_dim, self.noise_dim = config["z_dim"], config["noise_dim"]
+        width = config["z_dim"] + (config.get("n_conditions") or 0)
+        layers = []
+        for _ in range(config["depth"]):
+            layers.append(Residual(width, config["hidden"]))
+            width += config["hidden"]
+        self.residual = nn.Sequential(*layers)
+        self.out = nn.Linear(width, config["out_dim"])
+        self.activation = SpanActivation(config["spans"], config.get("tau", 0.2))
+
+    def forward(self, x):
+        z, noise, cond = (
+            x[:, : self.z_dim],
+            x[:, self.z_dim : self.z_dim + self.noise_dim],
+            x[:, self.z_dim + self.noise_dim :],
+        )
+        return self.activation(self.out(self.residual(torch.cat([z, cond], dim=1))), noise)
+
+
 class Network(nn.Module):
     """A generator or critic with its config: rows in, rows out (images are flattened).
 
     ``body`` is one ``nn.Sequential``. For a critic, ``body[head]`` is its output
     layer: the layers before it compute the features ``h`` (:meth:`features`), and a
     conditional critic adds the projection ``<embed(y), h>`` to the head's output.
-    For a conditional generator, ``embed(y)`` is concatenated to the latent rows.
+    For a conditional generator, ``embed(y)`` is concatenated to the latent rows. A table's
+    networks ``join`` the one-hot of each row's condition (``y``) to their input instead.
     """
 
-    def __init__(self, config, body, *, in_shape=None, head=None, embed=None):
+    def __init__(self, config, body, *, in_shape=None, head=None, embed=None, join=None):
         super().__init__()
         self.config = dict(config)
         self.body = body
         self.in_shape = None if in_shape is None else tuple(in_shape)
         self.head = head
         self.embed = embed
+        self.join = join
 
     @property
     def is_critic(self) -> bool:
@@ -137,6 +231,8 @@ class Network(nn.Module):
 
     def features(self, x, labels=None):
         """The critic's last hidden features ``h`` (what the head and the projection read)."""
+        if self.join is not None:
+            x = self.join(x, labels)
         if self.in_shape is not None:
             x = x.reshape(len(x), *self.in_shape)
         for layer in self.body[: self.head]:
@@ -144,6 +240,10 @@ class Network(nn.Module):
         return x
 
     def forward(self, x, labels=None):
+        if self.join is not None:
+            x, labels = self.join(x, labels), None
+            if self.is_critic:
+                return self.body(x).reshape(len(x), -1)
         labels = self._labels(labels)
         if not self.is_critic:
             if labels is not None:
@@ -284,6 +384,8 @@ def mlp_critic(
     scale=None,
     cap=None,
     n_classes: int = 0,
+    conditions: int = 0,
+    pack: int = 1,
     rng=None,
     device="cpu",
 ):
@@ -293,6 +395,8 @@ def mlp_critic(
     `in_dim` values) standardise the input first: the network reads ``(x - shift) / scale``.
     `cap` bounds the output smoothly from above (``cap - softplus(cap - v)``).
     ``n_classes > 0``: a projection discriminator (labels as the second argument).
+    ``conditions > 0`` (tables): each of the `pack` rows in an input row (``in_dim`` wide in all)
+    is followed by the one-hot of its condition, one code per row in the second argument.
     """
     in_dim, out_dim = check_int(in_dim, "in_dim"), check_int(out_dim, "out_dim")
     hidden, depth, activation = _check_common(hidden, depth, activation)
@@ -300,6 +404,36 @@ def mlp_critic(
     config = dict(kind="mlp_critic", in_dim=in_dim, out_dim=out_dim, hidden=hidden, depth=depth)
     config.update(activation=activation, spectral_norm=bool(spectral_norm), shift=shift, scale=scale)
     config.update(cap=_check_cap(cap), n_classes=_n_classes(n_classes))
+    if conditions:
+        if shift is not None or n_classes:
+            raise ValueError("`conditions` cannot be combined with `shift`/`scale` or `n_classes`.")
+        config.update(n_conditions=check_int(conditions, "conditions"), pack=check_int(pack, "pack"))
+    return build(config, rng=rng, device=device)
+
+
+def table_generator(
+    z_dim: int,
+    spans,
+    *,
+    noise_dim: int,
+    hidden: int = 256,
+    depth: int = 2,
+    conditions: int = 0,
+    tau: float = 0.2,
+    rng=None,
+    device="cpu",
+):
+    """CTGAN's residual generator for a table's transformed rows (see the module's notes).
+
+    `spans` are the row's ``(start, end, "tanh" | "softmax")`` spans; the input is ``z_dim``
+    latent entries then `noise_dim` (the one-hot entries' count) Gumbel inputs, all standard
+    normal; ``conditions > 0`` takes condition codes as the second argument.
+    """
+    spans = [[int(a), int(b), check_choice(k, "spans", ("tanh", "softmax"))] for a, b, k in spans]
+    config = dict(kind="table_generator", z_dim=check_int(z_dim, "z_dim"), noise_dim=check_int(noise_dim, "noise_dim"))
+    config.update(hidden=check_int(hidden, "hidden"), depth=check_int(depth, "depth", minimum=0))
+    config.update(out_dim=spans[-1][1], spans=spans, n_conditions=check_int(conditions, "conditions", minimum=0))
+    config.update(tau=check_real(tau, "tau", low=0, low_open=True))
     return build(config, rng=rng, device=device)
 
 
@@ -403,13 +537,21 @@ def _build_mlp_generator(config):
 
 
 def _build_mlp_critic(config):
-    widths = [config["in_dim"]] + [config["hidden"]] * config["depth"] + [config.get("out_dim", 1)]
+    conditions, pack = config.get("n_conditions") or 0, config.get("pack") or 1
+    widths = [config["in_dim"] + conditions * pack] + [config["hidden"]] * config["depth"] + [config.get("out_dim", 1)]
     body = _mlp_layers(widths, config["activation"], config["spectral_norm"], "none")
     if config.get("scale") is not None:
         body.insert(0, Affine(config["shift"], config["scale"], inverse=True))
     n_classes = config.get("n_classes") or 0
     embed = _maybe_sn(nn.Embedding(n_classes, widths[-2]), config["spectral_norm"]) if n_classes else None
-    return Network(config, body, head=len(body) - 1, embed=embed)
+    join = JoinCondition(conditions, pack) if conditions else None
+    return Network(config, body, head=len(body) - 1, embed=embed, join=join)
+
+
+def _build_table_generator(config):
+    conditions = config.get("n_conditions") or 0
+    join = JoinCondition(conditions) if conditions else None
+    return Network(config, nn.Sequential(TableBody(config)), join=join)
 
 
 def _build_dcgan_generator(config):
@@ -478,6 +620,7 @@ _BUILDERS = {
     "dcgan_critic": _build_dcgan_critic,
     "conv_generator": _build_conv_generator,
     "conv_critic": _build_conv_critic,
+    "table_generator": _build_table_generator,
 }
 
 # A network config may ask for at most this many parameters (4 GB of float32): a corrupt or hostile
@@ -490,16 +633,23 @@ _REQUIRED = {
     "dcgan_critic": ("image_shape", "channels", "spectral_norm"),
     "conv_generator": ("z_dim", "channels"),
     "conv_critic": ("channels", "spectral_norm"),
+    "table_generator": ("z_dim", "noise_dim", "hidden", "depth", "out_dim", "spans"),
 }
-_SIZES = ("z_dim", "hidden", "out_dim", "in_dim", "channels", "in_channels", "n_classes")
+_SIZES = ("z_dim", "hidden", "out_dim", "in_dim", "channels", "in_channels", "n_classes", "n_conditions", "noise_dim")
 
 
 def _parameter_count(config, sizes) -> int:
     """An upper estimate of the weights a config asks for (before allocating any)."""
     kind = config["kind"]
+    if kind == "table_generator":
+        width = sizes["z_dim"] + sizes.get("n_conditions", 0)
+        widths = [width + i * sizes["hidden"] for i in range(sizes["depth"] + 1)]
+        return sum(w * sizes["hidden"] for w in widths[:-1]) + widths[-1] * sizes["out_dim"]
     if kind.startswith("mlp"):
         widths = (
-            [sizes.get("z_dim", sizes.get("in_dim"))] + [sizes["hidden"]] * sizes["depth"] + [sizes.get("out_dim", 1)]
+            [sizes.get("z_dim", sizes.get("in_dim")) + sizes.get("n_conditions", 0) * int(config.get("pack") or 1)]
+            + [sizes["hidden"]] * sizes["depth"]
+            + [sizes.get("out_dim", 1)]
         )
         return sum(a * b for a, b in zip(widths[:-1], widths[1:])) + sizes.get("n_classes", 0) * sizes["hidden"]
     if kind.startswith("dcgan"):

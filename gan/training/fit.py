@@ -17,6 +17,7 @@ from twosample.core.torch_utils import SMALL_NETWORK_THREADS, torch_generator, t
 from twosample.core.validation import check_device, check_int, check_rng
 
 from ..data.datasets import get_dataset
+from ..data.tables import is_table
 from ..model.checkpoint import read_checkpoint
 from ..model.config import DEFAULT, TrainConfig
 from ..model.gan import GAN
@@ -28,9 +29,10 @@ __all__ = ["train"]
 CHECKPOINT = cb.CHECKPOINT
 
 
-def _resume_state(resume, config: TrainConfig):
-    """The checkpoint to continue from, checked against this call; returns (state, config to use)."""
-    state = read_checkpoint(resume)
+def _resume_state(resume, config: TrainConfig, state=None):
+    """The checkpoint to continue from (`state` when already read), checked against this call; returns
+    (state, config to use)."""
+    state = read_checkpoint(resume) if state is None else state
     if state.get("opt_g") is None:
         raise ValueError(f"`resume`: {str(resume)!r} holds no optimiser state (saved by GAN.save, not train).")
     old = TrainConfig.from_dict(state["config"])
@@ -110,7 +112,11 @@ def train(
         ``"mixture"``, ``"digits"``...), a :class:`~gan.data.datasets.Dataset`, an
         array ``(n, d)`` or of images ``(n, h, w)`` / ``(n, c, h, w)``, a
         ``.npy`` / ``.npz`` / ``.csv`` / ``.parquet`` file, or a folder of
-        PNG/JPEG images (one subfolder per class gives labels).
+        PNG/JPEG images (one subfolder per class gives labels), or a table: a pandas
+        DataFrame of numeric, categorical, boolean columns with missing values
+        (:mod:`gan.data.tables`; the "tables" recipe, CTGAN's encoding, conditional
+        vector and packing; :meth:`GAN.sample` then returns a DataFrame; see
+        ``docs/tables_gan.md``).
     objective : str, optional
         Default: the recipe's. A name from :func:`gan.model.objectives.names`: every f-divergence row
         (``"js"``, ``"kl"``, ``"reverse_kl"``, ``"pearson"``, ``"hellinger"``,
@@ -130,11 +136,15 @@ def train(
         Rows per minibatch. Default: the recipe's.
     z_dim : int, optional
         Latent dimension (latents are standard normal). Default: the data's
-        dimension between 2 and 32; 32 for images.
+        dimension between 2 and 32; 32 for images; 128 for tables, whose generator
+        input then also holds one more standard normal entry per one-hot entry of
+        the transformed row, turned into its Gumbel noise (``config["z_dim"]``
+        counts both).
     generator_loss : {"non-saturating", "saddle"}, optional
         For f-GANs; default non-saturating (``"minimax"`` is the GAN row with "saddle").
     hidden, depth : int, optional
-        Width and depth of the MLP generator and critic.
+        Width and depth of the MLP generator and critic (default 128 and 3; for
+        tables, 256 and 2: CTGAN's residual generator and critic).
     conv : bool, optional
         Image data (a Dataset with an ``image_shape``) gets the DCGAN-style
         convolutional pair (:func:`gan.model.networks.dcgan_generator`); False asks
@@ -251,26 +261,38 @@ def train(
         feature_matching=feature_matching,
         conditional=conditional,
     )
-    dataset = get_dataset(data, labels=labels)
     generator = check_rng(rng)
     seeds = (int(generator.integers(2**63 - 1)), int(generator.integers(2**63 - 1)))
+    dataset, stored = _dataset(data, labels, seeds[0], resume)
     config = TrainConfig.create(dataset, seeds, generator_loss=generator_loss, **given)
-    return _run(config, dataset, generator, out, resume, callbacks, device, progress, threads)
+    return _run(config, dataset, generator, out, resume, callbacks, device, progress, threads, state=stored)
 
 
-def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device, progress, threads) -> GAN:
-    """Check the run's own options, build the :class:`Trainer` (resumed if asked) and train."""
+def _dataset(data, labels, seed: int, resume):
+    """(the Dataset, the resumed checkpoint when it was read). A table resumed from a checkpoint takes the
+    checkpoint's transformer (its columns checked) and data seed, so its rows are the run's rows."""
+    if not is_table(data) or resume is None:
+        return get_dataset(data, labels=labels, seed=seed), None
+    state = read_checkpoint(resume)
+    if state.get("table") is None:
+        raise ValueError(f"`resume`: {str(resume)!r} was not trained on a table, and `data` is one.")
+    seed = int(TrainConfig.from_dict(state["config"]).data_seed)
+    return get_dataset(data, labels=labels, seed=seed, table=state["table"]), state
+
+
+def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device, progress, threads, state=None) -> GAN:
+    """Check the run's own options, build the :class:`Trainer` (resumed if asked; `state`: the checkpoint of
+    `resume` when already read) and train."""
     device = check_device(device)
     if out is not None and Path(out).exists() and not Path(out).is_dir():
         raise ValueError(f"`out` = {str(out)!r} is an existing file; give a folder for the run.")
-    if threads is None and (config.network == "mlp" or max(config.image_shape[-2:]) <= 16):
+    if threads is None and (config.network in ("mlp", "table") or max(config.image_shape[-2:]) <= 16):
         threads = SMALL_NETWORK_THREADS  # small networks: one thread is as fast and never spin-waits
     threads = None if threads is None else check_int(threads, "threads")
     net_rng = np.random.default_rng(generator.integers(2**63 - 1))
     torch_rng = torch_generator(generator)
-    state = None
     if resume is not None:
-        state, config = _resume_state(resume, config)
+        state, config = _resume_state(resume, config, state)
     trainer = Trainer(
         config,
         dataset,

@@ -19,6 +19,10 @@ when there is one). Reported into the run's history:
   up to the Lipschitz constant; MMD: the MMD²);
 * conditional models: ``pvalue_<k>`` for each class k (real rows of class k
   against rows generated with label k), beside the whole;
+* tables: the held-out rows in the transformed space, each with its own condition (one of
+  its categories, its column drawn at random), against rows generated for those conditions,
+  so both sides follow the data's law when the generator is right; the critic reads the
+  conditions as in training;
 * ``anytime_pvalue``: the critic's evidence accumulated over the run by betting
   (:class:`twosample.sequential.Wealth`). Each look bets on its own slice of the
   held-out rows (never reused) paired with fresh generated rows, with the payoff
@@ -65,9 +69,10 @@ class Monitor:
     held_out : numpy.ndarray
         Held-out real rows (the first `n_monitor` are used, cut to a multiple of `pack`).
     labels : numpy.ndarray or None
-        Their class labels (conditional models).
+        Their class labels (conditional models) or conditions (tables).
     z_dim, pack, alpha, seed, device
         As in the run; generated rows at step s are drawn from a stream keyed by ``(seed, s)``.
+        ``n_classes`` (conditional models) adds a p-value per class.
     looks : int, optional
         Looks the run will take: the anytime column bets on ``rows // looks`` held-out
         (packed) rows per look (None: no anytime column).
@@ -129,7 +134,9 @@ class Monitor:
         row = {"heldout_accuracy": math.nan, "auc": math.nan}
         if critic is None or objective.features > 1:
             a, b = (
-                (real.double().cpu(), fake.double().cpu()) if critic is None else self._scores(critic, real, fake, None)
+                (real.double().cpu(), fake.double().cpu())
+                if critic is None
+                else self._scores(critic, real, fake, labels)
             )
             res = ts.mmd_test(a.numpy(), b.numpy(), n_resamples=199, alpha=self.alpha, rng=rng)
             return {**row, "pvalue": res.pvalue, "bound": res.statistic}
@@ -137,8 +144,8 @@ class Monitor:
         v_r, v_f = v_r[:, 0], v_f[:, 0]
         row.update(self._rank_test(v_r.numpy(), v_f.numpy()))
         row.update(objective.monitor_scores(v_r, v_f))
-        row["anytime_pvalue"] = self._anytime(v_r.numpy(), v_f.numpy()) if self.labels is None else math.nan
-        if self.labels is not None:
+        row["anytime_pvalue"] = self._anytime(v_r.numpy(), v_f.numpy()) if not self.n_classes else math.nan
+        if self.n_classes:
             for k in range(self.n_classes):
                 mask = torch.as_tensor(self.labels == k)
                 ok = int(mask.sum()) >= 2

@@ -23,6 +23,7 @@ import numpy as np
 from twosample.core.torch_utils import all_finite, minibatch_indices
 
 from ..data.datasets import Dataset
+from ..data.tables import ConditionSampler
 from ..model import networks
 from ..model.config import TrainConfig
 from ..model.gan import GAN, history_frame
@@ -56,12 +57,25 @@ def _moments(rows):
     return rows.mean(axis=0), np.where(sd > 0, sd, 1.0)
 
 
-def build_networks(config: TrainConfig, obj, moments, rng, device):
-    """(generator, critic) for the config: MLPs, the DCGAN pair, or the first release's 8x8 pair."""
+def _table_networks(config: TrainConfig, table, c_opts, g_rng, c_rng, device):
+    """CTGAN's pair for a table: the residual generator with span activations, the conditioned critic."""
+    sizes = dict(hidden=config.hidden, depth=config.depth)
+    g_opts = dict(noise_dim=table.noise_dim, conditions=config.n_conditions, **sizes, **config.generator_options)
+    gen = networks.table_generator(config.z_dim - table.noise_dim, table.spans_, **g_opts, rng=g_rng, device=device)
+    c_opts = dict(conditions=config.n_conditions, pack=config.pack, **sizes, **c_opts)
+    critic = networks.mlp_critic(config.dim * config.pack, **c_opts, rng=c_rng, device=device)
+    return gen, critic
+
+
+def build_networks(config: TrainConfig, obj, moments, rng, device, table=None):
+    """(generator, critic) for the config: MLPs, the DCGAN pair, the table pair, or the first release's 8x8 pair."""
     g_rng, c_rng = rng.spawn(2)
     cap = {k: v for p in config.penalty_objects() for k, v in p.network_options.items()}
     c_opts = {"out_dim": obj.features, "spectral_norm": obj.spectral_norm, **cap, **config.critic_options}
     k = config.n_classes
+    if config.network == "table":
+        gen, critic = _table_networks(config, table, c_opts, g_rng, c_rng, device)
+        return gen, critic if obj.critic else None
     if config.network == "conv8":
         gen = networks.conv_generator(config.z_dim, rng=g_rng, device=device)
         critic = (
@@ -119,11 +133,14 @@ class Trainer:
         rows, labels, held, held_labels = training_rows(dataset, config.n_train, config.n_monitor, config.data_seed)
         self.train_rows = torch.as_tensor(rows, dtype=torch.float32)
         self.train_labels = None if not config.conditional else torch.as_tensor(labels, dtype=torch.long)
+        self.conditions, held_labels = self._table_conditions(dataset, rows, held, held_labels)
         self.objective = get_objective(config.objective, generator_loss=config.generator_loss)
         self.objective = self.objective.fit(rows, np.random.default_rng(config.data_seed))
         self.penalties = config.penalty_objects()
         moments = _moments(rows) if config.standardize else None
-        self.generator, self.critic = build_networks(config, self.objective, moments, net_rng, device)
+        self.generator, self.critic = build_networks(
+            config, self.objective, moments, net_rng, device, table=dataset.table
+        )
         g_lr, c_lr = config.learning_rates
         self.opt_g = _optimizer(self.generator.parameters(), self.objective, g_lr, config.betas)
         self.opt_c = (
@@ -134,7 +151,7 @@ class Trainer:
             self.ema_generator = copy.deepcopy(self.generator).requires_grad_(False)
         self.monitor = Monitor(
             held,
-            held_labels if config.conditional else None,
+            held_labels if config.conditional or self.conditions is not None else None,
             n_monitor=config.n_monitor,
             z_dim=config.z_dim,
             pack=config.pack,
@@ -147,8 +164,21 @@ class Trainer:
         self.history = {c: [] for c in HISTORY_COLUMNS}
         self.step = 0
         self.model = GAN(
-            self.sampling_generator, self.critic, self.objective, config.to_dict(), history_frame(self.history), dataset
+            self.sampling_generator,
+            self.critic,
+            self.objective,
+            config.to_dict(),
+            history_frame(self.history),
+            dataset,
+            table=dataset.table,
         )
+
+    def _table_conditions(self, dataset, rows, held, held_labels):
+        """A table's training-by-sampling and the held-out rows' own conditions (for the monitor); else none."""
+        if dataset.table is None or not self.config.n_conditions:
+            return None, held_labels
+        conditions = ConditionSampler(rows, dataset.table.discrete_spans)
+        return conditions, conditions.of_rows(held, np.random.default_rng([self.config.data_seed, 3]))
 
     # --- state -----------------------------------------------------------------------------
 
@@ -181,8 +211,14 @@ class Trainer:
     # --- minibatches -----------------------------------------------------------------------
 
     def draw_real(self):
-        """(rows, labels): ``batch_size`` packs of ``pack`` training rows, drawn with replacement."""
+        """(rows, labels): ``batch_size`` packs of ``pack`` training rows, drawn with replacement.
+
+        A table's rows come by training-by-sampling: their labels are the conditions drawn first.
+        """
         size = self.config.batch_size * self.config.pack
+        if self.conditions is not None:
+            labels, idx = self.conditions.draw(size, self.torch_rng)
+            return pack_rows(self.train_rows[idx].to(self.device), self.config.pack), labels.to(self.device)
         idx = minibatch_indices(len(self.train_rows), size, self.torch_rng)
         labels = None if self.train_labels is None else self.train_labels[idx].to(self.device)
         return pack_rows(self.train_rows[idx].to(self.device), self.config.pack), labels
@@ -233,7 +269,7 @@ class Trainer:
         """One generator update; returns its loss (detached)."""
         obj, config = self.objective, self.config
         needs_real = obj.generator_reads_real or config.feature_matching > 0
-        if self.train_labels is not None:  # conditional: the labels of a real minibatch, then rows for them
+        if self.train_labels is not None or self.conditions is not None:  # the labels of real rows, then rows for them
             real, labels = self.draw_real()
             fake = self.draw_fake(labels)
         else:  # latents first, then (only if the loss reads them) real rows
@@ -245,8 +281,10 @@ class Trainer:
             v_real = self._critic(real, labels) if obj.generator_reads_real else None
             loss = obj.generator_loss_of(self._critic(fake, labels), v_real)
             if config.feature_matching > 0:
-                h_real, h_fake = self.critic.features(real).detach(), self.critic.features(fake)
+                h_real, h_fake = self.critic.features(real, labels).detach(), self.critic.features(fake, labels)
                 loss = loss + config.feature_matching * (h_real.mean(0) - h_fake.mean(0)).pow(2).sum()
+        if self.conditions is not None:  # CTGAN: the generated rows must have the category they were asked for
+            loss = loss + self.conditions.loss(fake, labels)
         self.opt_g.zero_grad(set_to_none=True)
         loss.backward()
         self.opt_g.step()

@@ -56,11 +56,19 @@ def test_the_command_line_leaves_each_setting_to_the_library_and_says_its_defaul
 
 
 def test_the_help_names_the_recipes_differences():
-    assert (
-        default_text("objective") == f"{RECIPES['vectors']['objective']}; {RECIPES['images']['objective']} for images"
-    )
-    assert default_text("steps") == f"{RECIPES['vectors']['steps']}; {RECIPES['images']['steps']} for images"
-    assert default_text("hidden") == str(TRAIN_DEFAULTS["hidden"])
+    def said(key):
+        return "; ".join(
+            [str(RECIPES["vectors"][key])]
+            + [
+                f"{RECIPES[kind][key]} for {kind}"
+                for kind in ("images", "tables")
+                if RECIPES[kind][key] != RECIPES["vectors"][key]
+            ]
+        )
+
+    assert default_text("objective") == said("objective")
+    assert default_text("steps") == said("steps")
+    assert default_text("hidden") == said("hidden") == "128; 256 for tables"
     assert default_text("z_dim") == DERIVED["z_dim"]
 
 
@@ -70,10 +78,28 @@ def test_a_config_left_to_its_defaults_is_what_the_help_says(data, kind):
     recipe = RECIPES[kind]
     for key in ("objective", "steps", "batch_size", "lr_decay", "ema", "standardize", "lr"):
         assert getattr(config, key) == recipe[key], key
-    for key in ("hidden", "depth", "n_train", "n_monitor", "alpha", "label_smoothing", "feature_matching"):
+    for key in ("hidden", "depth"):
+        assert getattr(config, key) == recipe[key], key
+    for key in ("n_train", "n_monitor", "alpha", "label_smoothing", "feature_matching"):
         assert getattr(config, key) == TRAIN_DEFAULTS[key], key
     assert config.conditional is TRAIN_DEFAULTS["conditional"]
     assert config.penalties[-1] == {"name": "r1", "gamma": recipe["r1_gamma"]}
+
+
+def test_a_table_config_left_to_its_defaults_is_the_tables_recipe():
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [0.5, 1.5, 2.0, 3.5] * 15, "b": list("xyzx") * 15})
+    dataset = get_dataset(frame)
+    config = TrainConfig.create(dataset)
+    recipe = RECIPES["tables"]
+    for key in ("objective", "steps", "batch_size", "lr_decay", "ema", "standardize", "lr"):
+        assert getattr(config, key) == recipe[key], key
+    for key in ("hidden", "depth", "critic_steps", "pack"):
+        assert getattr(config, key) == recipe[key], key
+    assert config.network == "table" and config.n_conditions == 3
+    assert config.z_dim == recipe["z_dim"] + dataset.table.noise_dim
+    assert config.penalties == [{"name": "gp", "weight": 10.0}]
 
 
 def test_the_audit_command_takes_its_defaults_from_gan_audit():
