@@ -283,7 +283,13 @@ def _critic_bound(real_train, gen_fit, real_test, gen_eval, name, steps, generat
 
 def _c2st_power_curve(real, gen, draw, reps, alpha, top, generator):
     """Power of a fresh C2ST (:func:`twosample.power`, each repetition on its own spawned stream)
-    at five sizes up to `top` rows a side; where it crosses 0.8."""
+    at five sizes up to `top` rows a side; where it crosses 0.8.
+
+    The classifier is chosen once, by the C2ST's own "auto" rule (:func:`select_preset`: logistic
+    regression or the MLP, cross-validated) on `top` rows a side, and every repetition fits that
+    one: the curve is the power of one test at several sizes, and the choice, which cost six fits
+    per repetition (three quarters of a default audit's time), is paid once.
+    """
     from twosample import scenarios
 
     top = min(top, len(real) // 2 if draw is not None else min(len(real), len(gen)) // 2)
@@ -292,11 +298,24 @@ def _c2st_power_curve(real, gen, draw, reps, alpha, top, generator):
     d = real.shape[1]
     sample_q = (lambda n, r: draw_rows(draw, n, r, d)) if draw is not None else _subsampler(gen)
     scenario = scenarios.from_callables(_subsampler(real), sample_q, name="generator vs data")
+    classifier = _curve_classifier(scenario, max(sizes), generator)
     out = []
     for s in sizes:  # subsamples without replacement, so that repetitions differ
-        res = ts.power(ts.c2st_test, scenario, n=s, reps=reps, alpha=alpha, rng=generator)
+        res = ts.power(ts.c2st_test, scenario, n=s, reps=reps, alpha=alpha, rng=generator, classifier=classifier)
         out.append({"n": s, "power": res.power, "ci_low": res.ci_low, "ci_high": res.ci_high})
-    return _crossing(pd.DataFrame(out), reps)
+    result = _crossing(pd.DataFrame(out), reps)
+    result["note"] += f"; classifier {classifier}, chosen once at n = {max(sizes)}"
+    return {**result, "classifier": classifier}
+
+
+def _curve_classifier(scenario, n, generator) -> str:
+    """The preset the C2ST's "auto" rule picks on `n` rows a side of the scenario's two samples."""
+    from twosample.learned.classifier_tests import select_preset
+
+    x, y = scenario.sample(n, None, generator)
+    z = np.vstack([np.asarray(x, dtype=float).reshape(n, -1), np.asarray(y, dtype=float).reshape(n, -1)])
+    labels = np.r_[np.ones(n), np.zeros(n)]
+    return select_preset(z, labels, int(generator.integers(0, 2**31 - 1)))
 
 
 def _subsampler(rows):
