@@ -73,7 +73,7 @@ def test_presets():
     knn = make_classifier("knn", 400, 0)
     assert isinstance(knn, KNeighborsClassifier) and knn.n_neighbors == 20
     mlp = make_classifier("mlp", 400, 0)[-1]
-    assert mlp.hidden_layer_sizes == (20,) and mlp.max_iter == 100 and mlp.activation == "relu"
+    assert mlp.hidden == 20 and mlp.max_iter == 100 and mlp.random_state == 0  # scikit-learn's MLP, see below
 
 
 def level_count(reps, seed, n, m, **kwargs):
@@ -163,7 +163,7 @@ def test_auto_picks_the_linear_model_for_a_mean_shift_and_the_mlp_for_a_variance
     labels = np.r_[np.ones(600), np.zeros(600)]
     assert select_preset(np.vstack([x, y]), labels, seed=1) == "mlp"
     res = ts.c2st_test(x, y, rng=0)
-    assert res.reject and type(res.classifier[-1]).__name__ == "MLPClassifier"
+    assert res.reject and type(res.classifier[-1]).__name__ == "LeanMLPClassifier"
 
 
 def test_unbalanced_samples_are_not_a_blind_spot():
@@ -174,3 +174,25 @@ def test_unbalanced_samples_are_not_a_blind_spot():
     assert ts.c2st_test(ref, batch, classifier="logistic", rng=0).reject
     res = ts.c2st_test(ref, rng.normal(size=(100, 3)), classifier="logistic", rng=0)
     assert abs(float(np.mean(res.scores_x > 0)) - 0.5) < 0.3  # not one class everywhere
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(10, 1, 0), (37, 1, 1), (199, 3, 3), (401, 5, 4), (3000, 2, 6)])
+def test_the_lean_mlp_computes_scikit_learns_mlp(n, d, seed):
+    # the "mlp" preset's network, operation for operation (weights, shuffles, Adam, the stopping rule)
+    import warnings
+
+    from sklearn.neural_network import MLPClassifier
+
+    from twosample.learned._mlp import LeanMLPClassifier
+
+    rng = np.random.default_rng(seed)
+    x, labels = rng.normal(size=(n, d)), (rng.random(n) < 0.4).astype(float)
+    x[labels == 1] += 0.3
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # scikit-learn's ConvergenceWarning at 100 epochs
+        theirs = MLPClassifier(hidden_layer_sizes=(20,), solver="adam", max_iter=100, random_state=seed).fit(x, labels)
+    ours = LeanMLPClassifier(hidden=20, max_iter=100, random_state=seed).fit(x, labels)
+    points = rng.normal(size=(200, d))
+    np.testing.assert_array_equal(ours.predict_proba(points), theirs.predict_proba(points))
+    np.testing.assert_array_equal(ours.predict(points), theirs.predict(points))
+    assert ours.n_iter_ == theirs.n_iter_ and ours.loss_curve_ == theirs.loss_curve_
