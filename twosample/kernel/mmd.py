@@ -48,6 +48,7 @@ from twosample.kernel.kernels import (
     pairwise_distances,
     positive_distances,
     scale_free_inputs,
+    squared_distances,
     subsample_rows,
 )
 from twosample.kernel.witness import KernelTestResult, column_names, kernel_result
@@ -145,7 +146,7 @@ class _GramSums:
         itemsize = np.dtype(dtype).itemsize
         self.held = grams_fit(self.n_total, len(self.kernels), dtype, budget)
         self.block = max(1, budget.block // (self.n_total * itemsize))
-        self.grams = [k.matrix(self.z, self.z) for k in self.kernels] if self.held else None
+        self.grams = _held_grams(self.z, self.kernels) if self.held else None
         self.diag, self.total, self.sq_total = [], [], []
         for i in range(len(self.kernels)):
             diag_parts, total, sq_total = [], 0.0, 0.0
@@ -188,6 +189,21 @@ class _GramSums:
                 sk1 = sk1 + prod.sum(1)
             out.append((self._np(sks), self._np(sk1), masks @ self.diag[i]))
         return out
+
+
+def _held_grams(z, kernels):
+    """The Gram matrices of `kernels` on `z`; kernels of one distance (the Gaussians' squared
+    Euclidean, the Laplaces' L1) share one distance matrix, computed once instead of once per
+    bandwidth (NumPy only; a kernel without ``from_distance`` computes its own)."""
+    if not isinstance(z, np.ndarray):
+        return [k.matrix(z, z) for k in kernels]
+    grams = [None] * len(kernels)
+    for metric in {k.distance for k in kernels if k.distance is not None}:
+        dist = squared_distances(z, z, np) if metric == "sqeuclidean" else pairwise_distances(z, z, metric)
+        for i, k in enumerate(kernels):
+            if k.distance == metric:
+                grams[i] = k.from_distance(dist, np.empty_like(dist))
+    return [k.matrix(z, z) if g is None else g for k, g in zip(kernels, grams)]
 
 
 class _SharedBlockSums:
