@@ -61,7 +61,7 @@ def _row(n, d, n_resamples, repeats):
     bare = lambda i: bare_mmd_test(x, y, n_resamples, np.random.default_rng(i))  # noqa: E731
     ours(0), bare(0)  # warm: imports, first BLAS calls
     t_ours, t_bare = [], []
-    for i in range(repeats):  # interleaved, so a busy moment hits both
+    for _ in range(repeats):  # interleaved, so a busy moment hits both
         t_ours.append(_median_time(ours, 1))
         t_bare.append(_median_time(bare, 1))
     statistic, p_bare = bare(0)
