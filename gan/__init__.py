@@ -16,13 +16,14 @@ import twosample as _twosample
 from gan.auditing import AuditReport, audit, metrics
 from gan.data import datasets
 from gan.model import GAN, TrainConfig, load, networks, objectives, penalties
-from gan.training import Trainer, TrainingDiverged, callbacks, train
+from gan.training import MonitorRejectsWarning, Trainer, TrainingDiverged, callbacks, train
 
 __version__ = _twosample.__version__
 
 __all__ = [
     "AuditReport",
     "GAN",
+    "MonitorRejectsWarning",
     "TrainConfig",
     "Trainer",
     "TrainingDiverged",

@@ -8,12 +8,13 @@ from pathlib import Path
 import numpy as np
 
 from twosample.app.io import load_sample
+from twosample.core.validation import writable
 
 __all__ = ["ModuleSampler", "as_rows", "as_sampler", "draw_rows", "is_module"]
 
 
 def as_rows(value, name, d=None):
-    """`value` (rows or a file of rows) as a finite 2-D float array, else an error naming `name`."""
+    """`value` (rows or a file of rows) as a finite, writable 2-D float array, else an error naming `name`."""
     if isinstance(value, (str, Path)):
         value = load_sample(value)
     try:
@@ -33,7 +34,7 @@ def as_rows(value, name, d=None):
         )
     if d is not None and arr.shape[1] != d:
         raise ValueError(f"`{name}` has {arr.shape[1]} columns, the real data has {d}.")
-    return arr
+    return writable(arr)  # a DataFrame's or a memory map's rows are read-only; torch reads them by reference
 
 
 def draw_rows(draw, n, rng, d):

@@ -44,7 +44,8 @@ class GAN:
         The run's settings (:class:`~gan.model.config.TrainConfig` as plain values; stored in checkpoints).
     history : pandas.DataFrame
         One row per logged step: losses, and at monitored steps the critic's
-        held-out accuracy, AUC, p-value and bound.
+        held-out accuracy, AUC, p-value and bound. :attr:`final_monitor_pvalue` and
+        :attr:`monitor_rejects` read its last monitored row.
     dataset : Dataset or None
         The training law, when known.
     trained_generator : torch.nn.Module or None
@@ -73,6 +74,19 @@ class GAN:
     @property
     def device(self):
         return next(self.generator.parameters()).device
+
+    @property
+    def final_monitor_pvalue(self) -> float:
+        """The held-out p-value of the run's last monitored step (the last step), NaN if none was monitored."""
+        found = self.history["pvalue"].dropna() if "pvalue" in self.history else ()
+        return float(found.iloc[-1]) if len(found) else math.nan
+
+    @property
+    def monitor_rejects(self) -> bool:
+        """Whether the critic still told generated rows from held-out ones at the end of training:
+        :attr:`final_monitor_pvalue` at most the run's ``alpha`` (the generator does not yet match the
+        data; :func:`gan.train` then warns with :class:`~gan.training.trainer.MonitorRejectsWarning`)."""
+        return bool(self.final_monitor_pvalue <= float(self.config.get("alpha", 0.05)))
 
     def _labels(self, n, labels, rng):
         """Integer labels for `n` rows: drawn from the training classes' frequencies, or as given."""

@@ -8,6 +8,15 @@ from gan.training import callbacks, monitor
 from gan.training.callbacks import Callback
 from gan.training.fit import train
 from gan.training.monitor import Monitor
-from gan.training.trainer import Trainer, TrainingDiverged
+from gan.training.trainer import MonitorRejectsWarning, Trainer, TrainingDiverged
 
-__all__ = ["Callback", "Monitor", "Trainer", "TrainingDiverged", "callbacks", "monitor", "train"]
+__all__ = [
+    "Callback",
+    "Monitor",
+    "MonitorRejectsWarning",
+    "Trainer",
+    "TrainingDiverged",
+    "callbacks",
+    "monitor",
+    "train",
+]

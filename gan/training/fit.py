@@ -9,6 +9,7 @@ installed, and sample grids for image data (:mod:`gan.training.callbacks`).
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from ..model.checkpoint import read_checkpoint
 from ..model.config import DEFAULT, TrainConfig
 from ..model.gan import GAN
 from . import callbacks as cb
-from .trainer import Trainer
+from .trainer import MonitorRejectsWarning, Trainer
 
 __all__ = ["train"]
 
@@ -223,6 +224,14 @@ def train(
         step and the objective, and the last checkpoint in `out` is the last
         good state.
 
+    Warns
+    -----
+    MonitorRejectsWarning
+        When the monitor's test at the last step still rejects (held-out p-value
+        at most `alpha`): the critic tells generated rows from held-out ones, so
+        the generator does not match the data yet. The result records it
+        (:attr:`GAN.monitor_rejects`, :attr:`GAN.final_monitor_pvalue`).
+
     Examples
     --------
     >>> import gan
@@ -304,4 +313,19 @@ def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device
     if state is not None:
         trainer.load_state(state)
     with torch_threads(threads):
-        return trainer.run()
+        model = trainer.run()
+    _warn_if_monitor_rejects(model)
+    return model
+
+
+def _warn_if_monitor_rejects(model: GAN) -> None:
+    """One line when the critic still separates generated from held-out rows at the last step."""
+    if not model.monitor_rejects:
+        return
+    warnings.warn(
+        f"the critic still tells generated rows from held-out ones at the end of training (final held-out "
+        f"p-value {model.final_monitor_pvalue:.3g} <= alpha {model.config['alpha']:g}): the generator does not "
+        f"match the data yet; train longer or change the settings (model.monitor_rejects, model.history).",
+        MonitorRejectsWarning,
+        stacklevel=4,  # the caller of gan.train (through _run)
+    )

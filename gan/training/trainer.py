@@ -30,11 +30,16 @@ from ..model.gan import GAN, history_frame
 from ..model.objectives import get_objective
 from .monitor import Monitor, pack_rows
 
-__all__ = ["Trainer", "TrainingDiverged"]
+__all__ = ["MonitorRejectsWarning", "Trainer", "TrainingDiverged"]
 
 
 class TrainingDiverged(FloatingPointError):
     """A loss or a weight became NaN or infinite; the message names the step and the objective."""
+
+
+class MonitorRejectsWarning(UserWarning):
+    """At the end of training the monitor's held-out test still rejects: the critic tells generated rows
+    from held-out ones (:attr:`gan.GAN.monitor_rejects`), so the generator does not match the data yet."""
 
 
 def training_rows(dataset: Dataset, n_train: int, n_monitor: int, seed: int):

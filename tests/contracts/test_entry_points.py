@@ -49,6 +49,7 @@ OTHER = {
     "twosample.scale.as_source": "large-data source reader (test_scale: files, columns)",
     "gan.AuditReport": "result type",
     "gan.GAN": "model type (test_gan_library)",
+    "gan.MonitorRejectsWarning": "warning class (test_gan_train)",
     "gan.TrainConfig": "configuration record (test_gan_train)",
     "gan.Trainer": "training loop (test_gan_train)",
     "gan.TrainingDiverged": "exception class",

@@ -377,6 +377,35 @@ def test_array_npy_callable_model_and_checkpoint_inputs(tmp_path):
     assert c.reject  # 5 steps of training: far from the ring
 
 
+def test_an_audit_hands_torch_no_read_only_rows(tmp_path, monkeypatch):
+    # pandas >= 3 reads files and DataFrames as read-only views, and every audit of files printed torch's
+    # "The given NumPy array is not writable". torch says it once per process, so a spy also records
+    # whether each array torch is given is writable: the test does not depend on what ran before it.
+    handed = []
+
+    def spying(real):
+        def spy(*args, **kwargs):
+            data = args[0] if args else kwargs.get("data")
+            if isinstance(data, np.ndarray):
+                handed.append(data.flags.writeable)
+            return real(*args, **kwargs)
+
+        return spy
+
+    for name in ("as_tensor", "from_numpy"):
+        monkeypatch.setattr(torch, name, spying(getattr(torch, name)))
+    train, test = _ring_split(9, n_train=400, n_test=200)
+    rows = RING.sampler(200, np.random.default_rng(10))
+    for name, value in (("train", train), ("test", test), ("gen", rows)):
+        np.save(tmp_path / f"{name}.npy", value)
+    budget = dict(power_reps=2, power_n=100, mmd_n=100, rng=0)  # every check, on a small budget
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="The given NumPy array is not writable", category=UserWarning)
+        gan.audit(*(tmp_path / f"{name}.npy" for name in ("gen", "train", "test")), **budget)
+        gan.audit(pd.DataFrame(rows), pd.DataFrame(train), np.broadcast_to(test, test.shape), **budget)
+    assert handed and all(handed), f"{handed.count(False)} read-only arrays of {len(handed)}"
+
+
 @pytest.mark.parametrize(
     "kwargs, match",
     [

@@ -215,6 +215,34 @@ def test_monitor_anytime_column_accumulates_and_stops_when_held_out_rows_run_out
     assert longer.history["anytime_pvalue"].notna().sum() == 20  # the held-out rows cover 20 looks
 
 
+def test_a_run_whose_critic_still_separates_says_so_and_records_it(tmp_path, capsys):
+    # 10 steps on the ring: far from the eight modes, the final held-out test rejects.
+    with pytest.warns(gan.MonitorRejectsWarning, match=r"final held-out p-value \S+ <= alpha 0.05") as caught:
+        model = gan.train("ring", steps=10, rng=0, out=tmp_path / "run")
+    assert len(caught) == 1 and caught[0].filename == __file__  # pointed at the caller's line
+    last = model.history.dropna(subset=["pvalue"]).iloc[-1]
+    assert last.step == 10 and model.final_monitor_pvalue == last.pvalue <= 0.05 and model.monitor_rejects
+    assert gan.load(tmp_path / "run" / "checkpoint.pt").monitor_rejects  # read from the history it keeps
+    capsys.readouterr()
+    assert gan_main(["train", "--data", "ring", "--steps", "4", "--seed", "0", "--out", str(tmp_path / "cli")]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("gan: warning: the critic still tells generated rows"), err
+
+
+def test_a_run_whose_monitor_does_not_reject_gives_no_warning(monkeypatch, recwarn):
+    from gan.training.monitor import Monitor
+
+    def accepts(self, generator, critic, objective, step):  # the critic can no longer tell
+        return {"pvalue": 0.4, "auc": 0.5, "heldout_accuracy": 0.5, "bound": 0.0, "anytime_pvalue": 1.0}
+
+    monkeypatch.setattr(Monitor, "__call__", accepts)
+    model = gan.train("ring", steps=4, rng=0)
+    assert not [w for w in recwarn if issubclass(w.category, gan.MonitorRejectsWarning)]
+    assert model.final_monitor_pvalue == 0.4 and not model.monitor_rejects
+    strict = gan.train("ring", steps=4, alpha=0.5, rng=0)  # the run's own level decides
+    assert strict.monitor_rejects and any(issubclass(w.category, gan.MonitorRejectsWarning) for w in recwarn)
+
+
 def test_run_directory_and_safe_load(tmp_path):
     model = gan.train("ring", objective="js", steps=20, monitor_every=10, rng=0, out=tmp_path)
     assert {"checkpoint.pt", "history.csv", "config.json"} <= {p.name for p in tmp_path.iterdir()}

@@ -234,7 +234,7 @@ def load_sample(path, *, columns=None, header: bool | None = None, frame: bool =
     if isinstance(columns, str):  # one column name, never its letters
         columns = [columns]
     table = _read(path, columns, header, decimal=decimal)
-    return table if frame else table.to_numpy(dtype=np.float64)
+    return table if frame else table.to_numpy(dtype=np.float64, copy=True)  # pandas >= 3 gives a read-only view
 
 
 def load_table(path, *, header: bool | None = None, decimal: str = ".") -> pd.DataFrame:

@@ -37,6 +37,7 @@ __all__ = [
     "seeded_rng",
     "scale_exponent",
     "warn_if_constant",
+    "writable",
 ]
 
 ALTERNATIVES = ("greater", "less", "two-sided")
@@ -48,8 +49,15 @@ class DegenerateDataWarning(RuntimeWarning):
     """Legal but degenerate data, such as a constant pooled sample."""
 
 
+def writable(arr: np.ndarray) -> np.ndarray:
+    """`arr`, or a copy of it when it is read-only (a pandas >= 3 ``to_numpy`` view, a memory map opened
+    with ``mode="r"``, ``np.broadcast_to``): torch takes a NumPy array by reference and warns on a
+    read-only one ("The given NumPy array is not writable"), so rows are made safe to hand it here."""
+    return arr if arr.flags.writeable else arr.copy()
+
+
 def check_sample(x, name: str = "x", *, min_rows: int = 2, nan_policy: str = "raise") -> np.ndarray:
-    """Return `x` as a float64 array of shape (n, d), finite but for the NaN that `nan_policy` keeps.
+    """Return `x` as a writable float64 array of shape (n, d), finite but for the NaN that `nan_policy` keeps.
 
     Lists, NumPy arrays and pandas objects are accepted; 1-D input is one
     column. `nan_policy` is SciPy's: ``"raise"``, a NaN is an error;
@@ -89,7 +97,7 @@ def check_sample(x, name: str = "x", *, min_rows: int = 2, nan_policy: str = "ra
         raise ValueError(f"`{name}` is empty (shape {arr.shape}).")
     if arr.shape[0] < min_rows:
         raise ValueError(f"`{name}` needs at least {min_rows} observations (rows), got {arr.shape[0]}.")
-    return _apply_nan_policy(arr, name, nan_policy, min_rows)
+    return _apply_nan_policy(writable(arr), name, nan_policy, min_rows)
 
 
 def check_points(points, width: int, name: str = "points") -> np.ndarray:
