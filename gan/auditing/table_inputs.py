@@ -17,6 +17,7 @@ import pandas as pd
 from twosample.core.schema import column_kind, looks_like_identifier
 
 from .inputs import MIN_ROWS, check_stream
+from .sources import call_generator
 
 __all__ = ["TableInputs", "draw_table", "is_table_audit", "table_inputs"]
 
@@ -86,12 +87,7 @@ def draw_table(generated, n, rng) -> pd.DataFrame:
     draw, fixed = _sampler(generated)
     if draw is None:
         return fixed
-    try:
-        rows = draw(n, rng)
-    except Exception as exc:
-        raise ValueError(
-            f"`generated` raised {type(exc).__name__} when asked for {n} rows: {' '.join(str(exc).split())}"
-        ) from exc
+    rows = call_generator(draw, n, rng)
     if not isinstance(rows, pd.DataFrame):
         raise ValueError(f"`generated` returned {type(rows).__name__}; a table audit needs a DataFrame of rows.")
     if len(rows) != n:
