@@ -188,3 +188,29 @@ def test_a_column_of_unique_strings_is_refused_by_name():
     generated, train, test = (t.assign(name=[f"bird {k}.{i}" for i in range(len(t))]) for k, t in enumerate(parts))
     with pytest.raises(ValueError, match="column 'name' holds a different value on every row"):
         run(generated, train, test, 0)
+
+
+def test_a_table_gan_and_its_checkpoint_are_audited_and_each_check_keeps_its_stream(tmp_path):
+    generated, train, test = penguin_split(11)
+    model = gan.train(train, steps=5, rng=0, progress=False)
+    path = tmp_path / "penguins.pt"
+    model.save(path)
+    first = run(model, train, test, 0, checks=["columns", "pairs"])
+    again = run(str(path), train, test, 0, checks=["pairs"])
+    assert first.table.set_index("check").loc["pairs"].equals(again.table.set_index("check").loc["pairs"])
+    assert len(first.details["table"]["columns"]) == len(train.columns)
+
+
+def test_an_all_numeric_complete_dataframe_is_still_audited_as_rows():
+    rng = np.random.default_rng(12)
+    frames = [pd.DataFrame(rng.normal(size=(60, 2)), columns=["u", "v"]) for _ in range(3)]
+    report = run(*frames, 0, checks=["mmd"])
+    assert "table" not in report.details and "aggregated MMD" in report.table.loc[0, "note"]
+
+
+def test_pair_dependence_does_not_depend_on_the_rows_order():
+    rng = np.random.default_rng(13)
+    x, y = mixed_table(120, rng), mixed_table(100, rng, rho=0.3)
+    frame = pair_dependence(x, y, n_resamples=199, rng=np.random.default_rng(0))
+    shuffled = pair_dependence(x.sample(frac=1, random_state=1), y[::-1], n_resamples=199, rng=np.random.default_rng(0))
+    pd.testing.assert_frame_equal(frame, shuffled, check_exact=False, rtol=1e-9)

@@ -130,6 +130,12 @@ def _cramers_v(tables: np.ndarray) -> np.ndarray:
     return np.sqrt(chi2 / n / (min(tables.shape[1:]) - 1))
 
 
+def _lex_order(rows: np.ndarray) -> np.ndarray:
+    """An order of `rows` that depends on their values only, so that the relabellings, and the p-values, do
+    not depend on the order in which the rows were given."""
+    return np.lexsort(rows.T[::-1]) if rows.size else np.arange(len(rows))
+
+
 def _differences(features, totals, pairs, masks) -> np.ndarray:
     """|measure in x - measure in y| of every pair (columns) for each relabelling mask (rows)."""
     sums_x = masks @ features
@@ -150,6 +156,7 @@ def pair_dependence(x, y, *, n_resamples=999, alpha=0.05, rng=None) -> pd.DataFr
     if not pairs:
         return pd.DataFrame(columns=out)
     n_x, n_total = columns[0].n_x, len(features)
+    features = features[np.r_[_lex_order(features[:n_x]), n_x + _lex_order(features[n_x:])]]
     totals = features.sum(0)
     first = np.zeros((1, n_total))
     first[0, :n_x] = 1
