@@ -149,6 +149,17 @@ def pair_dependence(x, y, *, n_resamples=999, alpha=0.05, rng=None) -> pd.DataFr
 
     `x` and `y` are tables with the same columns; `rng` a Generator. No pair (one column, or only constant
     labels) gives an empty frame.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> a, b = rng.normal(size=(2, 300))
+    >>> x = pd.DataFrame({"a": a, "b": a + rng.normal(size=300), "c": rng.choice(["u", "v"], 300)})
+    >>> y = pd.DataFrame({"a": b, "b": -b + rng.normal(size=300), "c": rng.choice(["u", "v"], 300)})
+    >>> frame = pair_dependence(x, y, rng=rng)
+    >>> frame.loc[0, ["a", "b", "measure"]].tolist(), bool(frame.loc[0, "reject"])
+    (['a', 'b', 'correlation'], True)
     """
     columns, _ = prepare_columns(x, y)
     features, pairs = _features(columns)
