@@ -27,14 +27,15 @@ import itertools
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from twosample.study._columns import prepare_columns
-from twosample.study._maxt import standardized, step_down
+from twosample.study._maxt import _canonical_rows, standardized, step_down
 
 __all__ = ["MAX_LEVELS", "pair_dependence"]
 
 MAX_LEVELS = 20  # levels a label column keeps for its contingency tables (the rest pooled as one)
-_BATCH = 256  # relabellings per matrix product
+_BATCH_CELLS = 2**22  # relabellings x features per matrix product (32 MB of float64 a sample)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,7 +83,7 @@ def _features(columns):
         blocks.append(block)
         pairs.append(_Pair(a, b, measure, width, width + block.shape[1], shape))
         width += block.shape[1]
-    return (np.hstack(blocks) if blocks else np.empty((len(columns[0].codes), 0))), pairs
+    return (sparse.hstack(blocks, format="csc") if blocks else None), pairs
 
 
 def _pair_block(kind_a, da, kind_b, db):
@@ -90,18 +91,26 @@ def _pair_block(kind_a, da, kind_b, db):
     if kind_a == "numeric" and kind_b == "numeric":
         (va, pa), (vb, pb) = da, db
         w = pa * pb
-        return np.column_stack([w, w * va, w * vb, w * va * va, w * vb * vb, w * va * vb]), "correlation", ()
+        block = np.column_stack([w, w * va, w * vb, w * va * va, w * vb * vb, w * va * vb])
+        return sparse.csr_matrix(block), "correlation", ()
     if kind_a == "numeric":
         (v, present), codes = da, db
         k = int(codes.max()) + 1
         if k < 2:
             return None, "", ()
-        onehot = np.eye(k)[codes] * present[:, None]
-        return np.hstack([onehot, onehot * v[:, None], onehot * (v * v)[:, None]]), "correlation ratio", (k,)
+        onehot = _one_hot(codes, k, present)
+        blocks = [onehot, onehot.multiply(v[:, None]), onehot.multiply((v * v)[:, None])]
+        return sparse.hstack(blocks, format="csr"), "correlation ratio", (k,)
     ka, kb = int(da.max()) + 1, int(db.max()) + 1
     if ka < 2 or kb < 2:
         return None, "", ()
-    return np.eye(ka * kb)[da * kb + db], "cramers V", (ka, kb)
+    return _one_hot(da * kb + db, ka * kb, np.ones(len(da))), "cramers V", (ka, kb)
+
+
+def _one_hot(codes: np.ndarray, width: int, weights: np.ndarray):
+    """A sparse (N, width) matrix with `weights` at (row, code): a contingency table is one product away."""
+    rows = np.arange(len(codes))
+    return sparse.csr_matrix((weights, (rows, codes)), shape=(len(codes), width))
 
 
 def _measure(pair: _Pair, sums: np.ndarray) -> np.ndarray:
@@ -130,15 +139,9 @@ def _cramers_v(tables: np.ndarray) -> np.ndarray:
     return np.sqrt(chi2 / n / (min(tables.shape[1:]) - 1))
 
 
-def _lex_order(rows: np.ndarray) -> np.ndarray:
-    """An order of `rows` that depends on their values only, so that the relabellings, and the p-values, do
-    not depend on the order in which the rows were given."""
-    return np.lexsort(rows.T[::-1]) if rows.size else np.arange(len(rows))
-
-
 def _differences(features, totals, pairs, masks) -> np.ndarray:
     """|measure in x - measure in y| of every pair (columns) for each relabelling mask (rows)."""
-    sums_x = masks @ features
+    sums_x = (features.T @ masks.T).T  # sparse features: memory of the pairs' cells, not rows x cells
     sums_y = totals[None, :] - sums_x
     return np.column_stack([np.abs(_measure(p, sums_x) - _measure(p, sums_y)) for p in pairs])
 
@@ -162,22 +165,22 @@ def pair_dependence(x, y, *, n_resamples=999, alpha=0.05, rng=None) -> pd.DataFr
     (['a', 'b', 'correlation'], True)
     """
     columns, _ = prepare_columns(x, y)
-    features, pairs = _features(columns)
+    features, pairs = _features(_canonical_rows(columns))
     out = ["a", "b", "measure", "value_x", "value_y", "difference", "pvalue", "p_adjusted", "reject"]
     if not pairs:
         return pd.DataFrame(columns=out)
-    n_x, n_total = columns[0].n_x, len(features)
-    features = features[np.r_[_lex_order(features[:n_x]), n_x + _lex_order(features[n_x:])]]
-    totals = features.sum(0)
+    n_x, n_total = columns[0].n_x, features.shape[0]
+    totals = np.asarray(features.sum(0)).ravel()
     first = np.zeros((1, n_total))
     first[0, :n_x] = 1
-    sums_x = first @ features
+    sums_x = (features.T @ first.T).T
     value_x = np.array([_measure(p, sums_x)[0] for p in pairs])
     value_y = np.array([_measure(p, totals[None, :] - sums_x)[0] for p in pairs])
     observed = _differences(features, totals, pairs, first)[0]
     null = np.empty((n_resamples, len(pairs)))
-    for start in range(0, n_resamples, _BATCH):
-        size = min(_BATCH, n_resamples - start)
+    batch = max(1, min(256, _BATCH_CELLS // features.shape[1]))
+    for start in range(0, n_resamples, batch):
+        size = min(batch, n_resamples - start)
         picks = np.argsort(rng.random((size, n_total)), axis=1)[:, :n_x]
         masks = np.zeros((size, n_total))
         np.put_along_axis(masks, picks, 1.0, axis=1)
