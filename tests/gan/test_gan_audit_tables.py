@@ -70,13 +70,14 @@ def test_the_audit_of_a_real_versus_real_split_of_the_penguins_keeps_its_level()
 @pytest.mark.slow
 def test_the_audit_of_real_versus_real_splits_keeps_its_level_long():
     rejected, per_check = _level(100)
-    assert rejected <= 10 and max(per_check.values()) <= 10, per_check  # Binomial(100, 0.05): P(X >= 11) < 0.012
+    # Binomial(100, 0.05): P(X >= 12) < 0.005 (measured: 3 verdicts; raw 5, 1, 4, 4 and 10: docs/tables_gan.md)
+    assert rejected <= 11 and max(per_check.values()) <= 11, per_check
     reports = []
     for seed in range(100):
         rng = np.random.default_rng(1000 + seed)
         reports.append(run(mixed_table(300, rng), mixed_table(300, rng), mixed_table(300, rng), seed))
-    assert sum(r.reject for r in reports) <= 10
-    assert max(raw_rejections(reports).values()) <= 10, raw_rejections(reports)
+    assert sum(r.reject for r in reports) <= 11
+    assert max(raw_rejections(reports).values()) <= 11, raw_rejections(reports)
 
 
 def _three(n, seed, **generated):
