@@ -17,6 +17,14 @@ Which data goes where
 * ``real_train``: the data-copying test (distances to the training set, cells
   from k-means on it), and, with a second batch of generated rows, the
   training of the divergence critics (which are then evaluated on the test pair).
+
+Tables
+------
+A synthetic table (DataFrames with categories, booleans or missing values; a GAN of a table; a
+sampler or a ``ctgan`` model returning DataFrames) is audited by its own battery
+(:mod:`gan.auditing.table_battery`, checks in :mod:`gan.auditing.table_checks`): per-column
+comparison, mixed-type C2ST and MMD, pair-wise dependence, copying and the distance to the
+closest record, and train-on-synthetic utility, with the same Holm verdict and report.
 """
 
 from gan.auditing import metrics

@@ -19,6 +19,8 @@ from .features import get_feature_map
 from .inputs import MIN_ROWS, AuditInputs, on_features
 from .report import AuditReport, report_samples, verdict_table
 from .sources import as_rows, as_sampler, draw_rows
+from .table_battery import audit_table
+from .table_inputs import is_table_audit
 from .where import where_differs
 
 __all__ = ["audit"]
@@ -45,6 +47,8 @@ def audit(
     latent_dim=None,
     latent=None,
     labels=None,
+    target=None,
+    n_resamples=999,
     rng=None,
     device="cpu",
 ) -> AuditReport:
@@ -52,9 +56,9 @@ def audit(
 
     Parameters
     ----------
-    generated : array_like, torch.nn.Module, callable, GAN or path
-        Generated rows ``(m, d)``; any ``torch.nn.Module`` mapping latent rows
-        to samples (rows, or images that are flattened), trained anywhere
+    generated : array_like, DataFrame, torch.nn.Module, callable, GAN or path
+        Generated rows ``(m, d)`` (a DataFrame of a table: the table audit, below);
+        any ``torch.nn.Module`` mapping latent rows to samples (rows, or images that are flattened), trained anywhere
         (:class:`ModuleSampler`: batched, on `device`, without gradients); a
         callable ``sample(n, rng) -> rows``; a :class:`gan.GAN`; a checkpoint
         ``.pt`` (safe loading) or a ``.npy`` / ``.csv`` / ``.parquet`` file of rows.
@@ -113,6 +117,11 @@ def audit(
         audited on its own rows against the generator's rows of class c, and
         all the classes' tests are corrected together (Holm); the table gains a
         ``class`` column.
+    target : str, optional
+        Tables: the column to predict for the utility scores (train on synthetic,
+        test on real, beside train on real), not part of the verdict.
+    n_resamples : int, default 999
+        Tables: relabellings of the column, pair, MMD and copying tests.
     rng : None, int, SeedSequence or Generator
     device : str, default "cpu"
         For the critics and a module generator.
@@ -129,7 +138,22 @@ def audit(
     distribution independently of the training set is at most `alpha` (checked
     by simulation in the suite). Data copying tests a different way of failing
     (memorising the training set) and is reported by name in the verdict.
+
+    **Tables.** When the real rows are DataFrames with a column that is not a number
+    (categories, booleans, text) or with missing values, when `generated` is a GAN of a
+    table, or when `target` is given, the audit is that of a synthetic table
+    (:mod:`gan.auditing.table_battery`): per-column comparison (:func:`twosample.compare`,
+    Holm), the mixed-type C2ST and MMD, pair-wise dependence (maxT over pairs), the copying
+    exchange test with the distance to the closest record, and the utility scores; the five
+    tests corrected together by Holm, the verdict naming the columns that differ and the worst
+    pair. `generated` is then a DataFrame of rows, a table GAN, a callable ``sample(n, rng)``
+    or an object with ``.sample(n)`` (a ``ctgan`` model) returning DataFrames. The options of
+    images and feature maps (`features`, `dataset`, `labels`, `test_space`) do not apply.
     """
+    if is_table_audit(generated, real_train, real_test, target):
+        _no_image_options(features=features, dataset=dataset, labels=labels, test_space=test_space)
+        table = dict(alpha=alpha, n=n, checks=checks, target=target, n_resamples=n_resamples, mmd_n=mmd_n, rng=rng)
+        return audit_table(generated, real_train, real_test, **table)
     options = dict(
         feature_test=check_choice(feature_test, "feature_test", ("ks", "ad")),
         feature_correction=check_choice(feature_correction, "feature_correction", ("holm", "fdr_bh")),
@@ -150,6 +174,14 @@ def audit(
     if labels is not None:
         return _audit_by_class(generated, real_train, real_test, labels, common, rng)
     return _audit_one(_prepare(generated, real_train, real_test, rng=rng, **common), checks)
+
+
+def _no_image_options(**given):
+    """A table audit refuses the options of vectors and images, by name."""
+    defaults = dict(features=None, dataset=None, labels=None, test_space="data")
+    wrong = [n for n, v in given.items() if (v is not None if defaults[n] is None else v != defaults[n])]
+    if wrong:
+        raise ValueError(f"{', '.join(f'`{w}`' for w in wrong)}: not an option of a table audit; leave it out.")
 
 
 def _audit_one(inputs: AuditInputs, checks) -> AuditReport:

@@ -7,7 +7,7 @@ import zlib
 
 import numpy as np
 
-__all__ = ["MIN_ROWS", "AuditInputs", "embed", "on_features"]
+__all__ = ["MIN_ROWS", "AuditInputs", "check_stream", "embed", "on_features"]
 
 MIN_ROWS = 20  # the fewest rows a side any check accepts
 
@@ -40,13 +40,18 @@ class AuditInputs:
         """A fresh generator on check `name`'s own stream, derived from the audit's seed and a stable hash
         of the name (crc32), not from the check's place: its numbers do not depend on which other checks
         exist, run, or come first."""
-        return np.random.default_rng(np.random.SeedSequence(self.entropy, spawn_key=(zlib.crc32(name.encode()),)))
+        return check_stream(self.entropy, name)
 
     def mapped(self):
         """(real_test, generated) through the feature map (computed once per audit)."""
         if self._mapped is None:
             self._mapped = (embed(self.features, self.real_test), embed(self.features, self.gen))
         return self._mapped
+
+
+def check_stream(entropy: int, name: str) -> np.random.Generator:
+    """The generator of check `name` in an audit of seed `entropy`: SeedSequence(entropy, spawn_key=(crc32(name),))."""
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(zlib.crc32(name.encode()),)))
 
 
 def embed(features, rows) -> np.ndarray:

@@ -65,16 +65,17 @@ class AuditReport:
     def to_dict(self) -> dict:
         """Strict JSON data: NaN and infinities (an unreachable sample size, say) become null."""
         rows = self.table.to_dict(orient="records")
-        return jsonable(
-            {
-                "alpha": self.alpha,
-                "reject": self.reject,
-                "verdict": self.verdict,
-                "checks": rows,
-                "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80"),
-                "where": where_summary(self.details.get("where")),
-            }
-        )
+        out = {
+            "alpha": self.alpha,
+            "reject": self.reject,
+            "verdict": self.verdict,
+            "checks": rows,
+            "sample_size_for_power_0.8": self.details.get("sample_size", {}).get("n80"),
+            "where": where_summary(self.details.get("where")),
+        }
+        if "table" in self.details:  # a table audit: its columns, pairs and utility
+            out["table"] = _table_summary(self.details["table"])
+        return jsonable(out)
 
     def to_json(self, path=None) -> str:
         text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
@@ -95,6 +96,7 @@ class AuditReport:
             "".join(f"<p>{html.escape(line)}</p>" for line in where_lines(self.details.get("where"))),
             self._shown().to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""),
         ]
+        body += _table_html(self.details.get("table"))
         body += [figure_html(caption, fig) for caption, fig in self.figures()]
         page = html_page("Generator audit", body)
         path = out / "report.html"
@@ -121,6 +123,29 @@ class AuditReport:
             curve = self.details["sample_size"]["curve"]
             figs.append(("How many samples until a fresh C2ST can tell (power 0.8)", _power_figure(curve)))
         return figs
+
+
+def _table_summary(summary) -> dict:
+    """A table audit's extras as plain data: the names, and the per-column and per-pair rows."""
+    frames = {key: summary[key] for key in ("columns", "pairs")}
+    return {
+        "columns_differ": summary["columns_differ"],
+        "worst_pair": summary["worst_pair"],
+        "utility": summary["utility"],
+        **{key: None if frame is None else frame.to_dict(orient="records") for key, frame in frames.items()},
+    }
+
+
+def _table_html(summary) -> list:
+    """A table audit's per-column and per-pair tables, for the HTML page (none for other audits)."""
+    if summary is None:
+        return []
+    out = []
+    for key, title in (("columns", "Per column (Holm)"), ("pairs", "Pairs of columns (maxT), worst first")):
+        if summary[key] is not None:
+            frame = summary[key].drop(columns=[c for c in ("method",) if c in summary[key]])
+            out.append(f"<h2>{title}</h2>" + frame.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""))
+    return out
 
 
 def _samples_figure(samples):

@@ -10,7 +10,7 @@ import numpy as np
 from twosample.app.io import load_sample
 from twosample.core.validation import writable
 
-__all__ = ["ModuleSampler", "as_rows", "as_sampler", "draw_rows", "is_module"]
+__all__ = ["ModuleSampler", "as_rows", "as_sampler", "call_generator", "draw_rows", "is_module"]
 
 
 def as_rows(value, name, d=None):
@@ -39,16 +39,20 @@ def as_rows(value, name, d=None):
 
 def draw_rows(draw, n, rng, d):
     """`n` rows from a generator's ``draw(n, rng)``; its failures and short answers name `generated`."""
+    rows = as_rows(call_generator(draw, n, rng), "generated", d)
+    if len(rows) != n:
+        raise ValueError(f"`generated` returned {len(rows)} rows when asked for {n}.")
+    return rows
+
+
+def call_generator(draw, n, rng):
+    """What ``draw(n, rng)`` returns; its failure becomes an error naming `generated`."""
     try:
-        rows = draw(n, rng)
+        return draw(n, rng)
     except Exception as exc:
         raise ValueError(
             f"`generated` raised {type(exc).__name__} when asked for {n} rows: {' '.join(str(exc).split())}"
         ) from exc
-    rows = as_rows(rows, "generated", d)
-    if len(rows) != n:
-        raise ValueError(f"`generated` returned {len(rows)} rows when asked for {n}.")
-    return rows
 
 
 def as_sampler(generated, module_options=None):

@@ -53,7 +53,7 @@ OTHER = {
     "gan.TrainConfig": "configuration record (test_gan_train)",
     "gan.Trainer": "training loop (test_gan_train)",
     "gan.TrainingDiverged": "exception class",
-    "gan.audit": "generator audit (test_boundary_entry_points, test_gan_audit)",
+    "gan.audit": "generator audit (test_boundary_entry_points, test_gan_audit, tables: test_gan_audit_tables)",
     "gan.load": "checkpoint reader (test_boundary_entry_points: checkpoints)",
     "gan.train": "GAN training (test_boundary_entry_points, test_gan_train)",
 }
