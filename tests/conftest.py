@@ -6,6 +6,7 @@ reproducible; locally it explores new examples on every run.
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -19,3 +20,14 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 import torch  # noqa: E402
 
 torch.set_num_threads(1)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Close the figures a test left open: pyplot keeps every figure made through it, and past 20
+    it warns, which a later test that counts a command's warning lines would see."""
+    yield
+    import sys
+
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")

@@ -144,7 +144,11 @@ def test_cli_closed_pipe_is_one_line_not_a_traceback(tables):
     [
         (
             ["-m", "gan", "train", "--help"],
-            ["(default: 8000; 6000 for images)", "(default: 256; 64 for images)", "(default: js; hinge for images)"],
+            [
+                "(default: 8000; 6000 for images; 3000 for tables)",
+                "(default: 256; 64 for images; 50 for tables)",
+                "(default: js; hinge for images; wgan-gp for tables)",
+            ],
         ),
         (["-m", "gan", "sample", "--help"], ["(default: 1000)"]),
         (
