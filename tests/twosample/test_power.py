@@ -300,3 +300,10 @@ def test_samplers_without_iid_rows_are_called_once_per_repetition():
     assert calls == [50, 50]
     with pytest.raises(ValueError, match="`iid_rows`"):
         S.from_callables(sample, sample, iid_rows="yes")
+
+
+def test_a_power_result_says_which_test_scenario_and_sizes():
+    res = power("mean", S.mean_shift(1.0), n=12, m=9, reps=10, rng=0, n_resamples=99)
+    assert (res.test, res.scenario, res.n, res.m) == ("mean", "mean-shift", 12, 9)
+    assert str(res).startswith("Rejection rate of mean on mean-shift at n = 12, m = 9: ")
+    assert repr(res).endswith("test='mean', scenario='mean-shift', n=12, m=9)")

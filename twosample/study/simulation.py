@@ -42,6 +42,10 @@ class PowerResult:
     pvalues : numpy.ndarray
         The p-value of every repetition, in order.
     confidence : float
+    test, scenario : str or None
+        The test's registry name (or its function's name) and the scenario's name.
+    n, m : int or None
+        The sample sizes.
     """
 
     power: float
@@ -52,6 +56,10 @@ class PowerResult:
     alpha: float
     pvalues: np.ndarray
     confidence: float = 0.95
+    test: str | None = None
+    scenario: str | None = None
+    n: int | None = None
+    m: int | None = None
 
     @property
     def level(self) -> float:
@@ -62,15 +70,27 @@ class PowerResult:
         return (
             f"PowerResult(power={self.power:.4g}, ci_low={self.ci_low:.4g}, ci_high={self.ci_high:.4g}, "
             f"rejections={self.rejections}, reps={self.reps}, alpha={self.alpha:g}, "
-            f"confidence={self.confidence:g}, pvalues=<{len(self.pvalues)} values>)"
+            f"confidence={self.confidence:g}, pvalues=<{len(self.pvalues)} values>"
+            + "".join(
+                f", {k}={getattr(self, k)!r}" for k in ("test", "scenario", "n", "m") if getattr(self, k) is not None
+            )
+            + ")"
         )
+
+    def _what(self) -> str:
+        """' of mmd on laplace at n = m = 100', from what is known."""
+        what = f" of {self.test}" if self.test else ""
+        what += f" on {self.scenario}" if self.scenario else ""
+        if self.n is not None:
+            what += f" at n = m = {self.n}" if self.m in (None, self.n) else f" at n = {self.n}, m = {self.m}"
+        return what
 
     def __str__(self) -> str:
         counts = f"{self.rejections} of {self.reps} repetitions at alpha = {self.alpha:g}"
         interval = f"[{self.ci_low:.4g}, {self.ci_high:.4g}]   (exact, Clopper-Pearson)"
         return "\n".join(
             [
-                f"Rejection rate {self.power:.4g}   ({counts})",
+                f"Rejection rate{self._what() + ':' if self._what() else ''} {self.power:.4g}   ({counts})",
                 f"  {self.confidence:.0%} interval   {interval}",
                 f"  p-values       .pvalues, one per repetition ({len(self.pvalues)})",
             ]
@@ -260,6 +280,10 @@ def power(
         alpha=alpha,
         pvalues=pvalues,
         confidence=confidence,
+        test=info.name if info is not None else getattr(test, "__name__", None),
+        scenario=getattr(scenario, "name", None),
+        n=n,
+        m=n if m is None else m,
     )
 
 
