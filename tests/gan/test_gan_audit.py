@@ -737,3 +737,12 @@ def test_bad_feature_maps_are_named(features, match):
     rows = np.random.default_rng(0).normal(size=(200, 2))
     with pytest.raises(ValueError, match=match):
         gan.audit(rows, rows, rows, features=features, checks=["frechet"])
+
+
+def test_a_frechet_interval_that_excludes_its_estimate_says_why():
+    # few rows in many dimensions: resampling rows with replacement inflates the distance
+    rng = np.random.default_rng(0)
+    train, test, gen = (rng.normal(size=(60, 40)) for _ in range(3))
+    row = gan.audit(gen, train, test, checks=["frechet"], rng=0).table.set_index("check").loc["frechet"]
+    assert not row["ci_low"] <= row["statistic"] <= row["ci_high"]
+    assert "the interval excludes the estimate" in row["note"]
