@@ -107,14 +107,9 @@ class LeanMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def _loss_and_grads(self, X, target):
         """Binary log-loss with the L2 term; its gradients, as scikit-learn's, go to `_grads` (W0, W1, b0, b1)."""
-        (w0, w1), (b0, b1) = self.coefs_, self.intercepts_
+        w0, w1 = self.coefs_
         n = X.shape[0]
-        hidden = X @ w0
-        hidden += b0
-        np.maximum(hidden, 0, out=hidden)
-        out = hidden @ w1
-        out += b1
-        expit(out, out=out)
+        hidden, out = self._forward(X)
         eps = np.finfo(out.dtype).eps
         clipped = np.clip(out, eps, 1 - eps)
         loss = -(xlogy(target, clipped) + xlogy(1 - target, 1 - clipped)).mean(axis=0).sum()  # np.average's
@@ -137,14 +132,18 @@ class LeanMLPClassifier(ClassifierMixin, BaseEstimator):
         g_b0[...] = np.sum(delta_hidden, axis=0) / n
         return loss
 
-    def predict_proba(self, X):
+    def _forward(self, X):
+        """The hidden ReLU layer and the logistic output, in scikit-learn's order of operations."""
         (w0, w1), (b0, b1) = self.coefs_, self.intercepts_
-        hidden = np.asarray(X, dtype=np.float64) @ w0
+        hidden = X @ w0
         hidden += b0
         np.maximum(hidden, 0, out=hidden)
         out = hidden @ w1
         out += b1
-        p = expit(out, out=out).ravel()
+        return hidden, expit(out, out=out)
+
+    def predict_proba(self, X):
+        p = self._forward(np.asarray(X, dtype=np.float64))[1].ravel()
         return np.vstack([1 - p, p]).T
 
     def predict(self, X):
