@@ -131,6 +131,7 @@ def _table_summary(summary) -> dict:
     return {
         "columns_differ": summary["columns_differ"],
         "worst_pair": summary["worst_pair"],
+        "c2st_auc": summary["c2st_auc"],
         "utility": summary["utility"],
         **{key: None if frame is None else frame.to_dict(orient="records") for key, frame in frames.items()},
     }

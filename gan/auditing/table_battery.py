@@ -18,7 +18,7 @@ from twosample.core.validation import check_alpha, check_choice, check_int, chec
 
 from .inputs import MIN_ROWS
 from .report import AuditReport, verdict_table
-from .table_checks import TABLE_CHECKS, TABLE_REGISTRY, encoded
+from .table_checks import TABLE_CHECKS, TABLE_REGISTRY, encoded, held_out_auc
 from .table_inputs import table_inputs
 
 __all__ = ["audit_table"]
@@ -86,6 +86,7 @@ def _summary(details) -> dict:
     """What the report says of the table beyond the checks' rows: columns that differ, pairs, utility."""
     columns, pairs = details.get("columns"), details.get("pairs")
     out = {"columns_differ": [], "worst_pair": None, "columns": None, "pairs": None, "utility": details.get("utility")}
+    out["c2st_auc"] = held_out_auc(details["c2st"]) if details.get("c2st") is not None else None
     if columns is not None:
         frame = columns.columns
         out["columns_differ"] = list(frame.loc[frame["reject"], "column"])

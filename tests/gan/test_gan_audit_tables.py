@@ -215,3 +215,19 @@ def test_pair_dependence_does_not_depend_on_the_rows_order():
     frame = pair_dependence(x, y, n_resamples=199, rng=np.random.default_rng(0))
     shuffled = pair_dependence(x.sample(frac=1, random_state=1), y[::-1], n_resamples=199, rng=np.random.default_rng(0))
     pd.testing.assert_frame_equal(frame, shuffled, check_exact=False, rtol=1e-9)
+
+
+def test_the_c2st_held_out_auc_is_the_mann_whitney_statistic_of_its_scores():
+    from scipy.stats import mannwhitneyu
+
+    rng = np.random.default_rng(5)
+    real_train, real_test = mixed_table(300, rng), mixed_table(300, rng)
+    shifted = mixed_table(300, rng).assign(x1=lambda f: f["x1"] + 1.0)
+    report = run(shifted, real_train, real_test, 0, checks=["c2st"])
+    res = report.details["c2st"]
+    u = mannwhitneyu(res.scores_x, res.scores_y).statistic / (len(res.scores_x) * len(res.scores_y))
+    auc = report.to_dict()["table"]["c2st_auc"]
+    assert auc == pytest.approx(u, abs=1e-12) and auc > 0.7
+    assert f"held-out AUC {auc:.3f}" in report.table.set_index("check").loc["c2st", "note"]
+    same = run(mixed_table(300, rng), real_train, real_test, 0, checks=["c2st"]).to_dict()["table"]["c2st_auc"]
+    assert 0.35 < same < 0.65  # real against real
