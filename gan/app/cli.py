@@ -3,7 +3,10 @@
 ``gan train --data ring --objective js --steps N --out runs/NAME [--overwrite]``
 ``gan sample CHECKPOINT -n N --out samples.npy``
 ``gan objectives``
-``gan audit CHECKPOINT_OR_ROWS --real-train A --real-test B --out report/ [--fail-on-reject]``
+``gan audit CHECKPOINT_OR_ROWS --real-train A --real-test B --out report/ [--target COLUMN] [--fail-on-reject]``
+
+A ``--data`` file with text, categories or missing values trains a table GAN (``gan sample`` then writes
+rows with the table's columns); ``gan audit`` of such files is the audit of a synthetic table.
 
 Bad input ends with one line on stderr and exit status 2; ``gan audit --fail-on-reject`` exits
 with status 1 when the verdict rejects.
@@ -60,7 +63,10 @@ _RUN_FILES = (
 def _add_train_parser(sub) -> None:
     tr = sub.add_parser("train", help="train a GAN; writes checkpoint.pt, history.csv and figures to --out")
     tr.add_argument(
-        "--data", default="ring", help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file"
+        "--data",
+        default="ring",
+        help=f"one of {', '.join(datasets.names())}, or a .npy/.csv/.parquet file (a table GAN when it has "
+        "text, categories or missing values)",
     )
     _setting(tr, "--objective", f"one of {', '.join(objectives.names())}")
     _setting(tr, "--steps", "training steps", type=int)
@@ -124,6 +130,9 @@ def _build_parser():
     au.add_argument("--checks", default=None, help="comma-separated subset of the checks (default: all)")
     au.add_argument("--features", default=None, help="'digits' for the digits feature map (default: raw rows)")
     au.add_argument("--dataset", default=None, help="ring or grid: add the mode scores")
+    au.add_argument(
+        "--target", default=None, help="tables: the column to predict for the utility scores (train on synthetic)"
+    )
     au.add_argument(
         "--power-reps",
         type=int,
@@ -277,6 +286,7 @@ def _audit(args) -> Output:
         checks=checks,
         features=args.features,
         dataset=args.dataset,
+        target=args.target,
         power_reps=args.power_reps,
         power_n=args.power_n,
         mmd_n=args.mmd_n or None,

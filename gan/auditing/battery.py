@@ -20,7 +20,7 @@ from .inputs import MIN_ROWS, AuditInputs, on_features
 from .report import AuditReport, report_samples, verdict_table
 from .sources import as_rows, as_sampler, draw_rows
 from .table_battery import audit_table
-from .table_inputs import is_table_audit
+from .table_inputs import is_table_audit, read_real_tables
 from .where import where_differs
 
 __all__ = ["audit"]
@@ -150,6 +150,7 @@ def audit(
     or an object with ``.sample(n)`` (a ``ctgan`` model) returning DataFrames. The options of
     images and feature maps (`features`, `dataset`, `labels`, `test_space`) do not apply.
     """
+    real_train, real_test = read_real_tables(real_train, real_test)
     if is_table_audit(generated, real_train, real_test, target):
         _no_image_options(features=features, dataset=dataset, labels=labels, test_space=test_space)
         table = dict(alpha=alpha, n=n, checks=checks, target=target, n_resamples=n_resamples, mmd_n=mmd_n, rng=rng)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from twosample.core.schema import column_kind, looks_like_identifier
 
+from ..data.tables import is_mixed, read_table_file
 from .inputs import MIN_ROWS, check_stream
 from .sources import call_generator
 
@@ -39,17 +40,28 @@ class TableInputs:
         return check_stream(self.entropy, name)
 
 
+def read_real_tables(real_train, real_test):
+    """The real rows as DataFrames when either is the path of a table file (text, categories or missing values:
+    :func:`gan.data.tables.read_table_file`), both read the same way; otherwise as given (rows)."""
+    reals = (real_train, real_test)
+    frames = [read_table_file(real) for real in reals]
+    if all(frame is None for frame in frames):
+        return reals
+    from twosample.app.io import load_table
+
+    return tuple(
+        frame if frame is not None else load_table(real) if isinstance(real, (str, Path)) else real
+        for real, frame in zip(reals, frames)
+    )
+
+
 def is_table_audit(generated, real_train, real_test, target) -> bool:
     """Whether the audit is of a table: a target column, a table GAN, or real rows in a DataFrame that is
     not all numbers without missing values (an all-numeric complete DataFrame is audited as rows, as before)."""
     if target is not None or getattr(generated, "table", None) is not None:
         return True
-    for frame in (real_train, real_test):
-        if isinstance(frame, pd.DataFrame) and len(frame.columns):
-            numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes)
-            if not numeric or frame.isna().any().any():
-                return True
-    return False
+    frames = (real_train, real_test)
+    return any(isinstance(frame, pd.DataFrame) and len(frame.columns) and is_mixed(frame) for frame in frames)
 
 
 def _sampler(generated):

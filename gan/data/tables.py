@@ -42,7 +42,7 @@ from twosample.core.validation import check_rng
 
 from .datasets import Dataset
 
-__all__ = ["ConditionSampler", "TableTransformer", "is_table", "table_dataset"]
+__all__ = ["ConditionSampler", "TableTransformer", "is_mixed", "is_table", "read_table_file", "table_dataset"]
 
 MAX_MODES = 10  # CTGAN's max_clusters
 WEIGHT_PRIOR = 1e-3  # the Dirichlet process's weight concentration prior
@@ -54,6 +54,32 @@ TANH, SOFTMAX = "tanh", "softmax"
 def is_table(data) -> bool:
     """Whether `data` is a table (a pandas DataFrame) for the table path of :func:`gan.train`."""
     return isinstance(data, pd.DataFrame)
+
+
+def is_mixed(frame: pd.DataFrame) -> bool:
+    """Whether `frame` has a column that is not numbers (text, categories, booleans) or a missing value: what
+    makes a file a table rather than rows of numbers."""
+    numeric = all(pd.api.types.is_numeric_dtype(t) and not pd.api.types.is_bool_dtype(t) for t in frame.dtypes)
+    return not numeric or bool(frame.isna().any().any())
+
+
+_TABLE_FILES = (".csv", ".tsv", ".txt", ".parquet")
+
+
+def read_table_file(data):
+    """`data` read as a DataFrame (:func:`twosample.app.io.load_table`) when it is the path of a table file
+    (.csv / .tsv / .txt, compressed or not, or .parquet) that :func:`is_mixed`; otherwise None, and a file
+    of numbers stays rows, read as before."""
+    from pathlib import Path
+
+    from twosample.app.io import load_table
+
+    if not isinstance(data, (str, Path)) or not Path(data).is_file():
+        return None
+    if not any(suffix.lower() in _TABLE_FILES for suffix in Path(data).suffixes):
+        return None
+    frame = load_table(data)
+    return frame if is_mixed(frame) else None
 
 
 def _plain(value):

@@ -18,7 +18,7 @@ from twosample.core.torch_utils import SMALL_NETWORK_THREADS, torch_generator, t
 from twosample.core.validation import check_device, check_int, check_rng
 
 from ..data.datasets import get_dataset
-from ..data.tables import is_table
+from ..data.tables import is_table, read_table_file
 from ..model.checkpoint import read_checkpoint
 from ..model.config import DEFAULT, TrainConfig
 from ..model.gan import GAN
@@ -280,6 +280,8 @@ def train(
 def _dataset(data, labels, seed: int, resume):
     """(the Dataset, the resumed checkpoint when it was read). A table resumed from a checkpoint takes the
     checkpoint's transformer (its columns checked) and data seed, so its rows are the run's rows."""
+    table_file = read_table_file(data)  # a .csv / .parquet with text, categories or missing values: a table
+    data = data if table_file is None else table_file
     if not is_table(data) or resume is None:
         return get_dataset(data, labels=labels, seed=seed), None
     state = read_checkpoint(resume)

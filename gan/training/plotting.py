@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["image_grid", "plot_critic_test", "plot_losses", "plot_samples", "save_image_grid"]
+__all__ = ["image_grid", "plot_critic_test", "plot_losses", "plot_samples", "plot_table_columns", "save_image_grid"]
 
 
 def image_grid(rows, image_shape, *, columns=None, gap: int = 1, background: float = 0.7) -> np.ndarray:
@@ -102,6 +102,8 @@ def plot_samples(model, dataset=None, *, n=2500, rng=0, title=None):
     import matplotlib.pyplot as plt
 
     dataset = dataset if dataset is not None else model.dataset
+    if getattr(model, "table", None) is not None:
+        return plot_table_columns(model, dataset, n=n, rng=rng, title=title)
     fake = model.sample(n, rng=rng)
     real = dataset.sample(n, rng=np.random.default_rng(rng).integers(2**32)) if dataset is not None else None
     if dataset is not None and dataset.image_shape is not None:
@@ -129,3 +131,49 @@ def plot_samples(model, dataset=None, *, n=2500, rng=0, title=None):
     fig.suptitle(title or f"{model.objective.name}: samples")
     fig.tight_layout()
     return fig
+
+
+def plot_table_columns(model, dataset=None, *, n=2500, rng=0, columns=12, title=None):
+    """A table GAN's columns, each drawn from the data (its training rows, when `dataset` has them) and from
+    the generator: histograms on shared bins for numbers, bars of the most frequent values otherwise (missing
+    values as a value of their own); the first `columns` columns, four panels a row."""
+    import matplotlib.pyplot as plt
+
+    fake = model.sample(n, rng=rng)
+    real = model.table.inverse_transform(dataset.rows) if dataset is not None and dataset.rows is not None else None
+    names = list(fake.columns)[:columns]
+    width = min(4, len(names))
+    fig, axes = plt.subplots(-(-len(names) // width), width, figsize=(3.3 * width, 2.7 * -(-len(names) // width)))
+    axes = np.atleast_1d(axes).ravel()
+    for ax, name in zip(axes, names):
+        _column_panel(ax, None if real is None else real[name], fake[name])
+        ax.set_title(str(name), fontsize=9)
+    for ax in axes[len(names) :]:
+        ax.axis("off")
+    axes[0].legend(fontsize=7)
+    fig.suptitle(title or f"{model.objective.name}: columns, data and generated")
+    fig.tight_layout()
+    return fig
+
+
+def _column_panel(ax, real, fake, *, top: int = 10) -> None:
+    """One column's law from both sides on `ax` (`real` may be None)."""
+    import pandas as pd
+
+    sides = [(values, label) for values, label in ((real, "data"), (fake, "generated")) if values is not None]
+    numeric = pd.api.types.is_numeric_dtype(fake) and not pd.api.types.is_bool_dtype(fake)
+    if numeric and fake.nunique() > top:
+        pooled = pd.concat([values.dropna() for values, _ in sides]).astype(float)
+        bins = np.histogram_bin_edges(pooled, bins=30)
+        for values, label in sides:
+            ax.hist(values.dropna().astype(float), bins=bins, density=True, alpha=0.5, label=label)
+        return
+    shares = [
+        values.astype(object).where(values.notna(), "missing").value_counts(normalize=True) for values, _ in sides
+    ]
+    levels = list(shares[0].index[:top])
+    place = np.arange(len(levels))
+    for k, ((_, label), share) in enumerate(zip(sides, shares)):
+        ax.bar(place + k * 0.4, share.reindex(levels).fillna(0).to_numpy(), width=0.4, label=label)
+    names = [str(level)[:12] for level in levels]
+    ax.set_xticks(place + 0.2 * (len(sides) - 1), names, rotation=45, fontsize=7, ha="right")

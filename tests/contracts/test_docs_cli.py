@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import palmerpenguins
 import pandas as pd
 import pytest
 
@@ -50,6 +51,10 @@ def _write_files(folder: Path) -> None:
     for name in ("biscoe", "dream"):
         table = pd.DataFrame({"bill_length_mm": rng.normal(44, 5, 100), "year": rng.choice([2007, 2008, 2009], 100)})
         table.to_csv(folder / f"{name}.csv", index=False)
+    penguins = palmerpenguins.load_penguins()  # docs/tables_gan.md: a table with text and missing values
+    order = rng.permutation(len(penguins))
+    penguins.iloc[order[:230]].to_csv(folder / "penguins_train.csv", index=False)
+    penguins.iloc[order[230:]].to_csv(folder / "penguins_test.csv", index=False)
     ring = datasets.ring()
     np.save(folder / "train.npy", ring.sample(600, rng))
     np.save(folder / "test.npy", ring.sample(200, rng))

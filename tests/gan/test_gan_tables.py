@@ -222,3 +222,42 @@ def test_a_table_of_numbers_alone_trains_without_conditions():
     assert model.config["n_conditions"] == 0
     sample = model.sample(30, rng=1)
     assert sample.dtypes.equals(frame.dtypes) and (sample["one"] == 3).all()
+
+
+# --- table files and the command line ---------------------------------------------------------
+
+
+def test_a_table_file_trains_as_its_dataframe_and_a_file_of_numbers_stays_rows(penguins, tmp_path):
+    penguins.to_parquet(tmp_path / "penguins.parquet")
+    from_file = gan.train(tmp_path / "penguins.parquet", steps=4, rng=3, **FAST)
+    from_frame = gan.train(penguins, steps=4, rng=3, **FAST)
+    pd.testing.assert_frame_equal(from_file.sample(30, rng=1), from_frame.sample(30, rng=1))
+    numbers = penguins.select_dtypes("number").dropna()
+    numbers.to_csv(tmp_path / "numbers.csv", index=False)
+    rows = gan.train(str(tmp_path / "numbers.csv"), steps=2, rng=0, progress=False)
+    assert rows.table is None and rows.sample(3, rng=0).shape == (3, numbers.shape[1])
+
+
+def test_the_command_line_trains_samples_and_audits_a_table(penguins, tmp_path, capsys):
+    from gan.app.cli import main
+
+    order = np.random.default_rng(0).permutation(len(penguins))
+    penguins.iloc[order[:230]].to_csv(tmp_path / "train.csv", index=False)
+    penguins.iloc[order[230:]].to_csv(tmp_path / "test.csv", index=False)
+    run = tmp_path / "run"
+    fast = ["--steps", "6", "--batch-size", "10", "--pack", "5", "--z-dim", "8", "--seed", "0"]
+    assert main(["train", "--data", str(tmp_path / "train.csv"), *fast, "--out", str(run)]) == 0
+    assert (run / "samples.png").stat().st_size > 0  # the columns, data and generated
+    rows = tmp_path / "rows.csv"
+    assert main(["sample", str(run / "checkpoint.pt"), "-n", "114", "--seed", "1", "--out", str(rows)]) == 0
+    written = pd.read_csv(rows)
+    assert list(written.columns) == list(penguins.columns) and set(written["species"]) <= set(penguins["species"])
+    capsys.readouterr()
+    real = ["--real-train", str(tmp_path / "train.csv"), "--real-test", str(tmp_path / "test.csv")]
+    args = ["audit", str(rows), *real, "--target", "species", "--checks", "columns,c2st,utility", "--seed", "0"]
+    assert main([*args, "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert set(report["table"]) >= {"columns_differ", "c2st_auc", "utility"}
+    assert report["table"]["utility"]["utility TRTR"] > 0.9  # species from the real measurements
+    assert main(["audit", str(run / "checkpoint.pt"), *real, "--checks", "columns", "--seed", "0"]) == 0
+    assert "per column" in capsys.readouterr().out

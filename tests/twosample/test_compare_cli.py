@@ -152,6 +152,27 @@ def test_load_table_keeps_strings_booleans_and_missing_values(tmp_path):
         ts.load_sample(tmp_path / "t.csv.gz")  # the sample loader still refuses strings
 
 
+def test_save_sample_writes_a_table_as_load_table_reads_it(tmp_path):
+    from twosample.app.io import save_sample
+
+    table = pd.DataFrame(
+        {
+            "kind": pd.Categorical(["a", "b", None, "a"], categories=["a", "b", "c"]),
+            "n": pd.array([1, None, 3, 4], dtype="Int64"),
+            "w": [0.5, 1.5, np.nan, 2.0],
+            7: [True, False, True, True],
+        }
+    )
+    back = ts.load_table(save_sample(tmp_path / "t.parquet", table))
+    pd.testing.assert_frame_equal(back, table.set_axis(["kind", "n", "w", "7"], axis=1))
+    text = ts.load_table(save_sample(tmp_path / "t.csv.gz", table))
+    assert text["kind"].tolist()[:2] == ["a", "b"] and text["kind"].isna().tolist() == [False, False, True, False]
+    assert text["n"].isna().sum() == 1 and text["7"].tolist() == [True, False, True, True]
+    with pytest.raises(ValueError, match=r"\.npy holds numbers only, and columns \['kind', '7'\]"):
+        save_sample(tmp_path / "t.npy", table)
+    assert np.load(save_sample(tmp_path / "w.npy", table[["w", "n"]])).shape == (4, 2)
+
+
 def test_twosample_test_runs_a_test_of_labels_on_a_text_column(tmp_path, capsys):
     from twosample.app.cli import main
 

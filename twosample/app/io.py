@@ -310,8 +310,10 @@ def save_sample(path, rows, *, columns=None) -> Path:
         ``.npy``, ``.parquet``, or delimited text ``.csv`` (commas), ``.tsv`` (tabs), ``.txt``
         (spaces), optionally compressed (``.gz``, ``.bz2``, ``.xz``, ``.zip``); text files and
         parquet tables get a header row.
-    rows : array_like
-        One row per sample point (1-D: one column).
+    rows : array_like or pandas.DataFrame
+        One row per sample point (1-D: one column). A DataFrame (a table GAN's rows) is written
+        with its own column names, to parquet with its dtypes (categories, nullable integers) or
+        as text; ``.npy`` takes it only when every column is a number.
     columns : sequence of str, optional
         Column names of a table (default ``x0``, ``x1``, ...).
 
@@ -329,6 +331,8 @@ def save_sample(path, rows, *, columns=None) -> Path:
     """
     path = Path(path)
     base, _ = _kind(path)
+    if isinstance(rows, pd.DataFrame):
+        return _save_table(path, base, rows)
     rows = np.asarray(rows)
     rows = rows[:, None] if rows.ndim == 1 else rows
     if rows.ndim != 2:
@@ -342,6 +346,23 @@ def save_sample(path, rows, *, columns=None) -> Path:
     table = pd.DataFrame(rows, columns=names)
     if base == ".parquet":
         table.to_parquet(path)
+    else:
+        table.to_csv(path, sep=_SEPARATORS[base], index=False, compression="infer")
+    return path
+
+
+def _save_table(path: Path, base: str, table: pd.DataFrame) -> Path:
+    """A DataFrame written as :func:`load_table` reads it back (column names as strings)."""
+    table = table.set_axis([str(c) for c in table.columns], axis=1)
+    if base == ".npy":
+        text = [c for c in table if not pd.api.types.is_numeric_dtype(table[c]) or pd.api.types.is_bool_dtype(table[c])]
+        if text:
+            raise ValueError(
+                f"`{path}`: .npy holds numbers only, and columns {text[:3]} are not; use .parquet or .csv."
+            )
+        np.save(path, table.to_numpy(dtype=np.float64, na_value=np.nan))
+    elif base == ".parquet":
+        table.to_parquet(path, index=False)
     else:
         table.to_csv(path, sep=_SEPARATORS[base], index=False, compression="infer")
     return path
