@@ -48,6 +48,8 @@ MAX_MODES = 10  # CTGAN's max_clusters
 WEIGHT_PRIOR = 1e-3  # the Dirichlet process's weight concentration prior
 MIN_WEIGHT = 0.005  # modes lighter than this are dropped
 SCALE_SDS = 4.0  # the scalar is (x - mu) / (4 sd), clipped to [-1, 1]
+MAX_LEVELS = 25  # a numeric column with at most this many values (and a tenth of the rows) is discrete
+ROWS_PER_LEVEL = 10
 TANH, SOFTMAX = "tanh", "softmax"
 
 
@@ -133,6 +135,17 @@ def _fit_mixture(values: np.ndarray, rng: np.random.Generator) -> tuple[list, li
     weights = mixture.weights_[keep] / mixture.weights_[keep].sum()
     sds = np.sqrt(mixture.covariances_.reshape(-1)[keep])
     return weights.tolist(), mixture.means_.reshape(-1)[keep].tolist(), sds.tolist()
+
+
+def is_discrete(series: pd.Series) -> bool:
+    """Whether a numeric column takes few values, each seen often: at most :data:`MAX_LEVELS` distinct values
+    and at most one per :data:`ROWS_PER_LEVEL` rows (codes, counts, binned ages, years). Such a column is
+    encoded as a category over its values and comes back as those exact numbers: a mixture of Gaussians
+    would spread it over the values between, which any classifier tells from the data (all values
+    seen, CTGAN treats every number as continuous)."""
+    present = series.dropna()
+    distinct = present.nunique()
+    return 0 < distinct <= min(MAX_LEVELS, len(present) / ROWS_PER_LEVEL)
 
 
 def _finite(name, values: np.ndarray) -> np.ndarray:
@@ -316,11 +329,11 @@ class TableTransformer:
             kind = column_kind(series)
             if not kind or not series.notna().any():
                 raise ValueError(f"column {name!r}: every value is missing; drop the column before training.")
-            fit = (
-                _fit_numeric(_plain(name), series, rng)
-                if kind == "numeric"
-                else _fit_categorical(_plain(name), series, kind)
-            )
+            if kind == "numeric" and not is_discrete(series):
+                fit = _fit_numeric(_plain(name), series, rng)
+            else:
+                fit = _fit_categorical(_plain(name), series, kind)
+                fit["discrete"] = kind == "numeric"
             records.append(fit)
         self.columns_, self.spans_ = records, None
         self.spans_ = self._spans()
@@ -434,9 +447,10 @@ class TableTransformer:
         kinds = {"numeric": "numeric", "boolean": "categorical", "categorical": "categorical", "ordinal": "categorical"}
         for record in self.columns_:
             kind = kinds.get(column_kind(frame[record["name"]]), record["kind"])  # all missing: transform says so
-            if kind != record["kind"]:
+            fitted = "numeric" if record.get("discrete") else record["kind"]  # few numbers: a category of numbers
+            if kind != fitted:
                 raise ValueError(
-                    f"`data`: column {record['name']!r} is {kind} but was {record['kind']} when the transformer "
+                    f"`data`: column {record['name']!r} is {kind} but was {fitted} when the transformer "
                     "was fitted (or checkpointed)."
                 )
 

@@ -218,10 +218,43 @@ def test_a_table_of_numbers_alone_trains_without_conditions():
     )
     _, _, back = _round_trip(frame)
     pd.testing.assert_frame_equal(back, frame, check_exact=False, rtol=1e-12)
+    model = gan.train(frame[["a"]], steps=4, rng=0, **FAST)
+    assert model.config["n_conditions"] == 0  # a continuous column alone: nothing to condition on
     model = gan.train(frame, steps=4, rng=0, **FAST)
-    assert model.config["n_conditions"] == 0
+    assert model.config["n_conditions"] == 3  # the constant (1 level) and b (1.0 or missing) are discrete
     sample = model.sample(30, rng=1)
     assert sample.dtypes.equals(frame.dtypes) and (sample["one"] == 3).all()
+    assert sample["b"].isin([1.0]).sum() + sample["b"].isna().sum() == 30
+
+
+def test_a_numeric_column_of_few_values_comes_back_as_those_values():
+    rng = np.random.default_rng(1)
+    ages = np.array([17.5, 22.0, 27.0, 32.0, 37.0, 42.0])
+    frame = pd.DataFrame(
+        {
+            "age": rng.choice(ages, 400),
+            "rating": pd.array(rng.integers(1, 6, 400), dtype="Int64"),
+            "x": rng.normal(size=400),
+            "year": rng.choice([2007, 2008], 400),
+        }
+    )
+    frame.loc[rng.random(400) < 0.05, "rating"] = pd.NA
+    table, rows, back = _round_trip(frame)
+    kinds = {c["name"]: (c["kind"], c.get("discrete")) for c in table.columns_}
+    assert kinds == {
+        "age": ("categorical", True),
+        "rating": ("categorical", True),
+        "x": ("numeric", None),
+        "year": ("categorical", True),
+    }
+    pd.testing.assert_frame_equal(back.drop(columns="x"), frame.drop(columns="x"))
+    model = gan.train(frame, steps=4, rng=0, **FAST)
+    sample = model.sample(200, rng=2)
+    assert sample.dtypes.equals(frame.dtypes)
+    assert sample["age"].isin(ages).all() and sample["year"].isin([2007, 2008]).all()
+    assert sample["rating"].dropna().isin(range(1, 6)).all()
+    assert TableTransformer().fit(frame.head(60), rng=0).columns_[1]["kind"] == "categorical"  # 5 levels, 5x rows
+    assert TableTransformer().fit(frame.head(40), rng=0).columns_[1]["kind"] == "numeric"  # 5 levels > 40 / 10
 
 
 # --- table files and the command line ---------------------------------------------------------
