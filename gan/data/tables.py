@@ -50,6 +50,8 @@ MIN_WEIGHT = 0.005  # modes lighter than this are dropped
 SCALE_SDS = 4.0  # the scalar is (x - mu) / (4 sd), clipped to [-1, 1]
 MAX_LEVELS = 25  # a numeric column with at most this many values (and a tenth of the rows) is discrete
 ROWS_PER_LEVEL = 10
+ATOM_SHARE = 0.1  # a value holding at least this share of a numeric column's values is a point mass
+MAX_ATOMS = 3
 TANH, SOFTMAX = "tanh", "softmax"
 
 
@@ -154,9 +156,23 @@ def _finite(name, values: np.ndarray) -> np.ndarray:
     return values
 
 
+def _atoms(present: np.ndarray) -> tuple[list, list]:
+    """(values, shares) of the point masses of a numeric column: at most :data:`MAX_ATOMS` values that each hold
+    at least :data:`ATOM_SHARE` of the present values (a zero-inflated count or amount), when other values
+    remain for the mixture."""
+    values, counts = np.unique(present, return_counts=True)
+    shares = counts / len(present)
+    heavy = np.argsort(-shares, kind="stable")[:MAX_ATOMS]
+    heavy = np.sort(heavy[shares[heavy] >= ATOM_SHARE])
+    if len(heavy) == len(values):
+        return [], []
+    return values[heavy].tolist(), shares[heavy].tolist()
+
+
 def _fit_numeric(name, series: pd.Series, rng) -> dict:
     present = _finite(name, series.dropna().to_numpy(dtype=np.float64))
-    weights, means, sds = _fit_mixture(present, rng)
+    atoms, shares = _atoms(present)
+    weights, means, sds = _fit_mixture(present[~np.isin(present, atoms)], rng)
     integer = pd.api.types.is_integer_dtype(series.dtype)
     return dict(
         name=name,
@@ -165,6 +181,8 @@ def _fit_numeric(name, series: pd.Series, rng) -> dict:
         weights=weights,
         means=means,
         sds=sds,
+        atoms=atoms,
+        atom_shares=shares,
         missing=bool(series.isna().any()),
         integer=bool(integer),
         low=float(present.min()),
@@ -247,23 +265,41 @@ def _forward_numeric(record, series: pd.Series, rng) -> list[np.ndarray]:
     if missing.any() and not record["missing"]:
         raise ValueError(f"column {record['name']!r} has missing values; it had none when the transformer was fitted.")
     weights, means, sds = (np.asarray(record[k]) for k in ("weights", "means", "sds"))
+    atoms = np.asarray(record.get("atoms", []), dtype=np.float64)
     fill = rng.choice(len(weights), size=len(x), p=weights)  # a missing row's mode and value come from the mixture
     x = np.where(missing, means[fill] + sds[fill] * rng.standard_normal(len(x)), x)
+    if len(atoms):  # ... or from a point mass, as often as the data sits on it
+        x = _fill_atoms(x, missing, atoms, np.asarray(record["atom_shares"]), rng)
     log_post = np.log(weights) + stats.norm.logpdf(x[:, None], means, sds)
     post = np.exp(log_post - log_post.max(axis=1, keepdims=True)) + 1e-6  # CTGAN's floor
     post /= post.sum(axis=1, keepdims=True)
     modes = (rng.random(len(x))[:, None] > np.cumsum(post, axis=1)[:, :-1]).sum(axis=1)
     scalar = np.clip((x - means[modes]) / (SCALE_SDS * sds[modes]), -1.0, 1.0)
-    parts = [scalar[:, None], _one_hot(modes, len(weights))]
+    if len(atoms):  # a value on a point mass: its own mode after the mixture's, scalar 0
+        on = (x[:, None] == atoms).argmax(axis=1) + (x[:, None] == atoms).any(axis=1) * len(weights)
+        modes, scalar = np.where(on >= len(weights), on, modes), np.where(on >= len(weights), 0.0, scalar)
+    parts = [scalar[:, None], _one_hot(modes, len(weights) + len(atoms))]
     if record["missing"]:
         parts.append(_one_hot(missing.astype(np.int64), 2))
     return parts
 
 
+def _fill_atoms(x, missing, atoms, shares, rng) -> np.ndarray:
+    """`x` with each missing row put on point mass j with probability shares[j] (else its mixture draw)."""
+    pick = (rng.random(len(x))[:, None] > np.cumsum(shares)).sum(axis=1)  # len(atoms): no point mass
+    on = missing & (pick < len(atoms))
+    return np.where(on, atoms[np.minimum(pick, len(atoms) - 1)], x)
+
+
 def _back_numeric(record, block: np.ndarray) -> pd.Series:
-    k = len(record["weights"])
-    modes = block[:, 1 : 1 + k].argmax(axis=1)
+    k, atoms = len(record["weights"]), np.asarray(record.get("atoms", []), dtype=np.float64)
+    k_all = k + len(atoms)
+    picked = block[:, 1 : 1 + k_all].argmax(axis=1)
+    modes = np.minimum(picked, k - 1)
     x = np.clip(block[:, 0], -1, 1) * SCALE_SDS * np.asarray(record["sds"])[modes] + np.asarray(record["means"])[modes]
+    if len(atoms):
+        x = np.where(picked >= k, atoms[np.maximum(picked - k, 0)], x)
+    k = k_all
     if record["integer"]:
         x = np.clip(np.round(x), record["low"], record["high"])
     if record["missing"]:
@@ -343,7 +379,8 @@ class TableTransformer:
         spans, start = [], 0
         for record in self.columns_:
             if record["kind"] == "numeric":
-                widths = [(1, TANH), (len(record["weights"]), SOFTMAX)] + ([(2, SOFTMAX)] if record["missing"] else [])
+                modes = len(record["weights"]) + len(record.get("atoms", []))
+                widths = [(1, TANH), (modes, SOFTMAX)] + ([(2, SOFTMAX)] if record["missing"] else [])
             else:
                 widths = [(_width(record), SOFTMAX)]
             for width, activation in widths:

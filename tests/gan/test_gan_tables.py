@@ -294,3 +294,21 @@ def test_the_command_line_trains_samples_and_audits_a_table(penguins, tmp_path, 
     assert report["table"]["utility"]["utility TRTR"] > 0.9  # species from the real measurements
     assert main(["audit", str(run / "checkpoint.pt"), *real, "--checks", "columns", "--seed", "0"]) == 0
     assert "per column" in capsys.readouterr().out
+
+
+def test_a_point_mass_of_a_numeric_column_is_a_mode_of_its_own():
+    rng = np.random.default_rng(2)
+    amount = np.where(rng.random(600) < 0.6, 0.0, rng.lognormal(1.0, 0.7, 600))
+    amount[rng.random(600) < 0.05] = np.nan
+    frame = pd.DataFrame({"amount": amount, "x": rng.normal(size=600)})
+    table, rows, back = _round_trip(frame)
+    record = table.columns_[0]
+    assert record["atoms"] == [0.0] and record["atom_shares"][0] == pytest.approx(0.6, abs=0.05)
+    assert table.columns_[1]["atoms"] == []  # a continuous column has none
+    pd.testing.assert_frame_equal(back, frame, check_exact=False, rtol=1e-12)
+    k = len(record["weights"])
+    on_zero = rows[:, 1 + k] == 1  # the point mass's mode, after the mixture's
+    assert np.array_equal(on_zero[~np.isnan(amount)], (amount == 0)[~np.isnan(amount)])
+    assert np.all(rows[on_zero, 0] == 0)  # its scalar carries nothing
+    model = gan.train(frame, steps=4, rng=0, **FAST)
+    assert (model.sample(300, rng=1)["amount"] == 0).any()  # exact zeros come out
