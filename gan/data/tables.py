@@ -11,6 +11,13 @@ GAN", CTGAN):
   integer column comes back rounded and clipped to the range seen; a column with missing
   values gets one more span, present/missing (a missing row's scalar and mode are drawn from
   the mixture, so they carry no signal).
+* a numeric column of **few values** (at most :data:`MAX_LEVELS` distinct values and at most one per
+  :data:`ROWS_PER_LEVEL` rows: codes, counts, binned ages) is encoded as a categorical column
+  of its numbers and comes back as those exact numbers; a value holding at least
+  :data:`ATOM_SHARE` of a numeric column (the zeros of a zero-inflated amount) is a **point
+  mass**, one more mode of its span after the mixture's, its scalar 0, generated exactly.
+  CTGAN does neither (every number is continuous to it), and a classifier then tells its
+  rows from the data by the values between the codes or near zero.
 * a **categorical** column (strings, objects, booleans, pandas ``category``) becomes a
   one-hot span over its categories, a missing value being one more category. A ``category``
   column keeps its whole category set (also categories no row has) and its order.
