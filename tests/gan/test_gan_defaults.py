@@ -89,7 +89,7 @@ def test_a_config_left_to_its_defaults_is_what_the_help_says(data, kind):
 def test_a_table_config_left_to_its_defaults_is_the_tables_recipe():
     import pandas as pd
 
-    frame = pd.DataFrame({"a": [0.5, 1.5, 2.0, 3.5] * 15, "b": list("xyzx") * 15})
+    frame = pd.DataFrame({"a": [0.37 * k for k in range(60)], "b": list("xyzx") * 15})  # a: continuous
     dataset = get_dataset(frame)
     config = TrainConfig.create(dataset)
     recipe = RECIPES["tables"]
