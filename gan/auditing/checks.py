@@ -179,9 +179,18 @@ def _run_divergence(inp: AuditInputs, rng: np.random.Generator):
     for name in ("js", "kl"):
         args = (inp.real_train, inp.gen_fit, inp.real_test, inp.gen_eval, name, inp.options["critic_steps"])
         est, lo, hi = _critic_bound(*args, rng, inp.options["device"])
-        note = f"fresh {name.upper()} critic on fresh data; 95% interval (the critic fixed)"
-        rows.append(_row(f"{name} lower bound", est, ci_low=lo, ci_high=hi, note=note))
+        rows.append(_row(f"{name} lower bound", est, ci_low=lo, ci_high=hi, note=_bound_note(name, est)))
     return rows, None
+
+
+def _bound_note(name: str, estimate: float) -> str:
+    """The note of a divergence's lower bound; a negative one is flagged: it bounds nothing (a divergence is
+    at least 0), the trained critic does worse than a constant on fresh data (KL's exp(T - 1) term is
+    unbounded, so one fresh row can send it to -1e74)."""
+    note = f"fresh {name.upper()} critic on fresh data; 95% interval (the critic fixed)"
+    if estimate < 0:
+        note += "; NEGATIVE: the critic does not generalise to fresh rows, so it says nothing (the divergence is >= 0)"
+    return note
 
 
 def _run_frechet(inp: AuditInputs, rng: np.random.Generator):

@@ -105,7 +105,7 @@ class AuditReport:
 
     def figures(self):
         """(caption, matplotlib Figure) pairs: samples vs data, MMD null, precision/recall, power curve."""
-        figs = [("Generated samples beside held-out data (first two coordinates)", _samples_figure(self.samples))]
+        figs = [(_samples_caption(self.samples, "table" in self.details), _samples_figure(self.samples))]
         mmd = self.details.get("mmd")
         if mmd is not None and mmd.null_distribution is not None:
             figs.append(("Aggregated MMD: the permutation null and the observed statistic", _mmd_figure(mmd)))
@@ -147,6 +147,19 @@ def _table_html(summary) -> list:
             frame = summary[key].drop(columns=[c for c in ("method",) if c in summary[key]])
             out.append(f"<h2>{title}</h2>" + frame.to_html(index=False, float_format=lambda v: f"{v:.4g}", na_rep=""))
     return out
+
+
+def _samples_caption(samples, table: bool) -> str:
+    """What the samples figure shows: images, one coordinate, the first two, or a table's first two encoded
+    columns."""
+    if samples.get("image_shape") is not None:
+        return "Generated images beside held-out images (the first 64 of each)"
+    if table:
+        return "Generated rows beside held-out rows: the first two columns of the encoded table"
+    if samples["real"].shape[1] == 1:
+        return "Generated samples beside held-out data (histograms)"
+    extra = "" if samples["real"].shape[1] == 2 else " (first two coordinates)"
+    return f"Generated samples beside held-out data{extra}"
 
 
 def _samples_figure(samples):

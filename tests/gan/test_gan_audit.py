@@ -268,6 +268,7 @@ def test_a_ring_generator_missing_one_mode_is_rejected_at_n_2500():
     assert summary["missing"]["mode"]["mode"] == 0 and len(summary["missing"]["rows"]) == 10
     captions = [caption for caption, _ in report.figures()]
     assert any(caption.startswith("Where the generator differs") for caption in captions)
+    assert captions[0] == "Generated samples beside held-out data"  # the ring's two coordinates are all of it
 
 
 def test_where_names_whichever_mode_is_dropped():
@@ -483,6 +484,7 @@ def test_full_report_on_digits_with_the_feature_map(tmp_path):
     path = report.to_html(tmp_path / "rep")
     page = path.read_text()
     assert page.count("data:image/png;base64,") >= 3 and "reject H0" in page
+    assert "Generated images beside held-out images (the first 64 of each)" in page  # not "two coordinates"
     data = json.loads((tmp_path / "rep" / "audit.json").read_text())
     assert data["reject"] is True and any(row["pvalue"] is None for row in data["checks"])
     assert (tmp_path / "rep" / "checks.csv").exists()
@@ -746,3 +748,10 @@ def test_a_frechet_interval_that_excludes_its_estimate_says_why():
     row = gan.audit(gen, train, test, checks=["frechet"], rng=0).table.set_index("check").loc["frechet"]
     assert not row["ci_low"] <= row["statistic"] <= row["ci_high"]
     assert "the interval excludes the estimate" in row["note"]
+
+
+def test_a_negative_divergence_bound_is_flagged_as_saying_nothing():
+    from gan.auditing.checks import _bound_note
+
+    assert "NEGATIVE" in _bound_note("kl", -5e74) and "divergence is >= 0" in _bound_note("kl", -0.1)
+    assert "NEGATIVE" not in _bound_note("js", 0.2)

@@ -137,7 +137,7 @@ def test_utility_scores_sit_beside_the_verdict_and_the_report_is_strict_json(tmp
     data = json.loads(report.to_json())
     assert set(data["table"]["utility"]) == {"utility TSTR", "utility TRTR"} and len(data["table"]["pairs"]) == 28
     page = report.to_html(tmp_path).read_text()
-    assert "Pairs of columns" in page and "Per column" in page
+    assert "Pairs of columns" in page and "Per column" in page and "the first two columns of the encoded table" in page
     assert (
         run(generated, train, test, 0, target="body_mass_g").table.set_index("check").loc["utility TSTR", "statistic"]
         > 0.5
