@@ -64,8 +64,6 @@ def _like(rows: pd.DataFrame, real: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_integer_dtype(dtype):
             values = pd.to_numeric(out[column]).round()
             out[column] = values.astype(dtype if not values.isna().any() else "Int64")
-        elif pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_float_dtype(dtype):
-            out[column] = out[column].astype(dtype)
         else:
             out[column] = out[column].astype(dtype)
     return out
