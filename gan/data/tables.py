@@ -283,8 +283,9 @@ def _forward_numeric(record, series: pd.Series, rng) -> list[np.ndarray]:
     modes = (rng.random(len(x))[:, None] > np.cumsum(post, axis=1)[:, :-1]).sum(axis=1)
     scalar = np.clip((x - means[modes]) / (SCALE_SDS * sds[modes]), -1.0, 1.0)
     if len(atoms):  # a value on a point mass: its own mode after the mixture's, scalar 0
-        on = (x[:, None] == atoms).argmax(axis=1) + (x[:, None] == atoms).any(axis=1) * len(weights)
-        modes, scalar = np.where(on >= len(weights), on, modes), np.where(on >= len(weights), 0.0, scalar)
+        hit = x[:, None] == atoms
+        on = hit.any(axis=1)
+        modes, scalar = np.where(on, len(weights) + hit.argmax(axis=1), modes), np.where(on, 0.0, scalar)
     parts = [scalar[:, None], _one_hot(modes, len(weights) + len(atoms))]
     if record["missing"]:
         parts.append(_one_hot(missing.astype(np.int64), 2))
@@ -300,17 +301,16 @@ def _fill_atoms(x, missing, atoms, shares, rng) -> np.ndarray:
 
 def _back_numeric(record, block: np.ndarray) -> pd.Series:
     k, atoms = len(record["weights"]), np.asarray(record.get("atoms", []), dtype=np.float64)
-    k_all = k + len(atoms)
-    picked = block[:, 1 : 1 + k_all].argmax(axis=1)
+    width = k + len(atoms)  # the mode span: the mixture's modes, then the point masses
+    picked = block[:, 1 : 1 + width].argmax(axis=1)
     modes = np.minimum(picked, k - 1)
     x = np.clip(block[:, 0], -1, 1) * SCALE_SDS * np.asarray(record["sds"])[modes] + np.asarray(record["means"])[modes]
     if len(atoms):
         x = np.where(picked >= k, atoms[np.maximum(picked - k, 0)], x)
-    k = k_all
     if record["integer"]:
         x = np.clip(np.round(x), record["low"], record["high"])
     if record["missing"]:
-        x = np.where(block[:, 1 + k : 3 + k].argmax(axis=1) == 1, np.nan, x)
+        x = np.where(block[:, 1 + width : 3 + width].argmax(axis=1) == 1, np.nan, x)
     return pd.Series(x).astype(record["dtype"])
 
 
