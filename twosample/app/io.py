@@ -343,12 +343,7 @@ def save_sample(path, rows, *, columns=None) -> Path:
     names = [f"x{j}" for j in range(rows.shape[1])] if columns is None else [str(c) for c in columns]
     if len(names) != rows.shape[1]:
         raise ValueError(f"`columns` names {len(names)} columns; the rows have {rows.shape[1]}.")
-    table = pd.DataFrame(rows, columns=names)
-    if base == ".parquet":
-        table.to_parquet(path)
-    else:
-        table.to_csv(path, sep=_SEPARATORS[base], index=False, compression="infer")
-    return path
+    return _write_frame(path, base, pd.DataFrame(rows, columns=names))
 
 
 def _save_table(path: Path, base: str, table: pd.DataFrame) -> Path:
@@ -361,7 +356,13 @@ def _save_table(path: Path, base: str, table: pd.DataFrame) -> Path:
                 f"`{path}`: .npy holds numbers only, and columns {text[:3]} are not; use .parquet or .csv."
             )
         np.save(path, table.to_numpy(dtype=np.float64, na_value=np.nan))
-    elif base == ".parquet":
+        return path
+    return _write_frame(path, base, table)
+
+
+def _write_frame(path: Path, base: str, table: pd.DataFrame) -> Path:
+    """`table` to a .parquet or delimited text file (a header row, no index), as :func:`load_table` reads it."""
+    if base == ".parquet":
         table.to_parquet(path, index=False)
     else:
         table.to_csv(path, sep=_SEPARATORS[base], index=False, compression="infer")
