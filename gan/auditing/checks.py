@@ -12,6 +12,7 @@ from scipy import stats
 
 import twosample as ts
 from twosample.core.validation import check_choice, check_int
+from twosample.study.multiplicity import adjust_pvalues
 
 from . import metrics
 from .inputs import MIN_ROWS, AuditInputs
@@ -143,11 +144,10 @@ def _feature_pvalue(a, b, test):
 
 
 def _run_features(inp: AuditInputs, rng: np.random.Generator):
-    from statsmodels.stats.multitest import multipletests
-
     test, correction = inp.options["feature_test"], inp.options["feature_correction"]
     stat, pvals = zip(*(_feature_pvalue(inp.real_test[:, j], inp.gen[:, j], test) for j in range(inp.d)))
-    reject_j, adjusted, _, _ = multipletests(list(pvals), alpha=inp.alpha, method=correction)
+    adjusted = adjust_pvalues(pvals, correction)
+    reject_j = adjusted <= inp.alpha
     detail = pd.DataFrame(
         {"feature": range(inp.d), "statistic": stat, "pvalue": pvals, "adjusted": adjusted, "reject": reject_j}
     )

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from twosample.app.report import jsonable
+from twosample.study.multiplicity import adjust_pvalues
 
 from .where import where_lines, where_summary
 
@@ -287,14 +288,13 @@ def verdict_table(rows, alpha):
     Rows that are not tests (scores, and tests outside the verdict) have no ``reject``
     (``<NA>``), not False. Rows with a ``class`` (a per-class audit) are corrected together.
     """
-    from statsmodels.stats.multitest import multipletests
-
     table = pd.DataFrame(rows)
     table["pvalue_holm"] = np.nan
     tested = table["in_verdict"] & table["pvalue"].notna()
     table["reject"] = pd.array([False if t else pd.NA for t in tested], dtype="boolean")
     if tested.any():
-        rej, adj, _, _ = multipletests(table.loc[tested, "pvalue"], alpha=alpha, method="holm")
+        adj = adjust_pvalues(table.loc[tested, "pvalue"], "holm")
+        rej = adj <= alpha
         table.loc[tested, "pvalue_holm"] = adj
         table.loc[tested, "reject"] = rej
     front = ["class"] if "class" in table else []

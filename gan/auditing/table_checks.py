@@ -145,8 +145,8 @@ def _run_copying(inp, rng):
 
 def _utility_score(fit, test, target, kind, rng):
     """(score, low, high, baseline) of a model trained on `fit` and scored on `test` (module docstring)."""
+    from scipy import stats
     from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
-    from statsmodels.stats.proportion import proportion_confint
 
     fit, test = fit[fit[target].notna()], test[test[target].notna()]
     features = [c for c in test.columns if c != target]
@@ -166,7 +166,7 @@ def _utility_score(fit, test, target, kind, rng):
         model = HistGradientBoostingClassifier(categorical_features=cats, random_state=seed)
         predicted = model.fit(x_fit, y_fit).predict(x_test)
     hits = int(np.sum(predicted == y_test))
-    low, high = proportion_confint(hits, len(y_test), alpha=0.05, method="wilson")
+    low, high = stats.binomtest(hits, len(y_test)).proportion_ci(0.95, method="wilson")
     baseline = pd.Series(y_test).value_counts(normalize=True).iloc[0]
     return hits / len(y_test), float(low), float(high), float(baseline)
 

@@ -22,15 +22,15 @@ import dataclasses
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from twosample.core.validation import check_alpha, check_choice, check_n_resamples, seeded_rng
 from twosample.explain._table import FeatureTable
 from twosample.learned.classifier_tests import C2STResult
+from twosample.study.multiplicity import adjust_pvalues
 
 __all__ = ["Importance", "c2st_importance", "confident_rows"]
 
-CORRECTIONS = {"holm": "holm", "bonferroni": "bonferroni", "bh": "fdr_bh", "by": "fdr_by", "none": None}
+CORRECTIONS = ("holm", "bonferroni", "bh", "by", "none")
 _CHUNK_ROWS = 200_000  # rows scored per call: bounded memory whatever B and N
 
 
@@ -159,7 +159,7 @@ def c2st_importance(
     """
     res = _check_result(res)
     n_resamples, alpha = check_n_resamples(n_resamples), check_alpha(alpha)
-    check_choice(correction, "correction", tuple(CORRECTIONS))
+    check_choice(correction, "correction", CORRECTIONS)
     generator, seed = seeded_rng(rng)
     pooled = np.vstack([res.x_test, res.y_test])
     families = _groups(groups, feature_names, pooled.shape[1])
@@ -172,8 +172,7 @@ def c2st_importance(
         pvalue = (1 + np.count_nonzero(null >= observed - tol)) / (n_resamples + 1)
         rows.append({"feature": label, "importance": observed - null.mean(), "pvalue": pvalue})
     table = pd.DataFrame(rows)
-    method = CORRECTIONS[correction]
-    table["p_adjusted"] = table["pvalue"] if method is None else multipletests(table["pvalue"], method=method)[1]
+    table["p_adjusted"] = table["pvalue"] if correction == "none" else adjust_pvalues(table["pvalue"], correction)
     table["reject"] = table["p_adjusted"] <= alpha
     table = table.sort_values(["p_adjusted", "importance"], ascending=[True, False], kind="stable")
     return Importance(table.reset_index(drop=True), observed, correction, alpha, n_resamples, seed)

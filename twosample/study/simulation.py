@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 from joblib import Parallel, delayed, effective_n_jobs
-from statsmodels.stats.proportion import proportion_confint
+from scipy import stats
 
 from twosample.core.progress import progress_bar
 from twosample.core.validation import check_alpha, check_int, check_n_jobs, check_real, check_rng, check_sizes
@@ -270,7 +270,7 @@ def power(
     groups = _block_groups(blocks, n, m, stacked=info is not None and info.stacked is not None)
     pvalues = np.concatenate([_run_group(test, scenario, n, m, alpha, g, test_kwargs, workers) for g in groups])
     rejections = int(np.count_nonzero(pvalues <= alpha))
-    low, high = proportion_confint(rejections, reps, alpha=1 - confidence, method="beta")
+    low, high = stats.binomtest(rejections, reps).proportion_ci(confidence, method="exact")  # Clopper-Pearson
     return PowerResult(
         power=rejections / reps,
         ci_low=float(low),

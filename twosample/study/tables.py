@@ -15,7 +15,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from statsmodels.stats.multitest import multipletests
 
 from twosample.core.progress import progress_bar, progress_enabled
 from twosample.core.result import TestResult, jsonable
@@ -30,11 +29,11 @@ from twosample.core.validation import (
 from twosample.study._column_tests import column_test, effects, missing_test
 from twosample.study._columns import prepare_columns
 from twosample.study._maxt import maxt_adjust
+from twosample.study.multiplicity import adjust_pvalues
 
 __all__ = ["CORRECTIONS", "TableComparison", "compare"]
 
 CORRECTIONS = ("holm", "bh", "by", "maxT", "none")
-_STATSMODELS = {"holm": "holm", "bh": "fdr_bh", "by": "fdr_by"}
 MULTIVARIATE = ("c2st", "mmd", "none")
 
 
@@ -158,7 +157,7 @@ def adjust(rows: list[dict], correction, alpha) -> tuple[np.ndarray, np.ndarray]
     if correction == "none":
         adjusted = family
     else:
-        adjusted = multipletests(family, alpha=alpha, method=_STATSMODELS[correction])[1]
+        adjusted = adjust_pvalues(family, correction)
     adj_missing = np.full(len(rows), np.nan)
     adj_missing[~np.isnan(missing)] = adjusted[len(rows) :]
     return adjusted[: len(rows)], adj_missing
