@@ -13,10 +13,15 @@ score) and :mod:`gan.app` (the command line and the demo).
 """
 
 import twosample as _twosample
-from gan.auditing import AuditReport, audit, metrics
-from gan.data import datasets
-from gan.model import GAN, TrainConfig, load, networks, objectives, penalties
-from gan.training import MonitorRejectsWarning, Trainer, TrainingDiverged, callbacks, train
+from twosample.core.optional import require as _require
+
+# Before any module below imports torch: without it, one line naming the extra instead of a traceback.
+_require("torch", purpose="the GAN toolkit (gan)", extra="gan")
+
+from gan.auditing import AuditReport, audit, metrics  # noqa: E402
+from gan.data import datasets  # noqa: E402
+from gan.model import GAN, TrainConfig, load, networks, objectives, penalties  # noqa: E402
+from gan.training import MonitorRejectsWarning, Trainer, TrainingDiverged, callbacks, train  # noqa: E402
 
 __version__ = _twosample.__version__
 

@@ -162,6 +162,15 @@ def _requirement_names(requirements) -> set[str]:
     return {name.lower().replace("_", "-") for name in names}
 
 
+def _is_require(node) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", getattr(node.func, "attr", None)) in ("require", "_require")
+        and bool(node.args)
+        and isinstance(node.args[0], ast.Constant)
+    )
+
+
 def test_every_third_party_import_is_declared_and_the_version_is_one():
     # Pillow was imported (image folders, grids) but not declared: a clean install failed on the first image
     tomllib = pytest.importorskip("tomllib")
@@ -178,6 +187,8 @@ def test_every_third_party_import_is_declared_and_the_version_is_one():
                 imported |= {alias.name.split(".")[0] for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 imported.add(node.module.split(".")[0])
+            elif _is_require(node):  # an optional import: require("pyarrow.parquet")
+                imported.add(node.args[0].value.split(".")[0])
     third_party = imported - set(sys.stdlib_module_names) - {"twosample", "gan"}
     distributions = packages_distributions()
     missing = {

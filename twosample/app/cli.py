@@ -25,6 +25,7 @@ from pathlib import Path
 from twosample import __version__
 from twosample.app.io import load_sample, load_table
 from twosample.app.report import write_power_report, write_table_report
+from twosample.core.optional import require
 from twosample.core.progress import show_progress
 from twosample.core.validation import NAN_POLICIES
 from twosample.study.registry import TESTS, get_test
@@ -352,7 +353,7 @@ def _compare_large(args):
         raise _UsageError("--correction maxT relabels every row at once and needs the rows in memory; drop --large")
     client = None
     if args.scheduler:
-        from distributed import Client
+        Client = require("distributed").Client
 
         client = Client(args.scheduler)
     try:
@@ -422,7 +423,7 @@ def run_command(prog: str, command, args, *, errors=(), parser=None) -> int:
     `parser`, the messages name the flags and files typed (``--alpha``, ``x.npy``)
     where the library names its arguments (`` `alpha` ``, `` `x` ``).
     """
-    expected = (ValueError, TypeError, _UsageError, OSError, FloatingPointError, MemoryError, *errors)
+    expected = (ValueError, TypeError, ImportError, _UsageError, OSError, FloatingPointError, MemoryError, *errors)
     names = _typed_names(parser, args)
     try:
         with warnings.catch_warnings(record=True) as caught:

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from twosample.core.optional import require
+
 __all__ = ["DataFileWarning", "load_sample", "load_table", "save_sample"]
 
 _TEXT = (".csv", ".tsv", ".txt")
@@ -118,6 +120,8 @@ def _read_text(path: Path, base: str, compression: str | None, header: bool | No
 
 
 def _read_table(path: Path, base: str, compression: str | None, header: bool | None, decimal: str) -> pd.DataFrame:
+    if base == ".parquet":
+        require("pyarrow", purpose=f"reading {path.name}")  # outside the try: the missing extra as it is
     try:
         if base == ".parquet":
             return pd.read_parquet(path)
@@ -363,6 +367,7 @@ def _save_table(path: Path, base: str, table: pd.DataFrame) -> Path:
 def _write_frame(path: Path, base: str, table: pd.DataFrame) -> Path:
     """`table` to a .parquet or delimited text file (a header row, no index), as :func:`load_table` reads it."""
     if base == ".parquet":
+        require("pyarrow", purpose=f"writing {path.name}")
         table.to_parquet(path, index=False)
     else:
         table.to_csv(path, sep=_SEPARATORS[base], index=False, compression="infer")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from twosample.core.optional import require
+
 __all__ = ["TOP_LEVELS", "plot_column", "plot_null_distribution", "plot_power_curve", "plot_witness"]
 
 TOP_LEVELS = 20  # levels a bar chart shows (the most frequent in the two samples together)
@@ -26,7 +28,7 @@ def plot_power_curve(df, *, title=None):
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot")
 
     kinds = [k for k in ("power", "level") if k in set(df["kind"])]
     fig, axes = plt.subplots(1, len(kinds), figsize=(6.2 * len(kinds), 4.4), squeeze=False)
@@ -69,7 +71,7 @@ def plot_null_distribution(result, *, ax=None, bins=50):
     -------
     matplotlib.figure.Figure
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot")
 
     if result.null_distribution is None:
         raise ValueError("`result` has no null distribution (an analytic null); run the permutation method.")
@@ -191,7 +193,7 @@ def plot_witness(result, *, ax=None, kernel=None, resolution=None, labels=("x", 
         For samples of more than 2 columns: evaluate ``result.witness`` at
         points of your choice, or list ``result.witness_extremes()``.
     """
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot")
 
     if not hasattr(result, "witness"):
         raise ValueError(f"`result` must come from a kernel test (a KernelTestResult), got {type(result).__name__}.")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from twosample.core.optional import require
 from twosample.core.result import jsonable
 
 __all__ = ["figure_html", "html_page", "jsonable", "png_base64", "write_power_report", "write_table_report"]
@@ -33,7 +34,7 @@ def png_base64(fig) -> str:
 
 def figure_html(caption: str, fig) -> str:
     """A <figure> with `fig` embedded as a PNG and its caption (the figure is closed)."""
-    import matplotlib.pyplot as plt
+    plt = require("matplotlib.pyplot")
 
     data = png_base64(fig)
     plt.close(fig)

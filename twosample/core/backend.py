@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from twosample.core.optional import require
+
 __all__ = ["asarray", "clip_into", "full_like", "log_softplus", "namespace", "softplus"]
 
 
@@ -22,7 +24,7 @@ def _is_tensor(x) -> bool:
 def namespace(*arrays):
     """``torch`` if any argument is a tensor, else ``numpy``."""
     if any(_is_tensor(a) for a in arrays):
-        import torch
+        torch = require("torch")
 
         return torch
     return np

@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from twosample.core.optional import require
 from twosample.core.validation import check_int
 
 __all__ = [
@@ -31,7 +32,7 @@ SMALL_NETWORK_THREADS = 1
 
 def torch_generator(rng: np.random.Generator):
     """A CPU ``torch.Generator`` seeded from the numpy Generator `rng`."""
-    import torch
+    torch = require("torch")
 
     gen = torch.Generator(device="cpu")
     gen.manual_seed(int(rng.integers(0, 2**63 - 1)))
@@ -67,7 +68,7 @@ def mlp(
     device, dtype
         Where the returned module lives.
     """
-    import torch
+    torch = require("torch")
     from torch import nn
 
     acts = {"relu": nn.ReLU, "leaky_relu": lambda: nn.LeakyReLU(0.2), "elu": nn.ELU, "tanh": nn.Tanh}
@@ -101,7 +102,7 @@ def torch_threads(threads: int | None):
     if threads is None:
         yield
         return
-    import torch
+    torch = require("torch")
 
     threads = check_int(threads, "threads")
     before = torch.get_num_threads()
@@ -119,7 +120,7 @@ def minibatch_indices(n: int, size: int, generator, device="cpu"):
     made on the CPU either way, so a seeded fit picks the same rows on every device.
     This is how every training loop of the package draws its minibatches.
     """
-    import torch
+    torch = require("torch")
 
     if isinstance(generator, np.random.Generator):
         return torch.as_tensor(generator.integers(0, n, size), device=device)
@@ -128,7 +129,7 @@ def minibatch_indices(n: int, size: int, generator, device="cpu"):
 
 def all_finite(*tensors) -> bool:
     """Whether every value of every tensor is finite (the training loops' NaN guard)."""
-    import torch
+    torch = require("torch")
 
     return all(bool(torch.isfinite(t).all()) for t in tensors)
 

@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 
+from twosample.core.optional import require
+
 __all__ = [
     "DegenerateDataWarning",
     "check_alpha",
@@ -399,7 +401,7 @@ def check_device(device):
     """
     if isinstance(device, str) and device == "cpu":
         return device
-    import torch
+    torch = require("torch", purpose=f"device={device!r}")
 
     try:
         parsed = torch.device(device)

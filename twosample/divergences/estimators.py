@@ -21,6 +21,7 @@ import numpy as np
 from scipy import special
 
 from twosample.classical.statistics import Wasserstein1
+from twosample.core.optional import require
 from twosample.core.resampling import holdout_split
 from twosample.core.torch_utils import maximise, minibatch_indices, mlp, torch_generator
 from twosample.core.validation import (
@@ -72,7 +73,7 @@ class FittedCritic:
 
     def __call__(self, x) -> np.ndarray:
         """Raw critic outputs v on the rows of `x` (a float64 NumPy array)."""
-        import torch
+        torch = require("torch")
 
         x = np.asarray(x, dtype=np.float64)
         x = x[:, None] if x.ndim == 1 else x
@@ -138,7 +139,7 @@ def fit_critic(
     -------
     FittedCritic
     """
-    import torch
+    torch = require("torch")
 
     div = get(divergence, **params)
     x_p, x_q = check_samples(x_p, x_q)

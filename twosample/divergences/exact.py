@@ -8,11 +8,12 @@ All values follow the registry's convention :math:`D_f(P\|Q) = \int q f(p/q)`
 from __future__ import annotations
 
 import math
+import types
 
-import mpmath
 import numpy as np
 from scipy import integrate, stats
 
+from twosample.core.optional import require
 from twosample.core.validation import check_real
 
 from ._registry import FDivergence, get
@@ -246,14 +247,9 @@ def _probability_vector(p, name):
     return p
 
 
-class _MP:
+def _mpmath_functions(mpmath) -> types.SimpleNamespace:
     """The functions the rows' ``_f`` use, in mpmath: f(u) for u beyond float64 (u = e^800, say)."""
-
-    log = staticmethod(mpmath.log)
-    log1p = staticmethod(mpmath.log1p)
-    sqrt = staticmethod(mpmath.sqrt)
-    exp = staticmethod(mpmath.exp)
-    abs = staticmethod(abs)
+    return types.SimpleNamespace(log=mpmath.log, log1p=mpmath.log1p, sqrt=mpmath.sqrt, exp=mpmath.exp, abs=abs)
 
 
 def _log_f(div: FDivergence, log_ratio: float) -> tuple[float, float]:
@@ -263,8 +259,9 @@ def _log_f(div: FDivergence, log_ratio: float) -> tuple[float, float]:
             value = float(div.f(math.exp(log_ratio)))
         if math.isfinite(value) and value != 0.0 and abs(value) > 1e-280:
             return math.copysign(1.0, value), math.log(abs(value))
+    mpmath = require("mpmath", purpose="an f-divergence whose integrand leaves float64's range")
     with mpmath.workdps(60):  # JS and GAN rows cancel digits at large u: keep plenty
-        value = div._f(mpmath.exp(mpmath.mpf(log_ratio)), _MP)
+        value = div._f(mpmath.exp(mpmath.mpf(log_ratio)), _mpmath_functions(mpmath))
         if value == 0:
             return 0.0, -math.inf
         return (1.0 if value > 0 else -1.0), float(mpmath.log(abs(value)))

@@ -54,6 +54,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
+from twosample.core.optional import require
 from twosample.core.resampling import PermutationStatistic, Resampling, holdout_split
 from twosample.core.result import TestResult
 from twosample.core.spec import choices, register
@@ -156,7 +157,7 @@ class FeatureHotelling(PermutationStatistic):
 
 def _features(kind, z, locs, log_sigma):
     """Feature rows (R, n, p) of the rows `z` (n, d) for R sets of locations (R, J, d) and log-bandwidths (R,)."""
-    import torch
+    torch = require("torch")
 
     sigma = torch.exp(log_sigma)[:, None, None]
     cross = z @ locs.mT  # (R, n, J)
@@ -175,7 +176,7 @@ def _criterion(fx, fy, reg):
     variance is far below it, such as a location in the far tails, counts for little, however
     large its t-ratio on the training rows happens to be.
     """
-    import torch
+    torch = require("torch")
 
     n_x, n_y, p = fx.shape[1], fy.shape[1], fx.shape[2]
     mean_x, mean_y = fx.mean(1), fy.mean(1)
@@ -219,7 +220,7 @@ def _grid_bandwidth(kind, tx, ty, locs, median, reg):
 
     One grid value at a time for all starts: the memory of one ascent step, whatever the grid.
     """
-    import torch
+    torch = require("torch")
 
     log_grid = torch.as_tensor(np.log(median * _GRID), dtype=torch.float64)
     values = []
@@ -249,7 +250,7 @@ class _NormalisedAscent:
             p.grad = None
 
     def step(self):
-        import torch
+        torch = require("torch")
 
         self.t += 1
         with torch.no_grad():
@@ -261,7 +262,7 @@ class _NormalisedAscent:
 
 def _fit(kind, zx, zy, n_features, *, steps, n_restarts, lr, reg, generator):
     """(locations (J, d), sigma, criterion) in standardised units: lambda maximised on the training rows."""
-    import torch
+    torch = require("torch")
 
     median = median_distance(np.vstack([zx, zy]), rng=generator)
     start = _starts(kind, zx, zy, n_features, n_restarts, generator)
@@ -291,7 +292,7 @@ def _fit(kind, zx, zy, n_features, *, steps, n_restarts, lr, reg, generator):
 
 def _held_out_features(kind, z, locs, sigma):
     """Feature rows (n, p) of the standardised rows `z` at the fitted locations and bandwidth (NumPy)."""
-    import torch
+    torch = require("torch")
 
     with torch_threads(1), torch.no_grad():
         log_sigma = torch.tensor([math.log(sigma)], dtype=torch.float64)
@@ -392,6 +393,7 @@ def _user_units(kind, locs, sigma, centre, spread, shift) -> dict:
 
 def _run(settings: _Settings, name: str, x, y, options: Resampling) -> InterpretableResult:
     """Split, fit the features on the training rows, test the held-out rows (samples validated, no NaN)."""
+    require("torch", purpose=name)
     kind = settings.kind
     shift = scale_exponent(x, y)  # a power of two: exact, and data near 1e300 or 1e-300 stays in range
     x, y = np.ldexp(x, -shift), np.ldexp(y, -shift)

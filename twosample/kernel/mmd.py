@@ -22,6 +22,7 @@ import numpy as np
 from scipy import special, stats
 
 from twosample.classical.statistics import MeanDifference
+from twosample.core.optional import require
 from twosample.core.resampling import PermutationStatistic, Resampling
 from twosample.core.result import TestResult
 from twosample.core.spec import register
@@ -136,7 +137,7 @@ class _GramSums:
         self.n_total = len(pooled)
         self.use_torch = uses_torch(device)
         if self.use_torch:
-            import torch
+            torch = require("torch")
 
             self.torch_dtype = {np.float64: torch.float64, np.float32: torch.float32}[np.dtype(dtype).type]
             self.z = torch.as_tensor(pooled, dtype=self.torch_dtype, device=device)
@@ -174,7 +175,7 @@ class _GramSums:
     def __call__(self, masks):
         """Lists (one per kernel) of s'Ks, s'K1 and s'diag(K), each a float64 array (B,)."""
         if self.use_torch:
-            import torch
+            torch = require("torch")
 
             s = torch.as_tensor(masks, dtype=self.torch_dtype, device=self.device)
         else:

@@ -13,6 +13,7 @@ from typing import Literal
 
 import numpy as np
 
+from twosample.core.optional import require
 from twosample.core.resampling import PermutationStatistic, Resampling, holdout_split
 from twosample.core.result import TestResult
 from twosample.core.spec import register
@@ -120,6 +121,7 @@ def f_divergence_test(
     )
     if contains_nan(x, y):
         return options.nan_result(x, y)
+    require("torch", purpose="f_divergence_test")
     generator = options.rng
     x, y, _, _ = standardise_pooled(x, y)
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)

@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 
 from twosample.core.backend import namespace
+from twosample.core.optional import require
 from twosample.core.resampling import Resampling, holdout_split
 from twosample.core.result import TestResult
 from twosample.core.spec import register
@@ -129,7 +130,7 @@ class DeepMMDResult(TestResult):
 
 def _embed(feature_map, device, z: np.ndarray) -> np.ndarray:
     """Rows ``[phi(z), z]`` in float64 (`z` already standardised): what the deep kernel reads."""
-    import torch
+    torch = require("torch")
 
     with torch.no_grad():
         f = feature_map(torch.as_tensor(z, dtype=torch.float32, device=device))
@@ -241,6 +242,7 @@ def mmd_deep_test(
     if contains_nan(x, y):
         return DeepMMDResult.extend(options.nan_result(x, y))
     x, y, shift, scale = standardise_pooled(x, y)
+    require("torch", purpose="mmd_deep_test")
     generator = options.rng
     constant = warn_if_constant(np.vstack([x, y]))
     (x_train, x_test), (y_train, y_test) = holdout_split(x, y, test_size, generator)
@@ -277,7 +279,7 @@ def _fit_deep_kernel(
 ):
     """(feature network phi, fitted DeepKernel, training history): the power criterion maximised on the
     training split (Liu et al. 2020), minibatches drawn from `generator`."""
-    import torch
+    torch = require("torch")
 
     tgen = torch_generator(generator)
     body = mlp(

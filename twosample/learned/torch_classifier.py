@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
+from twosample.core.optional import require
 from twosample.core.torch_utils import SMALL_NETWORK_THREADS, mlp, torch_generator, torch_threads
 
 __all__ = ["TorchMLPClassifier"]
@@ -69,7 +70,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
         self.threads = threads
 
     def fit(self, X, y):
-        import torch
+        torch = require("torch")
 
         X = np.asarray(X, dtype=np.float64)
         y = np.asarray(y)
@@ -99,7 +100,7 @@ class TorchMLPClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X):
         """Log-odds of ``classes_[1]``."""
-        import torch
+        torch = require("torch")
 
         X = (np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_
         with torch.no_grad():

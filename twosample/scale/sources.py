@@ -33,6 +33,8 @@ from collections.abc import Callable, Iterable, Iterator
 import numpy as np
 import pandas as pd
 
+from twosample.core.optional import require
+
 __all__ = ["Source", "as_source", "run_pass"]
 
 CHUNK_ROWS = 1_000_000  # rows per partition of an in-memory table
@@ -47,8 +49,8 @@ class ParquetPart:
     start: int  # the global index (within its sample) of the part's first row
 
     def read(self, columns: list[str] | None) -> pd.DataFrame:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        pa = require("pyarrow")
+        pq = require("pyarrow.parquet")
 
         try:
             table = pq.ParquetFile(self.path).read_row_group(self.row_group, columns=columns)
@@ -216,8 +218,8 @@ def _parquet_files(path: str, name: str) -> list[str]:
 
 
 def _parquet_parts(files: list[str]) -> list[ParquetPart]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa = require("pyarrow")
+    pq = require("pyarrow.parquet")
 
     parts, start = [], 0
     for path in files:
@@ -233,9 +235,9 @@ def _parquet_parts(files: list[str]) -> list[ParquetPart]:
 
 def _arrow_source(obj, name: str) -> Source | None:
     try:
-        import pyarrow as pa
-        import pyarrow.dataset as ds
-    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        pa = require("pyarrow")
+        ds = require("pyarrow.dataset")
+    except ImportError:  # without pyarrow (the files extra) nothing can be an Arrow dataset
         return None
     if isinstance(obj, ds.FileSystemDataset) and obj.format.default_extname == "parquet":
         return Source(name, parts=_parquet_parts(sorted(obj.files)))
@@ -250,12 +252,12 @@ def _dask_source(obj, name: str) -> Source | None:
     module = type(obj).__module__
     if not module.startswith("dask"):
         return None
-    import dask.array as da
-    import dask.dataframe as dd
+    da = require("dask.array")
+    dd = require("dask.dataframe")
 
     if isinstance(obj, dd.DataFrame):
         blocks = list(obj.to_delayed())
-        import dask
+        dask = require("dask")
 
         lengths = dask.compute(*[dask.delayed(len)(b) for b in blocks])  # one pass for the row indices
         return Source(name, delayed=blocks, starts=_starts(lengths))
@@ -295,7 +297,7 @@ def resolve_client(client):
     if client is not None:
         return client
     try:
-        from distributed import get_client
+        get_client = require("distributed").get_client
     except ImportError:  # pragma: no cover - optional dependency
         return None
     try:
@@ -321,7 +323,7 @@ def run_pass(source: Source, columns: list[str] | None, summarize: Callable, *, 
 
 
 def _dask_pass(source: Source, columns, summarize, client):
-    import dask
+    dask = require("dask")
 
     if source.parts is not None:
         tasks = [dask.delayed(_summarize_part)(p, columns, summarize) for p in source.parts]
