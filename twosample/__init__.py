@@ -32,6 +32,7 @@ from twosample.classical import (
 )
 from twosample.core.resampling import PermutationStatistic, permutation_test
 from twosample.core.result import TestResult
+from twosample.core.scaling import ColumnScaleWarning
 from twosample.core.validation import DegenerateDataWarning
 from twosample.kernel.agginc import mmd_agginc_test
 from twosample.kernel.interpretable import InterpretableResult, me_test, scf_test
@@ -66,6 +67,7 @@ __all__ = [
     "c2st_test",
     "C2STResult",
     "cvm_test",
+    "ColumnScaleWarning",
     "DegenerateDataWarning",
     "Detector",
     "energy_ksample_test",

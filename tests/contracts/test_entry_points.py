@@ -33,6 +33,7 @@ OTHER = {
     "twosample.TestInfo": "registry record",
     "twosample.PermutationStatistic": "base class for user statistics (test_resampling)",
     "twosample.DegenerateDataWarning": "warning class",
+    "twosample.ColumnScaleWarning": "warning class (test_scaling)",
     "twosample.Detector": "stream of batches (test_boundary_entry_points: columns, magnitudes, files)",
     "twosample.SequentialTest": "stream of pairs (test_boundary_entry_points: columns, magnitudes, options)",
     "twosample.get_test": "registry lookup (test_validation)",

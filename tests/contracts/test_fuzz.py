@@ -64,6 +64,7 @@ BAD = {
     ),
     "batch": _bad_positive_int(),
     "early_stop": st.one_of(st.text(max_size=4), st.integers(), st.floats(), st.just(None)),
+    "standardize": st.one_of(st.text(max_size=4), st.integers(), st.floats(), st.just(None)),
     "rng": st.one_of(st.integers(max_value=-1), st.floats(), st.text(min_size=1, max_size=4), st.just(True)),
     "order": _bad_positive_int(),
     "method": _not_in({"auto", "permutation", "exact", "asymptotic", "analytic"}),

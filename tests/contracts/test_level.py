@@ -14,6 +14,7 @@ A count outside the band is confirmed on five times the repetitions before it fa
 a test leaves every other test's data as it was.
 """
 
+import inspect
 import warnings
 import zlib
 from types import SimpleNamespace
@@ -170,3 +171,19 @@ def test_level_permutation_full(name, n, m):
 @pytest.mark.parametrize(("name", "method"), ANALYTIC, ids=ANALYTIC_IDS)
 def test_level_analytic_full(name, method):
     check_analytic_level(name, method, 20, 16, d_multi=5, reps=2000, seed=88)
+
+
+STANDARDIZED = [name for name, info in ts.TESTS.items() if "standardize" in inspect.signature(info.function).parameters]
+UNITS = np.array([1e-3, 1.0, 1e3])  # columns in very different units
+
+
+@pytest.mark.parametrize("name", STANDARDIZED)
+def test_level_standardized_quick(name):
+    # Dividing by the pooled sd is the same under every relabelling: the permutation null stays exact
+    info = ts.TESTS[name]
+    extra = {"n_resamples": 199} if info.resampling else {}
+
+    def standardized(x, y, **kwargs):
+        return info(x * UNITS, y * UNITS, standardize=True, **kwargs)
+
+    check_level_of(standardized, 400, 20, 15, 3, name_seed(name, 3000), two_sided=name not in DISCRETE, **extra)

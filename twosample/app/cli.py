@@ -46,6 +46,7 @@ _TEST_OPTIONS = {
     "steps": (int, "training steps of the learned tests (mmd-deep, f-divergence)"),
     "device": (str, "where torch computes: cpu, cuda, cuda:1, mps"),
     "nan-policy": (NAN_POLICIES, "rows with NaN: raise (an error), propagate (a NaN result) or omit (drop them)"),
+    "standardize": (bool, "distance and kernel tests: divide each column by its pooled sd first (columns in units)"),
 }
 
 
@@ -117,6 +118,9 @@ def _add_test_parser(sub) -> None:
     test.add_argument("--alternative", default=None, help="two-sided, greater or less, where the test has it")
     test.add_argument("--columns", default=None, help="comma-separated table columns to use (default: all)")
     for flag, (kind, text) in _TEST_OPTIONS.items():
+        if kind is bool:  # a switch: given or not
+            test.add_argument(f"--{flag}", action="store_const", const=True, default=None, help=text)
+            continue
         typed = {"choices": kind} if isinstance(kind, tuple) else {"type": kind}
         test.add_argument(f"--{flag}", **typed, default=None, help=f"{text} (default: the test's own)")
     test.add_argument("--decimal", **_DECIMAL)

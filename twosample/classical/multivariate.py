@@ -17,6 +17,7 @@ from twosample.classical.statistics import (
 )
 from twosample.core.resampling import Resampling
 from twosample.core.result import TestResult
+from twosample.core.scaling import scaled_columns
 from twosample.core.spec import choices, register
 from twosample.core.validation import (
     check_choice,
@@ -208,6 +209,7 @@ def energy_test(
     batch=None,
     rng=None,
     early_stop=False,
+    standardize: bool = False,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""Energy-distance test (Székely and Rizzo 2004), any dimension, permutation null.
@@ -222,6 +224,12 @@ def energy_test(
         The two samples, shape (n,) or (n, d).
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
+    standardize : bool, default False
+        Divide each column by its standard deviation in the pooled sample first, so that columns in
+        different units (age in years, income in dollars) weigh alike; the null stays exact (the
+        pooled sample is the same under every relabelling). The statistic is then the energy distance of the
+        standardized data. Without it, columns whose scales
+        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -242,7 +250,8 @@ def energy_test(
     >>> round(res.statistic, 3), res.pvalue, res.reject
     (8.989, 0.001, True)
     """
-    x, y = check_samples(x, y, nan_policy=nan_policy)
+    labels = getattr(x, "columns", None)  # a DataFrame's: the warning names them
+    (x, y), _ = scaled_columns(check_samples(x, y, nan_policy=nan_policy), standardize, "energy_test", labels)
     options = Resampling.of(
         energy_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop
     )

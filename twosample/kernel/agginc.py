@@ -50,6 +50,7 @@ from typing import Literal
 import numpy as np
 
 from twosample.core.resampling import _RTOL, Resampling, null_result
+from twosample.core.scaling import scaled_columns
 from twosample.core.spec import register
 from twosample.core.validation import (
     canonical_order,
@@ -192,6 +193,7 @@ def mmd_agginc_test(
     batch=None,
     rng=None,
     dtype=np.float32,
+    standardize: bool = False,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> KernelTestResult:
     r"""Aggregated incomplete MMD test (MMDAggInc), for samples too large for the quadratic tests.
@@ -223,6 +225,12 @@ def mmd_agginc_test(
         exact in either). The observed statistic goes through the same products as the
         bootstrap draws, so both carry the same rounding; float64 doubles the time
         (n = m = 100,000: see docs/benchmarks.md).
+    standardize : bool, default False
+        Divide each column by its standard deviation in the pooled sample first, so that columns in
+        different units (age in years, income in dollars) weigh alike; the null stays exact (the
+        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
+        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
+        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -249,7 +257,8 @@ def mmd_agginc_test(
     (True, 'mmd-agginc')
     """
     columns = column_names(x)
-    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
+    x0, y0 = check_samples(x, y, nan_policy=nan_policy)
+    (x, y), scale = scaled_columns((x0, y0), standardize, "mmd_agginc_test", columns)
     options = Resampling.of(mmd_agginc_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
     n_resamples, batch, generator = options.n_resamples, options.batch, options.rng
     if n_resamples < 2:
@@ -260,7 +269,7 @@ def mmd_agginc_test(
         raise ValueError(f"mmd_agginc_test needs at least 2 rows in each sample, got {len(x)} and {len(y)}.")
     n_sub = _check_subdiagonals(subdiagonals, min(len(x), len(y)))
     if contains_nan(x, y):  # its statistic is a p-value, small against H0
-        return kernel_result(options.towards("less").nan_result(x, y), x0, y0, (), columns=columns)
+        return kernel_result(options.towards("less").nan_result(x, y), x0, y0, (), columns=columns, column_scale=scale)
     if bandwidths is None:  # the grid scales with the data
         (x, y), _, _ = scale_free_inputs((x, y), ("gaussian",))
     else:  # data and bandwidths rescaled together by a power of two
@@ -296,4 +305,6 @@ def mmd_agginc_test(
     )
     kernels = [Gaussian(bandwidth=float(s)) for s in sigmas]
     chosen = _deciding_bandwidth(observed, reference, w)
-    return kernel_result(res, x0, y0, kernels, columns=columns, default_kernel=chosen, method="wild bootstrap")
+    return kernel_result(
+        res, x0, y0, kernels, columns=columns, column_scale=scale, default_kernel=chosen, method="wild bootstrap"
+    )

@@ -25,6 +25,7 @@ from twosample.classical.statistics import MeanDifference
 from twosample.core.optional import require
 from twosample.core.resampling import PermutationStatistic, Resampling
 from twosample.core.result import TestResult
+from twosample.core.scaling import scaled_columns
 from twosample.core.spec import register
 from twosample.core.validation import (
     canonical_order,
@@ -475,6 +476,7 @@ def mmd_test(
     dtype=np.float64,
     early_stop=False,
     memory=None,
+    standardize: bool = False,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> KernelTestResult:
     r"""MMD permutation test of H0: p = q.
@@ -510,6 +512,12 @@ def mmd_test(
         relabellings of a quarter of the budget each (NumPy's temporaries come on top).
         Default: 2 GiB of Gram matrix, 256 MiB blocks. Too small for one column block:
         a ValueError. The result does not depend on it (beyond rounding).
+    standardize : bool, default False
+        Divide each column by its standard deviation in the pooled sample first, so that columns in
+        different units (age in years, income in dollars) weigh alike; the null stays exact (the
+        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
+        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
+        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -538,7 +546,8 @@ def mmd_test(
     (True, 'permutation')
     """
     columns = column_names(x)
-    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
+    x0, y0 = check_samples(x, y, nan_policy=nan_policy)
+    (x, y), scale = scaled_columns((x0, y0), standardize, "mmd_test", columns)
     check_choice(estimator, "estimator", ("unbiased", "biased"))
     device, dtype = check_device(device), check_dtype(dtype)
     options = Resampling.of(mmd_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
@@ -546,11 +555,11 @@ def mmd_test(
     pooled = np.vstack([x, y])
     budget = _budget_for(memory, len(pooled), 1, dtype)
     if contains_nan(x, y):
-        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns, column_scale=scale)
     k = make_kernel(kernel, bandwidth, pooled, rng=options.rng)
     options = _with_default_batch(options, len(pooled), 1, dtype, budget)
     res = options.run(x, y, MMDStatistic(k, estimator, device=device, dtype=dtype, budget=budget))
-    return kernel_result(res, x0, y0, (k,), columns=columns)
+    return kernel_result(res, x0, y0, (k,), columns=columns, column_scale=scale)
 
 
 def _budget_for(memory, n_total, n_kernels, dtype) -> Budget:
@@ -616,6 +625,7 @@ def mmd_agg_test(
     dtype="auto",
     early_stop=True,
     memory=None,
+    standardize: bool = False,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> KernelTestResult:
     r"""Aggregated MMD test over a grid of Gaussian and Laplace bandwidths (MMD-FUSE).
@@ -650,6 +660,12 @@ def mmd_agg_test(
     memory : int or str, optional
         A memory budget, as in :func:`mmd_test` (it also moves the "auto" switch to
         float32: float64 while the Gram matrices fit it).
+    standardize : bool, default False
+        Divide each column by its standard deviation in the pooled sample first, so that columns in
+        different units (age in years, income in dollars) weigh alike; the null stays exact (the
+        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
+        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
+        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -677,7 +693,8 @@ def mmd_agg_test(
     'mmd-agg'
     """
     columns = column_names(x)
-    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
+    x0, y0 = check_samples(x, y, nan_policy=nan_policy)
+    (x, y), scale = scaled_columns((x0, y0), standardize, "mmd_agg_test", columns)
     device = check_device(device)
     auto_dtype = isinstance(dtype, str) and dtype == "auto"
     dtype = np.float64 if auto_dtype else check_dtype(dtype)
@@ -687,7 +704,7 @@ def mmd_agg_test(
     n_bandwidths = check_int(n_bandwidths, "n_bandwidths")
     kernels = None if kernels is None else _check_kernel_list(kernels)
     if contains_nan(x, y):
-        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns, column_scale=scale)
     if kernels is None:
         (x, y), _, _ = scale_free_inputs((x, y), ("gaussian", "laplace"))
         kernels = fuse_kernels(np.vstack([x, y]), n_bandwidths=n_bandwidths, rng=options.rng)
@@ -700,7 +717,7 @@ def mmd_agg_test(
     budget = _budget_for(memory, len(pooled), len(kernels), dtype)
     options = _with_default_batch(options, len(pooled), len(kernels), dtype, budget)
     res = options.run(x, y, FuseStatistic(kernels, device=device, dtype=dtype, budget=budget))
-    return kernel_result(res, x0, y0, kernels, columns=columns)
+    return kernel_result(res, x0, y0, kernels, columns=columns, column_scale=scale)
 
 
 @register("mmd-linear", description="linear-time MMD, normal null", null="asymptotic")
@@ -712,6 +729,7 @@ def mmd_linear_test(
     bandwidth="median",
     alpha=0.05,
     rng=None,
+    standardize: bool = False,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> KernelTestResult:
     r"""Linear-time MMD test with its asymptotically normal null (Gretton et al. 2012, sec. 6).
@@ -734,6 +752,12 @@ def mmd_linear_test(
     alpha : float, default 0.05
     rng : None, int, SeedSequence or Generator
         Seeds the shuffle that pairs the rows and the median heuristic's subsample.
+    standardize : bool, default False
+        Divide each column by its standard deviation in the pooled sample first, so that columns in
+        different units (age in years, income in dollars) weigh alike; the null stays exact (the
+        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
+        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
+        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -747,7 +771,8 @@ def mmd_linear_test(
         ``method="asymptotic"``; the threshold is :math:`t_{1-\alpha, P-1}\, s_h / \sqrt P`.
     """
     columns = column_names(x)
-    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
+    x0, y0 = check_samples(x, y, nan_policy=nan_policy)
+    (x, y), scale = scaled_columns((x0, y0), standardize, "mmd_linear_test", columns)
     options = Resampling.of(mmd_linear_test, alpha=alpha, rng=rng)
     if min(len(x), len(y)) < 4:
         raise ValueError(
@@ -757,7 +782,7 @@ def mmd_linear_test(
     generator = options.rng
     (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     if contains_nan(x, y):
-        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns, column_scale=scale)
     # Pairs from a shuffle of the sorted rows: the pairing does not depend on the input row order.
     x, y = canonical_order(x), canonical_order(y)
     x, y = x[generator.permutation(len(x))], y[generator.permutation(len(y))]
@@ -785,7 +810,7 @@ def mmd_linear_test(
         test=options.test,
         seed=options.seed,
     )
-    return kernel_result(res, x0, y0, (k,), columns=columns)
+    return kernel_result(res, x0, y0, (k,), columns=columns, column_scale=scale)
 
 
 @register("mmd-rff", description="random-Fourier-feature MMD, O(n) per permutation")
@@ -799,6 +824,7 @@ def mmd_rff_test(
     n_resamples=999,
     batch=None,
     rng=None,
+    standardize: bool = False,
     nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> KernelTestResult:
     r"""Gaussian-kernel MMD test with random Fourier features and a permutation null, O(N D B).
@@ -820,6 +846,12 @@ def mmd_rff_test(
         D, the number of random features.
     alpha, n_resamples, batch, rng
         As in :func:`twosample.permutation_test`.
+    standardize : bool, default False
+        Divide each column by its standard deviation in the pooled sample first, so that columns in
+        different units (age in years, income in dollars) weigh alike; the null stays exact (the
+        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
+        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
+        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -834,16 +866,17 @@ def mmd_rff_test(
         root of the approximate biased MMD²).
     """
     columns = column_names(x)
-    x0, y0 = x, y = check_samples(x, y, nan_policy=nan_policy)
+    x0, y0 = check_samples(x, y, nan_policy=nan_policy)
+    (x, y), scale = scaled_columns((x0, y0), standardize, "mmd_rff_test", columns)
     n_features = check_int(n_features, "n_features")
     options = Resampling.of(mmd_rff_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng)
     generator = options.rng
     (x, y), _, bandwidth = scale_free_inputs((x, y), ("gaussian",), check_bandwidth(bandwidth))
     if contains_nan(x, y):
-        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns)
+        return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns, column_scale=scale)
     pooled = np.vstack([x, y])
     k = make_kernel("gaussian", bandwidth, pooled, rng=generator)
     w = generator.normal(0.0, 1.0 / k.bandwidth, size=(pooled.shape[1], n_features))
     b = generator.uniform(0.0, 2 * np.pi, size=n_features)
     res = options.run(fourier_features(x, w, b), fourier_features(y, w, b), MeanDifference())
-    return kernel_result(res, x0, y0, (k,), columns=columns, rff_weights=w, rff_offsets=b)
+    return kernel_result(res, x0, y0, (k,), columns=columns, column_scale=scale, rff_weights=w, rff_offsets=b)

@@ -85,6 +85,11 @@ class KernelTestResult(TestResult):
         The random Fourier features of ``mmd-rff``
         (:func:`~twosample.kernel.kernels.fourier_features`); its witness is the
         one of these features (:meth:`witness`).
+    column_scale : numpy.ndarray or None
+        With ``standardize=True``, each column's pooled standard deviation: the kernels
+        work on the data divided by it (then by the power of two above), and so does the
+        witness with its points, given in the data's units. :attr:`bandwidths` are then in
+        these standardized units. None: the columns as they came.
     """
 
     kernels: tuple = ()
@@ -96,10 +101,12 @@ class KernelTestResult(TestResult):
     default_kernel: int | None = None
     rff_weights: np.ndarray | None = None
     rff_offsets: np.ndarray | None = None
+    column_scale: np.ndarray | None = None
 
     @property
     def bandwidths(self) -> tuple:
-        """The kernels' length-scales in the data's units (None for a kernel without one)."""
+        """The kernels' length-scales in the data's units, or standardized ones (:attr:`column_scale`); None for a
+        kernel without one."""
         return tuple(
             math.ldexp(k.bandwidth, self.scale_exponent) if k.metric is not None else None for k in self.kernels
         )
@@ -126,8 +133,13 @@ class KernelTestResult(TestResult):
             return 0
         from twosample.kernel.mmd import FuseStatistic
 
-        x, y = (to_kernel_frame(s, self.centre, self.scale_exponent) for s in (self.x, self.y))
+        x, y = (self._frame(s) for s in (self.x, self.y))
         return int(np.argmax(FuseStatistic(self.kernels).kernel_statistics(x, y)))
+
+    def _frame(self, a: np.ndarray) -> np.ndarray:
+        """Rows in the data's units as the kernels see them: divided by :attr:`column_scale`, then in the frame."""
+        a = a if self.column_scale is None else a / self.column_scale
+        return to_kernel_frame(a, self.centre, self.scale_exponent)
 
     def witness(self, points, *, kernel: int | None = None) -> np.ndarray:
         r"""The witness :math:`f(t) = \frac1n\sum_i k(x_i, t) - \frac1m\sum_j k(y_j, t)` at `points`.
@@ -159,8 +171,7 @@ class KernelTestResult(TestResult):
             self._kernel_at(kernel)
             return self._rff_witness(points)
         k = self.kernels[self._kernel_at(kernel)]
-        frame = (self.centre, self.scale_exponent)
-        return _mean_kernel(k, self.x, points, frame) - _mean_kernel(k, self.y, points, frame)
+        return _mean_kernel(k, self.x, points, self._frame) - _mean_kernel(k, self.y, points, self._frame)
 
     def witness_extremes(self, k: int = 10, *, kernel: int | None = None):
         """The rows of ``x`` where the witness is largest and the rows of ``y`` where it is most negative.
@@ -236,7 +247,7 @@ class KernelTestResult(TestResult):
 
         def features(sample):
             for start in range(0, len(sample), rows):
-                block = to_kernel_frame(sample[start : start + rows], self.centre, self.scale_exponent)
+                block = self._frame(sample[start : start + rows])
                 yield start, fourier_features(block, self.rff_weights, self.rff_offsets)
 
         def mean_features(sample):
@@ -249,16 +260,16 @@ class KernelTestResult(TestResult):
         return out
 
 
-def _mean_kernel(kernel: Kernel, sample: np.ndarray, points: np.ndarray, frame: tuple) -> np.ndarray:
-    """``mean_i k(sample_i, t)`` for every row t of `points` (both in the kernels' frame ``(centre, shift)``), in
+def _mean_kernel(kernel: Kernel, sample: np.ndarray, points: np.ndarray, frame) -> np.ndarray:
+    """``mean_i k(sample_i, t)`` for every row t of `points` (both taken to the kernels' frame by `frame`), in
     bounded blocks."""
     width = min(len(sample), _SAMPLE_BLOCK)
     rows = max(1, _BLOCK_ELEMENTS // width)
     out = np.zeros(len(points))
     for p0 in range(0, len(points), rows):
-        chunk = to_kernel_frame(points[p0 : p0 + rows], *frame)
+        chunk = frame(points[p0 : p0 + rows])
         for s0 in range(0, len(sample), width):
-            block = to_kernel_frame(sample[s0 : s0 + width], *frame)
+            block = frame(sample[s0 : s0 + width])
             out[p0 : p0 + rows] += np.asarray(kernel.matrix(chunk, block), dtype=np.float64).sum(1)
     return out / len(sample)
 
@@ -271,7 +282,9 @@ def kernel_result(result: TestResult, x, y, kernels, *, columns=None, **fields) 
     (:func:`~twosample.kernel.kernels.kernel_frame`), as the test found it.
     """
     kernels = tuple(kernels)
-    centre, shift = kernel_frame((x, y), kernels) if kernels else (None, 0)
+    scale = fields.get("column_scale")
+    scaled = (x, y) if scale is None else (x / scale, y / scale)
+    centre, shift = kernel_frame(scaled, kernels) if kernels else (None, 0)
     return KernelTestResult.extend(
         result, kernels=kernels, x=x, y=y, columns=columns, scale_exponent=shift, centre=centre, **fields
     )

@@ -30,6 +30,7 @@ import numpy as np
 
 from twosample.core.resampling import Resampling, null_result
 from twosample.core.result import TestResult
+from twosample.core.scaling import scaled_columns
 from twosample.core.spec import register
 from twosample.core.validation import (
     canonical_order,
@@ -138,7 +139,14 @@ def _permute(statistics, labels, sizes, options: Resampling) -> TestResult:
 
 @register("energy-k", description="k-sample energy (DISCO between-sample)")
 def energy_ksample_test(
-    x, y, *samples, alpha=0.05, n_resamples=999, rng=None, nan_policy: Literal["raise", "propagate", "omit"] = "raise"
+    x,
+    y,
+    *samples,
+    alpha=0.05,
+    n_resamples=999,
+    rng=None,
+    standardize: bool = False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""k-sample energy test (DISCO's between-sample statistic), any dimension, permutation null.
 
@@ -150,6 +158,11 @@ def energy_ksample_test(
     n_resamples : int, default 999
         Relabellings of the k group labels.
     rng : None, int, SeedSequence or Generator
+    standardize : bool, default False
+        Divide each column by its standard deviation in the pooled samples first, so that columns in
+        different units weigh alike; the null stays exact (the pooled rows are the same under every
+        relabelling). The statistic is then that of the standardized data. Without it, columns whose
+        scales differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -169,7 +182,7 @@ def energy_ksample_test(
     >>> energy_ksample_test(a, b, c, rng=0).reject
     True
     """
-    pooled = _samples(x, y, samples, nan_policy)
+    pooled, _ = scaled_columns(_samples(x, y, samples, nan_policy), standardize, "energy_ksample_test")
     options = Resampling.of(energy_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     if contains_nan(*pooled):
         return options.nan_result(*pooled)
@@ -185,14 +198,21 @@ def energy_ksample_test(
 
 @register("mmd-k", description="k-sample MMD (Gaussian kernel, median bandwidth)")
 def mmd_ksample_test(
-    x, y, *samples, alpha=0.05, n_resamples=999, rng=None, nan_policy: Literal["raise", "propagate", "omit"] = "raise"
+    x,
+    y,
+    *samples,
+    alpha=0.05,
+    n_resamples=999,
+    rng=None,
+    standardize: bool = False,
+    nan_policy: Literal["raise", "propagate", "omit"] = "raise",
 ) -> TestResult:
     r"""k-sample MMD test: the sum over pairs of samples of :math:`\frac{n_i n_j}{N}` times their biased
     MMD² (Gaussian kernel, median bandwidth of the pooled rows), permutation null.
 
     Parameters and returns as in :func:`energy_ksample_test`.
     """
-    pooled = _samples(x, y, samples, nan_policy)
+    pooled, _ = scaled_columns(_samples(x, y, samples, nan_policy), standardize, "mmd_ksample_test")
     options = Resampling.of(mmd_ksample_test, alpha=alpha, n_resamples=n_resamples, rng=rng)
     if contains_nan(*pooled):
         return options.nan_result(*pooled)
