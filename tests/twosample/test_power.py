@@ -1,5 +1,7 @@
 """Scenarios and the level/power estimator."""
 
+import sys
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -307,3 +309,27 @@ def test_a_power_result_says_which_test_scenario_and_sizes():
     assert (res.test, res.scenario, res.n, res.m) == ("mean", "mean-shift", 12, 9)
     assert str(res).startswith("Rejection rate of mean on mean-shift at n = 12, m = 9: ")
     assert repr(res).endswith("test='mean', scenario='mean-shift', n=12, m=9)")
+
+
+def test_power_shows_a_bar_when_asked_and_gives_the_same_pvalues(capsys):
+    scenario = ts.scenarios.gaussian_vs_laplace()
+    loud = ts.power("ks", scenario, n=20, reps=300, rng=4, progress=True)
+    assert "power of ks" in capsys.readouterr().err
+    quiet = ts.power("ks", scenario, n=20, reps=300, rng=4)  # stderr is captured here: nobody watches
+    assert capsys.readouterr().err == ""
+    np.testing.assert_array_equal(loud.pvalues, quiet.pvalues)
+
+
+def test_a_jupyter_kernel_counts_as_watched(monkeypatch):
+    import types
+
+    from twosample.core.progress import watched
+
+    class ZMQInteractiveShell:  # the class name IPython's kernel shell has
+        pass
+
+    assert not watched()  # pytest captures stderr: not a terminal
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=ZMQInteractiveShell))
+    assert watched()
+    monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: None))  # plain IPython
+    assert not watched()

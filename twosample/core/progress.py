@@ -3,7 +3,8 @@
 Library calls are quiet by default. ``with show_progress():`` (the ``twosample``
 and ``gan`` commands use it) turns on bars for the long loops inside a call:
 the permutation engine's relabellings and the training loops of the learned
-tests, each shown only when stderr is a terminal unless told otherwise.
+tests, each shown only where someone watches (a terminal, or a Jupyter notebook, where
+``tqdm.auto`` draws a widget) unless told otherwise.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ import contextlib
 import contextvars
 import sys
 
-__all__ = ["progress_bar", "progress_enabled", "progress_range", "show_progress"]
+__all__ = ["progress_bar", "progress_enabled", "progress_range", "show_progress", "watched"]
 
-# False: quiet (the library default); None: when stderr is a terminal; True: always.
+# False: quiet (the library default); None: where someone watches (watched()); True: always.
 _ENABLED: contextvars.ContextVar = contextvars.ContextVar("twosample_progress", default=False)
 
 
@@ -33,11 +34,24 @@ def progress_enabled() -> bool | None:
     return _ENABLED.get()
 
 
+def watched() -> bool:
+    """Whether a bar would be seen: stderr is a terminal, or the code runs in a Jupyter kernel.
+
+    A notebook's stderr is not a terminal, yet ``tqdm.auto`` draws a widget there; a script whose
+    output goes to a file or a pipe (CI logs) gets no bar.
+    """
+    if sys.stderr.isatty():
+        return True
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None and hasattr(ipython, "get_ipython") else None
+    return type(shell).__name__ == "ZMQInteractiveShell"
+
+
 def progress_bar(total, enabled, *, desc, unit, initial=0):
-    """A tqdm bar, shown only on a terminal unless `enabled` says otherwise (also used by gan.train)."""
+    """A tqdm bar, shown where someone watches (:func:`watched`) unless `enabled` says otherwise (also gan.train)."""
     from tqdm.auto import tqdm
 
-    show = sys.stderr.isatty() if enabled is None else bool(enabled)
+    show = watched() if enabled is None else bool(enabled)
     return tqdm(total=total, initial=initial, disable=not show, desc=desc, unit=unit, leave=False)
 
 
@@ -48,5 +62,5 @@ def progress_range(n: int, *, desc: str, unit: str = "step"):
         return range(n)
     from tqdm.auto import tqdm
 
-    show = sys.stderr.isatty() if enabled is None else bool(enabled)
+    show = watched() if enabled is None else bool(enabled)
     return tqdm(range(n), disable=not show, desc=desc, unit=unit, leave=False)

@@ -213,6 +213,7 @@ def power(
     rng=None,
     n_jobs: int = 1,
     confidence: float = 0.95,
+    progress: bool | None = None,
     **test_kwargs,
 ) -> PowerResult:
     r"""Rejection rate of `test` on `scenario` at sample sizes n (and m), with an exact interval.
@@ -236,6 +237,9 @@ def power(
         joblib workers over the repetitions of each block (``-1``: all cores).
     confidence : float, default 0.95
         Of the Clopper-Pearson interval.
+    progress : bool, optional
+        A bar over the repetitions (blocks of 256); default: shown where someone watches (a terminal
+        or a Jupyter notebook, not a log file).
     **test_kwargs
         Passed to the test (e.g. ``n_resamples``).
 
@@ -268,7 +272,12 @@ def power(
     workers = 1 if n_jobs in (None, 1) else n_jobs
     info = info_for(test)
     groups = _block_groups(blocks, n, m, stacked=info is not None and info.stacked is not None)
-    pvalues = np.concatenate([_run_group(test, scenario, n, m, alpha, g, test_kwargs, workers) for g in groups])
+    chunks = []
+    with progress_bar(reps, progress, desc=f"power of {_name_of(test, info)}", unit="rep") as bar:
+        for group in groups:
+            chunks.append(_run_group(test, scenario, n, m, alpha, group, test_kwargs, workers))
+            bar.update(len(chunks[-1]))
+    pvalues = np.concatenate(chunks)
     rejections = int(np.count_nonzero(pvalues <= alpha))
     low, high = stats.binomtest(rejections, reps).proportion_ci(confidence, method="exact")  # Clopper-Pearson
     return PowerResult(
@@ -280,11 +289,15 @@ def power(
         alpha=alpha,
         pvalues=pvalues,
         confidence=confidence,
-        test=info.name if info is not None else getattr(test, "__name__", None),
+        test=_name_of(test, info),
         scenario=getattr(scenario, "name", None),
         n=n,
         m=n if m is None else m,
     )
+
+
+def _name_of(test, info) -> str | None:
+    return info.name if info is not None else getattr(test, "__name__", None)
 
 
 def level(test, scenario: Scenario, **kwargs) -> PowerResult:
@@ -333,7 +346,8 @@ def power_curve(
         Also estimate each test's level on the scenario's null (rows with
         ``kind == "level"``).
     progress : bool, optional
-        Progress bar; default on when stderr is a terminal.
+        A bar over the cells; default: shown where someone watches (a terminal or a Jupyter
+        notebook). Each cell's own bar (:func:`power`) stays off.
     **test_kwargs
         Passed to every test (e.g. ``n_resamples``).
 
@@ -370,7 +384,7 @@ def power_curve(
             sc = scenario if effect is None else scenario(effect)
             start = time.perf_counter()
             estimate = (power if kind == "power" else level)(
-                named[name], sc, n=n, alpha=alpha, reps=reps, rng=seed, n_jobs=n_jobs, **test_kwargs
+                named[name], sc, n=n, alpha=alpha, reps=reps, rng=seed, n_jobs=n_jobs, progress=False, **test_kwargs
             )
             rows.append(
                 {
