@@ -67,7 +67,16 @@ def test_text(result):
 def test_nan_threshold_is_shown_as_not_available():
     rng = np.random.default_rng(2)
     res = ts.ks_test(rng.normal(size=10), rng.normal(size=10), method="exact")
-    assert np.isnan(res.threshold) and "n/a" in str(res)
+    text = str(res)
+    assert (
+        np.isnan(res.threshold)
+        and "t_alpha     none: this null gives p-values, not quantiles; reject when p-value <= alpha = 0.05" in text
+    )
+    assert "seed        none needed (the null is computed" in text  # the exact KS null draws nothing
+    nan = ts.ks_test([1.0, np.nan, 3.0], [2.0, 4.0, 5.0], nan_policy="propagate")
+    assert "t_alpha     n/a" in str(nan)
+    c2st = ts.c2st_test(rng.normal(size=(60, 2)), rng.normal(size=(60, 2)), rng=np.random.default_rng(0))
+    assert "seed" not in str(c2st)  # a random split from a Generator: no seed to give, and none claimed
 
 
 @pytest.mark.parametrize(

@@ -231,7 +231,9 @@ class TestResult:
             lo, hi = self.threshold
             return f"outside [{lo:.6g}, {hi:.6g}]"
         if isinstance(self.threshold, float) and math.isnan(self.threshold):
-            return "n/a"
+            if math.isnan(self.pvalue):
+                return "n/a"
+            return "none (p-value only)"
         op = "<" if self.alternative == "less" else ">"
         return f"{op} {self.threshold:.6g}"
 
@@ -253,10 +255,24 @@ class TestResult:
             f"  statistic   {self.statistic:.6g}",
             f"  p-value     {self.pvalue:.6g}   ({self.method}, {self.alternative}"
             + (f", {self.n_resamples} resamples)" if self.n_resamples else ")"),
-            f"  t_alpha     {self._threshold_text()}   at alpha = {self.alpha:g}",
+            self._threshold_line(),
             f"  samples     n_x = {self.n_x}, n_y = {self.n_y}",
             f"  verdict     {verdict}",
         ]
         if self.seed is not None:
             lines.append(f"  seed        {self.seed}   (rng={self.seed} repeats this run)")
+        elif self._computed_null():
+            lines.append("  seed        none needed (the null is computed; nothing is drawn at random)")
         return "\n".join(lines)
+
+    def _threshold_line(self) -> str:
+        text = self._threshold_text()
+        if text == "none (p-value only)":
+            rule = f"reject when p-value <= alpha = {self.alpha:g}"
+            return f"  t_alpha     none: this null gives p-values, not quantiles; {rule}"
+        return f"  t_alpha     {text}   at alpha = {self.alpha:g}"
+
+    def _computed_null(self) -> bool:
+        """A classical test's exact, asymptotic or analytic null: no split, no relabelling, no seed to give.
+        (Subclasses, C2ST and the kernel tests, split or pair rows at random even when their null is exact.)"""
+        return type(self) is TestResult and not self.n_resamples and self.method in ("exact", "asymptotic", "analytic")
