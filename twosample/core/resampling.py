@@ -162,14 +162,21 @@ def permutation_test(
     rng=None,
     early_stop: bool = False,
 ) -> TestResult:
-    r"""Permutation test of H0: p = q for any statistic.
+    r"""Permutation test of H0: p = q for any statistic; one-sided (``"greater"``) by default, unlike SciPy.
+
+    The default differs from :func:`scipy.stats.permutation_test`'s two-sided one on purpose: the
+    statistics of this library (distances, kernel discrepancies, accuracies) are large exactly when
+    p != q, so the upper tail is the test. For a signed statistic such as a difference in means,
+    pass ``alternative="two-sided"``. Samples are rows (axis 0) of `x` and `y`; there is no
+    ``axis`` argument: pass ``x.T`` for data stored with one observation per column, and one call
+    per column (or :func:`twosample.compare`) for many 1-D tests at once.
 
     Parameters
     ----------
     x : array_like, shape (n,) or (n, d)
-        Sample from p (``D1``).
+        Sample from p (``D1``), one observation per row.
     y : array_like, shape (m,) or (m, d)
-        Sample from q (``D2``).
+        Sample from q (``D2``), one observation per row.
     statistic : callable or PermutationStatistic
         Either ``statistic(x, y) -> float`` (called once per relabelling; it
         receives 1-D arrays when both inputs were 1-D), or a
