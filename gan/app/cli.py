@@ -57,6 +57,12 @@ _RUN_FILES = (
     "critic_test.png",
     "samples",
     "tensorboard",
+    "train_rows.npy",
+    "heldout_rows.npy",
+    "train_labels.npy",
+    "heldout_labels.npy",
+    "train_rows.parquet",
+    "heldout_rows.parquet",
 )
 
 
@@ -119,9 +125,22 @@ def _build_parser():
     sa.add_argument("--grid", default=None, help="image models: also write a PNG grid of the first 64 rows")
     sub.add_parser("objectives", help="list the objectives and their defaults")
     au = sub.add_parser("audit", help="audit a frozen generator: a verdict with p-values; writes report.html")
-    au.add_argument("generated", help="a checkpoint (.pt) or generated rows (.npy/.csv/.parquet)")
-    au.add_argument("--real-train", required=True, help="rows the generator was trained on (.npy/.csv/.parquet)")
-    au.add_argument("--real-test", required=True, help="held-out real rows (.npy/.csv/.parquet)")
+    au.add_argument(
+        "generated",
+        help="a run directory (gan train --out: its checkpoint and the real rows it trained on and held out), "
+        "a checkpoint (.pt) or generated rows (.npy/.csv/.parquet)",
+    )
+    au.add_argument(
+        "--real-train", default=None, help="rows the generator was trained on (default: a run directory's own)"
+    )
+    au.add_argument("--real-test", default=None, help="held-out real rows (default: a run directory's own)")
+    au.add_argument(
+        "--labels",
+        default=None,
+        metavar="TRAIN,TEST",
+        help="conditional models: the class labels of --real-train and --real-test (two .npy/.csv files), for "
+        "a per-class audit (default: a conditional run directory's own)",
+    )
     au.add_argument("--out", default=None, help="folder for report.html, audit.json and checks.csv")
     au.add_argument("-n", type=int, default=None, help="rows drawn from a checkpoint (default: as many as --real-test)")
     au.add_argument(
@@ -272,15 +291,53 @@ def _sample(args):
         print(f"wrote a grid of {min(len(rows), 64)} images to {save_image_grid(rows[:64], shape, args.grid)}")
 
 
+def _run_file(run: Path, stem: str) -> Path | None:
+    found = [run / f"{stem}{suffix}" for suffix in (".npy", ".parquet") if (run / f"{stem}{suffix}").exists()]
+    return found[0] if found else None
+
+
+def _audit_inputs(args):
+    """(generated, real_train, real_test, labels) from the command line: a run directory fills in what is not given."""
+    run = Path(args.generated)
+    labels = None
+    if args.labels is not None:
+        files = [f.strip() for f in args.labels.split(",")]
+        if len(files) != 2 or not all(files):
+            raise ValueError(
+                f"--labels takes two files, TRAIN,TEST (labels of --real-train, --real-test); got {args.labels!r}"
+            )
+        labels = tuple(np.ravel(load_sample(f)) for f in files)
+    if not run.is_dir():
+        if args.real_train is None or args.real_test is None:
+            raise ValueError(
+                "--real-train and --real-test are needed unless GENERATED is a run directory (gan train --out)"
+            )
+        return args.generated, args.real_train, args.real_test, labels
+    if not (run / "checkpoint.pt").exists():
+        raise ValueError(f"{run} has no checkpoint.pt: give the --out folder of gan train, or a checkpoint file")
+    real_train = args.real_train or _run_file(run, "train_rows")
+    real_test = args.real_test or _run_file(run, "heldout_rows")
+    if real_train is None or real_test is None:
+        raise ValueError(
+            f"{run} holds no train_rows/heldout_rows (a run from before they were written): pass "
+            "--real-train and --real-test"
+        )
+    if labels is None and args.real_train is None and (run / "train_labels.npy").exists():
+        labels = (np.load(run / "train_labels.npy"), np.load(run / "heldout_labels.npy"))
+    return str(run / "checkpoint.pt"), str(real_train), str(real_test), labels
+
+
 def _audit(args) -> Output:
     import matplotlib
 
     matplotlib.use("Agg")
     checks = [c.strip() for c in args.checks.split(",") if c.strip()] if args.checks else None
+    generated, real_train, real_test, labels = _audit_inputs(args)
     report = audit(
-        args.generated,
-        args.real_train,
-        args.real_test,
+        generated,
+        real_train,
+        real_test,
+        labels=labels,
         alpha=args.alpha,
         n=args.n,
         checks=checks,

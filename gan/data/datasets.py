@@ -70,6 +70,8 @@ class Dataset:
         The class names the labels code (``classes[k]`` is label k).
     table : gan.data.tables.TableTransformer, optional
         For a table (a DataFrame), its fitted transformer: the rows are its transformed rows.
+    frame : pandas.DataFrame, optional
+        For a table, the DataFrame itself (row i of `rows` encodes row i of `frame`).
     """
 
     name: str
@@ -83,6 +85,7 @@ class Dataset:
     labels: np.ndarray | None = dataclasses.field(default=None, repr=False)
     classes: tuple | None = None
     table: object | None = dataclasses.field(default=None, repr=False)
+    frame: object | None = dataclasses.field(default=None, repr=False)
 
     @property
     def finite(self) -> bool:

@@ -601,4 +601,5 @@ def table_dataset(frame, seed: int, *, state=None) -> Dataset:
         rows.shape[1],
         rows=rows,
         table=table,
+        frame=frame,
     )

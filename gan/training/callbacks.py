@@ -67,8 +67,33 @@ class History(Callback):
         trainer.last_row = row
 
 
+# The real rows of a run, as `gan audit RUN_DIR` reads them: rows the generator trained on, rows it
+# never saw (the monitor's), and their labels for a conditional run. A table's are parquet files.
+SPLIT_FILES = ("train_rows", "heldout_rows", "train_labels", "heldout_labels")
+SPLIT_LIMIT = 256 * 2**20  # bytes: a larger split (a big image folder) is not copied into the run
+
+
+def write_split(out: Path, split: dict) -> list[Path]:
+    """The run's real split into `out` (each file written whole, then moved into place); none beyond SPLIT_LIMIT."""
+    from twosample.app.io import save_sample
+
+    size = sum(rows.nbytes if isinstance(rows, np.ndarray) else rows.memory_usage().sum() for rows in split.values())
+    if size > SPLIT_LIMIT:
+        return []
+    written = []
+    for key, rows in split.items():
+        suffix = ".npy" if isinstance(rows, np.ndarray) else ".parquet"
+        name = key if key.endswith("labels") else f"{key}_rows"
+        final, partial = out / f"{name}{suffix}", out / f"{name}.partial{suffix}"
+        np.save(partial, rows) if suffix == ".npy" else save_sample(partial, rows)  # arrays keep their dtype
+        partial.replace(final)
+        written.append(final)
+    return written
+
+
 class Checkpoints(Callback):
-    """``checkpoint.pt`` (atomic) every ``checkpoint_every`` steps and at the end; ``history.csv``; ``config.json``."""
+    """``checkpoint.pt`` (atomic) every ``checkpoint_every`` steps and at the end; ``history.csv``; ``config.json``;
+    the real split (:func:`write_split`) at the start."""
 
     def __init__(self, out):
         self.out = Path(out)
@@ -76,6 +101,7 @@ class Checkpoints(Callback):
     def on_train_start(self, trainer) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "config.json").write_text(json.dumps(trainer.config.to_dict(), indent=2) + "\n")
+        write_split(self.out, trainer.real_split)
         trainer.checkpoint_path = self.out / CHECKPOINT
 
     def on_step_end(self, trainer, step, losses) -> None:

@@ -42,19 +42,38 @@ class MonitorRejectsWarning(UserWarning):
     from held-out ones (:attr:`gan.GAN.monitor_rejects`), so the generator does not match the data yet."""
 
 
+def split_indices(n_rows: int, n_monitor: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(training indices, held-out indices) of a finite data set's rows: the monitor holds out
+    min(n_monitor, n_rows // 5) rows, drawn from the stream `seed`."""
+    order = np.random.default_rng(seed).permutation(n_rows)
+    n_held = min(n_monitor, n_rows // 5)
+    if n_held < 10:
+        raise ValueError(f"`data` has {n_rows} rows; at least 50 are needed to hold out a monitoring set.")
+    return order[n_held:], order[:n_held]
+
+
 def training_rows(dataset: Dataset, n_train: int, n_monitor: int, seed: int):
     """(train rows, train labels, held-out rows, held-out labels). Synthetic: fresh draws. Finite: a split."""
-    rng = np.random.default_rng(seed)
     if not dataset.finite:
+        rng = np.random.default_rng(seed)
         return dataset.sample(n_train, rng), None, dataset.sample(n_monitor, rng), None
     data, labels = dataset.rows, dataset.labels
-    order = rng.permutation(len(data))
-    n_held = min(n_monitor, len(data) // 5)
-    if n_held < 10:
-        raise ValueError(f"`data` has {len(data)} rows; at least 50 are needed to hold out a monitoring set.")
-    train, held = order[n_held:], order[:n_held]
+    train, held = split_indices(len(data), n_monitor, seed)
     pick = (lambda idx: None) if labels is None else (lambda idx: labels[idx])
     return data[train], pick(train), data[held], pick(held)
+
+
+def real_split(dataset: Dataset, config: TrainConfig, rows, labels, held, held_labels) -> dict:
+    """The run's real rows as a user audits them: {"train": ..., "heldout": ...}, with "train_labels" and
+    "heldout_labels" for labelled data. A table's are its DataFrame's rows (not the encoded ones)."""
+    if dataset.frame is not None:
+        indices = split_indices(len(dataset.rows), config.n_monitor, config.data_seed)
+        train, heldout = (dataset.frame.iloc[idx].reset_index(drop=True) for idx in indices)
+        return {"train": train, "heldout": heldout}
+    split = {"train": rows, "heldout": held}
+    if config.conditional and labels is not None and held_labels is not None:  # a per-class audit needs both
+        split.update(train_labels=labels, heldout_labels=held_labels)
+    return split
 
 
 def _moments(rows):
@@ -136,6 +155,7 @@ class Trainer:
         self.config, self.dataset, self.device, self.torch_rng = config, dataset, device, torch_rng
         self.callbacks = list(callbacks)
         rows, labels, held, held_labels = training_rows(dataset, config.n_train, config.n_monitor, config.data_seed)
+        self.real_split = real_split(dataset, config, rows, labels, held, held_labels)  # RunFiles writes it
         self.train_rows = torch.as_tensor(rows, dtype=torch.float32)
         self.train_labels = None if not config.conditional else torch.as_tensor(labels, dtype=torch.long)
         self.conditions, held_labels = self._table_conditions(dataset, rows, held, held_labels)

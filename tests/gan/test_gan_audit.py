@@ -755,3 +755,46 @@ def test_a_negative_divergence_bound_is_flagged_as_saying_nothing():
 
     assert "NEGATIVE" in _bound_note("kl", -5e74) and "divergence is >= 0" in _bound_note("kl", -0.1)
     assert "NEGATIVE" not in _bound_note("js", 0.2)
+
+
+def test_cli_audit_of_a_run_directory_uses_the_rows_it_trained_on_and_held_out(tmp_path, capsys):
+    from gan.app.cli import main
+    from gan.training.trainer import training_rows
+
+    run = tmp_path / "run"
+    assert main(["train", "--data", "ring", "--steps", "20", "--seed", "0", "--out", str(run)]) == 0
+    config = json.loads((run / "config.json").read_text())
+    rows, _, held, _ = training_rows(
+        gan.datasets.get_dataset("ring"), config["n_train"], config["n_monitor"], config["data_seed"]
+    )
+    np.testing.assert_array_equal(np.load(run / "train_rows.npy"), rows)
+    np.testing.assert_array_equal(np.load(run / "heldout_rows.npy"), held)
+    capsys.readouterr()
+    assert main(["audit", str(run), "--checks", "mmd", "--seed", "0", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert [row["check"] for row in report["checks"]] == ["mmd"] and report["reject"] in (True, False)
+    assert main(["audit", str(run / "checkpoint.pt"), "--checks", "mmd"]) == 2
+    assert "--real-train and --real-test are needed unless GENERATED is a run directory" in capsys.readouterr().err
+    assert main(["audit", str(tmp_path), "--checks", "mmd"]) == 2
+    assert "has no checkpoint.pt" in capsys.readouterr().err
+    assert main(["audit", str(run), "--labels", "only_one.npy"]) == 2
+    assert "--labels takes two files, TRAIN,TEST" in capsys.readouterr().err
+
+
+def test_a_conditional_run_keeps_its_labels_and_the_audit_goes_class_by_class(tmp_path, capsys):
+    from gan.app.cli import main
+
+    rng = np.random.default_rng(0)
+    labels = np.repeat([0, 1], 150)
+    rows = rng.normal(size=(300, 2)) + 3.0 * labels[:, None]
+    np.save(tmp_path / "rows.npy", rows)
+    np.save(tmp_path / "labels.npy", labels)
+    run = tmp_path / "run"
+    args = ["train", "--data", str(tmp_path / "rows.npy"), "--labels", str(tmp_path / "labels.npy"), "--conditional"]
+    assert main([*args, "--steps", "10", "--seed", "0", "--out", str(run)]) == 0
+    held_labels = np.load(run / "heldout_labels.npy")
+    assert len(held_labels) == len(np.load(run / "heldout_rows.npy")) and set(held_labels) == {0, 1}
+    capsys.readouterr()
+    assert main(["audit", str(run), "--checks", "mmd", "--seed", "0", "--json"]) == 0
+    classes = {row.get("class") for row in json.loads(capsys.readouterr().out)["checks"]}
+    assert classes == {0, 1}

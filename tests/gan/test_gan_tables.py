@@ -312,3 +312,22 @@ def test_a_point_mass_of_a_numeric_column_is_a_mode_of_its_own():
     assert np.all(rows[on_zero, 0] == 0)  # its scalar carries nothing
     model = gan.train(frame, steps=4, rng=0, **FAST)
     assert (model.sample(300, rng=1)["amount"] == 0).any()  # exact zeros come out
+
+
+def test_a_table_run_keeps_its_split_as_the_tables_rows_and_audits_from_its_folder(penguins, tmp_path, capsys):
+    from gan.app.cli import main
+    from gan.training.trainer import split_indices
+
+    run = tmp_path / "run"
+    fast = ["--steps", "4", "--batch-size", "10", "--pack", "5", "--z-dim", "8", "--seed", "0"]
+    penguins.to_csv(tmp_path / "penguins.csv", index=False)
+    assert main(["train", "--data", str(tmp_path / "penguins.csv"), *fast, "--out", str(run)]) == 0
+    train, held = pd.read_parquet(run / "train_rows.parquet"), pd.read_parquet(run / "heldout_rows.parquet")
+    config = json.loads((run / "config.json").read_text())
+    train_idx, held_idx = split_indices(len(penguins), config["n_monitor"], config["data_seed"])
+    read = pd.read_csv(tmp_path / "penguins.csv")
+    pd.testing.assert_frame_equal(held, read.iloc[held_idx].reset_index(drop=True), check_dtype=False)
+    assert len(train) == len(train_idx) and not (run / "train_labels.npy").exists()
+    capsys.readouterr()
+    assert main(["audit", str(run), "--checks", "columns", "--seed", "0"]) == 0
+    assert "per column" in capsys.readouterr().out
