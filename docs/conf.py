@@ -11,6 +11,7 @@ version = release
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
+    "sphinx-mathjax-offline",  # MathJax 3 shipped into _static: the math renders without a network (no CDN)
     "numpydoc",
     "myst_parser",
 ]

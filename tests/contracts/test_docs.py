@@ -21,6 +21,12 @@ def test_sphinx_build_strict(tmp_path):
     assert (tmp_path / "api.html").exists() and (tmp_path / "getting_started.html").exists()
     api = (tmp_path / "api.html").read_text()
     assert "permutation_test" in api and "hotelling_test" in api
+    # The math renders offline: MathJax is shipped into _static, and no page loads a script from the network
+    assert (tmp_path / "_static" / "mathjax" / "tex-chtml.js").stat().st_size > 100_000
+    index = (tmp_path / "index.html").read_text()
+    assert 'src="_static/mathjax/tex-chtml.js' in index and r"\(H_0: p = q\)" in index
+    remote = [p.name for p in tmp_path.glob("*.html") if re.search(r"<script[^>]+src=\"https?://", p.read_text())]
+    assert remote == [], f"pages that load a script from the network: {remote}"
 
 
 def _python_blocks():

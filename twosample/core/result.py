@@ -89,12 +89,14 @@ class TestResult:
         ``rng`` was None, the seed drawn from fresh entropy. None when a
         Generator or SeedSequence was passed (its state is the caller's).
 
+    Notes
+    -----
+    A result unpacks as SciPy's do, ``statistic, pvalue = res``.
+
     A test called with ``nan_policy="propagate"`` on data with a NaN returns,
     as SciPy does, ``statistic``, ``pvalue`` and ``threshold`` NaN (``null`` in
     :meth:`to_dict`) and ``reject=False``, without running; ``method`` is the
     null that was asked for.
-
-    Unpacks like SciPy's results: ``statistic, pvalue = res``.
 
     Examples
     --------
