@@ -12,6 +12,8 @@ trainer, callbacks, the monitor, figures), :mod:`gan.auditing` (the audit and ev
 score) and :mod:`gan.app` (the command line and the demo).
 """
 
+import logging as _logging
+
 import twosample as _twosample
 from twosample.core.optional import require as _require
 
@@ -24,6 +26,9 @@ from gan.model import GAN, TrainConfig, load, networks, objectives, penalties  #
 from gan.training import MonitorRejectsWarning, Trainer, TrainingDiverged, callbacks, train  # noqa: E402
 
 __version__ = _twosample.__version__
+
+# Quiet unless the application configures logging: training progress at INFO, files at DEBUG.
+_logging.getLogger(__name__).addHandler(_logging.NullHandler())
 
 __all__ = [
     "AuditReport",

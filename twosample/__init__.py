@@ -5,6 +5,8 @@ Every test takes two samples ``x`` (n, d) and ``y`` (m, d) and returns a
 threshold ``t_alpha`` and the verdict.
 """
 
+import logging
+
 from twosample import explain, scale
 from twosample.app.io import load_sample, load_table
 from twosample.categorical import (
@@ -47,6 +49,9 @@ from twosample.study.simulation import PowerResult, level, power, power_curve
 from twosample.study.tables import TableComparison, compare
 
 __version__ = "0.1.0.dev0"
+
+# Quiet unless the application configures logging (logging.basicConfig(level=logging.INFO) shows it).
+logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 
 __all__ = [

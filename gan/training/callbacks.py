@@ -11,6 +11,7 @@ run directory, the progress bar, then any ``callbacks=`` of the caller.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import time
 from pathlib import Path
@@ -18,6 +19,8 @@ from pathlib import Path
 import numpy as np
 
 from twosample.core.progress import progress_bar
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["Callback", "Checkpoints", "History", "Progress", "SampleGrids", "TensorBoard"]
 
@@ -59,6 +62,14 @@ class History(Callback):
         if monitored:
             row.update(trainer.monitor(trainer.sampling_generator, trainer.critic, trainer.objective, step))
             row["reject"] = float(row["pvalue"] <= trainer.config.alpha)
+            logger.info(
+                "step %d/%d: critic loss %.4g, generator loss %.4g, held-out p-value %.3g",
+                step,
+                trainer.config.steps,
+                row.get("critic_loss", math.nan),
+                row.get("generator_loss", math.nan),
+                row["pvalue"],
+            )
         for column in row:
             if column not in trainer.history:  # per-class p-values appear at the first monitored step
                 trainer.history[column] = [math.nan] * len(trainer.history["step"])
@@ -101,7 +112,8 @@ class Checkpoints(Callback):
     def on_train_start(self, trainer) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
         (self.out / "config.json").write_text(json.dumps(trainer.config.to_dict(), indent=2) + "\n")
-        write_split(self.out, trainer.real_split)
+        written = write_split(self.out, trainer.real_split)
+        logger.debug("the real split: %s", ", ".join(p.name for p in written) or "not copied (too large)")
         trainer.checkpoint_path = self.out / CHECKPOINT
 
     def on_step_end(self, trainer, step, losses) -> None:
@@ -120,6 +132,7 @@ class Checkpoints(Callback):
             )
             write_checkpoint(state, self.out / CHECKPOINT)
             model.history.to_csv(self.out / "history.csv", index=False)
+            logger.debug("step %d: wrote %s and history.csv", step, self.out / CHECKPOINT)
 
 
 def _grid_rows(trainer, n: int = 64):

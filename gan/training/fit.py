@@ -9,6 +9,7 @@ installed, and sample grids for image data (:mod:`gan.training.callbacks`).
 
 from __future__ import annotations
 
+import logging
 import warnings
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from ..model.config import DEFAULT, TrainConfig
 from ..model.gan import GAN
 from . import callbacks as cb
 from .trainer import MonitorRejectsWarning, Trainer
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["train"]
 
@@ -316,6 +319,13 @@ def _run(config: TrainConfig, dataset, generator, out, resume, callbacks, device
         trainer.load_state(state)
     with torch_threads(threads):
         model = trainer.run()
+    logger.info(
+        "trained %s on %s for %d steps; final held-out p-value %.3g",
+        config.objective,
+        dataset.name,
+        config.steps,
+        model.final_monitor_pvalue,
+    )
     _warn_if_monitor_rejects(model)
     return model
 

@@ -533,3 +533,21 @@ def test_a_saturated_critic_is_reported_as_p_one_without_a_warning():
     rows = model.history.dropna(subset=["pvalue"])
     assert (rows["pvalue"] == 1.0).any()
     assert np.isfinite(model.history[["critic_loss", "generator_loss"]].to_numpy()).all()
+
+
+def test_training_logs_each_look_and_the_end_at_info(caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="gan"), pytest.warns(gan.MonitorRejectsWarning):
+        gan.train("ring", steps=10, rng=0, progress=False, monitor_every=5)
+    messages = [r.getMessage() for r in caplog.records if r.name.startswith("gan.")]
+    assert [m.split(":")[0] for m in messages[:-1]] == ["step 5/10", "step 10/10"]
+    assert all("held-out p-value" in m for m in messages[:-1])
+    assert messages[-1].startswith("trained js on ring for 10 steps; final held-out p-value")
+
+
+def test_the_libraries_are_quiet_unless_logging_is_configured():
+    import logging
+
+    for name in ("twosample", "gan"):
+        assert any(isinstance(h, logging.NullHandler) for h in logging.getLogger(name).handlers)

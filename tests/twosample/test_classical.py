@@ -348,3 +348,11 @@ def test_mannwhitney_auto_takes_the_asymptotic_null_only_where_it_is_accurate():
     assert ts.mannwhitney_test(np.round(x), np.round(y), n_resamples=99, rng=0).method == "permutation"
     assert ts.mannwhitney_test(x[:40], rng.normal(size=2000), n_resamples=99, rng=0).method == "permutation"
     assert ts.mannwhitney_test(x[:150], y[:150]).method == "exact"  # n m = 22,500, untied: exact as before
+
+
+def test_the_null_that_auto_takes_is_logged_at_debug(caplog):
+    import logging
+
+    with caplog.at_level(logging.DEBUG, logger="twosample"):
+        ts.mannwhitney_test(np.arange(5.0), np.arange(6.0) + 0.5)
+    assert "method='auto' took the exact null (n = 5, m = 6, ties: False)" in caplog.text

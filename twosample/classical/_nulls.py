@@ -5,6 +5,7 @@ rescaled data, their stacked (vectorised) form for power studies, and the exact-
 from __future__ import annotations
 
 import functools
+import logging
 import math
 from collections.abc import Callable
 
@@ -20,6 +21,8 @@ from twosample.core.validation import (
     scale_exponent,
     warn_if_constant,
 )
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "ASYMPTOTIC_RANK_MIN_N",
@@ -128,10 +131,13 @@ def auto_method(x, y, method: str, exact_feasible: bool, asymptotic_min_n: int |
     pooled = np.concatenate([x[:, 0], y[:, 0]])
     ties = len(np.unique(pooled)) < len(pooled)
     if exact_feasible and not ties:
-        return "exact"
-    if asymptotic_min_n is not None and not ties and min(len(x), len(y)) >= asymptotic_min_n:
-        return "asymptotic"
-    return "permutation"
+        chosen = "exact"
+    elif asymptotic_min_n is not None and not ties and min(len(x), len(y)) >= asymptotic_min_n:
+        chosen = "asymptotic"
+    else:
+        chosen = "permutation"
+    logger.debug("method='auto' took the %s null (n = %d, m = %d, ties: %s)", chosen, len(x), len(y), ties)
+    return chosen
 
 
 # Largest sizes at which SciPy's exact nulls are used by method="auto" (their cost grows fast:
