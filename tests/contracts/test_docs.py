@@ -36,8 +36,22 @@ def _python_blocks():
             yield pytest.param(block, id=f"{page.name}-{i}")
 
 
+@pytest.fixture
+def restored_logging():
+    """An example that configures logging (getting_started.md) leaves the rest of the suite as it found it."""
+    import logging
+
+    root, ours = logging.getLogger(), [logging.getLogger(name) for name in ("twosample", "gan")]
+    saved = (root.level, list(root.handlers), [logger.level for logger in ours])
+    yield
+    root.setLevel(saved[0])
+    root.handlers[:] = saved[1]
+    for logger, level in zip(ours, saved[2]):
+        logger.setLevel(level)
+
+
 @pytest.mark.parametrize("code", list(_python_blocks()))
-def test_markdown_python_blocks_run(code, tmp_path, monkeypatch):
+def test_markdown_python_blocks_run(code, tmp_path, monkeypatch, restored_logging):
     monkeypatch.chdir(tmp_path)  # examples may write files (the README's CSV)
     namespace = {}
     prelude = "import numpy as np\nimport twosample as ts\nrng = np.random.default_rng(0)\n"
