@@ -187,3 +187,11 @@ def test_level_standardized_quick(name):
         return info(x * UNITS, y * UNITS, standardize=True, **kwargs)
 
     check_level_of(standardized, 400, 20, 15, 3, name_seed(name, 3000), two_sided=name not in DISCRETE, **extra)
+
+
+def test_level_of_t_auto_where_it_is_analytic():
+    # untied light-tailed samples of 500 rows each: method="auto" takes SciPy's Welch null
+    info = ts.TESTS["t"]
+    rng = np.random.default_rng(0)
+    assert info(rng.normal(size=500), rng.normal(size=500)).method == "analytic"
+    check_level_of(info, 2000, 500, 500, 1, name_seed("t", 3000), two_sided=True)

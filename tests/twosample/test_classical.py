@@ -356,3 +356,31 @@ def test_the_null_that_auto_takes_is_logged_at_debug(caplog):
     with caplog.at_level(logging.DEBUG, logger="twosample"):
         ts.mannwhitney_test(np.arange(5.0), np.arange(6.0) + 0.5)
     assert "method='auto' took the exact null (n = 5, m = 6, ties: False)" in caplog.text
+
+
+def test_welch_null_terms_are_the_pooled_skewness_and_kurtosis_scaled_by_the_sizes():
+    from twosample.classical._nulls import welch_null_terms
+
+    rng = np.random.default_rng(3)
+    x, y = rng.exponential(size=40), rng.exponential(size=120)
+    pooled = np.r_[x, y]
+    skew_term, kurt_term = welch_null_terms(x, y)
+    assert skew_term == pytest.approx(abs(stats.skew(pooled)) * 80 / np.sqrt(40 * 120 * 160))
+    assert kurt_term == pytest.approx(abs(stats.kurtosis(pooled)) * 160 / (40 * 120))
+    assert welch_null_terms(x, x[::-1])[0] == 0.0  # equal sizes: relabelling makes the statistic symmetric
+    assert welch_null_terms(np.ones(5), np.ones(5)) == (0.0, 0.0)
+
+
+def test_t_auto_takes_scipys_null_only_where_it_was_measured_as_accurate():
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=600), rng.normal(0.1, 1, size=600)
+    res = ts.t_test(x, y)
+    assert res.method == "analytic" and res.pvalue == pytest.approx(stats.ttest_ind(x, y, equal_var=False).pvalue)
+    kept = {
+        "too few rows": (x[:499], y[:499]),
+        "ties": (np.round(x, 1), np.round(y, 1)),
+        "a heavy tail": (np.r_[x[:-1], 80.0], y),
+        "skewed and unequal sizes": (rng.exponential(size=500), rng.exponential(size=2000)),
+    }
+    for why, (a, b) in kept.items():
+        assert ts.t_test(a, b, n_resamples=99, rng=0).method == "permutation", why
