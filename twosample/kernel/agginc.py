@@ -226,11 +226,7 @@ def mmd_agginc_test(
         bootstrap draws, so both carry the same rounding; float64 doubles the time
         (n = m = 100,000: see docs/benchmarks.md).
     standardize : bool, default False
-        Divide each column by its standard deviation in the pooled sample first, so that columns in
-        different units (age in years, income in dollars) weigh alike; the null stays exact (the
-        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
-        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
-        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
+        As in :func:`~twosample.mmd_test`: each column divided by its pooled standard deviation first.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;

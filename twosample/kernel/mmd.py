@@ -661,11 +661,7 @@ def mmd_agg_test(
         A memory budget, as in :func:`mmd_test` (it also moves the "auto" switch to
         float32: float64 while the Gram matrices fit it).
     standardize : bool, default False
-        Divide each column by its standard deviation in the pooled sample first, so that columns in
-        different units (age in years, income in dollars) weigh alike; the null stays exact (the
-        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
-        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
-        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
+        As in :func:`mmd_test`: each column divided by its pooled standard deviation first.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -753,11 +749,7 @@ def mmd_linear_test(
     rng : None, int, SeedSequence or Generator
         Seeds the shuffle that pairs the rows and the median heuristic's subsample.
     standardize : bool, default False
-        Divide each column by its standard deviation in the pooled sample first, so that columns in
-        different units (age in years, income in dollars) weigh alike; the null stays exact (the
-        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
-        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
-        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
+        As in :func:`mmd_test`: each column divided by its pooled standard deviation first.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
@@ -847,11 +839,7 @@ def mmd_rff_test(
     alpha, n_resamples, batch, rng
         As in :func:`twosample.permutation_test`.
     standardize : bool, default False
-        Divide each column by its standard deviation in the pooled sample first, so that columns in
-        different units (age in years, income in dollars) weigh alike; the null stays exact (the
-        pooled sample is the same under every relabelling). Bandwidths and kernels given by number are then in
-        standardized units; the witness still takes points in the data's units. Without it, columns whose scales
-        differ 100-fold or more give a :class:`~twosample.ColumnScaleWarning`.
+        As in :func:`mmd_test`: each column divided by its pooled standard deviation first.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
         Rows that contain a NaN, as in SciPy: ``"raise"``, an error; ``"propagate"``, a
         result with NaN statistic and p-value (``reject=False``) without running the test;
