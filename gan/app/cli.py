@@ -33,6 +33,7 @@ from ..data import datasets
 from ..model import objectives
 from ..model.config import default_text
 from ..model.gan import load
+from ..training.callbacks import SPLIT_STEMS, SPLIT_SUFFIXES, split_file
 from ..training.fit import train
 from ..training.trainer import TrainingDiverged
 
@@ -57,12 +58,7 @@ _RUN_FILES = (
     "critic_test.png",
     "samples",
     "tensorboard",
-    "train_rows.npy",
-    "heldout_rows.npy",
-    "train_labels.npy",
-    "heldout_labels.npy",
-    "train_rows.parquet",
-    "heldout_rows.parquet",
+    *(f"{stem}{suffix}" for stem in SPLIT_STEMS for suffix in SPLIT_SUFFIXES),
 )
 
 
@@ -291,11 +287,6 @@ def _sample(args):
         print(f"wrote a grid of {min(len(rows), 64)} images to {save_image_grid(rows[:64], shape, args.grid)}")
 
 
-def _run_file(run: Path, stem: str) -> Path | None:
-    found = [run / f"{stem}{suffix}" for suffix in (".npy", ".parquet") if (run / f"{stem}{suffix}").exists()]
-    return found[0] if found else None
-
-
 def _audit_inputs(args):
     """(generated, real_train, real_test, labels) from the command line: a run directory fills in what is not given."""
     run = Path(args.generated)
@@ -315,15 +306,15 @@ def _audit_inputs(args):
         return args.generated, args.real_train, args.real_test, labels
     if not (run / "checkpoint.pt").exists():
         raise ValueError(f"{run} has no checkpoint.pt: give the --out folder of gan train, or a checkpoint file")
-    real_train = args.real_train or _run_file(run, "train_rows")
-    real_test = args.real_test or _run_file(run, "heldout_rows")
+    real_train = args.real_train or split_file(run, "train_rows")
+    real_test = args.real_test or split_file(run, "heldout_rows")
     if real_train is None or real_test is None:
         raise ValueError(
             f"{run} holds no train_rows/heldout_rows (a run from before they were written): pass "
             "--real-train and --real-test"
         )
-    if labels is None and args.real_train is None and (run / "train_labels.npy").exists():
-        labels = (np.load(run / "train_labels.npy"), np.load(run / "heldout_labels.npy"))
+    if labels is None and args.real_train is None and split_file(run, "train_labels") is not None:
+        labels = tuple(np.load(split_file(run, stem)) for stem in ("train_labels", "heldout_labels"))
     return str(run / "checkpoint.pt"), str(real_train), str(real_test), labels
 
 

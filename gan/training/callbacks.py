@@ -80,26 +80,36 @@ class History(Callback):
 
 # The real rows of a run, as `gan audit RUN_DIR` reads them: rows the generator trained on, rows it
 # never saw (the monitor's), and their labels for a conditional run. A table's are parquet files.
-SPLIT_FILES = ("train_rows", "heldout_rows", "train_labels", "heldout_labels")
+SPLIT_STEMS = ("train_rows", "heldout_rows", "train_labels", "heldout_labels")
+SPLIT_SUFFIXES = (".npy", ".parquet")  # arrays (their dtype kept); a table's DataFrame rows
 SPLIT_LIMIT = 256 * 2**20  # bytes: a larger split (a big image folder) is not copied into the run
 
 
 def write_split(out: Path, split: dict) -> list[Path]:
-    """The run's real split into `out` (each file written whole, then moved into place); none beyond SPLIT_LIMIT."""
+    """The run's real split (keys from SPLIT_STEMS) into `out`, each file written whole and then moved into
+    place; nothing beyond SPLIT_LIMIT."""
     from twosample.app.io import save_sample
 
     size = sum(rows.nbytes if isinstance(rows, np.ndarray) else rows.memory_usage().sum() for rows in split.values())
     if size > SPLIT_LIMIT:
         return []
     written = []
-    for key, rows in split.items():
-        suffix = ".npy" if isinstance(rows, np.ndarray) else ".parquet"
-        name = key if key.endswith("labels") else f"{key}_rows"
-        final, partial = out / f"{name}{suffix}", out / f"{name}.partial{suffix}"
-        np.save(partial, rows) if suffix == ".npy" else save_sample(partial, rows)  # arrays keep their dtype
+    for stem, rows in split.items():
+        suffix = SPLIT_SUFFIXES[0] if isinstance(rows, np.ndarray) else SPLIT_SUFFIXES[1]
+        final, partial = out / f"{stem}{suffix}", out / f"{stem}.partial{suffix}"
+        if isinstance(rows, np.ndarray):
+            np.save(partial, rows)
+        else:
+            save_sample(partial, rows)
         partial.replace(final)
         written.append(final)
     return written
+
+
+def split_file(run: Path, stem: str) -> Path | None:
+    """The file :func:`write_split` wrote for `stem` in the run directory `run`, or None."""
+    found = [run / f"{stem}{suffix}" for suffix in SPLIT_SUFFIXES if (run / f"{stem}{suffix}").exists()]
+    return found[0] if found else None
 
 
 class Checkpoints(Callback):

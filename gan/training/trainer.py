@@ -64,13 +64,13 @@ def training_rows(dataset: Dataset, n_train: int, n_monitor: int, seed: int):
 
 
 def real_split(dataset: Dataset, config: TrainConfig, rows, labels, held, held_labels) -> dict:
-    """The run's real rows as a user audits them: {"train": ..., "heldout": ...}, with "train_labels" and
-    "heldout_labels" for labelled data. A table's are its DataFrame's rows (not the encoded ones)."""
+    """The run's real rows as a user audits them: {"train_rows": ..., "heldout_rows": ...}, with "train_labels"
+    and "heldout_labels" for a conditional run. A table's are its DataFrame's rows (not the encoded ones)."""
     if dataset.frame is not None:
         indices = split_indices(len(dataset.rows), config.n_monitor, config.data_seed)
         train, heldout = (dataset.frame.iloc[idx].reset_index(drop=True) for idx in indices)
-        return {"train": train, "heldout": heldout}
-    split = {"train": rows, "heldout": held}
+        return {"train_rows": train, "heldout_rows": heldout}
+    split = {"train_rows": rows, "heldout_rows": held}
     if config.conditional and labels is not None and held_labels is not None:  # a per-class audit needs both
         split.update(train_labels=labels, heldout_labels=held_labels)
     return split
