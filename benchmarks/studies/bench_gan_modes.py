@@ -3,9 +3,9 @@
 For each objective and seed: ``gan.train(data, objective=..., rng=seed)`` with every other setting
 left to the library (the recipe for vectors, gan.model.config.RECIPES, and the objective's own learning
 rate where it is not the recipe's), as a user calls it, with the thread count a user leaves alone;
-then 2,500 samples are scored: modes captured, % high quality (within 3 sd of the nearest mode)
-and reverse KL over the mode histogram (gan.auditing.metrics.mode_coverage), with the CPU time of the run
-and the final held-out critic p-value. One table beside the published numbers of Lin et al. 2018
+then 2,500 samples are scored: modes captured, % high quality (within 3 sd of the nearest mode),
+reverse KL over the mode histogram and the modes' width over the data's (gan.auditing.metrics.mode_coverage),
+with the CPU time of the run and the final held-out critic p-value. One table beside the published numbers of Lin et al. 2018
 (../shared/REFERENCES.md); rows are appended to the CSV as they finish.
 
 Run: `.venv/bin/python benchmarks/studies/bench_gan_modes.py [--objectives js] [--seeds 10] [--data ring]`
@@ -52,6 +52,7 @@ def run_one(ds, objective, seed, overrides) -> dict:
         "modes": score.modes_captured,
         "high_quality": 100 * score.high_quality,
         "reverse_kl": score.reverse_kl,
+        "width_ratio": score.width_ratio,
         "final_pvalue": model.history["pvalue"].dropna().iloc[-1],
         "steps": model.config["steps"],
         "diverged": False,
@@ -72,6 +73,7 @@ def summarise(df: pd.DataFrame, targets) -> pd.DataFrame:
             high_quality=("high_quality", "mean"),
             min_high_quality=("high_quality", "min"),
             reverse_kl=("reverse_kl", "mean"),
+            **({"width_ratio": ("width_ratio", "mean")} if "width_ratio" in df else {}),
             cpu_seconds=("cpu_seconds", "mean"),
             max_cpu_seconds=("cpu_seconds", "max"),
         )

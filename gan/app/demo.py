@@ -47,7 +47,8 @@ def main(argv=None) -> None:
     watched = model.history.dropna(subset=["pvalue"])
     print(
         f"  {score.modes_captured}/8 modes, {100 * score.high_quality:.1f}% high quality, "
-        f"reverse KL {score.reverse_kl:.3f}; the critic's held-out p-value went "
+        f"reverse KL {score.reverse_kl:.3f}, modes {score.width_ratio:.2f}x the data's width; "
+        "the critic's held-out p-value went "
         f"{watched['pvalue'].iloc[0]:.2g} -> {watched['pvalue'].iloc[-1]:.2g} "
         f"({time.perf_counter() - start:.0f} s)"
     )

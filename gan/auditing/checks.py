@@ -233,6 +233,7 @@ def _run_modes(inp: AuditInputs, rng: np.random.Generator):
         _row("modes captured", score.modes_captured, note=f"of {score.n_modes}"),
         _row("high quality", score.high_quality, note="share within 3 sd of a mode"),
         _row("reverse KL (modes)", score.reverse_kl, note="mode histogram vs uniform"),
+        _row("mode width", score.width_ratio, note="spread around the modes / the data's (1 for the data)"),
     ], None
 
 

@@ -73,6 +73,18 @@ def test_mode_coverage_scores_collapse():
     assert spread.high_quality < 0.01
 
 
+@pytest.mark.parametrize("name", ["ring", "grid"])
+def test_mode_width_ratio_is_one_for_the_data_and_tracks_narrower_modes(name):
+    ds = datasets.get_dataset(name)
+    data = ds.sample(20_000, rng=3)
+    assert metrics.mode_coverage(data, ds.modes, ds.mode_std).width_ratio == pytest.approx(1.0, abs=0.02)
+    nearest = ds.modes[np.argmin(((data[:, None, :] - ds.modes[None]) ** 2).sum(-1), axis=1)]
+    for factor in (0.5, 0.8, 1.2):  # every mode `factor` times as wide; 1.2: a few samples pass 3 sd
+        score = metrics.mode_coverage(nearest + factor * (data - nearest), ds.modes, ds.mode_std)
+        assert score.width_ratio == pytest.approx(factor, rel=0.05 if factor > 1 else 0.02)
+    assert np.isnan(metrics.mode_coverage(data + 100.0, ds.modes, ds.mode_std).width_ratio)
+
+
 # --- networks and objectives -----------------------------------------------------------------
 
 
