@@ -4,9 +4,10 @@ For each objective and seed: ``gan.train(data, objective=..., rng=seed)`` with e
 left to the library (the recipe for vectors, gan.model.config.RECIPES, and the objective's own learning
 rate where it is not the recipe's), as a user calls it, with the thread count a user leaves alone;
 then 2,500 samples are scored: modes captured, % high quality (within 3 sd of the nearest mode),
-reverse KL over the mode histogram and the modes' width over the data's (gan.auditing.metrics.mode_coverage),
-with the CPU time of the run and the final held-out critic p-value. One table beside the published numbers of Lin et al. 2018
-(../shared/REFERENCES.md); rows are appended to the CSV as they finish.
+reverse KL over the mode histogram and the modes' width over the data's
+(gan.auditing.metrics.mode_coverage), with the CPU time of the run and the final held-out critic
+p-value. One table beside the published numbers of Lin et al. 2018 (../shared/REFERENCES.md); rows
+are appended to the CSV as they finish.
 
 Run: `.venv/bin/python benchmarks/studies/bench_gan_modes.py [--objectives js] [--seeds 10] [--data ring]`
 (`--steps N` or `--pack 2` override the defaults for every run).

@@ -195,3 +195,11 @@ def test_level_of_t_auto_where_it_is_analytic():
     rng = np.random.default_rng(0)
     assert info(rng.normal(size=500), rng.normal(size=500)).method == "analytic"
     check_level_of(info, 2000, 500, 500, 1, name_seed("t", 3000), two_sided=True)
+
+
+def test_level_of_hotelling_auto_where_it_is_the_f_null():
+    # normal samples of 200 rows a side in 3 columns: method="auto" takes the F null
+    info = ts.TESTS["hotelling"]
+    rng = np.random.default_rng(0)
+    assert info(rng.normal(size=(200, 3)), rng.normal(size=(200, 3))).method == "analytic"
+    check_level_of(info, 2000, 200, 200, 3, name_seed("hotelling", 3000), two_sided=True)

@@ -371,6 +371,38 @@ def test_welch_null_terms_are_the_pooled_skewness_and_kurtosis_scaled_by_the_siz
     assert welch_null_terms(np.ones(5), np.ones(5)) == (0.0, 0.0)
 
 
+def test_hotelling_null_terms_are_mardias_skewness_and_kurtosis_scaled_by_the_sizes():
+    from twosample.classical._nulls import hotelling_null_terms, welch_null_terms
+
+    rng = np.random.default_rng(5)
+    x, y = rng.exponential(size=(40, 3)), rng.exponential(size=(90, 3)) @ [[1, 0.5, 0], [0, 1, 0], [0, 0.2, 1]]
+    pooled = np.vstack([x, y])
+    centred = pooled - pooled.mean(axis=0)
+    gram = centred @ np.linalg.solve(centred.T @ centred / len(pooled), centred.T)  # Mardia's d_i' S^-1 d_j
+    b1, b2 = np.mean(gram**3), np.mean(np.diag(gram) ** 2)
+    skew_term, kurt_term = hotelling_null_terms(x, y)
+    assert skew_term == pytest.approx(np.sqrt(b1) * 50 / np.sqrt(40 * 90 * 130))
+    assert kurt_term == pytest.approx(abs(b2 - 15) * 130 / (40 * 90))
+    assert hotelling_null_terms(x[:, :1], y[:, :1]) == pytest.approx(welch_null_terms(x[:, 0], y[:, 0]))
+    assert hotelling_null_terms(np.ones((5, 2)), np.ones((6, 2))) == (0.0, 0.0)
+
+
+def test_hotelling_auto_takes_the_f_null_only_where_it_was_measured_as_accurate():
+    rng = np.random.default_rng(6)
+    x, y = rng.normal(size=(300, 3)), rng.normal(0.1, 1, size=(300, 3))
+    res = ts.hotelling_test(x, y)
+    assert res.method == "analytic"
+    assert res.pvalue == ts.hotelling_test(x, y, method="analytic").pvalue
+    kept = {
+        "too few rows": (x[:199], y[:199]),
+        "too many columns": (rng.normal(size=(300, 11)), rng.normal(size=(300, 11))),
+        "heavy tails": (rng.standard_t(3, size=(1000, 2)), rng.standard_t(3, size=(1000, 2))),
+        "skewed and unequal sizes": (rng.exponential(size=(200, 2)), rng.exponential(size=(2000, 2))),
+    }
+    for why, (a, b) in kept.items():
+        assert ts.hotelling_test(a, b, n_resamples=99, rng=0).method == "permutation", why
+
+
 def test_t_auto_takes_scipys_null_only_where_it_was_measured_as_accurate():
     rng = np.random.default_rng(4)
     x, y = rng.normal(size=600), rng.normal(0.1, 1, size=600)

@@ -7,7 +7,7 @@ from typing import Literal
 import numpy as np
 from scipy import stats
 
-from twosample.classical._nulls import analytic_result
+from twosample.classical._nulls import analytic_result, hotelling_auto_method
 from twosample.classical.statistics import (
     EnergyDistance,
     HotellingT2,
@@ -265,7 +265,7 @@ def hotelling_test(
     x,
     y,
     *,
-    method: Literal["permutation", "analytic"] = "permutation",
+    method: Literal["auto", "permutation", "analytic"] = "auto",
     alpha=0.05,
     n_resamples=9999,
     batch=None,
@@ -275,14 +275,24 @@ def hotelling_test(
 ) -> TestResult:
     r"""Hotelling's two-sample :math:`T^2` test (multivariate difference of means).
 
+    The permutation null of :math:`T^2` is exact under H0: p = q (Monte Carlo with 9,999
+    relabellings); the F null is exact for normal data with equal covariances and approximates
+    the permutation null elsewhere. ``method="auto"`` (the default) takes the F null only where it
+    was measured at least as accurate as the Monte Carlo one: at least 200 rows a sample, at most
+    10 columns, and small multivariate skewness and kurtosis terms
+    (:func:`twosample.classical._nulls.hotelling_null_terms`; the rule and its table are in the
+    docs' classical tests page); elsewhere (heavy tails, say) the permutation null.
+    ``result.method`` says which.
+
     Parameters
     ----------
     x, y : array_like
         The two samples, shape (n, d) and (m, d), with ``n + m - 1 > d``.
-    method : {"permutation", "analytic"}, default "permutation"
+    method : {"auto", "permutation", "analytic"}, default "auto"
         ``"analytic"``: under normality with equal covariances
         :math:`\frac{N-d-1}{d(N-2)} T^2 \sim F(d, N-d-1)`; the threshold is
-        the F quantile mapped back to the :math:`T^2` scale.
+        the F quantile mapped back to the :math:`T^2` scale. ``"auto"`` chooses between it
+        and ``"permutation"`` as said above.
     alpha, n_resamples, batch, rng, early_stop
         As in :func:`mean_difference_test`.
     nan_policy : {"raise", "propagate", "omit"}, default "raise"
@@ -312,6 +322,8 @@ def hotelling_test(
     if contains_nan(x, y):
         return options.nan_result(x, y, method=method)
     statistic = HotellingT2()
+    if method == "auto":
+        method = hotelling_auto_method(x, y)
     if method == "permutation":
         return options.run(x, y, statistic)
 
