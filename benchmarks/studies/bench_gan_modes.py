@@ -10,12 +10,14 @@ p-value. One table beside the published numbers of Lin et al. 2018 (../shared/RE
 are appended to the CSV as they finish.
 
 Run: `.venv/bin/python benchmarks/studies/bench_gan_modes.py [--objectives js] [--seeds 10] [--data ring]`
-(`--steps N` or `--pack 2` override the defaults for every run).
+(`--steps N` or `--pack 2` override the defaults for every run; `--set ema=0 --set lr_decay='"none"'`
+any other gan.train argument, its value read as JSON).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from pathlib import Path
@@ -90,9 +92,13 @@ def main():
     parser.add_argument("--data", default="ring,grid")
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--pack", type=int, default=None)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="another gan.train argument")
     parser.add_argument("--out", default=str(RESULTS / "gan_modes_defaults.csv"))
     args = parser.parse_args()
     overrides = {k: v for k, v in (("steps", args.steps), ("pack", args.pack)) if v is not None}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = json.loads(value)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     rows, targets = [], {}
