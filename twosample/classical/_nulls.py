@@ -214,7 +214,7 @@ def welch_auto_method(x, y) -> str:
 # method="auto" of hotelling_test takes the F null only where benchmarks/studies/bench_hotelling_null.py
 # measured it at least as accurate as 9,999 relabellings at the same p-value: at least 200 rows a sample,
 # at most 10 columns (the sizes and dimensions measured) and small Mardia terms (hotelling_null_terms). Every
-# measured sample inside these bounds (77, five laws incl. five tied levels) was within 1.01 Monte Carlo sds
+# measured sample inside these bounds (77: normal and five-level samples, one exponential) was within 1.01 MC sds
 # of the reference (whose own noise is 0.32 of that sd); a kurtosis term of 0.09 (t3, 1,000 x 1,000) gave 1.36,
 # and heavy tails at every size measured up to 4.7. Ties alone did not hurt (five levels: at most 0.78).
 HOTELLING_F_MIN_N = 200
