@@ -86,6 +86,17 @@ def test_a_config_left_to_its_defaults_is_what_the_help_says(data, kind):
     assert config.penalties[-1] == {"name": "r1", "gamma": recipe["r1_gamma"]}
 
 
+def test_wgan_gp_on_vectors_takes_the_toy_penalty_weight_and_keeps_its_own_elsewhere():
+    ring = TrainConfig.create(get_dataset("ring"), objective="wgan-gp")
+    assert ring.penalties == [{"name": "gp", "weight": 0.1}]  # Gulrajani et al.'s toy-data weight
+    digits = TrainConfig.create(get_dataset("digits"), objective="wgan-gp")
+    assert digits.penalties == [{"name": "gp", "weight": 10.0}]
+    given = TrainConfig.create(get_dataset("ring"), objective="wgan-gp", penalties=[{"name": "gp", "weight": 5.0}])
+    assert given.penalties == [{"name": "gp", "weight": 5.0}]
+    assert TrainConfig.create(get_dataset("ring"), objective="hinge").penalties == []
+    assert "WGAN-GP's gradient penalty at weight 0.1 for vectors" in default_text("penalties")
+
+
 def test_a_table_config_left_to_its_defaults_is_the_tables_recipe():
     import pandas as pd
 

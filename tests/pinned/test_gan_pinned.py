@@ -48,7 +48,7 @@ PINNED = [
     ),
     (
         "ring",
-        {"objective": "wgan-gp", "steps": 10, "monitor_every": 5},
+        {"objective": "wgan-gp", "steps": 10, "monitor_every": 5, "penalties": [{"name": "gp", "weight": 10.0}]},
         -0.17410444095730782,
         0.44083818420767784,
         3.015831470489502,
