@@ -47,8 +47,8 @@ RECIPES = {
         depth=3,
         # Another objective's own penalties, replaced for vectors: WGAN-GP's gradient penalty at
         # weight 0.1, its authors' setting for toy data (Gulrajani et al.'s gan_toy.py; 10 is their
-        # images' weight). At 10 the ring collapsed to 0-1 modes on 5 of 5 seeds; at 0.1 it kept all
-        # 8 on 5 of 5 (68-78% high quality; benchmarks/results/gan_modes_wgangp_gp01.csv).
+        # images' weight). At 10 the ring kept all 8 modes on 1 of 5 seeds (0-1 on the others); at 0.1
+        # on 5 of 5 (68-78% high quality; benchmarks/results/gan_modes_wgangp_gp01.csv).
         objective_penalties={"wgan-gp": [{"name": "gp", "weight": 0.1}]},
     ),
     "images": dict(
