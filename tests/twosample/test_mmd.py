@@ -351,3 +351,52 @@ def test_memory_budget_errors_name_the_argument(memory, match):
     x, y = rng.normal(size=(140, 3)), rng.normal(size=(130, 3))
     with pytest.raises(ValueError, match=match):
         ts.mmd_agg_test(x, y, memory=memory)
+
+
+LINE_SAMPLES = {
+    "normal": lambda rng: rng.normal(size=(130, 1)),
+    "ties": lambda rng: np.round(rng.normal(size=(130, 1)), 1),
+    # 1e4 apart at bandwidth 1e-3: thousands of segments, carries that underflow to 0
+    "two clusters": lambda rng: np.concatenate([rng.normal(size=(65, 1)), 1e4 + rng.normal(size=(65, 1))]),
+    "cauchy": lambda rng: rng.standard_cauchy(size=(130, 1)),
+}
+
+
+@pytest.mark.parametrize("sample", LINE_SAMPLES)
+def test_laplace_line_sums_equal_the_gram_matrix_sums(sample):
+    """1-D Laplace kernels take O(N B) cumulative sums; they are the Gram matrix's sums to rounding."""
+    rng = np.random.default_rng(31)
+    pooled = LINE_SAMPLES[sample](rng)
+    kernels = [Laplace(h) for h in (1e-3, 0.05, 0.7, 4.0, 1e3)]
+    dense, line = M._GramSums(pooled, kernels), M.LaplaceLineSums(pooled, kernels)
+    masks = rng.random((9, len(pooled))) < 0.45
+    for dense_sums, line_sums in zip(dense(masks), line(masks)):
+        for a, b in zip(dense_sums, line_sums):
+            np.testing.assert_allclose(b, a, rtol=1e-12)
+    for name in ("total", "sq_total", "diag_total"):
+        np.testing.assert_allclose(getattr(line, name), getattr(dense, name), rtol=1e-12)
+    np.testing.assert_array_equal(np.array(line.diag), np.array(dense.diag))
+
+
+def test_line_sums_serve_one_dimensional_tests_with_the_same_result():
+    """mmd_test(kernel="laplace") and mmd_agg_test on 1-D data: the line sums (NumPy) against Gram
+    matrices (torch on the CPU); with several kernels the two kinds of sums merge in kernel order."""
+    rng = np.random.default_rng(32)
+    x, y = rng.normal(size=80), rng.laplace(scale=1 / np.sqrt(2), size=70)
+    assert M.on_the_line(Laplace(1.0), x[:, None]) and not M.on_the_line(Gaussian(1.0), x[:, None])
+    for test, kwargs in [(ts.mmd_test, {"kernel": "laplace"}), (ts.mmd_agg_test, {"early_stop": False})]:
+        line = test(x, y, n_resamples=300, rng=5, **kwargs)
+        gram = test(x, y, n_resamples=300, rng=5, device=torch.device("cpu"), **kwargs)
+        assert line.pvalue == gram.pvalue
+        np.testing.assert_allclose(line.null_distribution, gram.null_distribution, rtol=1e-9, atol=1e-12)
+        assert line.statistic == pytest.approx(gram.statistic, rel=1e-9, abs=1e-12)
+
+
+def test_line_kernels_need_no_memory_budget():
+    """1-D Laplace kernels form no Gram matrix: a budget too small for one column of a matrix is enough."""
+    rng = np.random.default_rng(33)
+    x, y = rng.normal(size=3000), rng.normal(size=3000)
+    res = ts.mmd_test(x, y, kernel="laplace", n_resamples=99, rng=1, memory=10_000)
+    assert res.n_resamples == 99 and 0 < res.pvalue <= 1
+    with pytest.raises(ValueError, match="too small for one block of the 1 Gram matrices"):
+        ts.mmd_test(x, y, n_resamples=99, rng=1, memory=10_000)

@@ -53,6 +53,7 @@ from twosample.kernel.kernels import (
     squared_distances,
     subsample_rows,
 )
+from twosample.kernel.line_sums import LaplaceLineSums, on_the_line
 from twosample.kernel.witness import KernelTestResult, column_names, kernel_result
 
 __all__ = [
@@ -291,8 +292,50 @@ def _threads() -> int:
 
 
 def _gram_sums(pooled, kernels, *, device, dtype, budget: Budget | None = None):
-    """The Gram sums of `kernels` on `pooled`: held whole when they fit, else shared distance blocks."""
+    """The Gram sums of `kernels` on `pooled`: Laplace kernels on the line in O(N B) (:mod:`.line_sums`),
+    the others held whole when they fit, else from shared distance blocks."""
     kernels = list(kernels)
+    line = [] if uses_torch(device) else [i for i, k in enumerate(kernels) if on_the_line(k, pooled)]
+    if not line:
+        return _matrix_sums(pooled, kernels, device=device, dtype=dtype, budget=budget)
+    line_sums = LaplaceLineSums(pooled, [kernels[i] for i in line])
+    if len(line) == len(kernels):
+        return line_sums
+    rest = [i for i in range(len(kernels)) if i not in set(line)]
+    rest_sums = _matrix_sums(pooled, [kernels[i] for i in rest], device=device, dtype=dtype, budget=budget)
+    return _MergedSums([(line, line_sums), (rest, rest_sums)])
+
+
+class _MergedSums:
+    """Several Gram-sum objects over parts of a kernel list, read as one in the list's order."""
+
+    def __init__(self, parts):
+        self.parts = parts  # (kernel indices, sums) pairs
+        self.n_kernels = sum(len(indices) for indices, _ in parts)
+
+    def _merged(self, name):
+        out = [None] * self.n_kernels
+        for indices, sums in self.parts:
+            for i, value in zip(indices, getattr(sums, name)):
+                out[i] = value
+        return out
+
+    # pooled constants: some parts know them only after their first call, so read them on demand
+    total = property(lambda self: self._merged("total"))
+    sq_total = property(lambda self: self._merged("sq_total"))
+    diag = property(lambda self: self._merged("diag"))
+    diag_total = property(lambda self: self._merged("diag_total"))
+
+    def __call__(self, masks):
+        out = [None] * self.n_kernels
+        for indices, sums in self.parts:
+            for i, value in zip(indices, sums(masks)):
+                out[i] = value
+        return out
+
+
+def _matrix_sums(pooled, kernels, *, device, dtype, budget: Budget | None = None):
+    """The Gram sums of `kernels` from Gram matrices: held whole when they fit, else shared distance blocks."""
     budget = budget or Budget.of(None)
     shared = (
         not uses_torch(device)
@@ -553,13 +596,21 @@ def mmd_test(
     options = Resampling.of(mmd_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     pooled = np.vstack([x, y])
-    budget = _budget_for(memory, len(pooled), 1, dtype)
     if contains_nan(x, y):
         return kernel_result(options.nan_result(x, y), x0, y0, (), columns=columns, column_scale=scale)
     k = make_kernel(kernel, bandwidth, pooled, rng=options.rng)
-    options = _with_default_batch(options, len(pooled), 1, dtype, budget)
+    n_matrices = _matrix_count(pooled, [k], device)
+    budget = _budget_for(memory, len(pooled), n_matrices, dtype)
+    options = _with_default_batch(options, len(pooled), n_matrices, dtype, budget)
     res = options.run(x, y, MMDStatistic(k, estimator, device=device, dtype=dtype, budget=budget))
     return kernel_result(res, x0, y0, (k,), columns=columns, column_scale=scale)
+
+
+def _matrix_count(pooled, kernels, device) -> int:
+    """How many of `kernels` need a Gram matrix on `pooled` (not the Laplace kernels on the line)."""
+    if uses_torch(device):
+        return len(kernels)
+    return sum(not on_the_line(k, pooled) for k in kernels)
 
 
 def _budget_for(memory, n_total, n_kernels, dtype) -> Budget:
@@ -708,10 +759,11 @@ def mmd_agg_test(
         (x, y), kernels, _ = scale_free_inputs((x, y), kernels)
         kernels = [make_kernel(k, 1.0) for k in kernels]
     pooled = np.vstack([x, y])
-    if auto_dtype and not grams_fit(len(pooled), len(kernels), np.float64, Budget.of(memory)):
+    n_matrices = _matrix_count(pooled, kernels, device)
+    if auto_dtype and not grams_fit(len(pooled), n_matrices, np.float64, Budget.of(memory)):
         dtype = np.float32
-    budget = _budget_for(memory, len(pooled), len(kernels), dtype)
-    options = _with_default_batch(options, len(pooled), len(kernels), dtype, budget)
+    budget = _budget_for(memory, len(pooled), n_matrices, dtype)
+    options = _with_default_batch(options, len(pooled), n_matrices, dtype, budget)
     res = options.run(x, y, FuseStatistic(kernels, device=device, dtype=dtype, budget=budget))
     return kernel_result(res, x0, y0, kernels, columns=columns, column_scale=scale)
 
