@@ -400,3 +400,23 @@ def test_line_kernels_need_no_memory_budget():
     assert res.n_resamples == 99 and 0 < res.pvalue <= 1
     with pytest.raises(ValueError, match="too small for one block of the 1 Gram matrices"):
         ts.mmd_test(x, y, n_resamples=99, rng=1, memory=10_000)
+
+
+@pytest.mark.parametrize("parts", [1, 3, 4, 7])
+def test_lower_triangle_quadratic_equals_the_full_product(parts):
+    """s'Ks from the blocks on and below the diagonal (held Grams of 256 rows or more) is s'(Ks)."""
+    rng = np.random.default_rng(34)
+    z = rng.normal(size=(301, 2))
+    gram = Gaussian(0.9).matrix(z, z)
+    s = (rng.random((11, 301)) < 0.5).astype(float)
+    np.testing.assert_allclose(M._lower_quadratic(gram, s, parts), ((s @ gram) * s).sum(1), rtol=1e-13)
+
+
+def test_triangle_sums_keep_the_test_result(monkeypatch):
+    rng = np.random.default_rng(35)
+    x, y = rng.normal(size=(150, 2)), rng.normal(size=(140, 2)) + [0.25, 0]
+    triangle = ts.mmd_agg_test(x, y, n_resamples=300, rng=6, early_stop=False)
+    monkeypatch.setattr(M, "_TRIANGLE_MIN", 10**9)
+    full = ts.mmd_agg_test(x, y, n_resamples=300, rng=6, early_stop=False)
+    assert triangle.pvalue == full.pvalue
+    np.testing.assert_allclose(triangle.null_distribution, full.null_distribution, rtol=1e-9, atol=1e-12)
