@@ -193,8 +193,12 @@ def _check_classifier(classifier):
     return classifier
 
 
-def _fit_preset(name, z, labels, seed, device):
+def _fit_preset(name, z, labels, seed, device, *, scaled=False):
+    """The preset `name` fitted on (z, labels); `scaled`: `z` is already standardised, fit the
+    pipeline's last step alone (the "mlp" and "logistic" presets)."""
     model = make_classifier(name, len(z), seed, device)
+    if scaled:
+        model = model[-1]
     with warnings.catch_warnings():
         # The "mlp" preset stops at 100 epochs by design (Lopez-Paz and Oquab's setting).
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -221,9 +225,13 @@ def select_preset(z, labels, seed, device="cpu") -> str:
     folds = StratifiedKFold(n_splits=_AUTO_FOLDS, shuffle=True, random_state=seed % (2**32))
     losses = np.zeros((2, len(labels)))
     for fit_idx, val_idx in folds.split(z, labels):
+        # Both presets are StandardScaler pipelines: the fold's scaler is fitted once and the two
+        # models on its output, the numbers each pipeline would compute (fit_transform, transform).
+        scaler = StandardScaler().fit(z[fit_idx])
+        z_fit, z_val = scaler.transform(z[fit_idx]), scaler.transform(z[val_idx])
         for row, name in enumerate(("logistic", "mlp")):
-            model = _fit_preset(name, z[fit_idx], labels[fit_idx], seed, device)
-            proba = np.clip(model.predict_proba(z[val_idx])[:, 1], 1e-12, 1 - 1e-12)
+            model = _fit_preset(name, z_fit, labels[fit_idx], seed, device, scaled=True)
+            proba = np.clip(model.predict_proba(z_val)[:, 1], 1e-12, 1 - 1e-12)
             l_val = labels[val_idx]
             losses[row, val_idx] = -(l_val * np.log(proba) + (1 - l_val) * np.log1p(-proba))
     gain = losses[0] - losses[1]  # > 0 where the MLP is better
