@@ -675,10 +675,14 @@ def fuse_kernels(pooled, *, n_bandwidths=10, rng=None):
     n_bandwidths = check_int(n_bandwidths, "n_bandwidths")
     generator = check_rng(rng)
     sub = subsample_rows(pooled, rng=generator)
-    kernels = []
+    kernels, quantiles = [], {}
     for cls in (Gaussian, Laplace):
-        dist = positive_distances(sub, cls.metric)
-        lo, hi = np.quantile(dist, [0.05, 0.95]) if dist.size else (1.0, 1.0)
+        # one column: Euclidean and L1 distances are both |z_i - z_j| (one pass, the L1 form: no square to underflow)
+        metric = "l1" if sub.shape[1] == 1 else cls.metric
+        if metric not in quantiles:
+            dist = positive_distances(sub, metric)
+            quantiles[metric] = np.quantile(dist, [0.05, 0.95]) if dist.size else (1.0, 1.0)
+        lo, hi = quantiles[metric]
         lo = max(lo, hi * 1e-3) if hi > 0 else 1.0
         kernels += [cls(bandwidth=float(b)) for b in np.geomspace(lo, max(hi, lo), n_bandwidths)]
     return kernels
