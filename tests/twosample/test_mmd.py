@@ -403,13 +403,26 @@ def test_line_kernels_need_no_memory_budget():
 
 
 @pytest.mark.parametrize("parts", [1, 3, 4, 7])
-def test_lower_triangle_quadratic_equals_the_full_product(parts):
-    """s'Ks from the blocks on and below the diagonal (held Grams of 256 rows or more) is s'(Ks)."""
+def test_lower_triangle_sums_equal_the_full_matrix_sums(parts):
+    """s'Ks, K1 and the totals from the blocks on and below the diagonal (held Grams of 256 rows or
+    more are formed only there) equal the full matrix's."""
     rng = np.random.default_rng(34)
     z = rng.normal(size=(301, 2))
     gram = Gaussian(0.9).matrix(z, z)
     s = (rng.random((11, 301)) < 0.5).astype(float)
-    np.testing.assert_allclose(M._lower_quadratic(gram, s, parts), ((s @ gram) * s).sum(1), rtol=1e-13)
+    edges = M._triangle_edges(301, parts)
+    held = np.where(_below_blocks(edges), gram, np.nan)  # NaN where nothing may be read
+    np.testing.assert_allclose(M._lower_quadratic(held, s, edges), ((s @ gram) * s).sum(1), rtol=1e-13)
+    diag, total, sq_total, row_sums = M._lower_constants(held, edges)
+    np.testing.assert_array_equal(diag, gram.diagonal())
+    np.testing.assert_allclose([total, sq_total], [gram.sum(), (gram**2).sum()], rtol=1e-13)
+    np.testing.assert_allclose(row_sums, gram.sum(1), rtol=1e-13)
+
+
+def _below_blocks(edges):
+    """Where a Gram matrix cut at `edges` is held: its diagonal blocks and the blocks below them."""
+    block = np.repeat(np.arange(len(edges) - 1), np.diff(edges))
+    return block[:, None] >= block[None, :]
 
 
 def test_triangle_sums_keep_the_test_result(monkeypatch):

