@@ -131,7 +131,7 @@ class LeanMLPClassifier(ClassifierMixin, BaseEstimator):
         g_w1 /= n
         _divide(_add.reduce(delta_out, axis=0), n, out=g_b1)
         delta_hidden = delta_out @ w1.T
-        delta_hidden[hidden == 0] = 0
+        delta_hidden *= hidden > 0  # ReLU's derivative; values as the masked assignment (a zero may take a sign)
         _matmul(X.T, delta_hidden, out=g_w0)
         g_w0 += self.alpha * w0
         g_w0 /= n
