@@ -333,3 +333,17 @@ def test_a_jupyter_kernel_counts_as_watched(monkeypatch):
     assert watched()
     monkeypatch.setitem(sys.modules, "IPython", types.SimpleNamespace(get_ipython=lambda: None))  # plain IPython
     assert not watched()
+
+
+@pytest.mark.parametrize("n", [1, 7, 120, 2000])
+@pytest.mark.parametrize("confidence", [0.9, 0.95, 0.999])
+def test_clopper_pearson_bounds_are_scipys_exact_interval(n, confidence):
+    from twosample.study.simulation import clopper_pearson
+
+    for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+        scipy_ci = stats.binomtest(k, n).proportion_ci(confidence, method="exact")
+        np.testing.assert_allclose(clopper_pearson(k, n, confidence), (scipy_ci.low, scipy_ci.high), atol=1e-12)
+        alpha = 1 - confidence
+        np.testing.assert_allclose(
+            clopper_pearson(k, n, confidence), proportion_confint(k, n, alpha, "beta"), atol=1e-15
+        )
