@@ -70,6 +70,28 @@ def test_energy_statistic_matches_scipy_in_1d(samples):
     assert S.EnergyDistance()(x, y) == pytest.approx(ref, rel=1e-10)
 
 
+@pytest.mark.parametrize("kind", ["normal", "ties", "cauchy"])
+def test_energy_on_the_line_equals_the_distance_matrix_form(kind):
+    """1-D energy takes cumulative sums along the sorted sample (no N x N matrix); every relabelling's
+    value is the distance matrix's -w'Dw, and the test's null distribution with it."""
+    rng = np.random.default_rng(3)
+    draw = {
+        "normal": rng.normal,
+        "ties": lambda size: np.round(rng.normal(size=size), 1),
+        "cauchy": rng.standard_cauchy,
+    }
+    z = draw[kind](size=(230, 1))
+    n_x = 100
+    masks = np.array([rng.permutation(230) < n_x for _ in range(25)])
+    w = np.where(masks, 1 / n_x, -1 / 130)
+    dense = -(n_x * 130 / 230) * np.einsum("bi,bi->b", w @ cdist(z, z), w)
+    np.testing.assert_allclose(S.EnergyDistance().bind(z, n_x)(masks), dense, rtol=1e-12)
+    res = ts.energy_test(z[:n_x, 0], z[n_x:, 0], n_resamples=499, rng=4)
+    wide = ts.energy_test(np.c_[z[:n_x], np.zeros(n_x)], np.c_[z[n_x:], np.zeros(130)], n_resamples=499, rng=4)
+    assert res.pvalue == wide.pvalue  # a constant second column: the matrix form, the same distances
+    np.testing.assert_allclose(res.null_distribution, wide.null_distribution, rtol=1e-12)
+
+
 def test_energy_statistic_matches_definition_in_3d():
     rng = np.random.default_rng(1)
     x, y = rng.normal(size=(20, 3)), rng.normal(size=(15, 3))
