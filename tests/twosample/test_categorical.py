@@ -158,3 +158,34 @@ def test_drawn_tables_and_their_chi_square_are_right_at_any_size(rows):
     assert abs(chi2.mean() - 9) < 0.5
     first = tables[:, 0]
     assert abs(first.mean() - rows / 20) < 5 * np.sqrt(rows / 20 * 0.9 * 0.5 / 2000)
+
+
+@pytest.mark.parametrize("test", [ts.chi2_test, ts.g_test])
+def test_auto_takes_the_chi_square_null_only_where_it_was_measured_accurate(test):
+    """bench_chi2_null.py's rule: at least 4 levels and every expected count >= 100 (200 with 4 levels);
+    elsewhere the exact (few tables) or Monte Carlo conditional null."""
+    rng = np.random.default_rng(11)
+    five = [0.2] * 5
+    x, y = _labels(rng, 5000, five), _labels(rng, 5000, [0.3, 0.1, 0.2, 0.2, 0.2])  # smallest expected ~750
+    res = test(x, y, rng=0)
+    assert res.method == "asymptotic" and res.pvalue == test(x, y, method="asymptotic").pvalue < 1e-20
+    few = test(_labels(rng, 300, five), _labels(rng, 300, five), rng=0)  # expected ~60 < 100: Monte Carlo
+    assert few.method == "permutation"
+    two = test(_labels(rng, 5000, [0.5, 0.5]), _labels(rng, 5000, [0.5, 0.5]), rng=0)  # 2 levels: lattice
+    assert two.method in ("exact", "permutation")
+    four = [0.25] * 4  # 4 levels: expected 250 from n = m = 1,000 passes, 150 (n = m = 600) does not
+    assert test(_labels(rng, 1000, four), _labels(rng, 1000, four), rng=0).method == "asymptotic"
+    assert test(_labels(rng, 600, four), _labels(rng, 600, four), rng=0).method == "permutation"
+
+
+@pytest.mark.parametrize("test", [ts.chi2_test, ts.g_test])
+def test_level_of_auto_where_it_is_the_chi_square_null(test):
+    # 5 equally likely levels, n = m = 1,000 (expected counts ~200): the asymptotic path, 2,000 repetitions
+    rng = np.random.default_rng(12)
+    reps, rejections = 2000, 0
+    for _ in range(reps):
+        res = test(_labels(rng, 1000, [0.2] * 5), _labels(rng, 1000, [0.2] * 5), rng=rng)
+        assert res.method == "asymptotic"
+        rejections += res.reject
+    low, high = stats.binom.interval(0.99, reps, 0.05)
+    assert low <= rejections <= high

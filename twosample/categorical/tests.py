@@ -3,7 +3,8 @@
 Each test forms the counts once; its default null is the exact conditional one (every table
 with the observed margins when they are few, else Monte Carlo draws of tables, which is the
 permutation null of the rows at O(K) per draw; :mod:`twosample.core.count_tables`). SciPy's
-asymptotic chi-square null is ``method="asymptotic"`` where it exists.
+asymptotic chi-square null is ``method="asymptotic"`` where it exists, and what ``"auto"`` takes for
+large tables where it was measured as accurate as the Monte Carlo null (:func:`asymptotic_is_accurate`).
 """
 
 from __future__ import annotations
@@ -78,15 +79,38 @@ def _table_result(func, x, y, statistic: CountStatistic, method, nan_policy, res
     if counts is None:
         return options.nan_result(np.asarray(x, dtype=object), np.asarray(y, dtype=object), method=method)
     a, b = counts
-    if method == "asymptotic":
+    cheap = exact_table_count(a + b) <= EXACT_TABLES_MAX
+    if method == "asymptotic" or (method == "auto" and asymptotic and not cheap and asymptotic_is_accurate(a, b)):
         return asymptotic(a, b, options)
-    exact = method == "exact" or (method == "auto" and exact_table_count(a + b) <= EXACT_TABLES_MAX)
+    exact = method == "exact" or (method == "auto" and cheap)
     if method == "exact" and exact_table_count(a + b) > EXACT_TABLES_MAX:
         raise ValueError(
             f"`method`='exact' would enumerate {exact_table_count(a + b):,} or more tables (at most "
             f"{EXACT_TABLES_MAX:,}); use method='auto' or 'permutation'."
         )
     return run_table_test(a, b, statistic, options, exact=exact)
+
+
+# Where method="auto" takes SciPy's chi-square null (when exact enumeration is too costly): at least
+# 4 levels and every expected count n_k N_j / N at least this (4 levels: 200; 5 or more: 100).
+# benchmarks/studies/bench_chi2_null.py (docs/tables.md): there the chi-square tail was within the
+# Monte Carlo sd of 9,999 tables at every p in [0.001, 0.5], Pearson and G, 45 configurations
+# (worst 0.83 sd); with 2 or 3 levels the lattice of the statistic keeps it off (3.1 sd with every
+# expected count above 1,000 with 2 levels, 1.3 above 200 with 3).
+_ASYMPTOTIC_MIN_LEVELS = 4
+_ASYMPTOTIC_MIN_EXPECTED = {4: 200.0}
+_ASYMPTOTIC_MIN_EXPECTED_MANY = 100.0
+
+
+def asymptotic_is_accurate(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether the chi-square null of the 2 x K table with rows `a`, `b` (levels seen) was measured
+    as accurate as 9,999 Monte Carlo tables (the rule above)."""
+    levels = len(a)
+    if levels < _ASYMPTOTIC_MIN_LEVELS:
+        return False
+    n_x, n_y = int(a.sum()), int(b.sum())
+    smallest_expected = min(n_x, n_y) * float((a + b).min()) / (n_x + n_y)
+    return smallest_expected >= _ASYMPTOTIC_MIN_EXPECTED.get(levels, _ASYMPTOTIC_MIN_EXPECTED_MANY)
 
 
 def chi2_asymptotic(lambda_):
@@ -148,9 +172,12 @@ def chi2_test(
         probability (Fisher's conditional null); ``"permutation"``: Monte Carlo
         draws of such tables (the permutation null of the rows, at a cost per draw
         that does not grow with the rows); ``"auto"``: exact when at most
-        200,000 candidate tables, else Monte Carlo; ``"asymptotic"``:
-        :func:`scipy.stats.chi2_contingency` (``correction=False``), whose level
-        is off when expected counts are small (docs/tables.md measures it).
+        200,000 candidate tables, else the asymptotic null where it was measured
+        as accurate as 9,999 Monte Carlo tables (at least 4 levels and every
+        expected count at least 100, 200 with 4 levels; docs/tables.md), else
+        Monte Carlo; ``"asymptotic"``: :func:`scipy.stats.chi2_contingency`
+        (``correction=False``), whose level is off when expected counts are small
+        (docs/tables.md measures it).
     {common}
 
     Returns
