@@ -655,7 +655,7 @@ def mmd_test(
     x0, y0 = check_samples(x, y, nan_policy=nan_policy)
     (x, y), scale = scaled_columns((x0, y0), standardize, "mmd_test", columns)
     check_choice(estimator, "estimator", ("unbiased", "biased"))
-    device, dtype = check_device(device), check_dtype(dtype)
+    device, dtype, _ = check_device(device), check_dtype(dtype), check_memory(memory)
     options = Resampling.of(mmd_test, alpha=alpha, n_resamples=n_resamples, batch=batch, rng=rng, early_stop=early_stop)
     (x, y), (kernel,), bandwidth = scale_free_inputs((x, y), (kernel,), check_bandwidth(bandwidth))
     pooled = np.vstack([x, y])
