@@ -358,13 +358,13 @@ def _gram_sums(pooled, kernels, *, device, dtype, budget: Budget | None = None):
     """The Gram sums of `kernels` on `pooled`: Laplace kernels on the line in O(N B) (:mod:`.line_sums`),
     the others held whole when they fit, else from shared distance blocks."""
     kernels = list(kernels)
-    line = [] if uses_torch(device) else [i for i, k in enumerate(kernels) if on_the_line(k, pooled)]
+    line = _line_kernels(pooled, kernels, device)
     if not line:
         return _matrix_sums(pooled, kernels, device=device, dtype=dtype, budget=budget)
     line_sums = LaplaceLineSums(pooled, [kernels[i] for i in line])
     if len(line) == len(kernels):
         return line_sums
-    rest = [i for i in range(len(kernels)) if i not in set(line)]
+    rest = sorted(set(range(len(kernels))) - set(line))
     rest_sums = _matrix_sums(pooled, [kernels[i] for i in rest], device=device, dtype=dtype, budget=budget)
     return _MergedSums([(line, line_sums), (rest, rest_sums)])
 
@@ -669,11 +669,14 @@ def mmd_test(
     return kernel_result(res, x0, y0, (k,), columns=columns, column_scale=scale)
 
 
+def _line_kernels(pooled, kernels, device) -> list[int]:
+    """Indices of the `kernels` whose sums on `pooled` need no Gram matrix (Laplace on the line, NumPy only)."""
+    return [] if uses_torch(device) else [i for i, k in enumerate(kernels) if on_the_line(k, pooled)]
+
+
 def _matrix_count(pooled, kernels, device) -> int:
-    """How many of `kernels` need a Gram matrix on `pooled` (not the Laplace kernels on the line)."""
-    if uses_torch(device):
-        return len(kernels)
-    return sum(not on_the_line(k, pooled) for k in kernels)
+    """How many of `kernels` need a Gram matrix on `pooled` (the others take :func:`_line_kernels`' sums)."""
+    return len(kernels) - len(_line_kernels(pooled, kernels, device))
 
 
 def _budget_for(memory, n_total, n_kernels, dtype) -> Budget:
