@@ -32,6 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks/: the
 from _common import RESULTS, write_table  # noqa: E402
 from _common.nulls import MONTE_CARLO_RESAMPLES  # noqa: E402
 
+from twosample.categorical.statistics import ChiSquare, LikelihoodRatio  # noqa: E402
+
 LAWS = {
     "uniform": lambda k: np.full(k, 1.0 / k),
     "geometric": lambda k: 0.7 ** np.arange(k) / (0.7 ** np.arange(k)).sum(),  # a long thin tail of levels
@@ -51,19 +53,6 @@ SIZES = [
     (100, 300),
     (500, 2000),
 ]
-
-
-def statistics(x_counts: np.ndarray, totals: np.ndarray, n_x: int, n_y: int) -> dict:
-    """Pearson's X^2 and the G statistic of each row of x counts (R, K) with column totals (K,)."""
-    n_total = n_x + n_y
-    y_counts = totals - x_counts
-    pearson, g = 0.0, 0.0
-    for observed, row_total in ((x_counts, n_x), (y_counts, n_y)):
-        expected = row_total * totals / n_total
-        pearson = pearson + ((observed - expected) ** 2 / expected).sum(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g = g + 2 * np.where(observed > 0, observed * np.log(observed / expected), 0.0).sum(axis=1)
-    return {"pearson": pearson, "g": g}
 
 
 def tail_errors(values: np.ndarray, dof: int) -> tuple[float, float, float]:
@@ -88,7 +77,8 @@ def rows_for(law, k, n_x, n_y, draw, reference, rng):
     expected = np.outer([n_x, n_y], totals) / (n_x + n_y)
     x_counts = rng.multivariate_hypergeometric(totals, n_x, size=reference)
     out = []
-    for name, values in statistics(x_counts, totals, n_x, n_y).items():
+    for name, statistic in (("pearson", ChiSquare()), ("g", LikelihoodRatio())):
+        values = statistic.bind(totals, n_x)(x_counts)  # the tests' own statistics, on NumPy's tables
         max_ratio, max_error, reference_sd = tail_errors(values, len(totals) - 1)
         out.append(
             dict(statistic=name, law=law, levels=k, n=n_x, m=n_y, draw=draw, levels_seen=len(totals),
