@@ -82,6 +82,7 @@ def _add_train_parser(sub) -> None:
     tr.add_argument("--generator-loss", default=None, help="non-saturating or saddle (f-GANs)")
     _setting(tr, "--critic-lr", "the critic's learning rate", type=float)
     _setting(tr, "--ema", "generator's moving average", type=float)
+    _setting(tr, "--iterates", "last iterates the trained GAN samples a mixture of", type=int)
     _setting(tr, "--r1-gamma", "R1 penalty on real rows (Mescheder et al.)", type=float)
     _setting(tr, "--r2-gamma", "R2 penalty on generated rows", type=float)
     _setting(tr, "--label-smoothing", "one-sided label smoothing (logistic critics)", type=float)
@@ -202,6 +203,7 @@ def _train_options(args) -> dict:
         pack=args.pack,
         standardize=args.standardize,
         ema=args.ema,
+        iterates=args.iterates,
         r1_gamma=args.r1_gamma,
         r2_gamma=args.r2_gamma,
         label_smoothing=args.label_smoothing,

@@ -36,7 +36,8 @@ class GAN:
     ----------
     generator : torch.nn.Module
         Maps latent rows ``(n, z_dim)`` (and labels, if conditional) to data rows: the
-        exponential moving average of the trained weights when the run kept one (``ema``).
+        exponential moving average of the trained weights when the run kept one (``ema``);
+        the last iterate when :meth:`sample` draws from a mixture of `iterates`.
     critic : torch.nn.Module or None
         The final critic (None for the raw-data MMD objective).
     objective : Objective
@@ -52,6 +53,10 @@ class GAN:
         The generator's own weights when `generator` is their moving average (to resume from).
     table : gan.data.tables.TableTransformer or None
         For a GAN of a table: its transformer (:meth:`sample` then returns a DataFrame).
+    iterates : list of torch.nn.Module or None
+        The generator at the run's last ``config["iterates"]`` kept steps
+        (:func:`~gan.model.config.iterate_steps`); :meth:`sample` draws each row from one of
+        them, chosen uniformly at random. None: from `generator` alone.
     """
 
     generator: object
@@ -62,6 +67,7 @@ class GAN:
     dataset: Dataset | None = None
     trained_generator: object = None
     table: TableTransformer | None = None
+    iterates: list | None = None
 
     @property
     def z_dim(self) -> int:
@@ -122,19 +128,16 @@ class GAN:
         z = torch.randn(n, self.z_dim, generator=gen)
         y = self._labels(n, labels, rng) if self.table is None else self._conditions(n, labels, rng)
         y = None if y is None else torch.as_tensor(y, dtype=torch.long)
-        was_training = self.generator.training
-        self.generator.eval()
-        try:
-            with torch.no_grad():
-                chunks = [
-                    self.generator(
-                        z[i : i + 8192].to(self.device), *(() if y is None else (y[i : i + 8192].to(self.device),))
-                    )
-                    for i in range(0, n, 8192)
-                ]
-        finally:
-            self.generator.train(was_training)
-        rows = torch.cat([c.cpu() for c in chunks]).double().numpy()
+        nets = self.iterates or [self.generator]
+        which = torch.randint(len(nets), (n,), generator=gen) if len(nets) > 1 else torch.zeros(n, dtype=torch.long)
+        rows = torch.empty(n, 0)
+        for k, net in enumerate(nets):
+            chosen = torch.nonzero(which == k).flatten()
+            if len(chosen):
+                out = _generate(net, z[chosen], None if y is None else y[chosen], self.device)
+                rows = torch.empty(n, out.shape[1], dtype=out.dtype) if rows.shape[1] == 0 else rows
+                rows[chosen] = out
+        rows = rows.double().numpy()
         return rows if self.table is None else self.table.inverse_transform(rows)
 
     def _conditions(self, n, labels, rng):
@@ -149,6 +152,23 @@ class GAN:
     def save(self, path) -> Path:
         """Write the generator(s), critic, config and history (no optimiser state) atomically."""
         return write_checkpoint(state_of(self), path)
+
+
+def _generate(net, z, y, device):
+    """``net(z, y)`` in chunks of 8,192 rows, in eval mode and without gradients, returned on the CPU."""
+    import torch
+
+    was_training = net.training
+    net.eval()
+    try:
+        with torch.no_grad():
+            chunks = [
+                net(z[i : i + 8192].to(device), *(() if y is None else (y[i : i + 8192].to(device),)))
+                for i in range(0, len(z), 8192)
+            ]
+    finally:
+        net.train(was_training)
+    return torch.cat([c.cpu() for c in chunks])
 
 
 def _history_columns(hist: pd.DataFrame) -> dict:
@@ -179,6 +199,7 @@ def state_of(model: GAN, *, opt_g=None, opt_c=None, step=None, torch_rng=None, m
         "history": _history_columns(model.history),
         "monitor": monitor,
         "table": None if model.table is None else model.table.state(),
+        "iterates": None if not model.iterates else [net.state_dict() for net in model.iterates],
     }
 
 
@@ -214,7 +235,13 @@ def _from_state(state: dict, device) -> GAN:
     if state.get("critic_config") is not None:
         critic = networks.build(state["critic_config"], device=device)
         critic.load_state_dict(state["critic"])
+    iterates = None
+    if state.get("iterates"):
+        iterates = [networks.build(state["generator_config"], device=device) for _ in state["iterates"]]
+        for net, weights in zip(iterates, state["iterates"]):
+            net.load_state_dict(weights)
     config = TrainConfig.from_dict(state["config"]).to_dict()
     obj = get_objective(config["objective"], generator_loss=config.get("generator_loss"))
     table = None if state.get("table") is None else TableTransformer.from_state(state["table"])
-    return GAN(generator, critic, obj, config, history_frame(state["history"]), trained_generator=kept, table=table)
+    history = history_frame(state["history"])
+    return GAN(generator, critic, obj, config, history, trained_generator=kept, table=table, iterates=iterates)

@@ -44,7 +44,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from twosample.core.validation import check_choice, check_int, check_real, check_rng
+from twosample.core.validation import check_bool, check_choice, check_int, check_real, check_rng
 
 __all__ = [
     "Network",
@@ -89,6 +89,22 @@ class Affine(nn.Module):
 
     def extra_repr(self):
         return "inverse" if self.inverse else ""
+
+
+class LinearPath(nn.Module):
+    """``x -> mlp(x) + linear(x)``: an MLP beside a linear map of its input (a generator's skip path).
+
+    A piecewise-linear MLP maps a Gaussian latent onto a mode through a wedge of latent space,
+    which gives peaked, lopsided modes; the linear path can carry latent coordinates straight
+    to the output, so a mode can be a Gaussian of any covariance (docs/gan.md, "Mode width").
+    """
+
+    def __init__(self, mlp, linear):
+        super().__init__()
+        self.mlp, self.linear = mlp, linear
+
+    def forward(self, x):
+        return self.mlp(x) + self.linear(x)
 
 
 class SoftCap(nn.Module):
@@ -354,6 +370,7 @@ def mlp_generator(
     shift=None,
     scale=None,
     n_classes: int = 0,
+    skip: bool = False,
     rng=None,
     device="cpu",
 ):
@@ -362,6 +379,8 @@ def mlp_generator(
     `shift` and `scale` (one value or `out_dim` values) map the network's output to
     ``out * scale + shift``: the network works on standardised rows and returns rows on the
     data's scale. ``n_classes > 0`` makes it conditional (a label embedding joins ``z``).
+    ``skip=True`` adds a linear map of the input to the MLP's output (:class:`LinearPath`;
+    ``output="none"`` only), created after the MLP's layers so that they start as without it.
     """
     z_dim, out_dim = check_int(z_dim, "z_dim"), check_int(out_dim, "out_dim")
     hidden, depth, activation = _check_common(hidden, depth, activation)
@@ -369,6 +388,12 @@ def mlp_generator(
     shift, scale = _check_affine(shift, scale, out_dim, "shift/scale")
     config = dict(kind="mlp_generator", z_dim=z_dim, out_dim=out_dim, hidden=hidden, depth=depth)
     config.update(activation=activation, output=output, shift=shift, scale=scale, n_classes=_n_classes(n_classes))
+    if check_bool(skip, "skip"):
+        if output != "none":
+            raise ValueError(
+                f"`skip` adds a linear path to an unbounded output; it needs output='none', got {output!r}."
+            )
+        config["skip"] = True
     return build(config, rng=rng, device=device)
 
 
@@ -530,6 +555,8 @@ def _build_mlp_generator(config):
     n_classes = config.get("n_classes") or 0
     widths = [config["z_dim"] + _label_dim(n_classes)] + [config["hidden"]] * config["depth"] + [config["out_dim"]]
     body = _mlp_layers(widths, config["activation"], False, config["output"])
+    if config.get("skip"):
+        body = nn.Sequential(LinearPath(body, nn.Linear(widths[0], widths[-1], bias=False)))
     if config.get("scale") is not None:
         body.append(Affine(config["shift"], config["scale"], inverse=False))
     embed = nn.Embedding(n_classes, _label_dim(n_classes)) if n_classes else None

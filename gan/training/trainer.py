@@ -25,7 +25,7 @@ from twosample.core.torch_utils import all_finite, minibatch_indices
 from ..data.datasets import Dataset
 from ..data.tables import ConditionSampler
 from ..model import networks
-from ..model.config import TrainConfig
+from ..model.config import TrainConfig, iterate_steps
 from ..model.gan import GAN, history_frame
 from ..model.objectives import get_objective
 from .monitor import Monitor, pack_rows
@@ -174,6 +174,8 @@ class Trainer:
         self.ema_generator = None
         if config.ema > 0:
             self.ema_generator = copy.deepcopy(self.generator).requires_grad_(False)
+        self.iterate_steps = iterate_steps(config.steps, config.iterates)
+        self.iterates = []  # copies of the sampling generator at the first len(iterates) of iterate_steps
         self.monitor = Monitor(
             held,
             held_labels if config.conditional or self.conditions is not None else None,
@@ -221,16 +223,40 @@ class Trainer:
             self.opt_c.load_state_dict(state["opt_c"])
         if self.ema_generator is not None:
             self.ema_generator.load_state_dict(state["ema_generator"])
+        self.iterates = self._loaded_iterates(state)
         self.history = {c: list(v) for c, v in state["history"].items()}
         if state.get("monitor"):  # checkpoints before the anytime column have none: it starts afresh
             self.monitor.load_state(state["monitor"])
         self.step = int(state["step"])
         self.torch_rng.set_state(state["torch_rng"])
 
+    def _loaded_iterates(self, state: dict) -> list:
+        """The checkpoint's kept iterates that this run's schedule also keeps (a run resumed with more
+        steps keeps its iterates over a later window)."""
+        stored = state.get("iterates") or []
+        old = iterate_steps(int(state["config"]["steps"]), int(state["config"].get("iterates", 1)))
+        kept = []
+        for step, weights in zip(old, stored):
+            if step in self.iterate_steps and step <= int(state["step"]):
+                kept.append(self._copy_of_sampler(weights))
+        return kept
+
+    def _copy_of_sampler(self, weights=None):
+        net = copy.deepcopy(self.sampling_generator).requires_grad_(False)
+        if weights is not None:
+            net.load_state_dict(weights)
+        return net
+
+    def keep_iterate(self, step: int) -> None:
+        """Keep a copy of the sampling generator if `step` is one of the mixture's."""
+        if step in self.iterate_steps:
+            self.iterates.append(self._copy_of_sampler())
+
     def current_model(self) -> GAN:
-        """The run so far as a :class:`~gan.model.GAN` (history up to date)."""
+        """The run so far as a :class:`~gan.model.GAN` (history up to date; the iterates kept so far)."""
         self.model.history = history_frame(self.history)
         self.model.trained_generator = self.generator if self.ema_generator is not None else None
+        self.model.iterates = list(self.iterates) or None
         return self.model
 
     # --- minibatches -----------------------------------------------------------------------
@@ -360,6 +386,7 @@ class Trainer:
                 loss_c = self.critic_step()
             loss_g = self.generator_step()
             self.update_ema(step)
+            self.keep_iterate(step)
             self.check_finite(step, loss_c, loss_g, getattr(self, "checkpoint_path", None))
             losses = {"critic_loss": float(loss_c), "generator_loss": float(loss_g)}
             for callback in self.callbacks:

@@ -133,14 +133,16 @@ def test_the_docs_recipe_table_says_what_the_recipes_hold():
             "steps, batch",
             "learning rate",
             "generator average (`ema`)",
+            "sampled iterates (`iterates`)",
             "penalty",
         ):
             rows[cells[0]] = cells[1:]
-    assert len(rows) == 5, rows
+    assert len(rows) == 6, rows
     for column, kind in enumerate(("vectors", "images")):
         recipe = RECIPES[kind]
         assert f"`{recipe['objective']}`" in rows["objective"][column]
         assert f"{recipe['steps']:,} of {recipe['batch_size']} " in rows["steps, batch"][column]
         assert rows["learning rate"][column].startswith(f"{recipe['lr']:.0e}".replace("e-0", "e-"))
         assert rows["generator average (`ema`)"][column] == str(recipe["ema"])
+        assert rows["sampled iterates (`iterates`)"][column].startswith(f"{recipe.get('iterates', 1)} ")
         assert rows["penalty"][column] == f"R1, gamma {recipe['r1_gamma']:g}"

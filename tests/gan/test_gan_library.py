@@ -300,7 +300,10 @@ def test_critic_test_figure_ends_at_one_and_marks_alpha():
 
 
 def test_first_format_checkpoints_still_load(tmp_path):
-    model = gan.train("ring", steps=5, ema=0.0, rng=0, out=tmp_path)  # the first format had no EMA
+    # the first format had no EMA, no mixture of iterates and no skip path
+    model = gan.train(
+        "ring", steps=5, ema=0.0, iterates=1, generator_options={"skip": False}, z_dim=2, rng=0, out=tmp_path
+    )
     state = read_checkpoint(tmp_path / "checkpoint.pt")
     old_keys = ("objective", "generator_loss", "data", "dim", "image_shape", "steps", "critic_steps", "batch_size")
     old_keys += ("lr", "betas", "z_dim", "hidden", "depth", "n_train", "monitor_every", "n_monitor", "alpha")
@@ -308,7 +311,7 @@ def test_first_format_checkpoints_still_load(tmp_path):
     state["config"] = {k: state["config"][k] for k in old_keys} | {"conv": True}
     for key in ("generator_config", "critic_config"):
         state[key] = {k: v for k, v in state[key].items() if k != "n_classes"}
-    del state["ema_generator"]
+    del state["ema_generator"], state["iterates"]
     torch.save({**state, "format": "gan-checkpoint/1"}, tmp_path / "old.pt")
     loaded = gan.load(tmp_path / "old.pt")
     np.testing.assert_array_equal(loaded.sample(10, rng=1), model.sample(10, rng=1))

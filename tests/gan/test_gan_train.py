@@ -196,6 +196,79 @@ def test_resume_reproduces_the_uninterrupted_run(tmp_path, objective):
     pd.testing.assert_frame_equal(full.history[cols], resumed.history[cols])
 
 
+# --- the mixture of iterates and the generator's linear path (issue 32) -----------------------
+
+
+def test_iterate_steps_cover_the_last_eighth_of_training():
+    from gan.model.config import iterate_steps
+
+    assert iterate_steps(8000, 10) == tuple(range(7100, 8001, 100))
+    assert iterate_steps(80, 4) == (74, 76, 78, 80)
+    assert iterate_steps(5, 10) == (1, 2, 3, 4, 5)  # fewer steps than iterates: every step
+    assert iterate_steps(8000, 1) == ()
+
+
+def test_a_gan_samples_each_row_from_one_of_its_iterates(tmp_path):
+    from twosample.core.torch_utils import torch_generator
+
+    model = gan.train("ring", steps=80, iterates=4, monitor_every=40, rng=0, out=tmp_path)
+    assert model.config["iterates"] == 4 and len(model.iterates) == 4
+    assert model.iterates[-1] is not model.generator
+    assert all(torch.equal(p, q) for p, q in zip(model.iterates[-1].parameters(), model.generator.parameters()))
+    rows = model.sample(400, rng=5)
+    z = torch.randn(400, model.z_dim, generator=torch_generator(np.random.default_rng(5)))
+    with torch.no_grad():
+        each = np.stack([net(z).double().numpy() for net in model.iterates])  # (4, 400, 2)
+    hits = np.isclose(each, rows[None], rtol=0, atol=1e-6).all(axis=2)  # which iterates give each row
+    assert hits.any(axis=0).all()  # every row is one iterate's output for its latent
+    counts = np.bincount(hits.argmax(axis=0), minlength=4)
+    assert counts.min() > 60 and stats.chisquare(counts).pvalue > 1e-3  # chosen uniformly
+    loaded = gan.load(tmp_path / "checkpoint.pt")
+    np.testing.assert_array_equal(loaded.sample(400, rng=5), rows)
+    single = gan.train("ring", steps=80, iterates=1, monitor_every=40, rng=0)
+    assert single.iterates is None
+    with torch.no_grad():
+        np.testing.assert_array_equal(single.sample(400, rng=5), single.generator(z).double().numpy())
+
+
+def test_resuming_inside_the_window_of_iterates_gives_the_uninterrupted_mixture(tmp_path):
+    kw = dict(steps=80, iterates=4, monitor_every=40, rng=2)
+    full = gan.train("ring", **kw)
+    with pytest.raises(KeyboardInterrupt):
+        gan.train("ring", **kw, checkpoint_every=75, out=tmp_path, callbacks=[_StopAt(76)])
+    state = read_checkpoint(tmp_path / "checkpoint.pt")
+    assert state["step"] == 75 and len(state["iterates"]) == 1  # step 74's generator was kept
+    resumed = gan.train("ring", **kw, checkpoint_every=75, out=tmp_path, resume=tmp_path / "checkpoint.pt")
+    np.testing.assert_array_equal(resumed.sample(300, rng=3), full.sample(300, rng=3))
+
+
+class _StopAt(gan.training.callbacks.Callback):
+    def __init__(self, step):
+        self.step = step
+
+    def on_step_end(self, trainer, step, losses):
+        if step == self.step:
+            raise KeyboardInterrupt
+
+
+def test_the_linear_path_adds_a_linear_map_of_the_latent():
+    net = networks.mlp_generator(4, 2, skip=True, rng=0)
+    plain = networks.mlp_generator(4, 2, rng=0)
+    z = torch.randn(7, 4, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        torch.testing.assert_close(net(z), plain(z) + net.body[0].linear(z))  # the MLP starts as without it
+    rebuilt = networks.build(net.config)
+    rebuilt.load_state_dict(net.state_dict())
+    with torch.no_grad():
+        assert torch.equal(rebuilt(z), net(z))
+    with pytest.raises(ValueError, match="`skip` adds a linear path"):
+        networks.mlp_generator(4, 2, skip=True, output="tanh")
+    ring = gan.model.config.TrainConfig.create(datasets.ring())
+    assert ring.generator_options == {"skip": True} and ring.z_dim == 4 and ring.iterates == 10 and ring.ema == 0.0
+    off = gan.model.config.TrainConfig.create(datasets.ring(), generator_options={"skip": False, "activation": "elu"})
+    assert off.generator_options == {"activation": "elu"}  # skip=False is the network's own default
+
+
 def test_monitor_anytime_level_when_the_generator_is_the_data():
     # "The critic can still tell", read at every look: with a generator equal to the data at every
     # look, the anytime p-value ever falls to alpha in at most alpha of the runs, even though the
@@ -514,7 +587,7 @@ def test_standardize_puts_the_networks_on_unit_scale_and_round_trips(tmp_path):
     np.testing.assert_allclose(critic["shift"], rows.mean(axis=0), rtol=1e-12)
     assert 2.7 < min(gen["scale"]) < 2.95  # the grid's sd per coordinate is about sqrt(8)
     # The generator's output is the body's output mapped back to the data's scale ...
-    z = torch.randn(5, 2, generator=torch.Generator().manual_seed(0))
+    z = torch.randn(5, model.z_dim, generator=torch.Generator().manual_seed(0))
     body = torch.nn.Sequential(*list(model.generator.body)[:-1])
     with torch.no_grad():
         scale, shift = (torch.tensor(gen[k], dtype=torch.float32) for k in ("scale", "shift"))

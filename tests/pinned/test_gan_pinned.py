@@ -17,6 +17,7 @@ import gan
 # The digits run is pinned on the DCGAN pair for any image size (image data's default network,
 # which replaced an 8x8 conv pair; nothing else changed in that run when it was re-pinned).
 SETTINGS = dict(batch_size=100, z_dim=2, hidden=128, depth=3, lr_decay="none", standardize=False, ema=0.0, pack=1)
+SETTINGS.update(iterates=1, generator_options={"skip": False})  # the vectors recipe's since issue 32
 
 PINNED = [
     (
