@@ -11,7 +11,8 @@ are appended to the CSV as they finish.
 
 Run: `.venv/bin/python benchmarks/studies/bench_gan_modes.py [--objectives js] [--seeds 10] [--data ring]`
 (`--steps N` or `--pack 2` override the defaults for every run; `--set ema=0 --set lr_decay='"none"'`
-any other gan.train argument, its value read as JSON).
+any other gan.train argument, its value read as JSON; `--audit-n 2500` adds the audit's C2ST and MMD
+p-values for 2,500 generated rows against 2,500 fresh training and 2,500 fresh held-out rows).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 import gan
@@ -40,8 +42,18 @@ PUBLISHED = [  # Lin et al. 2018, table 2 (10 trials); VEEGAN under its own prot
 ]
 
 
-def run_one(ds, objective, seed, overrides) -> dict:
-    """One training run at the defaults (plus `overrides`), scored by PacGAN's protocol."""
+def audit_pvalues(model, ds, seed, n) -> dict:
+    """The audit's C2ST and MMD p-values for `n` generated rows against `n` fresh training and `n`
+    fresh held-out rows of the data's law (what a user's `gan audit` at n rows sees)."""
+    rng = np.random.default_rng([30_000, seed])
+    train, test = ds.sample(n, rng), ds.sample(n, rng)
+    report = gan.audit(model.sample(n, rng=rng), train, test, checks=("c2st", "mmd"), rng=seed)
+    pvalues = report.table.set_index("check")["pvalue"]
+    return {"audit_n": n, "audit_c2st_p": float(pvalues["c2st"]), "audit_mmd_p": float(pvalues["mmd"])}
+
+
+def run_one(ds, objective, seed, overrides, audit_n=0) -> dict:
+    """One training run at the defaults (plus `overrides`), scored by PacGAN's protocol (and audited)."""
     start = time.process_time()
     row = {"objective": objective or "(default)", "data": ds.name, "seed": seed, **overrides}
     try:
@@ -61,6 +73,7 @@ def run_one(ds, objective, seed, overrides) -> dict:
         "diverged": False,
         "error": "",
         "cpu_seconds": seconds,
+        **(audit_pvalues(model, ds, seed, audit_n) if audit_n else {}),
     }
 
 
@@ -93,6 +106,7 @@ def main():
     parser.add_argument("--steps", type=int, default=None)
     parser.add_argument("--pack", type=int, default=None)
     parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON", help="another gan.train argument")
+    parser.add_argument("--audit-n", type=int, default=0, help="audit each generator's C2ST and MMD at n rows")
     parser.add_argument("--out", default=str(RESULTS / "gan_modes_defaults.csv"))
     args = parser.parse_args()
     overrides = {k: v for k, v in (("steps", args.steps), ("pack", args.pack)) if v is not None}
@@ -107,7 +121,7 @@ def main():
         targets[ds.name] = len(ds.modes)
         for objective in args.objectives.split(","):
             for seed in range(args.first_seed, args.first_seed + args.seeds):
-                row = run_one(ds, None if objective == "default" else objective, seed, overrides)
+                row = run_one(ds, None if objective == "default" else objective, seed, overrides, args.audit_n)
                 rows.append(row)
                 pd.DataFrame([row]).to_csv(out, mode="a", header=not out.exists(), index=False)
                 print({k: v for k, v in row.items() if k != "error"}, flush=True)
