@@ -190,7 +190,7 @@ def train(
         are not dominated by the initial weights. Vectors default to 0: the average
         narrowed the ring's modes to half the data's width (docs/benchmarks.md).
     iterates : int, optional
-        Default: 10 for vectors, 1 for images and tables. The trained GAN samples from the
+        Default: 20 for vectors, 1 for images and tables. The trained GAN samples from the
         uniform mixture of the generator (its moving average if `ema`) at `iterates`
         steps evenly spaced over the last eighth of training (``steps // (8 * iterates)``
         apart, the last step included): each row picks its iterate at random. In a zero-sum
