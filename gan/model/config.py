@@ -237,7 +237,7 @@ def default_text(key: str) -> str:
         return DERIVED[key]
     if key in RECIPES["vectors"]:
         return _by_kind(key)
-    return DERIVED.get(key) or _word(TRAIN_DEFAULTS[key])
+    return _word(TRAIN_DEFAULTS[key])
 
 
 LR_DECAYS = ("none", "linear")

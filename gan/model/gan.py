@@ -130,12 +130,12 @@ class GAN:
         y = None if y is None else torch.as_tensor(y, dtype=torch.long)
         nets = self.iterates or [self.generator]
         which = torch.randint(len(nets), (n,), generator=gen) if len(nets) > 1 else torch.zeros(n, dtype=torch.long)
-        rows = torch.empty(n, 0)
+        rows = None
         for k, net in enumerate(nets):
             chosen = torch.nonzero(which == k).flatten()
             if len(chosen):
                 out = _generate(net, z[chosen], None if y is None else y[chosen], self.device)
-                rows = torch.empty(n, out.shape[1], dtype=out.dtype) if rows.shape[1] == 0 else rows
+                rows = out.new_empty((n, out.shape[1])) if rows is None else rows
                 rows[chosen] = out
         rows = rows.double().numpy()
         return rows if self.table is None else self.table.inverse_transform(rows)

@@ -96,7 +96,7 @@ class LinearPath(nn.Module):
 
     A piecewise-linear MLP maps a Gaussian latent onto a mode through a wedge of latent space,
     which gives peaked, lopsided modes; the linear path can carry latent coordinates straight
-    to the output, so a mode can be a Gaussian of any covariance (docs/gan.md, "Mode width").
+    to the output, so a mode can be a Gaussian of any covariance (docs/benchmarks.md, "A third screen").
     """
 
     def __init__(self, mlp, linear):
